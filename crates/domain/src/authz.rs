@@ -1,0 +1,213 @@
+//! Who may do what, where. The one place that maps roles to permissions;
+//! the web layer asks [`Principal::can`] for every request.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::org::OrgTree;
+use crate::user::Role;
+
+/// Something a request wants to do, on an organisation's subtree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Permission {
+    /// See an organisation, its place in the tree and its basic facts.
+    ViewOrgs,
+    /// Add, rename, move and delete organisations.
+    ManageOrgs,
+    /// See users and their role assignments.
+    ViewUsers,
+    /// Add users, assign and withdraw roles, reset passwords.
+    ManageUsers,
+    /// Read the audit log.
+    ViewAudit,
+}
+
+impl Permission {
+    pub fn granted_to(self, role: Role) -> bool {
+        use Permission::*;
+        use Role::*;
+        match self {
+            ViewOrgs => true,
+            ManageOrgs | ManageUsers => role == Admin,
+            ViewUsers | ViewAudit => matches!(role, Admin | Ciso | Auditor),
+        }
+    }
+}
+
+/// One role held by a user, over an organisation's whole subtree; `org_id`
+/// `None` is the whole system, allowed only for the system administrator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assignment {
+    pub role: Role,
+    pub org_id: Option<Uuid>,
+}
+
+/// Which organisations a permission reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    Everything,
+    Subtrees(Vec<Uuid>),
+}
+
+/// The signed-in user as the authorisation rules see them.
+#[derive(Debug, Clone, Default)]
+pub struct Principal {
+    pub user_id: Uuid,
+    pub assignments: Vec<Assignment>,
+}
+
+impl Principal {
+    pub fn new(user_id: Uuid, assignments: Vec<Assignment>) -> Self {
+        Self { user_id, assignments }
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.assignments.iter().any(|a| a.role == role)
+    }
+
+    /// The subtrees in which `perm` holds.
+    pub fn scope(&self, perm: Permission) -> Scope {
+        let mut roots = Vec::new();
+        for a in self.assignments.iter().filter(|a| perm.granted_to(a.role)) {
+            match a.org_id {
+                None => return Scope::Everything,
+                Some(id) if !roots.contains(&id) => roots.push(id),
+                Some(_) => {}
+            }
+        }
+        Scope::Subtrees(roots)
+    }
+
+    /// May the user do `perm` on organisation `org`?
+    pub fn can(&self, perm: Permission, org: Uuid, tree: &OrgTree) -> bool {
+        match self.scope(perm) {
+            Scope::Everything => tree.get(org).is_some(),
+            Scope::Subtrees(roots) => {
+                let path = tree.path(org);
+                path.iter().any(|n| roots.contains(&n.id))
+            }
+        }
+    }
+
+    /// May the user do `perm` everywhere (needed to create top-level organisations
+    /// and system-wide role assignments)?
+    pub fn can_everywhere(&self, perm: Permission) -> bool {
+        self.scope(perm) == Scope::Everything
+    }
+
+    /// Whether the user holds any role at all that grants `perm` somewhere.
+    pub fn can_somewhere(&self, perm: Permission) -> bool {
+        match self.scope(perm) {
+            Scope::Everything => true,
+            Scope::Subtrees(r) => !r.is_empty(),
+        }
+    }
+
+    /// The organisations where `perm` holds, as roots of the visible forest:
+    /// a root listed here is not inside another listed root.
+    pub fn visible_roots(&self, perm: Permission, tree: &OrgTree) -> Vec<Uuid> {
+        match self.scope(perm) {
+            Scope::Everything => tree.roots().to_vec(),
+            Scope::Subtrees(roots) => {
+                let mut out: Vec<Uuid> = roots
+                    .iter()
+                    .copied()
+                    .filter(|r| tree.get(*r).is_some())
+                    .filter(|r| !roots.iter().any(|o| o != r && tree.is_in_subtree(*o, *r)))
+                    .collect();
+                out.sort_by_key(|id| tree.get(*id).map(|n| n.name.to_lowercase()));
+                out
+            }
+        }
+    }
+
+    /// Every organisation id where `perm` holds.
+    pub fn visible_orgs(&self, perm: Permission, tree: &OrgTree) -> Vec<Uuid> {
+        self.visible_roots(perm, tree)
+            .into_iter()
+            .flat_map(|r| tree.subtree(r).into_iter().map(|(_, n)| n.id).collect::<Vec<_>>())
+            .collect()
+    }
+}
+
+/// Whether a role may be granted system-wide (without an organisation).
+pub fn role_may_be_global(role: Role) -> bool {
+    role == Role::Admin
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::{OrgKind, OrgNode};
+
+    fn tree() -> OrgTree {
+        let n = |id: u128, p: Option<u128>, name: &str| OrgNode {
+            id: Uuid::from_u128(id),
+            parent_id: p.map(Uuid::from_u128),
+            name: name.into(),
+            kind: OrgKind::Unit,
+        };
+        OrgTree::new(vec![
+            n(1, None, "Kommun"),
+            n(2, Some(1), "Nämnd"),
+            n(3, Some(2), "Förvaltning"),
+            n(9, None, "Region"),
+        ])
+    }
+
+    fn p(assign: &[(Role, Option<u128>)]) -> Principal {
+        Principal::new(
+            Uuid::nil(),
+            assign
+                .iter()
+                .map(|(r, o)| Assignment { role: *r, org_id: o.map(Uuid::from_u128) })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn roles_reach_their_subtree_only() {
+        let t = tree();
+        let id = Uuid::from_u128;
+        let ciso = p(&[(Role::Ciso, Some(2))]);
+        assert!(ciso.can(Permission::ViewOrgs, id(3), &t));
+        assert!(ciso.can(Permission::ViewUsers, id(2), &t));
+        assert!(!ciso.can(Permission::ViewOrgs, id(1), &t));
+        assert!(!ciso.can(Permission::ViewOrgs, id(9), &t));
+        assert!(!ciso.can(Permission::ManageOrgs, id(3), &t));
+        assert!(!ciso.can(Permission::ViewOrgs, id(77), &t));
+    }
+
+    #[test]
+    fn only_admins_manage_and_global_admin_reaches_everything() {
+        let t = tree();
+        let id = Uuid::from_u128;
+        let admin = p(&[(Role::Admin, None)]);
+        assert!(admin.can(Permission::ManageOrgs, id(9), &t));
+        assert!(admin.can_everywhere(Permission::ManageUsers));
+        assert!(!admin.can(Permission::ViewOrgs, id(77), &t));
+        let local = p(&[(Role::Admin, Some(1))]);
+        assert!(local.can(Permission::ManageUsers, id(3), &t));
+        assert!(!local.can(Permission::ManageUsers, id(9), &t));
+        assert!(!local.can_everywhere(Permission::ManageOrgs));
+        for r in [Role::Ciso, Role::Coordinator, Role::Owner, Role::Dpo, Role::Management, Role::Auditor, Role::Analyst] {
+            let u = p(&[(r, Some(1))]);
+            assert!(!u.can(Permission::ManageOrgs, id(1), &t), "{r}");
+            assert!(!u.can(Permission::ManageUsers, id(1), &t), "{r}");
+            assert!(u.can(Permission::ViewOrgs, id(3), &t), "{r}");
+        }
+        assert!(p(&[(Role::Auditor, Some(1))]).can(Permission::ViewAudit, id(3), &t));
+        assert!(!p(&[(Role::Owner, Some(1))]).can(Permission::ViewAudit, id(3), &t));
+        assert!(!p(&[]).can_somewhere(Permission::ViewOrgs));
+    }
+
+    #[test]
+    fn visible_roots_drop_nested_assignments() {
+        let t = tree();
+        let u = p(&[(Role::Owner, Some(3)), (Role::Ciso, Some(1)), (Role::Dpo, Some(9))]);
+        let roots = u.visible_roots(Permission::ViewOrgs, &t);
+        assert_eq!(roots, vec![Uuid::from_u128(1), Uuid::from_u128(9)]);
+        assert_eq!(u.visible_orgs(Permission::ViewOrgs, &t).len(), 4);
+        assert_eq!(u.visible_orgs(Permission::ViewUsers, &t).len(), 3);
+    }
+}

@@ -1,0 +1,293 @@
+// Shared helpers for Lisa's browser end-to-end tests.
+//
+// Runs against Debian's Chromium (/usr/bin/chromium) through playwright-core,
+// which never downloads a browser of its own. Start the whole suite with
+// `./scripts/test` from the repository root, or, once `target/debug/lisa` is
+// built, with `cd e2e && node --test`.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = path.resolve(HERE, '..');
+
+export const RESULTS_DIR = path.join(HERE, 'test-results');
+export const DEMO_PASSWORD = process.env.LISA_DEMO_PASSWORD ?? 'demo-lösenord-2026';
+export const CHROMIUM_PATH = process.env.LISA_CHROMIUM ?? '/usr/bin/chromium';
+
+// Modest timeouts: a page of a server-rendered app on loopback answers in
+// milliseconds; anything slower than this is a bug worth failing on.
+export const ACTION_TIMEOUT_MS = 10_000;
+export const NAVIGATION_TIMEOUT_MS = 20_000;
+export const TEST_TIMEOUT_MS = 90_000;
+
+/** A UUID org detail path, e.g. /orgs/0192f0c4-...; not /orgs/new. */
+export const ORG_DETAIL_RE = /^\/orgs\/[0-9a-f-]{36}$/;
+
+function lisaBin() {
+  if (process.env.LISA_BIN) return path.resolve(REPO_ROOT, process.env.LISA_BIN);
+  const targetDir = process.env.CARGO_TARGET_DIR
+    ? path.resolve(REPO_ROOT, process.env.CARGO_TARGET_DIR)
+    : path.join(REPO_ROOT, 'target');
+  return path.join(targetDir, 'debug', 'lisa');
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function tail(file, lines = 40) {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no server log)';
+  }
+}
+
+/**
+ * Starts `lisa serve --demo` on a free port with a fresh data dir.
+ * Resolves to { url, logFile, stop() } once GET /healthz answers 200.
+ * The server's stdout/stderr go to e2e/test-results/NAME.server.log
+ * (also to this process's stderr when LISA_E2E_VERBOSE=1).
+ */
+export async function startServer({ name = 'e2e', timeoutMs = 60_000 } = {}) {
+  const bin = lisaBin();
+  if (!fs.existsSync(bin)) {
+    throw new Error(`Lisa binary not found at ${bin}: run \`cargo build -p lisa\` or set LISA_BIN`);
+  }
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lisa-e2e-'));
+  const logFile = path.join(RESULTS_DIR, `${name}.server.log`);
+  const log = fs.openSync(logFile, 'w');
+  const url = `http://127.0.0.1:${port}`;
+
+  const verbose = process.env.LISA_E2E_VERBOSE === '1';
+  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`, '--demo'], {
+    cwd: REPO_ROOT,
+    // Cookies stay `Secure`: Chromium treats http://127.0.0.1 as a secure
+    // context, so it keeps and sends them over plain HTTP on loopback.
+    env: { ...process.env, LISA_DEMO_PASSWORD: DEMO_PASSWORD },
+    stdio: ['ignore', verbose ? 'pipe' : log, verbose ? 'pipe' : log],
+  });
+  if (verbose) {
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (chunk) => {
+        fs.writeSync(log, chunk);
+        process.stderr.write(chunk);
+      });
+    }
+  }
+  let exited = null;
+  const exitPromise = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    });
+  });
+  const killOnExit = () => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const done = await Promise.race([exitPromise, sleep(10_000).then(() => null)]);
+      if (!done) {
+        child.kill('SIGKILL');
+        await exitPromise;
+      }
+    }
+    process.off('exit', killOnExit);
+    try {
+      fs.closeSync(log);
+    } catch {
+      // already closed
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (exited) {
+      await stop();
+      throw new Error(
+        `lisa serve exited early (code ${exited.code}, signal ${exited.signal}); log ${logFile}:\n${tail(logFile)}`,
+      );
+    }
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) return { url, port, dataDir, logFile, stop };
+      lastError = `GET /healthz answered ${res.status}`;
+    } catch (err) {
+      lastError = String(err?.cause?.code ?? err?.message ?? err);
+    }
+    await sleep(200);
+  }
+  await stop();
+  throw new Error(`lisa serve not healthy after ${timeoutMs} ms (${lastError}); log ${logFile}:\n${tail(logFile)}`);
+}
+
+/** Launches Debian's Chromium headless. Never downloads a browser. */
+export function launchBrowser() {
+  if (!fs.existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}: apt-get install chromium (./scripts/test does)`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * A fresh browser context (own cookie jar) with modest timeouts.
+ *
+ * bypassCSP: Lisa sends a strict Content-Security-Policy (script-src 'self'),
+ * which would block the inline <script> that checkA11y() injects axe-core
+ * with. bypassCSP lets the test inject it; the application's own pages are
+ * unaffected. Pass { bypassCSP: false } to see the page exactly as a user does
+ * (foundation test (a) does, to catch CSP violations by Lisa's own assets).
+ */
+export async function newContext(browser, { bypassCSP = true, ...options } = {}) {
+  const context = await browser.newContext({
+    bypassCSP,
+    locale: 'sv-SE',
+    viewport: { width: 1280, height: 900 },
+    ...options,
+  });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+  return context;
+}
+
+/** Path of the current page, e.g. "/orgs". */
+export function pathOf(page) {
+  return new URL(page.url()).pathname;
+}
+
+/**
+ * Clicks `locator` and waits for the navigation it causes (a form post and
+ * its redirects). Returns the response of the page finally shown.
+ */
+export async function clickAndWait(page, locator) {
+  const [response] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+  return response;
+}
+
+/** The submit button of a form locator. */
+export function submitButton(form) {
+  return form.locator('button[type=submit], button:not([type]), input[type=submit]').first();
+}
+
+/** Submits a form (by clicking its submit button) and waits for the result page. */
+export async function submitForm(page, form) {
+  return clickAndWait(page, submitButton(form));
+}
+
+/**
+ * Logs in through the login form. Returns the response of the page shown
+ * afterwards (a failed login stays on /login, typically with 4xx).
+ */
+export async function login(page, url, email, password = DEMO_PASSWORD) {
+  await page.goto(`${url}/login`);
+  const form = page.locator('form', { has: page.locator('input[name=password]') });
+  await form.locator('input[name=email]').fill(email);
+  await form.locator('input[name=password]').fill(password);
+  return submitForm(page, form);
+}
+
+/**
+ * Runs axe-core on the current page with the WCAG 2.1 A/AA rules and fails
+ * with a readable list of violations.
+ * Needs a context created with bypassCSP (see newContext).
+ */
+export async function checkA11y(page, label = pathOf(page)) {
+  const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!hasAxe) await page.addScriptTag({ content: axeSource });
+  const results = await page.evaluate(
+    (options) => window.axe.run(document, options),
+    { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } },
+  );
+  const violations = results.violations;
+  if (violations.length > 0) {
+    await screenshot(page, `a11y-${label}`).catch(() => {});
+    const text = violations
+      .map((v) => {
+        const nodes = v.nodes
+          .map((n) => `      - ${n.target.join(' ')}${n.failureSummary ? `\n        ${n.failureSummary.replace(/\n/g, '\n        ')}` : ''}`)
+          .join('\n');
+        return `  * [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}`;
+      })
+      .join('\n');
+    assert.fail(`axe: ${violations.length} WCAG 2.1 A/AA violation(s) on ${label} (${page.url()}):\n${text}`);
+  }
+  return results;
+}
+
+/** Saves a full-page screenshot to e2e/test-results/NAME.png (gitignored). */
+export async function screenshot(page, name) {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const safe = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'page';
+  const file = path.join(RESULTS_DIR, `${safe}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Runs `fn(page, context)` in a fresh browser context; on failure saves a
+ * screenshot NAME-failed.png, then rethrows. Always closes the context.
+ */
+export async function withPage(browser, name, fn, contextOptions) {
+  const context = await newContext(browser, contextOptions);
+  const page = await context.newPage();
+  try {
+    return await fn(page, context);
+  } catch (err) {
+    await screenshot(page, `${name}-failed`).catch(() => {});
+    throw err;
+  } finally {
+    await context.close();
+  }
+}
+
+/** The value of the first <option> of `select` whose label contains `text`. */
+export async function optionValueByLabel(select, text) {
+  const value = await select.evaluate(
+    (el, wanted) => [...el.options].find((o) => o.label.includes(wanted) || o.text.includes(wanted))?.value ?? null,
+    text,
+  );
+  assert.ok(value !== null, `no <option> containing "${text}" in ${await select.evaluate((el) => el.outerHTML.slice(0, 400))}`);
+  return value;
+}
