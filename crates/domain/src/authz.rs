@@ -58,7 +58,10 @@ pub struct Principal {
 
 impl Principal {
     pub fn new(user_id: Uuid, assignments: Vec<Assignment>) -> Self {
-        Self { user_id, assignments }
+        Self {
+            user_id,
+            assignments,
+        }
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -125,7 +128,12 @@ impl Principal {
     pub fn visible_orgs(&self, perm: Permission, tree: &OrgTree) -> Vec<Uuid> {
         self.visible_roots(perm, tree)
             .into_iter()
-            .flat_map(|r| tree.subtree(r).into_iter().map(|(_, n)| n.id).collect::<Vec<_>>())
+            .flat_map(|r| {
+                tree.subtree(r)
+                    .into_iter()
+                    .map(|(_, n)| n.id)
+                    .collect::<Vec<_>>()
+            })
             .collect()
     }
 }
@@ -160,7 +168,10 @@ mod tests {
             Uuid::nil(),
             assign
                 .iter()
-                .map(|(r, o)| Assignment { role: *r, org_id: o.map(Uuid::from_u128) })
+                .map(|(r, o)| Assignment {
+                    role: *r,
+                    org_id: o.map(Uuid::from_u128),
+                })
                 .collect(),
         )
     }
@@ -190,7 +201,15 @@ mod tests {
         assert!(local.can(Permission::ManageUsers, id(3), &t));
         assert!(!local.can(Permission::ManageUsers, id(9), &t));
         assert!(!local.can_everywhere(Permission::ManageOrgs));
-        for r in [Role::Ciso, Role::Coordinator, Role::Owner, Role::Dpo, Role::Management, Role::Auditor, Role::Analyst] {
+        for r in [
+            Role::Ciso,
+            Role::Coordinator,
+            Role::Owner,
+            Role::Dpo,
+            Role::Management,
+            Role::Auditor,
+            Role::Analyst,
+        ] {
             let u = p(&[(r, Some(1))]);
             assert!(!u.can(Permission::ManageOrgs, id(1), &t), "{r}");
             assert!(!u.can(Permission::ManageUsers, id(1), &t), "{r}");
@@ -204,7 +223,11 @@ mod tests {
     #[test]
     fn visible_roots_drop_nested_assignments() {
         let t = tree();
-        let u = p(&[(Role::Owner, Some(3)), (Role::Ciso, Some(1)), (Role::Dpo, Some(9))]);
+        let u = p(&[
+            (Role::Owner, Some(3)),
+            (Role::Ciso, Some(1)),
+            (Role::Dpo, Some(9)),
+        ]);
         let roots = u.visible_roots(Permission::ViewOrgs, &t);
         assert_eq!(roots, vec![Uuid::from_u128(1), Uuid::from_u128(9)]);
         assert_eq!(u.visible_orgs(Permission::ViewOrgs, &t).len(), 4);

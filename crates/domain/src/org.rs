@@ -249,17 +249,38 @@ mod tests {
     #[test]
     fn org_numbers_are_checked() {
         // Real public organisation numbers of Swedish bodies.
-        assert_eq!(OrgNumber::parse("212000-0142").unwrap().as_str(), "212000-0142"); // Stockholms kommun
-        assert_eq!(OrgNumber::parse("2021005448").unwrap().as_str(), "202100-5448"); // MSB
-        assert_eq!(OrgNumber::parse("16212000-0142").unwrap().as_str(), "212000-0142");
-        assert_eq!(OrgNumber::parse("212000-0143").unwrap_err().code, "error-org-number-check");
-        assert_eq!(OrgNumber::parse("21200").unwrap_err().code, "error-org-number-format");
-        assert_eq!(OrgNumber::parse("21200a-0142").unwrap_err().code, "error-org-number-format");
+        assert_eq!(
+            OrgNumber::parse("212000-0142").unwrap().as_str(),
+            "212000-0142"
+        ); // Stockholms kommun
+        assert_eq!(
+            OrgNumber::parse("2021005448").unwrap().as_str(),
+            "202100-5448"
+        ); // MSB
+        assert_eq!(
+            OrgNumber::parse("16212000-0142").unwrap().as_str(),
+            "212000-0142"
+        );
+        assert_eq!(
+            OrgNumber::parse("212000-0143").unwrap_err().code,
+            "error-org-number-check"
+        );
+        assert_eq!(
+            OrgNumber::parse("21200").unwrap_err().code,
+            "error-org-number-format"
+        );
+        assert_eq!(
+            OrgNumber::parse("21200a-0142").unwrap_err().code,
+            "error-org-number-format"
+        );
     }
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(OrgName::parse("  Exempla kommun ").unwrap().as_str(), "Exempla kommun");
+        assert_eq!(
+            OrgName::parse("  Exempla kommun ").unwrap().as_str(),
+            "Exempla kommun"
+        );
         assert!(OrgName::parse("   ").is_err());
         assert!(OrgName::parse(&"x".repeat(201)).is_err());
         assert!(OrgName::parse("a\u{0}b").is_err());
@@ -296,11 +317,29 @@ mod tests {
         assert!(t.is_in_subtree(id(4), id(4)));
         assert!(!t.is_in_subtree(id(3), id(4)));
         assert!(!t.is_in_subtree(id(5), id(4)));
-        let names: Vec<_> = t.subtree(id(1)).iter().map(|(d, n)| (*d, n.name.as_str())).collect();
-        assert_eq!(names, vec![(0, "Kommun"), (1, "A-nämnd"), (1, "B-nämnd"), (2, "Förvaltning")]);
+        let names: Vec<_> = t
+            .subtree(id(1))
+            .iter()
+            .map(|(d, n)| (*d, n.name.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                (0, "Kommun"),
+                (1, "A-nämnd"),
+                (1, "B-nämnd"),
+                (2, "Förvaltning")
+            ]
+        );
         assert_eq!(t.path(id(4)).len(), 3);
-        assert_eq!(t.can_move(id(2), Some(id(4))).unwrap_err().code, "error-parent-cycle");
-        assert_eq!(t.can_move(id(2), Some(id(2))).unwrap_err().code, "error-parent-cycle");
+        assert_eq!(
+            t.can_move(id(2), Some(id(4))).unwrap_err().code,
+            "error-parent-cycle"
+        );
+        assert_eq!(
+            t.can_move(id(2), Some(id(2))).unwrap_err().code,
+            "error-parent-cycle"
+        );
         assert!(t.can_move(id(4), Some(id(5))).is_ok());
         assert!(t.can_move(id(4), Some(id(99))).is_err());
     }

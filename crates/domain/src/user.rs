@@ -24,7 +24,9 @@ impl Email {
             && !domain.ends_with('.')
             && !domain.contains("..")
             && !domain.contains('@')
-            && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ','));
+            && !s
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ','));
         if ok { Ok(Self(s)) } else { Err(err()) }
     }
     pub fn as_str(&self) -> &str {
@@ -176,8 +178,21 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Anna.Berg@Exempla.SE ").unwrap().as_str(), "anna.berg@exempla.se");
-        for bad in ["", "anna", "anna@", "@exempla.se", "anna@exempla", "a b@exempla.se", "a@@b.se", "a@.se", "a@b..se"] {
+        assert_eq!(
+            Email::parse(" Anna.Berg@Exempla.SE ").unwrap().as_str(),
+            "anna.berg@exempla.se"
+        );
+        for bad in [
+            "",
+            "anna",
+            "anna@",
+            "@exempla.se",
+            "anna@exempla",
+            "a b@exempla.se",
+            "a@@b.se",
+            "a@.se",
+            "a@b..se",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
@@ -185,9 +200,15 @@ mod tests {
     #[test]
     fn passwords() {
         assert!(NewPassword::parse("kort").is_err());
-        assert_eq!(NewPassword::parse("aaaaaaaaaaaaaa").unwrap_err().code, "error-password-weak");
+        assert_eq!(
+            NewPassword::parse("aaaaaaaaaaaaaa").unwrap_err().code,
+            "error-password-weak"
+        );
         assert!(NewPassword::parse("en lång lösenfras").is_ok());
-        assert_eq!(format!("{:?}", NewPassword::parse("hemligt hemligt").unwrap()), "NewPassword(***)");
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("hemligt hemligt").unwrap()),
+            "NewPassword(***)"
+        );
     }
 
     #[test]

@@ -1,1 +1,123 @@
+//! Lisa's web layer: HTML pages, the JSON API, authentication and
+//! authorisation. Handlers parse and authorise, ask the domain to decide and
+//! the store to persist, then render.
 
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod i18n;
+mod metrics;
+mod pages;
+mod session;
+
+pub use api::openapi_json;
+pub use auth::{hash_password, verify_password};
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// A session ends after this long without a request.
+    pub session_idle: Duration,
+    /// And in any case this long after login.
+    pub session_max: Duration,
+    pub throttle: domain::throttle::ThrottlePolicy,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            session_idle: Duration::from_secs(30 * 60),
+            session_max: Duration::from_secs(12 * 3600),
+            throttle: domain::throttle::ThrottlePolicy::default(),
+        }
+    }
+}
+
+pub struct AppState {
+    pub store: store::Store,
+    pub config: Config,
+    pub metrics: metrics::Metrics,
+}
+
+pub type SharedState = Arc<AppState>;
+
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+                   script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                   base-uri 'none'";
+
+/// The whole application as one router.
+pub fn app(store: store::Store, config: Config) -> Router {
+    let state: SharedState = Arc::new(AppState {
+        store,
+        config,
+        metrics: metrics::Metrics::default(),
+    });
+    let routes = Router::new()
+        .merge(pages::routes())
+        .merge(api::routes())
+        .merge(assets::routes())
+        .merge(metrics::routes());
+    routes
+        // Innermost first: errors are rendered knowing the session's language,
+        // the session is read and CSRF checked before any handler runs.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_errors,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::load_session,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            2 * 1024 * 1024,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}
+
+/// Serves `app` on an already bound listener until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

@@ -1,0 +1,297 @@
+//! Organisations.
+
+use chrono::{DateTime, Utc};
+use domain::audit::Change;
+use domain::org::{OrgKind, OrgName, OrgNode, OrgNumber, OrgTree};
+use serde::Serialize;
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Org {
+    pub id: Uuid,
+    pub parent_id: Option<Uuid>,
+    pub name: String,
+    pub kind: OrgKind,
+    pub org_number: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Org {
+    pub fn node(&self) -> OrgNode {
+        OrgNode {
+            id: self.id,
+            parent_id: self.parent_id,
+            name: self.name.clone(),
+            kind: self.kind,
+        }
+    }
+
+    fn audit_json(&self) -> String {
+        serde_json::json!({
+            "name": self.name,
+            "kind": self.kind.code(),
+            "org_number": self.org_number,
+            "parent_id": self.parent_id,
+        })
+        .to_string()
+    }
+}
+
+#[derive(FromRow)]
+struct OrgRow {
+    id: Uuid,
+    parent_id: Option<Uuid>,
+    name: String,
+    kind: String,
+    org_number: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<OrgRow> for Org {
+    type Error = StoreError;
+    fn try_from(r: OrgRow) -> Result<Org> {
+        let kind = r.kind.parse().map_err(|_| {
+            StoreError::Database(sqlx::Error::Decode(
+                format!("unknown org kind {}", r.kind).into(),
+            ))
+        })?;
+        Ok(Org {
+            id: r.id,
+            parent_id: r.parent_id,
+            name: r.name,
+            kind,
+            org_number: r.org_number,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// A new organisation, made of parsed values only.
+#[derive(Debug, Clone)]
+pub struct NewOrg {
+    pub name: OrgName,
+    pub kind: OrgKind,
+    pub org_number: Option<OrgNumber>,
+    pub parent_id: Option<Uuid>,
+}
+
+/// A change of an organisation: every field is the new value.
+#[derive(Debug, Clone)]
+pub struct OrgUpdate {
+    pub name: OrgName,
+    pub kind: OrgKind,
+    pub org_number: Option<OrgNumber>,
+    pub parent_id: Option<Uuid>,
+}
+
+/// What stops an organisation from being deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Dependents {
+    pub children: i64,
+    pub assignments: i64,
+}
+
+impl Dependents {
+    pub fn any(&self) -> bool {
+        self.children > 0 || self.assignments > 0
+    }
+}
+
+const COLUMNS: &str =
+    "SELECT id, parent_id, name, kind, org_number, created_at, updated_at FROM orgs";
+
+macro_rules! fetch_org {
+    ($exec:expr, $id:expr) => {
+        sqlx::query_as::<_, OrgRow>(
+            "SELECT id, parent_id, name, kind, org_number, created_at, updated_at FROM orgs WHERE id = $1",
+        )
+        .bind($id)
+        .fetch_optional($exec)
+        .await?
+        .map(Org::try_from)
+        .transpose()?
+    };
+}
+
+macro_rules! fetch_nodes {
+    ($exec:expr) => {{
+        let rows: Vec<(Uuid, Option<Uuid>, String, String)> =
+            sqlx::query_as("SELECT id, parent_id, name, kind FROM orgs")
+                .fetch_all($exec)
+                .await?;
+        OrgTree::new(
+            rows.into_iter()
+                .filter_map(|(id, parent_id, name, kind)| {
+                    Some(OrgNode {
+                        id,
+                        parent_id,
+                        name,
+                        kind: kind.parse().ok()?,
+                    })
+                })
+                .collect(),
+        )
+    }};
+}
+
+impl Store {
+    pub async fn list_orgs(&self) -> Result<Vec<Org>> {
+        let rows: Vec<OrgRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY name"))).fetch_all(p).await?
+        });
+        rows.into_iter().map(Org::try_from).collect()
+    }
+
+    /// The whole tree, for authorisation and navigation.
+    pub async fn org_tree(&self) -> Result<OrgTree> {
+        Ok(with_pool!(self, p => fetch_nodes!(p)))
+    }
+
+    pub async fn find_org(&self, id: Uuid) -> Result<Option<Org>> {
+        Ok(with_pool!(self, p => fetch_org!(p, id)))
+    }
+
+    /// Organisations with exactly this name (case-insensitive).
+    pub async fn find_orgs_by_name(&self, name: &str) -> Result<Vec<Org>> {
+        let wanted = name.trim().to_lowercase();
+        Ok(self
+            .list_orgs()
+            .await?
+            .into_iter()
+            .filter(|o| o.name.to_lowercase() == wanted)
+            .collect())
+    }
+
+    pub async fn org_dependents(&self, id: Uuid) -> Result<Dependents> {
+        Ok(with_pool!(self, p => {
+            let (children,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orgs WHERE parent_id = $1")
+                .bind(id).fetch_one(p).await?;
+            let (assignments,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM role_assignments WHERE org_id = $1")
+                .bind(id).fetch_one(p).await?;
+            Dependents { children, assignments }
+        }))
+    }
+
+    pub async fn insert_org(&self, actor: &Actor, new: NewOrg) -> Result<Org> {
+        let now = domain::now();
+        let org = Org {
+            id: Uuid::now_v7(),
+            parent_id: new.parent_id,
+            name: new.name.into_inner(),
+            kind: new.kind,
+            org_number: new.org_number.map(|n| n.as_str().to_owned()),
+            created_at: now,
+            updated_at: now,
+        };
+        write_tx!(self, tx, chain => {
+            if let Some(p) = org.parent_id
+                && fetch_org!(&mut *tx, p).is_none()
+            {
+                return Err(StoreError::conflict("parent_id", "error-parent-unknown"));
+            }
+            sqlx::query(
+                "INSERT INTO orgs (id, parent_id, name, kind, org_number, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(org.id)
+            .bind(org.parent_id)
+            .bind(&org.name)
+            .bind(org.kind.code())
+            .bind(&org.org_number)
+            .bind(org.created_at)
+            .bind(org.updated_at)
+            .execute(&mut *tx)
+            .await?;
+            chain.push(now, change(actor, "org.create", &org, None, Some(org.audit_json())));
+        });
+        Ok(org)
+    }
+
+    pub async fn update_org(&self, actor: &Actor, id: Uuid, upd: OrgUpdate) -> Result<Org> {
+        let now = domain::now();
+        let org = write_tx!(self, tx, chain => {
+            let before = fetch_org!(&mut *tx, id).ok_or(StoreError::NotFound)?;
+            let tree = fetch_nodes!(&mut *tx);
+            tree.can_move(id, upd.parent_id).map_err(|e| StoreError::conflict(e.field, e.code))?;
+            let after = Org {
+                name: upd.name.into_inner(),
+                kind: upd.kind,
+                org_number: upd.org_number.map(|n| n.as_str().to_owned()),
+                parent_id: upd.parent_id,
+                updated_at: now,
+                ..before.clone()
+            };
+            if after.audit_json() != before.audit_json() {
+                sqlx::query(
+                    "UPDATE orgs SET name = $1, kind = $2, org_number = $3, parent_id = $4, updated_at = $5 \
+                     WHERE id = $6",
+                )
+                .bind(&after.name)
+                .bind(after.kind.code())
+                .bind(&after.org_number)
+                .bind(after.parent_id)
+                .bind(after.updated_at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                let action = if after.parent_id != before.parent_id { "org.move" } else { "org.update" };
+                chain.push(now, change(actor, action, &after, Some(before.audit_json()), Some(after.audit_json())));
+                after
+            } else {
+                before
+            }
+        });
+        Ok(org)
+    }
+
+    /// Deletes an organisation that nothing depends on.
+    pub async fn delete_org(&self, actor: &Actor, id: Uuid) -> Result<()> {
+        let now = domain::now();
+        write_tx!(self, tx, chain => {
+            let before = fetch_org!(&mut *tx, id).ok_or(StoreError::NotFound)?;
+            let (children,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orgs WHERE parent_id = $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if children > 0 {
+                return Err(StoreError::conflict("id", "error-org-has-children"));
+            }
+            let (assignments,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM role_assignments WHERE org_id = $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if assignments > 0 {
+                return Err(StoreError::conflict("id", "error-org-has-assignments"));
+            }
+            sqlx::query("DELETE FROM orgs WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            chain.push(now, change(actor, "org.delete", &before, Some(before.audit_json()), None));
+        });
+        Ok(())
+    }
+}
+
+fn change(
+    actor: &Actor,
+    action: &str,
+    org: &Org,
+    before: Option<String>,
+    after: Option<String>,
+) -> Change {
+    Change {
+        actor_id: actor.id,
+        actor: actor.label.clone(),
+        action: action.into(),
+        record_type: "org".into(),
+        record_id: org.id.to_string(),
+        // A deleted or moved organisation's entries stay visible to whoever sees its parent.
+        org_id: if action == "org.delete" {
+            org.parent_id
+        } else {
+            Some(org.id)
+        },
+        before,
+        after,
+    }
+}

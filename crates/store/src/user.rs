@@ -1,0 +1,472 @@
+//! Users and their role assignments.
+
+use chrono::{DateTime, Utc};
+use domain::audit::Change;
+use domain::authz::Assignment;
+use domain::user::{Email, Language, PersonName, Role};
+use serde::Serialize;
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub language: Language,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl User {
+    fn audit_json(&self) -> String {
+        serde_json::json!({
+            "email": self.email,
+            "name": self.name,
+            "language": self.language.code(),
+            "active": self.active,
+        })
+        .to_string()
+    }
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: Uuid,
+    email: String,
+    name: String,
+    password_hash: Option<String>,
+    language: String,
+    active: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<UserRow> for User {
+    fn from(r: UserRow) -> User {
+        User {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            password_hash: r.password_hash,
+            language: r.language.parse().unwrap_or_default(),
+            active: r.active,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssignmentRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub role: Role,
+    pub org_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl AssignmentRow {
+    pub fn assignment(&self) -> Assignment {
+        Assignment {
+            role: self.role,
+            org_id: self.org_id,
+        }
+    }
+    fn audit_json(&self) -> String {
+        serde_json::json!({ "user_id": self.user_id, "role": self.role.code(), "org_id": self.org_id }).to_string()
+    }
+}
+
+#[derive(FromRow)]
+struct AssignmentDbRow {
+    id: Uuid,
+    user_id: Uuid,
+    role: String,
+    org_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+}
+
+impl AssignmentDbRow {
+    fn parse(self) -> Option<AssignmentRow> {
+        Some(AssignmentRow {
+            id: self.id,
+            user_id: self.user_id,
+            role: self.role.parse().ok()?,
+            org_id: self.org_id,
+            created_at: self.created_at,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: Email,
+    pub name: PersonName,
+    /// An argon2id PHC string; `None` makes an account that cannot log in yet.
+    pub password_hash: Option<String>,
+    pub language: Language,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserUpdate {
+    pub name: PersonName,
+    pub language: Language,
+    pub active: bool,
+}
+
+const USER_COLUMNS: &str =
+    "id, email, name, password_hash, language, active, created_at, updated_at";
+
+macro_rules! fetch_user {
+    ($exec:expr, $id:expr) => {
+        sqlx::query_as::<_, UserRow>(
+            "SELECT id, email, name, password_hash, language, active, created_at, updated_at FROM users WHERE id = $1",
+        )
+        .bind($id)
+        .fetch_optional($exec)
+        .await?
+        .map(User::from)
+    };
+}
+
+macro_rules! insert_assignment_row {
+    ($tx:ident, $chain:ident, $actor:expr, $now:expr, $user_id:expr, $role:expr, $org_id:expr) => {{
+        let (dupes,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM role_assignments WHERE user_id = $1 AND role = $2 \
+             AND (org_id = $3 OR (org_id IS NULL AND $4))",
+        )
+        .bind($user_id)
+        .bind($role.code())
+        .bind($org_id)
+        .bind($org_id.is_none())
+        .fetch_one(&mut *$tx)
+        .await?;
+        if dupes > 0 {
+            return Err(StoreError::conflict("role", "error-role-duplicate"));
+        }
+        if let Some(org) = $org_id {
+            let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM orgs WHERE id = $1")
+                .bind(org)
+                .fetch_optional(&mut *$tx)
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::conflict("org_id", "error-org-unknown"));
+            }
+        }
+        let row = AssignmentRow { id: Uuid::now_v7(), user_id: $user_id, role: $role, org_id: $org_id, created_at: $now };
+        sqlx::query("INSERT INTO role_assignments (id, user_id, role, org_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(row.id)
+            .bind(row.user_id)
+            .bind(row.role.code())
+            .bind(row.org_id)
+            .bind(row.created_at)
+            .execute(&mut *$tx)
+            .await?;
+        $chain.push(
+            $now,
+            Change {
+                actor_id: $actor.id,
+                actor: $actor.label.clone(),
+                action: "role.assign".into(),
+                record_type: "user".into(),
+                record_id: row.user_id.to_string(),
+                org_id: row.org_id,
+                before: None,
+                after: Some(row.audit_json()),
+            },
+        );
+        row
+    }};
+}
+
+/// The organisation of a user's oldest role, to scope their audit entries.
+macro_rules! first_org {
+    ($tx:ident, $id:expr) => {{
+        let row: Option<(Option<Uuid>,)> = sqlx::query_as(
+            "SELECT org_id FROM role_assignments WHERE user_id = $1 ORDER BY created_at LIMIT 1",
+        )
+        .bind($id)
+        .fetch_optional(&mut *$tx)
+        .await?;
+        row.and_then(|r| r.0)
+    }};
+}
+
+impl Store {
+    pub async fn count_users(&self) -> Result<i64> {
+        Ok(with_pool!(self, p => {
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(p).await?;
+            n
+        }))
+    }
+
+    pub async fn list_users(&self) -> Result<Vec<User>> {
+        let rows: Vec<UserRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, email")))
+                .fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(User::from).collect())
+    }
+
+    pub async fn find_user(&self, id: Uuid) -> Result<Option<User>> {
+        Ok(with_pool!(self, p => fetch_user!(p, id)))
+    }
+
+    pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>> {
+        let email = email.trim().to_lowercase();
+        let row: Option<UserRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1")))
+                .bind(&email).fetch_optional(p).await?
+        });
+        Ok(row.map(User::from))
+    }
+
+    pub async fn list_assignments(&self, user_id: Uuid) -> Result<Vec<AssignmentRow>> {
+        let rows: Vec<AssignmentDbRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, AssignmentDbRow>(
+                "SELECT id, user_id, role, org_id, created_at FROM role_assignments WHERE user_id = $1 ORDER BY created_at",
+            )
+            .bind(user_id).fetch_all(p).await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(AssignmentDbRow::parse)
+            .collect())
+    }
+
+    pub async fn list_all_assignments(&self) -> Result<Vec<AssignmentRow>> {
+        let rows: Vec<AssignmentDbRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, AssignmentDbRow>(
+                "SELECT id, user_id, role, org_id, created_at FROM role_assignments ORDER BY created_at",
+            )
+            .fetch_all(p).await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(AssignmentDbRow::parse)
+            .collect())
+    }
+
+    pub async fn find_assignment(&self, id: Uuid) -> Result<Option<AssignmentRow>> {
+        let row: Option<AssignmentDbRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, AssignmentDbRow>(
+                "SELECT id, user_id, role, org_id, created_at FROM role_assignments WHERE id = $1",
+            )
+            .bind(id).fetch_optional(p).await?
+        });
+        Ok(row.and_then(AssignmentDbRow::parse))
+    }
+
+    /// Adds a user, with their first role if given, in one transaction.
+    pub async fn insert_user(
+        &self,
+        actor: &Actor,
+        new: NewUser,
+        first_role: Option<Assignment>,
+    ) -> Result<User> {
+        let now = domain::now();
+        let user = User {
+            id: Uuid::now_v7(),
+            email: new.email.as_str().to_owned(),
+            name: new.name.as_str().to_owned(),
+            password_hash: new.password_hash,
+            language: new.language,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        };
+        write_tx!(self, tx, chain => {
+            let taken: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+                .bind(&user.email).fetch_optional(&mut *tx).await?;
+            if taken.is_some() {
+                return Err(StoreError::conflict("email", "error-email-taken"));
+            }
+            sqlx::query(
+                "INSERT INTO users (id, email, name, password_hash, language, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(user.id)
+            .bind(&user.email)
+            .bind(&user.name)
+            .bind(&user.password_hash)
+            .bind(user.language.code())
+            .bind(user.active)
+            .bind(user.created_at)
+            .bind(user.updated_at)
+            .execute(&mut *tx)
+            .await?;
+            chain.push(now, user_change(actor, "user.create", &user, first_role.as_ref().and_then(|a| a.org_id), None, Some(user.audit_json())));
+            if let Some(a) = first_role {
+                insert_assignment_row!(tx, chain, actor, now, user.id, a.role, a.org_id);
+            }
+        });
+        Ok(user)
+    }
+
+    /// The first administrator, created through a one-time setup token: the
+    /// token is consumed and the user added in one transaction, and only while
+    /// no user exists.
+    pub async fn create_first_admin(&self, token_hash: &str, new: NewUser) -> Result<User> {
+        let now = domain::now();
+        let user = User {
+            id: Uuid::now_v7(),
+            email: new.email.as_str().to_owned(),
+            name: new.name.as_str().to_owned(),
+            password_hash: new.password_hash,
+            language: new.language,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        };
+        let actor = Actor::system();
+        write_tx!(self, tx, chain => {
+            let taken = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1")
+                .bind(token_hash).execute(&mut *tx).await?.rows_affected();
+            if taken == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&mut *tx).await?;
+            if users > 0 {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query(
+                "INSERT INTO users (id, email, name, password_hash, language, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(user.id)
+            .bind(&user.email)
+            .bind(&user.name)
+            .bind(&user.password_hash)
+            .bind(user.language.code())
+            .bind(user.active)
+            .bind(user.created_at)
+            .bind(user.updated_at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
+            chain.push(now, user_change(&actor, "user.create_first_admin", &user, None, None, Some(user.audit_json())));
+            insert_assignment_row!(tx, chain, actor, now, user.id, Role::Admin, None::<Uuid>);
+        });
+        Ok(user)
+    }
+
+    pub async fn update_user(&self, actor: &Actor, id: Uuid, upd: UserUpdate) -> Result<User> {
+        let now = domain::now();
+        Ok(write_tx!(self, tx, chain => {
+            let before = fetch_user!(&mut *tx, id).ok_or(StoreError::NotFound)?;
+            let after = User {
+                name: upd.name.as_str().to_owned(),
+                language: upd.language,
+                active: upd.active,
+                updated_at: now,
+                ..before.clone()
+            };
+            if after.audit_json() == before.audit_json() {
+                before
+            } else {
+                sqlx::query("UPDATE users SET name = $1, language = $2, active = $3, updated_at = $4 WHERE id = $5")
+                    .bind(&after.name)
+                    .bind(after.language.code())
+                    .bind(after.active)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                if !after.active {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                }
+                let org = first_org!(tx, id);
+                chain.push(now, user_change(actor, "user.update", &after, org, Some(before.audit_json()), Some(after.audit_json())));
+                after
+            }
+        }))
+    }
+
+    /// Sets a new password hash and ends the user's sessions except `keep_session`
+    /// (the token hash of the session that made the change, if it is the user's own).
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        password_hash: &str,
+        action: &str,
+        keep_session: Option<&str>,
+    ) -> Result<()> {
+        let now = domain::now();
+        write_tx!(self, tx, chain => {
+            let user = fetch_user!(&mut *tx, id).ok_or(StoreError::NotFound)?;
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(password_hash).bind(now).bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(id).bind(keep_session.unwrap_or("")).execute(&mut *tx).await?;
+            let org = first_org!(tx, id);
+            // The hash itself is never logged, only that it changed.
+            chain.push(now, user_change(actor, action, &user, org, Some(r#"{"password":"(tidigare)"}"#.into()), Some(r#"{"password":"(nytt)"}"#.into())));
+        });
+        Ok(())
+    }
+
+    pub async fn insert_assignment(
+        &self,
+        actor: &Actor,
+        user_id: Uuid,
+        a: Assignment,
+    ) -> Result<AssignmentRow> {
+        let now = domain::now();
+        Ok(write_tx!(self, tx, chain => {
+            if fetch_user!(&mut *tx, user_id).is_none() {
+                return Err(StoreError::NotFound);
+            }
+            insert_assignment_row!(tx, chain, actor, now, user_id, a.role, a.org_id)
+        }))
+    }
+
+    pub async fn delete_assignment(&self, actor: &Actor, id: Uuid) -> Result<AssignmentRow> {
+        let now = domain::now();
+        Ok(write_tx!(self, tx, chain => {
+            let row: AssignmentDbRow = sqlx::query_as::<_, AssignmentDbRow>(
+                "SELECT id, user_id, role, org_id, created_at FROM role_assignments WHERE id = $1",
+            )
+            .bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+            let row = row.parse().ok_or(StoreError::NotFound)?;
+            sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            chain.push(now, Change {
+                actor_id: actor.id,
+                actor: actor.label.clone(),
+                action: "role.withdraw".into(),
+                record_type: "user".into(),
+                record_id: row.user_id.to_string(),
+                org_id: row.org_id,
+                before: Some(row.audit_json()),
+                after: None,
+            });
+            row
+        }))
+    }
+}
+
+fn user_change(
+    actor: &Actor,
+    action: &str,
+    user: &User,
+    org_id: Option<Uuid>,
+    before: Option<String>,
+    after: Option<String>,
+) -> Change {
+    Change {
+        actor_id: actor.id,
+        actor: actor.label.clone(),
+        action: action.into(),
+        record_type: "user".into(),
+        record_id: user.id.to_string(),
+        org_id,
+        before,
+        after,
+    }
+}

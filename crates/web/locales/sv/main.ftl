@@ -1,0 +1,230 @@
+# Lisa – svenska texter. Klarspråk: korta meningar, du-tilltal, inga förkortningar.
+
+tagline = Uppföljning av informationssäkerhet
+skip-to-content = Hoppa till innehållet
+signed-in-as = Inloggad som
+logout = Logga ut
+nav-label = Huvudmeny
+nav-home = Start
+nav-orgs = Organisationer
+nav-users = Användare
+nav-audit = Loggbok
+nav-account = Mitt konto
+footer = Lisa – stöd för det systematiska informationssäkerhetsarbetet i offentlig sektor.
+breadcrumbs = Du är här
+back = Tillbaka
+back-to-start = Till startsidan
+cancel = Avbryt
+save = Spara
+saved = Ändringarna är sparade.
+not-given = Inte angivet
+form-has-errors = Något behöver rättas innan vi kan spara
+error-status = Felkod:
+
+# Felrubriker (API och sidor)
+problem-unauthenticated = Du behöver logga in
+problem-forbidden = Du har inte behörighet till det här
+problem-not-found = Sidan eller uppgiften finns inte
+problem-bad-request = Begäran kunde inte tolkas
+problem-validation = Uppgifterna behöver rättas
+problem-conflict = Ändringen går inte att göra
+problem-locked = För många misslyckade inloggningar
+problem-csrf = Formuläret kunde inte skickas
+problem-internal = Något gick fel hos oss
+
+# Felmeddelanden per fält
+error-malformed = Uppgifterna har fel format. Kontrollera och försök igen.
+error-method = Det går inte att göra så här på den här adressen.
+error-too-large = Det du skickade är för stort.
+error-media-type = Uppgifterna måste skickas som formulär eller JSON.
+error-name-empty = Skriv ett namn.
+error-name-invalid = Namnet får vara högst 200 tecken och får inte innehålla styrtecken.
+error-org-kind = Välj en typ av organisation i listan.
+error-org-number-format = Organisationsnumret ska ha tio siffror, till exempel 212000-0142.
+error-org-number-check = Organisationsnumret stämmer inte. Kontrollera den sista siffran.
+error-parent-unknown = Den överordnade organisationen finns inte.
+error-parent-cycle = En organisation kan inte flyttas in under sig själv eller någon av sina underorganisationer.
+error-org-has-children = Organisationen har underorganisationer. Flytta eller ta bort dem först.
+error-org-has-assignments = Personer har roller i organisationen. Ta bort rollerna först.
+error-org-unknown = Organisationen finns inte.
+error-email = Skriv en giltig e-postadress, till exempel anna.berg@exempla.se.
+error-email-taken = Det finns redan en användare med den e-postadressen.
+error-password-short = Lösenordet måste ha minst 12 tecken. En mening med flera ord är lätt att komma ihåg.
+error-password-long = Lösenordet får ha högst 200 tecken.
+error-password-weak = Lösenordet får inte bestå av ett enda tecken som upprepas.
+error-password-mismatch = Lösenorden är inte likadana.
+error-current-password = Ditt nuvarande lösenord stämmer inte.
+error-role = Välj en roll i listan.
+error-role-duplicate = Användaren har redan den rollen i den organisationen.
+error-role-needs-org = Välj vilken organisation rollen gäller. Bara systemadministratörer kan ha en roll för hela systemet.
+error-language = Välj svenska eller engelska.
+error-deactivate-self = Du kan inte stänga av ditt eget konto.
+error-last-admin = Det måste finnas minst en systemadministratör för hela systemet.
+error-login-failed = E-postadressen eller lösenordet är fel.
+error-login-locked = För många misslyckade försök. Vänta 15 minuter och försök igen, eller be en administratör om hjälp.
+error-date = Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-22.
+error-date-order = Slutdatumet måste vara samma dag som startdatumet eller senare.
+
+# Organisationstyper
+kind-municipality = Kommun
+kind-region = Region
+kind-agency = Statlig myndighet
+kind-holding = Stadshus AB
+kind-company = Kommunalt bolag
+kind-committee = Nämnd
+kind-administration = Förvaltning
+kind-unit = Enhet
+kind-coordinator = Samordnande organ
+
+# Roller
+role-admin = Systemadministratör
+role-ciso = Informationssäkerhetssamordnare (strategisk)
+role-coordinator = Informationssäkerhetssamordnare (verksamhet)
+role-owner = Informationsägare
+role-dpo = Dataskyddsombud
+role-management = Ledning
+role-auditor = Revisor
+role-analyst = Analytiker, samordnande organ
+
+# Inloggning
+login-title = Logga in
+login-intro = Logga in med din e-postadress och ditt lösenord.
+login-button = Logga in
+login-help = Har du glömt ditt lösenord? Kontakta systemadministratören i din organisation.
+field-email = E-postadress
+field-password = Lösenord
+field-name = Namn
+field-new-password = Nytt lösenord
+field-repeat-password = Upprepa det nya lösenordet
+field-current-password = Nuvarande lösenord
+password-rule = Minst 12 tecken. En mening med flera ord är både säker och lätt att komma ihåg.
+setup-title = Skapa den första administratören
+setup-intro = Lisa har inga användare ännu. Skapa kontot för den som ska administrera systemet. Länken fungerar bara en gång.
+setup-button = Skapa administratör
+
+# Startsidan
+home-title = Start
+home-greeting = Välkommen, { $name }
+home-attention = Att göra
+home-nothing = Just nu finns inget som väntar på dig.
+home-your-roles = Dina roller
+home-overview = Översikt
+home-no-roles-title = Du har ingen roll ännu
+home-no-roles = Ditt konto finns, men du har inte fått någon roll i en organisation. Kontakta systemadministratören så att du får rätt behörighet.
+col-role = Roll
+col-scope = Gäller för
+col-name = Namn
+col-roles = Roller
+col-status = Status
+col-updated = Senast ändrad
+scope-everything = Hela systemet
+scope-everything-option = Hela systemet (bara systemadministratör)
+stat-orgs = Organisationer du ser
+stat-users = Användare du hanterar
+attention-users-without-roles = Användare utan roll
+attention-users-without-roles-text = { $count } aktiva användare har ingen roll och kan inte se något. Ge dem en roll eller stäng av kontona.
+attention-no-orgs = Lägg in din organisation
+attention-no-orgs-text = Det finns inga organisationer ännu. Börja med kommunen, regionen eller myndigheten.
+
+# Organisationer
+orgs-title = Organisationer
+orgs-intro = Organisationsträdet visar de organisationer du har behörighet till, med deras underorganisationer.
+orgs-add = Lägg till organisation
+orgs-empty = Det finns inga organisationer som du har behörighet till.
+org-new-title = Lägg till organisation
+org-create-button = Lägg till
+field-org-name = Namn på organisationen
+field-org-kind = Typ av organisation
+field-org-number = Organisationsnummer
+field-org-number-hint = Frivilligt. Tio siffror, till exempel 212000-0142.
+field-org-parent = Ingår i
+field-org-parent-none = Ingen – högsta nivån
+org-children = Underorganisationer
+org-add-child = Lägg till underorganisation
+org-no-children = Organisationen har inga underorganisationer.
+org-people = Personer med roller här
+org-no-people = Ingen har en roll direkt i den här organisationen.
+org-history = Visa ändringshistorik
+org-edit = Ändra uppgifter
+org-delete-link = Ta bort organisationen
+org-delete-title = Ta bort organisation
+org-delete-question = Vill du ta bort
+org-delete-note = Det går inte att ångra. Ändringen sparas i loggboken.
+org-delete-button = Ja, ta bort
+org-delete-blocked = kan inte tas bort eftersom andra uppgifter hänger ihop med den:
+org-delete-children = Underorganisationer:
+org-delete-assignments = Roller som personer har i organisationen:
+
+# Användare
+users-title = Användare
+users-intro = Användare som har en roll i de organisationer du har behörighet till.
+users-add = Lägg till användare
+users-empty = Det finns inga användare som du har behörighet att se.
+user-new-title = Lägg till användare
+user-create-button = Lägg till användaren
+field-language = Språk
+field-role = Roll
+field-role-org = Organisation som rollen gäller
+field-role-org-hint = Rollen gäller organisationen och allt som ingår i den.
+field-initial-password = Första lösenord
+field-initial-password-hint = Frivilligt. Minst 12 tecken. Lämnar du fältet tomt kan användaren inte logga in förrän någon har satt ett lösenord.
+field-active = Kontot är aktivt
+no-roles = Ingen roll
+status-active = Aktiv
+status-inactive = Avstängd
+password-set = Har ett lösenord
+password-not-set = Inget lösenord ännu – kan inte logga in
+role-withdraw = Ta bort rollen
+role-add-title = Ge en ny roll
+role-add-button = Ge rollen
+user-edit = Ändra användare
+user-reset-password = Sätt nytt lösenord
+user-reset-note = Användaren loggas ut överallt.
+user-reset-button = Sätt lösenordet
+user-password-was-reset = Lösenordet är ändrat.
+user-role-added = Rollen är tillagd.
+user-role-withdrawn = Rollen är borttagen.
+user-history = Visa ändringshistorik
+
+# Mitt konto
+account-title = Mitt konto
+account-language-label = Språk i Lisa
+account-change-password = Byt lösenord
+account-password-changed = Ditt lösenord är bytt. Du har loggats ut på andra enheter.
+
+# Loggbok
+audit-title = Loggbok
+audit-intro = Loggboken visar varje ändring: vem som gjorde den, när och vad som ändrades. Ingen kan ändra eller ta bort något i loggboken.
+audit-record-type = Typ av uppgift
+audit-record-id = Uppgiftens id
+audit-actor = Ändrad av (e-post)
+audit-from = Från och med
+audit-to = Till och med
+audit-filter = Visa
+audit-all = Alla
+audit-empty = Inga ändringar matchar urvalet.
+audit-seq = Nr
+audit-when = När
+audit-who = Vem
+audit-what = Händelse
+audit-record = Uppgift
+audit-changes = Ändringar
+audit-show = Visa
+audit-before = Före
+audit-after = Efter
+audit-older = Visa äldre händelser
+record-org = Organisation
+record-user = Användare
+action-org-create = Organisation tillagd
+action-org-update = Organisation ändrad
+action-org-move = Organisation flyttad
+action-org-delete = Organisation borttagen
+action-user-create = Användare tillagd
+action-user-create-first-admin = Första administratören skapad
+action-user-update = Användare ändrad
+action-user-password-reset = Lösenord satt av administratör
+action-user-password-change = Eget lösenord bytt
+action-user-login = Inloggning
+action-user-logout = Utloggning
+action-role-assign = Roll tilldelad
+action-role-withdraw = Roll borttagen

@@ -1,0 +1,125 @@
+//! My account: language and password.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::user::{Language, NewPassword, PersonName};
+use serde::Deserialize;
+
+use super::orgs::actor;
+use super::{Ctx, Errors, render, render_status, see_other};
+use crate::SharedState;
+use crate::auth::{hash_password_blocking, verify_password_blocking};
+use crate::error::AppResult;
+use crate::session::{CurrentUser, Session};
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    ctx: Ctx,
+    name: String,
+    email: String,
+    english: bool,
+    errors: Errors,
+    notice: String,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+fn page(s: &Session, errors: &[domain::FieldError], done: Option<&str>) -> AccountPage {
+    let ctx = Ctx::for_session(s, "/account");
+    let notice = match done {
+        Some("password") => ctx.t("account-password-changed"),
+        Some("language") => ctx.t("saved"),
+        _ => String::new(),
+    };
+    AccountPage {
+        errors: Errors::new(ctx.lang, errors),
+        ctx,
+        name: s.user.name.clone(),
+        email: s.user.email.clone(),
+        english: s.user.language == Language::En,
+        notice,
+    }
+}
+
+pub async fn show(CurrentUser(s): CurrentUser, Query(q): Query<Done>) -> AppResult<Response> {
+    render(&page(&s, &[], q.done.as_deref()))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+pub async fn change_password(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Form(f): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let mut errs = domain::ValidationErrors::default();
+    let hash = s.user.password_hash.clone().unwrap_or_default();
+    if !verify_password_blocking(f.current.clone(), hash).await? {
+        errs.push(domain::FieldError::new("current", "error-current-password"));
+    }
+    let new = errs.check(NewPassword::parse(&f.password));
+    if f.password != f.repeat {
+        errs.push(domain::FieldError::new("repeat", "error-password-mismatch"));
+    }
+    let Some(new) = new.filter(|_| errs.is_empty()) else {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&s, &errs.0, None));
+    };
+    let hash = hash_password_blocking(new.expose().to_owned()).await?;
+    state
+        .store
+        .set_password(
+            &actor(&s),
+            s.user.id,
+            &hash,
+            "user.password_change",
+            Some(&s.token_hash),
+        )
+        .await?;
+    Ok(see_other("/account?done=password"))
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    language: String,
+}
+
+pub async fn change_language(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Form(f): Form<LanguageForm>,
+) -> AppResult<Response> {
+    let language = match f.language.parse::<Language>() {
+        Ok(l) => l,
+        Err(e) => return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&s, &[e], None)),
+    };
+    let name = PersonName::parse(&s.user.name)?;
+    state
+        .store
+        .update_user(
+            &actor(&s),
+            s.user.id,
+            store::UserUpdate {
+                name,
+                language,
+                active: s.user.active,
+            },
+        )
+        .await?;
+    Ok(see_other("/account?done=language"))
+}

@@ -1,0 +1,106 @@
+//! The start page: what needs the user's attention, their roles, an overview.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use domain::authz::{Permission, Scope};
+
+use super::{Ctx, render};
+use crate::SharedState;
+use crate::error::AppResult;
+use crate::session::CurrentUser;
+
+pub struct Attention {
+    pub href: String,
+    pub title: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    ctx: Ctx,
+    greeting: String,
+    roles: Vec<(String, String, String)>,
+    attention: Vec<Attention>,
+    stats: Vec<(String, String)>,
+}
+
+pub async fn show(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+) -> AppResult<Response> {
+    let ctx = Ctx::for_session(&s, "/");
+    let tree = state.store.org_tree().await?;
+    let p = &s.principal;
+    let roles = p
+        .assignments
+        .iter()
+        .map(|a| {
+            let role = ctx.role_label(&a.role);
+            match a.org_id.and_then(|id| tree.get(id)) {
+                Some(n) => (role, n.name.clone(), format!("/orgs/{}", n.id)),
+                None => (role, ctx.t("scope-everything"), String::new()),
+            }
+        })
+        .collect();
+
+    let mut attention = Vec::new();
+    let mut stats = Vec::new();
+    if p.can_somewhere(Permission::ViewOrgs) {
+        let visible = p.visible_orgs(Permission::ViewOrgs, &tree);
+        stats.push((ctx.t("stat-orgs"), visible.len().to_string()));
+    }
+    if p.can_somewhere(Permission::ManageUsers) {
+        // Accounts that nobody can use yet, or that hold no role: an
+        // administrator's loose ends.
+        let users = state.store.list_users().await?;
+        let assignments = state.store.list_all_assignments().await?;
+        let scope = p.scope(Permission::ManageUsers);
+        let without_roles = match scope {
+            Scope::Everything => users
+                .iter()
+                .filter(|u| u.active && !assignments.iter().any(|a| a.user_id == u.id))
+                .count(),
+            Scope::Subtrees(_) => 0,
+        };
+        if without_roles > 0 {
+            attention.push(Attention {
+                href: "/users".into(),
+                title: ctx.t("attention-users-without-roles"),
+                text: crate::i18n::t_args(
+                    ctx.lang,
+                    "attention-users-without-roles-text",
+                    &[("count", without_roles.to_string())],
+                ),
+            });
+        }
+        if tree.is_empty() {
+            attention.push(Attention {
+                href: "/orgs/new".into(),
+                title: ctx.t("attention-no-orgs"),
+                text: ctx.t("attention-no-orgs-text"),
+            });
+        }
+        let visible_users = users
+            .iter()
+            .filter(|u| {
+                matches!(scope, Scope::Everything)
+                    || assignments.iter().any(|a| {
+                        a.user_id == u.id
+                            && a.org_id
+                                .is_some_and(|o| p.can(Permission::ManageUsers, o, &tree))
+                    })
+            })
+            .count();
+        stats.push((ctx.t("stat-users"), visible_users.to_string()));
+    }
+    let greeting = crate::i18n::t_args(ctx.lang, "home-greeting", &[("name", s.user.name.clone())]);
+    render(&HomePage {
+        ctx,
+        greeting,
+        roles,
+        attention,
+        stats,
+    })
+}

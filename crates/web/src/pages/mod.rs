@@ -1,0 +1,234 @@
+//! Server-rendered HTML pages. Every page works without JavaScript.
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::FieldError;
+use domain::authz::Permission;
+use domain::user::Language;
+
+use crate::SharedState;
+use crate::error::AppError;
+use crate::i18n;
+use crate::session::Session;
+
+mod account;
+pub mod audit;
+mod home;
+mod login;
+pub mod orgs;
+pub mod users;
+
+pub fn routes() -> Router<SharedState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route(
+            "/setup/{token}",
+            get(login::setup_show).post(login::setup_submit),
+        )
+        .route("/orgs", get(orgs::tree).post(orgs::create))
+        .route("/orgs/new", get(orgs::new_form))
+        .route("/orgs/{id}", get(orgs::show).post(orgs::update))
+        .route(
+            "/orgs/{id}/delete",
+            get(orgs::delete_confirm).post(orgs::delete),
+        )
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/new", get(users::new_form))
+        .route("/users/{id}", get(users::show).post(users::update))
+        .route("/users/{id}/roles", post(users::add_role))
+        .route(
+            "/users/{id}/roles/{assignment}/delete",
+            post(users::withdraw_role),
+        )
+        .route("/users/{id}/password", post(users::reset_password))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/account/language", post(account::change_language))
+        .route("/audit", get(audit::list))
+}
+
+/// One link of the main navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// What every page needs: language, the signed-in user, the CSRF token and
+/// the navigation.
+pub struct Ctx {
+    pub lang: Language,
+    pub user_name: Option<String>,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+impl Ctx {
+    pub fn new(lang: Language, session: Option<&Session>, section: &str) -> Self {
+        let mut nav = Vec::new();
+        if let Some(s) = session {
+            let p = &s.principal;
+            let mut add = |href: &'static str, key: &str, show: bool| {
+                if show {
+                    nav.push(NavItem {
+                        href,
+                        label: i18n::t(lang, key),
+                        current: section == href,
+                    });
+                }
+            };
+            add("/", "nav-home", true);
+            add("/orgs", "nav-orgs", p.can_somewhere(Permission::ViewOrgs));
+            add(
+                "/users",
+                "nav-users",
+                p.can_somewhere(Permission::ViewUsers),
+            );
+            add(
+                "/audit",
+                "nav-audit",
+                p.can_somewhere(Permission::ViewAudit),
+            );
+            add("/account", "nav-account", true);
+        }
+        Self {
+            lang,
+            user_name: session.map(|s| s.user.name.clone()),
+            csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
+            nav,
+        }
+    }
+
+    pub fn for_session(s: &Session, section: &str) -> Self {
+        Self::new(s.user.language, Some(s), section)
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.lang, key)
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn kind_label(&self, kind: &domain::org::OrgKind) -> String {
+        self.t(&format!("kind-{}", kind.code()))
+    }
+
+    pub fn role_label(&self, role: &domain::user::Role) -> String {
+        self.t(&format!("role-{}", role.code()))
+    }
+
+    pub fn date_time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        // ISO dates, in Swedish local time.
+        let local = t.with_timezone(
+            &chrono::FixedOffset::east_opt(stockholm_offset(t)).expect("valid offset"),
+        );
+        local.format("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// UTC offset of Europe/Stockholm at `t` in seconds (CET/CEST: EU rules,
+/// last Sunday of March 01:00 UTC to last Sunday of October 01:00 UTC).
+fn stockholm_offset(t: &chrono::DateTime<chrono::Utc>) -> i32 {
+    use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+    let y = t.year();
+    let last_sunday = |month: u32| {
+        let last = NaiveDate::from_ymd_opt(y, month, 31).expect("March and October have 31 days");
+        last - chrono::Duration::days(i64::from(last.weekday().num_days_from_sunday()))
+    };
+    let start = Utc.from_utc_datetime(&last_sunday(3).and_hms_opt(1, 0, 0).expect("valid time"));
+    let end = Utc.from_utc_datetime(&last_sunday(10).and_hms_opt(1, 0, 0).expect("valid time"));
+    if *t >= start && *t < end { 7200 } else { 3600 }
+}
+
+/// Field errors of a form, translated.
+#[derive(Default)]
+pub struct Errors(pub Vec<(String, String)>);
+
+impl Errors {
+    pub fn new(lang: Language, errs: &[FieldError]) -> Self {
+        Errors(
+            errs.iter()
+                .map(|e| (e.field.to_owned(), i18n::t(lang, e.code)))
+                .collect(),
+        )
+    }
+    pub fn any(&self) -> bool {
+        !self.0.is_empty()
+    }
+    /// The message for `field`, empty if none.
+    pub fn get(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.clone())
+            .unwrap_or_default()
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| f == field)
+    }
+}
+
+pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
+    Ok(Html(t.render()?).into_response())
+}
+
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Result<Response, AppError> {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+/// A redirect after a successful form post (303, so the browser GETs).
+pub fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    ctx: &'a Ctx,
+    title: String,
+    details: Vec<String>,
+    status: u16,
+}
+
+pub fn render_error_page(ctx: &Ctx, err: &AppError) -> Response {
+    let page = ErrorPage {
+        ctx,
+        title: ctx.t(err.title_key()),
+        details: err.field_errors().iter().map(|e| ctx.t(e.code)).collect(),
+        status: err.status().as_u16(),
+    };
+    match page.render() {
+        Ok(html) => (err.status(), Html(html)).into_response(),
+        Err(_) => (err.status(), ctx.t(err.title_key())).into_response(),
+    }
+}
+
+/// Parses a UUID path or form value, answering 404 for a malformed id.
+pub fn parse_id(s: &str) -> Result<uuid::Uuid, AppError> {
+    s.parse().map_err(|_| AppError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn stockholm_time_follows_summer_time() {
+        let winter = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+            .unwrap();
+        let summer = chrono::Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap();
+        assert_eq!(stockholm_offset(&winter), 3600);
+        assert_eq!(stockholm_offset(&summer), 7200);
+        let ctx = Ctx::new(Language::Sv, None, "");
+        assert_eq!(ctx.date_time(&winter), "2026-11-22 13:00");
+    }
+}

@@ -1,0 +1,237 @@
+//! Server-side sessions and CSRF protection, applied to every request in one
+//! middleware before any handler runs.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use domain::authz::Principal;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::SharedState;
+use crate::error::{AppError, is_api};
+
+pub const COOKIE: &str = "lisa_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+pub const CSRF_FIELD: &str = "csrf";
+
+/// The signed-in user of this request.
+#[derive(Clone)]
+pub struct Session {
+    pub token_hash: String,
+    pub csrf: String,
+    pub user: Arc<store::User>,
+    pub principal: Arc<Principal>,
+}
+
+/// A random token, hex-encoded (256 bits).
+pub fn new_token() -> String {
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn session_cookie(token: &str) -> String {
+    format!("{COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Lax")
+}
+
+pub fn clear_cookie() -> String {
+    format!("{COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0")
+}
+
+fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Looks up the session of the cookie, if any and still valid.
+async fn find(state: &SharedState, headers: &HeaderMap) -> Result<Option<Session>, AppError> {
+    let Some(token) = cookie_value(headers, COOKIE) else {
+        return Ok(None);
+    };
+    if token.len() != 64 {
+        return Ok(None);
+    }
+    let token_hash = hash_token(token);
+    let Some(row) = state.store.find_session(&token_hash).await? else {
+        return Ok(None);
+    };
+    let now = domain::now();
+    let idle = chrono::Duration::from_std(state.config.session_idle)
+        .unwrap_or(chrono::Duration::minutes(30));
+    let max =
+        chrono::Duration::from_std(state.config.session_max).unwrap_or(chrono::Duration::hours(12));
+    if row.last_seen_at + idle < now || row.created_at + max < now {
+        state.store.delete_session(&token_hash).await?;
+        return Ok(None);
+    }
+    let Some(user) = state.store.find_user(row.user_id).await? else {
+        return Ok(None);
+    };
+    if !user.active {
+        return Ok(None);
+    }
+    let assignments = state.store.list_assignments(user.id).await?;
+    let principal = Principal::new(
+        user.id,
+        assignments.iter().map(|a| a.assignment()).collect(),
+    );
+    // Write the activity time at most once a minute, not on every request.
+    if row.last_seen_at + chrono::Duration::seconds(60) < now {
+        state.store.touch_session(&token_hash, now).await?;
+    }
+    Ok(Some(Session {
+        token_hash,
+        csrf: row.csrf_token,
+        user: Arc::new(user),
+        principal: Arc::new(principal),
+    }))
+}
+
+fn unsafe_method(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses cross-site writes by the browser's own headers: `Sec-Fetch-Site`
+/// and `Origin` must not name another site.
+fn cross_site(headers: &HeaderMap) -> bool {
+    if headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
+        return true;
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match (origin, host) {
+        (Some("null"), _) => true,
+        (Some(o), Some(h)) => {
+            let o = o.split_once("://").map(|(_, rest)| rest).unwrap_or(o);
+            o != h
+        }
+        _ => false,
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Loads the session into the request and checks CSRF on every unsafe request:
+/// API calls authenticated by the cookie send the token in `X-CSRF-Token`,
+/// HTML forms in a hidden `csrf` field.
+pub async fn load_session(State(state): State<SharedState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let session = match find(&state, &parts.headers).await {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let path = parts.uri.path().to_owned();
+    let mut body = body;
+    if unsafe_method(&parts.method) {
+        if cross_site(&parts.headers) {
+            return AppError::Csrf.into_response();
+        }
+        if let Some(s) = &session {
+            let ok = if is_api(&path) {
+                parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| constant_time_eq(v, &s.csrf))
+            } else {
+                let bytes = match axum::body::to_bytes(body, 2 * 1024 * 1024).await {
+                    Ok(b) => b,
+                    Err(_) => return AppError::BadRequest("error-too-large").into_response(),
+                };
+                let found = form_urlencoded::parse(&bytes)
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .is_some_and(|(_, v)| constant_time_eq(&v, &s.csrf));
+                body = Body::from(bytes);
+                found
+            };
+            // Logging in again over a stale session is allowed: login makes a new one.
+            let exempt = path == "/api/v1/session" && parts.method == Method::POST;
+            if !ok && !exempt {
+                return AppError::Csrf.into_response();
+            }
+        }
+    }
+    if let Some(s) = session {
+        parts.extensions.insert(s);
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// The signed-in user; anonymous requests are refused with
+/// [`AppError::Unauthenticated`] (a redirect to the login page for pages).
+pub struct CurrentUser(pub Session);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .map(CurrentUser)
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// The session if there is one.
+pub struct MaybeUser(pub Option<Session>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(parts.extensions.get::<Session>().cloned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cross_site_detection() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, "lisa.exempla.se".parse().unwrap());
+        assert!(!cross_site(&h));
+        h.insert(header::ORIGIN, "https://lisa.exempla.se".parse().unwrap());
+        assert!(!cross_site(&h));
+        h.insert(header::ORIGIN, "https://evil.example".parse().unwrap());
+        assert!(cross_site(&h));
+        h.remove(header::ORIGIN);
+        h.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(cross_site(&h));
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "a=1; lisa_session=abc; b=2".parse().unwrap(),
+        );
+        assert_eq!(cookie_value(&h, COOKIE), Some("abc"));
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+    }
+}
