@@ -41,22 +41,14 @@ impl Entry {
     pub fn seal(seq: i64, at: DateTime<Utc>, change: Change, prev_hash: &str) -> Entry {
         let at = crate::truncate_micros(at);
         let hash = hash(seq, at, &change, prev_hash);
-        Entry {
-            seq,
-            at,
-            change,
-            prev_hash: prev_hash.to_owned(),
-            hash,
-        }
+        Entry { seq, at, change, prev_hash: prev_hash.to_owned(), hash }
     }
 
     /// The fields whose values differ between `before` and `after` (top level).
     pub fn changed_fields(&self) -> Vec<String> {
         let parse = |s: &Option<String>| {
             s.as_deref()
-                .and_then(|s| {
-                    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s).ok()
-                })
+                .and_then(|s| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s).ok())
                 .unwrap_or_default()
         };
         let (b, a) = (parse(&self.change.before), parse(&self.change.after));
@@ -94,9 +86,7 @@ pub fn hash(seq: i64, at: DateTime<Utc>, c: &Change, prev_hash: &str) -> String 
 pub enum Broken {
     #[error("entry {seq}: its content does not match its hash (edited after it was written)")]
     Tampered { seq: i64 },
-    #[error(
-        "entry {seq}: it does not point to the entry before it (an entry was removed or inserted)"
-    )]
+    #[error("entry {seq}: it does not point to the entry before it (an entry was removed or inserted)")]
     Unlinked { seq: i64 },
     #[error("entry {seq}: a number is missing before it (expected {expected})")]
     Gap { seq: i64, expected: i64 },
@@ -112,11 +102,7 @@ pub struct Verifier {
 
 impl Default for Verifier {
     fn default() -> Self {
-        Self {
-            prev_hash: GENESIS.to_owned(),
-            next_seq: 1,
-            checked: 0,
-        }
+        Self { prev_hash: GENESIS.to_owned(), next_seq: 1, checked: 0 }
     }
 }
 
@@ -127,10 +113,7 @@ impl Verifier {
 
     pub fn check(&mut self, e: &Entry) -> Result<(), Broken> {
         if e.seq != self.next_seq {
-            return Err(Broken::Gap {
-                seq: e.seq,
-                expected: self.next_seq,
-            });
+            return Err(Broken::Gap { seq: e.seq, expected: self.next_seq });
         }
         if e.prev_hash != self.prev_hash {
             return Err(Broken::Unlinked { seq: e.seq });
@@ -174,10 +157,7 @@ mod tests {
     fn chain(n: u32) -> Vec<Entry> {
         let mut out: Vec<Entry> = Vec::new();
         for i in 1..=n {
-            let prev = out
-                .last()
-                .map(|e| e.hash.clone())
-                .unwrap_or_else(|| GENESIS.into());
+            let prev = out.last().map(|e| e.hash.clone()).unwrap_or_else(|| GENESIS.into());
             out.push(Entry::seal(i as i64, Utc::now(), change(i), &prev));
         }
         out
@@ -197,13 +177,7 @@ mod tests {
 
         let mut c = chain(5);
         c.remove(1);
-        assert_eq!(
-            verify(&c).unwrap_err(),
-            Broken::Gap {
-                seq: 3,
-                expected: 2
-            }
-        );
+        assert_eq!(verify(&c).unwrap_err(), Broken::Gap { seq: 3, expected: 2 });
 
         // Removing an entry and renumbering the rest still breaks the links.
         let mut c = chain(5);
@@ -225,9 +199,6 @@ mod tests {
         let mut e = chain(1).remove(0);
         e.change.before = Some(r#"{"name":"A","kind":"unit"}"#.into());
         e.change.after = Some(r#"{"name":"B","kind":"unit","parent":"x"}"#.into());
-        assert_eq!(
-            e.changed_fields(),
-            vec!["name".to_string(), "parent".to_string()]
-        );
+        assert_eq!(e.changed_fields(), vec!["name".to_string(), "parent".to_string()]);
     }
 }

@@ -58,10 +58,7 @@ pub struct Principal {
 
 impl Principal {
     pub fn new(user_id: Uuid, assignments: Vec<Assignment>) -> Self {
-        Self {
-            user_id,
-            assignments,
-        }
+        Self { user_id, assignments }
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -128,12 +125,7 @@ impl Principal {
     pub fn visible_orgs(&self, perm: Permission, tree: &OrgTree) -> Vec<Uuid> {
         self.visible_roots(perm, tree)
             .into_iter()
-            .flat_map(|r| {
-                tree.subtree(r)
-                    .into_iter()
-                    .map(|(_, n)| n.id)
-                    .collect::<Vec<_>>()
-            })
+            .flat_map(|r| tree.subtree(r).into_iter().map(|(_, n)| n.id).collect::<Vec<_>>())
             .collect()
     }
 }
@@ -166,13 +158,7 @@ mod tests {
     fn p(assign: &[(Role, Option<u128>)]) -> Principal {
         Principal::new(
             Uuid::nil(),
-            assign
-                .iter()
-                .map(|(r, o)| Assignment {
-                    role: *r,
-                    org_id: o.map(Uuid::from_u128),
-                })
-                .collect(),
+            assign.iter().map(|(r, o)| Assignment { role: *r, org_id: o.map(Uuid::from_u128) }).collect(),
         )
     }
 
@@ -201,15 +187,8 @@ mod tests {
         assert!(local.can(Permission::ManageUsers, id(3), &t));
         assert!(!local.can(Permission::ManageUsers, id(9), &t));
         assert!(!local.can_everywhere(Permission::ManageOrgs));
-        for r in [
-            Role::Ciso,
-            Role::Coordinator,
-            Role::Owner,
-            Role::Dpo,
-            Role::Management,
-            Role::Auditor,
-            Role::Analyst,
-        ] {
+        for r in [Role::Ciso, Role::Coordinator, Role::Owner, Role::Dpo, Role::Management, Role::Auditor, Role::Analyst]
+        {
             let u = p(&[(r, Some(1))]);
             assert!(!u.can(Permission::ManageOrgs, id(1), &t), "{r}");
             assert!(!u.can(Permission::ManageUsers, id(1), &t), "{r}");
@@ -223,11 +202,7 @@ mod tests {
     #[test]
     fn visible_roots_drop_nested_assignments() {
         let t = tree();
-        let u = p(&[
-            (Role::Owner, Some(3)),
-            (Role::Ciso, Some(1)),
-            (Role::Dpo, Some(9)),
-        ]);
+        let u = p(&[(Role::Owner, Some(3)), (Role::Ciso, Some(1)), (Role::Dpo, Some(9))]);
         let roots = u.visible_roots(Permission::ViewOrgs, &t);
         assert_eq!(roots, vec![Uuid::from_u128(1), Uuid::from_u128(9)]);
         assert_eq!(u.visible_orgs(Permission::ViewOrgs, &t).len(), 4);

@@ -22,6 +22,6 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 pub fn truncate_micros(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     use chrono::{SubsecRound, Timelike};
     let t = t.trunc_subsecs(6);
-    debug_assert!(t.nanosecond() % 1000 == 0);
+    debug_assert!(t.nanosecond().is_multiple_of(1000));
     t
 }

@@ -61,10 +61,7 @@ impl fmt::Display for OrgKind {
 impl FromStr for OrgKind {
     type Err = FieldError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        OrgKind::ALL
-            .into_iter()
-            .find(|k| k.code() == s.trim())
-            .ok_or(FieldError::new("kind", "error-org-kind"))
+        OrgKind::ALL.into_iter().find(|k| k.code() == s.trim()).ok_or(FieldError::new("kind", "error-org-kind"))
     }
 }
 
@@ -125,7 +122,7 @@ fn luhn_valid(digits: &str) -> bool {
         .map(|b| u32::from(b - b'0'))
         .enumerate()
         .map(|(i, d)| {
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 let x = d * 2;
                 if x > 9 { x - 9 } else { x }
             } else {
@@ -133,7 +130,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// What the tree needs to know of an organisation.
@@ -155,7 +152,7 @@ pub struct OrgTree {
 
 impl OrgTree {
     pub fn new(mut nodes: Vec<OrgNode>) -> Self {
-        nodes.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        nodes.sort_by_cached_key(|n| n.name.to_lowercase());
         let mut children: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
         let mut roots = Vec::new();
         let ids: HashSet<Uuid> = nodes.iter().map(|n| n.id).collect();
@@ -165,11 +162,7 @@ impl OrgTree {
                 _ => roots.push(n.id),
             }
         }
-        Self {
-            nodes: nodes.into_iter().map(|n| (n.id, n)).collect(),
-            children,
-            roots,
-        }
+        Self { nodes: nodes.into_iter().map(|n| (n.id, n)).collect(), children, roots }
     }
 
     pub fn get(&self, id: Uuid) -> Option<&OrgNode> {
@@ -231,12 +224,8 @@ impl OrgTree {
     pub fn can_move(&self, id: Uuid, new_parent: Option<Uuid>) -> Result<(), FieldError> {
         match new_parent {
             None => Ok(()),
-            Some(p) if !self.nodes.contains_key(&p) => {
-                Err(FieldError::new("parent_id", "error-parent-unknown"))
-            }
-            Some(p) if self.is_in_subtree(id, p) => {
-                Err(FieldError::new("parent_id", "error-parent-cycle"))
-            }
+            Some(p) if !self.nodes.contains_key(&p) => Err(FieldError::new("parent_id", "error-parent-unknown")),
+            Some(p) if self.is_in_subtree(id, p) => Err(FieldError::new("parent_id", "error-parent-cycle")),
             Some(_) => Ok(()),
         }
     }
@@ -249,38 +238,17 @@ mod tests {
     #[test]
     fn org_numbers_are_checked() {
         // Real public organisation numbers of Swedish bodies.
-        assert_eq!(
-            OrgNumber::parse("212000-0142").unwrap().as_str(),
-            "212000-0142"
-        ); // Stockholms kommun
-        assert_eq!(
-            OrgNumber::parse("2021005448").unwrap().as_str(),
-            "202100-5448"
-        ); // MSB
-        assert_eq!(
-            OrgNumber::parse("16212000-0142").unwrap().as_str(),
-            "212000-0142"
-        );
-        assert_eq!(
-            OrgNumber::parse("212000-0143").unwrap_err().code,
-            "error-org-number-check"
-        );
-        assert_eq!(
-            OrgNumber::parse("21200").unwrap_err().code,
-            "error-org-number-format"
-        );
-        assert_eq!(
-            OrgNumber::parse("21200a-0142").unwrap_err().code,
-            "error-org-number-format"
-        );
+        assert_eq!(OrgNumber::parse("212000-0142").unwrap().as_str(), "212000-0142"); // Stockholms kommun
+        assert_eq!(OrgNumber::parse("2021005448").unwrap().as_str(), "202100-5448"); // MSB
+        assert_eq!(OrgNumber::parse("16212000-0142").unwrap().as_str(), "212000-0142");
+        assert_eq!(OrgNumber::parse("212000-0143").unwrap_err().code, "error-org-number-check");
+        assert_eq!(OrgNumber::parse("21200").unwrap_err().code, "error-org-number-format");
+        assert_eq!(OrgNumber::parse("21200a-0142").unwrap_err().code, "error-org-number-format");
     }
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(
-            OrgName::parse("  Exempla kommun ").unwrap().as_str(),
-            "Exempla kommun"
-        );
+        assert_eq!(OrgName::parse("  Exempla kommun ").unwrap().as_str(), "Exempla kommun");
         assert!(OrgName::parse("   ").is_err());
         assert!(OrgName::parse(&"x".repeat(201)).is_err());
         assert!(OrgName::parse("a\u{0}b").is_err());
@@ -317,29 +285,11 @@ mod tests {
         assert!(t.is_in_subtree(id(4), id(4)));
         assert!(!t.is_in_subtree(id(3), id(4)));
         assert!(!t.is_in_subtree(id(5), id(4)));
-        let names: Vec<_> = t
-            .subtree(id(1))
-            .iter()
-            .map(|(d, n)| (*d, n.name.as_str()))
-            .collect();
-        assert_eq!(
-            names,
-            vec![
-                (0, "Kommun"),
-                (1, "A-nämnd"),
-                (1, "B-nämnd"),
-                (2, "Förvaltning")
-            ]
-        );
+        let names: Vec<_> = t.subtree(id(1)).iter().map(|(d, n)| (*d, n.name.as_str())).collect();
+        assert_eq!(names, vec![(0, "Kommun"), (1, "A-nämnd"), (1, "B-nämnd"), (2, "Förvaltning")]);
         assert_eq!(t.path(id(4)).len(), 3);
-        assert_eq!(
-            t.can_move(id(2), Some(id(4))).unwrap_err().code,
-            "error-parent-cycle"
-        );
-        assert_eq!(
-            t.can_move(id(2), Some(id(2))).unwrap_err().code,
-            "error-parent-cycle"
-        );
+        assert_eq!(t.can_move(id(2), Some(id(4))).unwrap_err().code, "error-parent-cycle");
+        assert_eq!(t.can_move(id(2), Some(id(2))).unwrap_err().code, "error-parent-cycle");
         assert!(t.can_move(id(4), Some(id(5))).is_ok());
         assert!(t.can_move(id(4), Some(id(99))).is_err());
     }

@@ -50,18 +50,13 @@ pub enum Decision {
 impl ThrottlePolicy {
     pub fn decide(&self, account: Failures, address: Failures, now: DateTime<Utc>) -> Decision {
         let locked = |f: Failures, limit: u32| match f.last {
-            Some(last) if f.count >= limit && now < last + self.lock_for => {
-                Some(last + self.lock_for)
-            }
+            Some(last) if f.count >= limit && now < last + self.lock_for => Some(last + self.lock_for),
             _ => None,
         };
-        let until = [
-            locked(account, self.lock_after_account),
-            locked(address, self.lock_after_address),
-        ]
-        .into_iter()
-        .flatten()
-        .max();
+        let until = [locked(account, self.lock_after_account), locked(address, self.lock_after_address)]
+            .into_iter()
+            .flatten()
+            .max();
         if let Some(until) = until {
             return Decision::Locked { until };
         }
@@ -80,66 +75,22 @@ mod tests {
     fn slows_then_locks_then_releases() {
         let p = ThrottlePolicy::default();
         let now = Utc::now();
-        let f = |count| Failures {
-            count,
-            last: Some(now),
-        };
-        assert_eq!(
-            p.decide(f(0), f(0), now),
-            Decision::Proceed {
-                delay: std::time::Duration::ZERO
-            }
-        );
-        assert_eq!(
-            p.decide(f(3), f(3), now),
-            Decision::Proceed {
-                delay: std::time::Duration::ZERO
-            }
-        );
-        assert_eq!(
-            p.decide(f(5), f(5), now),
-            Decision::Proceed {
-                delay: std::time::Duration::from_secs(1)
-            }
-        );
-        assert_eq!(
-            p.decide(f(9), f(9), now),
-            Decision::Proceed {
-                delay: std::time::Duration::from_secs(3)
-            }
-        );
-        assert!(matches!(
-            p.decide(f(10), f(0), now),
-            Decision::Locked { .. }
-        ));
-        assert!(matches!(
-            p.decide(f(0), f(30), now),
-            Decision::Locked { .. }
-        ));
+        let f = |count| Failures { count, last: Some(now) };
+        assert_eq!(p.decide(f(0), f(0), now), Decision::Proceed { delay: std::time::Duration::ZERO });
+        assert_eq!(p.decide(f(3), f(3), now), Decision::Proceed { delay: std::time::Duration::ZERO });
+        assert_eq!(p.decide(f(5), f(5), now), Decision::Proceed { delay: std::time::Duration::from_secs(1) });
+        assert_eq!(p.decide(f(9), f(9), now), Decision::Proceed { delay: std::time::Duration::from_secs(3) });
+        assert!(matches!(p.decide(f(10), f(0), now), Decision::Locked { .. }));
+        assert!(matches!(p.decide(f(0), f(30), now), Decision::Locked { .. }));
         let later = now + Duration::minutes(16);
-        assert!(matches!(
-            p.decide(f(10), f(0), later),
-            Decision::Proceed { .. }
-        ));
+        assert!(matches!(p.decide(f(10), f(0), later), Decision::Proceed { .. }));
     }
 
     #[test]
     fn many_accounts_from_one_address_are_slowed() {
         let p = ThrottlePolicy::default();
         let now = Utc::now();
-        let d = p.decide(
-            Failures::default(),
-            Failures {
-                count: 15,
-                last: Some(now),
-            },
-            now,
-        );
-        assert_eq!(
-            d,
-            Decision::Proceed {
-                delay: std::time::Duration::from_secs(1)
-            }
-        );
+        let d = p.decide(Failures::default(), Failures { count: 15, last: Some(now) }, now);
+        assert_eq!(d, Decision::Proceed { delay: std::time::Duration::from_secs(1) });
     }
 }

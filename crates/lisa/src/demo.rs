@@ -19,60 +19,25 @@ pub struct DemoUser {
 }
 
 pub const USERS: &[DemoUser] = &[
-    DemoUser {
-        email: "admin@exempla.se",
-        name: "Alva Admin",
-        role: Role::Admin,
-        org: None,
-    },
-    DemoUser {
-        email: "ciso@exempla.se",
-        name: "Anna Berg",
-        role: Role::Ciso,
-        org: Some("Exempla kommun"),
-    },
+    DemoUser { email: "admin@exempla.se", name: "Alva Admin", role: Role::Admin, org: None },
+    DemoUser { email: "ciso@exempla.se", name: "Anna Berg", role: Role::Ciso, org: Some("Exempla kommun") },
     DemoUser {
         email: "samordnare@exempla.se",
         name: "Erik Lind",
         role: Role::Coordinator,
         org: Some("Socialförvaltningen"),
     },
-    DemoUser {
-        email: "agare@exempla.se",
-        name: "Maria Holm",
-        role: Role::Owner,
-        org: Some("Socialförvaltningen"),
-    },
-    DemoUser {
-        email: "dso@exempla.se",
-        name: "Karin Sjö",
-        role: Role::Dpo,
-        org: Some("Exempla kommun"),
-    },
-    DemoUser {
-        email: "ledning@exempla.se",
-        name: "Lars Ek",
-        role: Role::Management,
-        org: Some("Kommunstyrelsen"),
-    },
-    DemoUser {
-        email: "revisor@exempla.se",
-        name: "Sara Nord",
-        role: Role::Auditor,
-        org: Some("Exempla kommun"),
-    },
+    DemoUser { email: "agare@exempla.se", name: "Maria Holm", role: Role::Owner, org: Some("Socialförvaltningen") },
+    DemoUser { email: "dso@exempla.se", name: "Karin Sjö", role: Role::Dpo, org: Some("Exempla kommun") },
+    DemoUser { email: "ledning@exempla.se", name: "Lars Ek", role: Role::Management, org: Some("Kommunstyrelsen") },
+    DemoUser { email: "revisor@exempla.se", name: "Sara Nord", role: Role::Auditor, org: Some("Exempla kommun") },
     DemoUser {
         email: "analytiker@samordning.example",
         name: "Johan Strand",
         role: Role::Analyst,
         org: Some("Nationellt samordningsorgan för informationssäkerhet"),
     },
-    DemoUser {
-        email: "ciso@region-exempla.se",
-        name: "Peter Dahl",
-        role: Role::Ciso,
-        org: Some("Region Exempla"),
-    },
+    DemoUser { email: "ciso@region-exempla.se", name: "Peter Dahl", role: Role::Ciso, org: Some("Region Exempla") },
     DemoUser {
         email: "ciso@exempelmyndigheten.se",
         name: "Lena Falk",
@@ -90,12 +55,7 @@ struct Node {
 }
 
 const fn leaf(name: &'static str, kind: OrgKind) -> Node {
-    Node {
-        name,
-        kind,
-        number: None,
-        children: &[],
-    }
+    Node { name, kind, number: None, children: &[] }
 }
 
 const WORLD: &[Node] = &[
@@ -114,10 +74,7 @@ const WORLD: &[Node] = &[
                 name: "Barn- och utbildningsnämnden",
                 kind: OrgKind::Committee,
                 number: None,
-                children: &[leaf(
-                    "Barn- och utbildningsförvaltningen",
-                    OrgKind::Administration,
-                )],
+                children: &[leaf("Barn- och utbildningsförvaltningen", OrgKind::Administration)],
             },
             Node {
                 name: "Socialnämnden",
@@ -137,19 +94,13 @@ const WORLD: &[Node] = &[
                 name: "Samhällsbyggnadsnämnden",
                 kind: OrgKind::Committee,
                 number: None,
-                children: &[leaf(
-                    "Samhällsbyggnadsförvaltningen",
-                    OrgKind::Administration,
-                )],
+                children: &[leaf("Samhällsbyggnadsförvaltningen", OrgKind::Administration)],
             },
             Node {
                 name: "Kultur- och fritidsnämnden",
                 kind: OrgKind::Committee,
                 number: None,
-                children: &[leaf(
-                    "Kultur- och fritidsförvaltningen",
-                    OrgKind::Administration,
-                )],
+                children: &[leaf("Kultur- och fritidsförvaltningen", OrgKind::Administration)],
             },
             Node {
                 name: "Exempla Stadshus AB",
@@ -191,10 +142,7 @@ const WORLD: &[Node] = &[
         name: "Exempelmyndigheten",
         kind: OrgKind::Agency,
         number: Some("202100999"),
-        children: &[
-            leaf("IT-avdelningen", OrgKind::Unit),
-            leaf("Verksamhetsavdelningen", OrgKind::Unit),
-        ],
+        children: &[leaf("IT-avdelningen", OrgKind::Unit), leaf("Verksamhetsavdelningen", OrgKind::Unit)],
     },
     Node {
         name: "Nationellt samordningsorgan för informationssäkerhet",
@@ -229,10 +177,7 @@ pub async fn is_empty(store: &Store) -> Result<bool, StoreError> {
 
 /// Loads the demo world; every user gets `password_hash`.
 pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> {
-    let actor = Actor {
-        id: None,
-        label: "demo".into(),
-    };
+    let actor = Actor { id: None, label: "demo".into() };
     let mut ids: Vec<(&'static str, Uuid)> = Vec::new();
     let mut stack: Vec<(&Node, Option<Uuid>)> = WORLD.iter().rev().map(|n| (n, None)).collect();
     while let Some((n, parent)) = stack.pop() {
@@ -242,9 +187,9 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
                 NewOrg {
                     name: OrgName::parse(n.name).expect("demo names are valid"),
                     kind: n.kind,
-                    org_number: n.number.map(|d| {
-                        OrgNumber::parse(&with_check_digit(d)).expect("demo numbers are valid")
-                    }),
+                    org_number: n
+                        .number
+                        .map(|d| OrgNumber::parse(&with_check_digit(d)).expect("demo numbers are valid")),
                     parent_id: parent,
                 },
             )
@@ -255,12 +200,8 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
         }
     }
     for u in USERS {
-        let org_id = u.org.map(|name| {
-            ids.iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, id)| *id)
-                .expect("demo org exists")
-        });
+        let org_id =
+            u.org.map(|name| ids.iter().find(|(n, _)| *n == name).map(|(_, id)| *id).expect("demo org exists"));
         store
             .insert_user(
                 &actor,
@@ -270,10 +211,7 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
                     password_hash: Some(password_hash.to_owned()),
                     language: Language::Sv,
                 },
-                Some(Assignment {
-                    role: u.role,
-                    org_id,
-                }),
+                Some(Assignment { role: u.role, org_id }),
             )
             .await?;
     }
@@ -286,14 +224,7 @@ mod tests {
 
     #[test]
     fn demo_numbers_pass_the_check() {
-        for n in [
-            "212000999",
-            "556900100",
-            "556900200",
-            "232100999",
-            "202100999",
-            "202100888",
-        ] {
+        for n in ["212000999", "556900100", "556900200", "232100999", "202100999", "202100888"] {
             assert!(OrgNumber::parse(&with_check_digit(n)).is_ok(), "{n}");
         }
         assert_eq!(with_check_digit("212000014"), "2120000142");

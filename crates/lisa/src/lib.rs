@@ -29,12 +29,7 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct DbArgs {
     /// Folder for the embedded SQLite database (created on first run).
-    #[arg(
-        long,
-        env = "LISA_DATA_DIR",
-        default_value = "./lisa-data",
-        global = true
-    )]
+    #[arg(long, env = "LISA_DATA_DIR", default_value = "./lisa-data", global = true)]
     pub data_dir: PathBuf,
     /// Use this database instead, e.g. postgres://user@host/lisa (or sqlite://FILE).
     #[arg(long, env = "LISA_DATABASE_URL", global = true)]
@@ -137,16 +132,10 @@ pub struct Failure {
 
 impl Failure {
     fn input(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            code: 2,
-        }
+        Self { message: message.into(), code: 2 }
     }
     fn system(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            code: 1,
-        }
+        Self { message: message.into(), code: 1 }
     }
 }
 
@@ -157,18 +146,14 @@ fn field_message(e: &domain::FieldError) -> String {
         "error-org-kind" => {
             "okänd typ; välj municipality, region, agency, holding, company, committee, administration, unit eller coordinator"
         }
-        "error-org-number-format" => {
-            "organisationsnumret ska ha tio siffror, till exempel 212000-0142"
-        }
+        "error-org-number-format" => "organisationsnumret ska ha tio siffror, till exempel 212000-0142",
         "error-org-number-check" => "organisationsnumrets kontrollsiffra stämmer inte",
         "error-email" => "ogiltig e-postadress",
         "error-email-taken" => "det finns redan en användare med den e-postadressen",
         "error-password-short" => "lösenordet måste ha minst 12 tecken",
         "error-password-long" => "lösenordet får ha högst 200 tecken",
         "error-password-weak" => "lösenordet får inte vara ett enda tecken som upprepas",
-        "error-role" => {
-            "okänd roll; välj admin, ciso, coordinator, owner, dpo, management, auditor eller analyst"
-        }
+        "error-role" => "okänd roll; välj admin, ciso, coordinator, owner, dpo, management, auditor eller analyst",
         "error-role-duplicate" => "användaren har redan den rollen i den organisationen",
         "error-language" => "språket ska vara sv eller en",
         "error-parent-unknown" | "error-org-unknown" => "organisationen finns inte",
@@ -179,17 +164,13 @@ fn field_message(e: &domain::FieldError) -> String {
 
 fn store_failure(e: StoreError) -> Failure {
     match e {
-        StoreError::Conflict { field, code } => {
-            Failure::input(field_message(&domain::FieldError::new(field, code)))
-        }
+        StoreError::Conflict { field, code } => Failure::input(field_message(&domain::FieldError::new(field, code))),
         StoreError::NotFound => Failure::input("uppgiften finns inte"),
         StoreError::BadUrl(why) => Failure::input(format!("databasadressen är ogiltig: {why}")),
-        StoreError::Migrate(e) => Failure::system(format!(
-            "databasen kunde inte uppdateras till den här versionen av Lisa: {e}"
-        )),
-        StoreError::Database(e) => {
-            Failure::system(format!("databasen svarar inte eller gav ett fel: {e}"))
+        StoreError::Migrate(e) => {
+            Failure::system(format!("databasen kunde inte uppdateras till den här versionen av Lisa: {e}"))
         }
+        StoreError::Database(e) => Failure::system(format!("databasen svarar inte eller gav ett fel: {e}")),
     }
 }
 
@@ -198,12 +179,8 @@ impl DbArgs {
         if let Some(u) = &self.database_url {
             return Ok(u.clone());
         }
-        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
-            Failure::system(format!(
-                "kunde inte skapa datamappen {}: {e}",
-                self.data_dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(&self.data_dir)
+            .map_err(|e| Failure::system(format!("kunde inte skapa datamappen {}: {e}", self.data_dir.display())))?;
         Ok(store::sqlite_url_for(&self.data_dir))
     }
 
@@ -224,21 +201,14 @@ async fn resolve_org(store: &Store, s: &str) -> Result<uuid::Uuid, Failure> {
     match found.as_slice() {
         [one] => Ok(one.id),
         [] => Err(Failure::input(format!("organisationen \"{s}\" finns inte"))),
-        _ => Err(Failure::input(format!(
-            "flera organisationer heter \"{s}\"; ange id i stället (lisa org list)"
-        ))),
+        _ => Err(Failure::input(format!("flera organisationer heter \"{s}\"; ange id i stället (lisa org list)"))),
     }
 }
 
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve(args) => serve(&cli.db, args).await,
-        Command::Org(OrgCommand::Add {
-            name,
-            kind,
-            parent,
-            org_number,
-        }) => {
+        Command::Org(OrgCommand::Add { name, kind, parent, org_number }) => {
             let mut errs = domain::ValidationErrors::default();
             let name = errs.check(OrgName::parse(&name));
             let kind = errs.check(kind.parse::<OrgKind>());
@@ -247,13 +217,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 Some(r) => errs.check(r.map(Some)),
             };
             if !errs.is_empty() {
-                return Err(Failure::input(
-                    errs.0
-                        .iter()
-                        .map(field_message)
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ));
+                return Err(Failure::input(errs.0.iter().map(field_message).collect::<Vec<_>>().join("\n")));
             }
             let (Some(name), Some(kind), Some(org_number)) = (name, kind, number) else {
                 unreachable!("errors were checked")
@@ -264,15 +228,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 None => None,
             };
             let org = store
-                .insert_org(
-                    &Actor::cli(),
-                    NewOrg {
-                        name,
-                        kind,
-                        org_number,
-                        parent_id,
-                    },
-                )
+                .insert_org(&Actor::cli(), NewOrg { name, kind, org_number, parent_id })
                 .await
                 .map_err(store_failure)?;
             println!("{}", org.id);
@@ -288,14 +244,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            email,
-            name,
-            org,
-            role,
-            password_stdin,
-            language,
-        }) => {
+        Command::User(UserCommand::Add { email, name, org, role, password_stdin, language }) => {
             let mut errs = domain::ValidationErrors::default();
             let email = errs.check(Email::parse(&email));
             let name = errs.check(PersonName::parse(&name));
@@ -303,9 +252,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let language = errs.check(language.parse::<Language>());
             let password = if password_stdin {
                 let mut buf = String::new();
-                std::io::stdin().read_to_string(&mut buf).map_err(|e| {
-                    Failure::input(format!("kunde inte läsa lösenordet från standard in: {e}"))
-                })?;
+                std::io::stdin()
+                    .read_to_string(&mut buf)
+                    .map_err(|e| Failure::input(format!("kunde inte läsa lösenordet från standard in: {e}")))?;
                 let line = buf.lines().next().unwrap_or("").to_owned();
                 errs.check(NewPassword::parse(&line).map(Some))
             } else {
@@ -318,13 +267,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 errs.push(domain::FieldError::new("org", "error-org-unknown"));
             }
             if !errs.is_empty() {
-                return Err(Failure::input(
-                    errs.0
-                        .iter()
-                        .map(field_message)
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                ));
+                return Err(Failure::input(errs.0.iter().map(field_message).collect::<Vec<_>>().join("\n")));
             }
             let (Some(email), Some(name), Some(role), Some(language), Some(password)) =
                 (email, name, role, language, password)
@@ -340,12 +283,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let user = store
                 .insert_user(
                     &Actor::cli(),
-                    NewUser {
-                        email,
-                        name,
-                        password_hash,
-                        language,
-                    },
+                    NewUser { email, name, password_hash, language },
                     Some(Assignment { role, org_id }),
                 )
                 .await
@@ -360,18 +298,13 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                     println!("Loggboken är hel: {n} poster kontrollerade.");
                     Ok(())
                 }
-                Err(broken) => Err(Failure::system(format!(
-                    "Loggboken är bruten: {}",
-                    broken_text(&broken)
-                ))),
+                Err(broken) => Err(Failure::system(format!("Loggboken är bruten: {}", broken_text(&broken)))),
             }
         }
         Command::Demo(DemoCommand::Load) => {
             let store = cli.db.open().await?;
             if !demo::is_empty(&store).await.map_err(store_failure)? {
-                return Err(Failure::input(
-                    "databasen är inte tom; demodata läses bara in i en tom databas",
-                ));
+                return Err(Failure::input("databasen är inte tom; demodata läses bara in i en tom databas"));
             }
             load_demo(&store).await
         }
@@ -383,9 +316,9 @@ fn broken_text(b: &domain::audit::Broken) -> String {
         domain::audit::Broken::Tampered { seq } => {
             format!("post {seq} har ändrats efter att den skrevs")
         }
-        domain::audit::Broken::Unlinked { seq } => format!(
-            "post {seq} pekar inte på posten före (en post har tagits bort eller lagts till)"
-        ),
+        domain::audit::Broken::Unlinked { seq } => {
+            format!("post {seq} pekar inte på posten före (en post har tagits bort eller lagts till)")
+        }
         domain::audit::Broken::Gap { seq, expected } => {
             format!("post {expected} saknas (nästa post är {seq})")
         }
@@ -401,8 +334,7 @@ async fn load_demo(store: &Store) -> Result<(), Failure> {
             (format!("demo-{}", hex::encode(b)), false)
         }
     };
-    NewPassword::parse(&password)
-        .map_err(|e| Failure::input(format!("LISA_DEMO_PASSWORD: {}", field_message(&e))))?;
+    NewPassword::parse(&password).map_err(|e| Failure::input(format!("LISA_DEMO_PASSWORD: {}", field_message(&e))))?;
     let hash = web::hash_password(&password);
     demo::load(store, &hash).await.map_err(store_failure)?;
     println!("Demodata inläst. Användare (lösenord för alla: {password}):");
@@ -410,41 +342,27 @@ async fn load_demo(store: &Store) -> Result<(), Failure> {
         println!("  (sätt LISA_DEMO_PASSWORD för att välja lösenordet själv)");
     }
     for u in demo::USERS {
-        println!(
-            "  {:<32} {:<12} {}",
-            u.email,
-            u.role.code(),
-            u.org.unwrap_or("hela systemet")
-        );
+        println!("  {:<32} {:<12} {}", u.email, u.role.code(), u.org.unwrap_or("hela systemet"));
     }
     Ok(())
 }
 
 async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
     let addr: SocketAddr = args.bind.parse().map_err(|_| {
-        Failure::input(format!(
-            "--bind: \"{}\" är ingen adress med port, till exempel 127.0.0.1:8080",
-            args.bind
-        ))
+        Failure::input(format!("--bind: \"{}\" är ingen adress med port, till exempel 127.0.0.1:8080", args.bind))
     })?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AddrInUse => Failure::system(format!(
-                "porten är upptagen: {addr} används redan av ett annat program"
-            )),
-            std::io::ErrorKind::PermissionDenied => {
-                Failure::system(format!("saknar behörighet att lyssna på {addr}"))
-            }
-            _ => Failure::system(format!("kunde inte lyssna på {addr}: {e}")),
-        })?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => {
+            Failure::system(format!("porten är upptagen: {addr} används redan av ett annat program"))
+        }
+        std::io::ErrorKind::PermissionDenied => Failure::system(format!("saknar behörighet att lyssna på {addr}")),
+        _ => Failure::system(format!("kunde inte lyssna på {addr}: {e}")),
+    })?;
     let store = db.open().await?;
     if args.demo && demo::is_empty(&store).await.map_err(store_failure)? {
         load_demo(&store).await?;
     }
-    let local = listener
-        .local_addr()
-        .map_err(|e| Failure::system(e.to_string()))?;
+    let local = listener.local_addr().map_err(|e| Failure::system(e.to_string()))?;
     if store.count_users().await.map_err(store_failure)? == 0 {
         let token = {
             let mut b = [0u8; 32];
@@ -452,13 +370,8 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
             hex::encode(b)
         };
         let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
-        store
-            .replace_setup_token(&hash)
-            .await
-            .map_err(store_failure)?;
-        println!(
-            "Lisa har inga användare ännu. Skapa den första administratören här (länken fungerar en gång):"
-        );
+        store.replace_setup_token(&hash).await.map_err(store_failure)?;
+        println!("Lisa har inga användare ännu. Skapa den första administratören här (länken fungerar en gång):");
         println!("  http://{local}/setup/{token}");
     }
     let config = web::Config {
@@ -468,16 +381,10 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
     let app = web::app(store, config);
     println!(
         "Lisa är igång på http://{local} ({}).",
-        if db.database_url.is_some() {
-            "extern databas"
-        } else {
-            "inbyggd SQLite"
-        }
+        if db.database_url.is_some() { "extern databas" } else { "inbyggd SQLite" }
     );
     tracing::info!(%local, "listening");
-    web::serve(listener, app, shutdown_signal())
-        .await
-        .map_err(|e| Failure::system(format!("servern stannade: {e}")))
+    web::serve(listener, app, shutdown_signal()).await.map_err(|e| Failure::system(format!("servern stannade: {e}")))
 }
 
 async fn shutdown_signal() {
@@ -486,8 +393,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };
@@ -509,10 +415,7 @@ pub fn main_exit() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("lisa: kunde inte starta: {e}");

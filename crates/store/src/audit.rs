@@ -34,11 +34,7 @@ macro_rules! lock_head {
             sqlx::query_as("UPDATE audit_head SET id = id WHERE id = 1 RETURNING seq, hash")
                 .fetch_one(&mut *$tx)
                 .await?;
-        $crate::audit::Chain {
-            seq,
-            hash,
-            pending: Vec::new(),
-        }
+        $crate::audit::Chain { seq, hash, pending: Vec::new() }
     }};
 }
 
@@ -79,7 +75,7 @@ macro_rules! flush {
 pub(crate) use {flush, lock_head};
 
 /// Which entries to list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AuditFilter {
     /// Only entries of these organisations; `None` means every entry,
     /// including those without an organisation (system administrators only).
@@ -94,6 +90,21 @@ pub struct AuditFilter {
     /// Only entries with `seq` below this (paging, newest first).
     pub before_seq: Option<i64>,
     pub limit: i64,
+}
+
+impl Default for AuditFilter {
+    fn default() -> Self {
+        Self {
+            org_ids: None,
+            record_type: None,
+            record_id: None,
+            actor: None,
+            from: None,
+            to: None,
+            before_seq: None,
+            limit: 100,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -148,10 +159,7 @@ impl Store {
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<AuditPage> {
         let limit = f.limit.clamp(1, 500);
         if matches!(&f.org_ids, Some(ids) if ids.is_empty()) {
-            return Ok(AuditPage {
-                entries: Vec::new(),
-                next_before: None,
-            });
+            return Ok(AuditPage { entries: Vec::new(), next_before: None });
         }
         let rows: Vec<EntryRow> = with_pool!(self, pool => {
             let mut q = sqlx::QueryBuilder::new(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE 1 = 1"));
@@ -191,10 +199,7 @@ impl Store {
         } else {
             None
         };
-        Ok(AuditPage {
-            entries,
-            next_before,
-        })
+        Ok(AuditPage { entries, next_before })
     }
 
     /// Entries in chain order from `after_seq` (exclusive), for verification.
@@ -232,10 +237,7 @@ impl Store {
             sqlx::query_as("SELECT seq FROM audit_head WHERE id = 1").fetch_one(pool).await?
         });
         if head_seq != v.next_seq() - 1 {
-            return Ok(Err(domain::audit::Broken::Gap {
-                seq: head_seq,
-                expected: v.next_seq(),
-            }));
+            return Ok(Err(domain::audit::Broken::Gap { seq: head_seq, expected: v.next_seq() }));
         }
         Ok(Ok(v.checked))
     }

@@ -26,12 +26,7 @@ pub enum LoginOutcome {
 }
 
 impl Store {
-    pub async fn insert_session(
-        &self,
-        token_hash: &str,
-        user_id: Uuid,
-        csrf_token: &str,
-    ) -> Result<()> {
+    pub async fn insert_session(&self, token_hash: &str, user_id: Uuid, csrf_token: &str) -> Result<()> {
         let now = domain::now();
         with_pool!(self, p => {
             sqlx::query(
@@ -68,11 +63,7 @@ impl Store {
     }
 
     /// Removes sessions idle since before `idle_before` or created before `created_before`.
-    pub async fn purge_sessions(
-        &self,
-        idle_before: DateTime<Utc>,
-        created_before: DateTime<Utc>,
-    ) -> Result<u64> {
+    pub async fn purge_sessions(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> Result<u64> {
         Ok(with_pool!(self, p => {
             sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
                 .bind(idle_before).bind(created_before).execute(p).await?.rows_affected()
@@ -81,33 +72,20 @@ impl Store {
 
     /// Failures counted for `key` (such as `account:EMAIL` or `address:IP`)
     /// within `window` of `now`.
-    pub async fn find_failures(
-        &self,
-        key: &str,
-        now: DateTime<Utc>,
-        window: Duration,
-    ) -> Result<Failures> {
+    pub async fn find_failures(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<Failures> {
         let row: Option<(i32, DateTime<Utc>)> = with_pool!(self, p => {
             sqlx::query_as("SELECT count, last_at FROM login_failures WHERE key = $1")
                 .bind(key).fetch_optional(p).await?
         });
         Ok(match row {
-            Some((count, last)) if last + window > now => Failures {
-                count: count.max(0) as u32,
-                last: Some(last),
-            },
+            Some((count, last)) if last + window > now => Failures { count: count.max(0) as u32, last: Some(last) },
             _ => Failures::default(),
         })
     }
 
     /// Counts a failure for each key (restarting counts older than `window`),
     /// or clears the keys after a success.
-    pub async fn record_login(
-        &self,
-        keys: &[&str],
-        outcome: LoginOutcome,
-        window: Duration,
-    ) -> Result<()> {
+    pub async fn record_login(&self, keys: &[&str], outcome: LoginOutcome, window: Duration) -> Result<()> {
         let now = domain::now();
         with_pool!(self, p => {
             let mut tx = p.begin().await?;

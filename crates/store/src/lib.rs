@@ -74,10 +74,7 @@ pub enum StoreError {
     /// a duplicate, a dependent record, a cycle. `field` and `code` are a
     /// field error for the user (code = translation key).
     #[error("conflict: {field}: {code}")]
-    Conflict {
-        field: &'static str,
-        code: &'static str,
-    },
+    Conflict { field: &'static str, code: &'static str },
     #[error("the database URL is not valid: {0}")]
     BadUrl(String),
     #[error(transparent)]
@@ -103,22 +100,13 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(id: uuid::Uuid, email: &str) -> Self {
-        Self {
-            id: Some(id),
-            label: email.to_owned(),
-        }
+        Self { id: Some(id), label: email.to_owned() }
     }
     pub fn cli() -> Self {
-        Self {
-            id: None,
-            label: "cli".into(),
-        }
+        Self { id: None, label: "cli".into() }
     }
     pub fn system() -> Self {
-        Self {
-            id: None,
-            label: "system".into(),
-        }
+        Self { id: None, label: "system".into() }
     }
 }
 
@@ -166,8 +154,7 @@ impl Store {
                 .await?;
             Backend::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
-            let opts =
-                PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
+            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::BadUrl(e.to_string()))?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -175,9 +162,7 @@ impl Store {
                 .await?;
             Backend::Postgres(pool)
         } else {
-            return Err(StoreError::BadUrl(
-                "the URL must start with sqlite:// or postgres://".into(),
-            ));
+            return Err(StoreError::BadUrl("the URL must start with sqlite:// or postgres://".into()));
         };
         Ok(Store { backend })
     }
@@ -218,8 +203,5 @@ impl Store {
 
 /// The migration versions of each backend, for the test that they match.
 pub fn migration_versions() -> (Vec<i64>, Vec<i64>) {
-    (
-        SQLITE_MIGRATIONS.iter().map(|m| m.version).collect(),
-        POSTGRES_MIGRATIONS.iter().map(|m| m.version).collect(),
-    )
+    (SQLITE_MIGRATIONS.iter().map(|m| m.version).collect(), POSTGRES_MIGRATIONS.iter().map(|m| m.version).collect())
 }

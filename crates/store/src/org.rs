@@ -22,12 +22,7 @@ pub struct Org {
 
 impl Org {
     pub fn node(&self) -> OrgNode {
-        OrgNode {
-            id: self.id,
-            parent_id: self.parent_id,
-            name: self.name.clone(),
-            kind: self.kind,
-        }
+        OrgNode { id: self.id, parent_id: self.parent_id, name: self.name.clone(), kind: self.kind }
     }
 
     fn audit_json(&self) -> String {
@@ -55,11 +50,10 @@ struct OrgRow {
 impl TryFrom<OrgRow> for Org {
     type Error = StoreError;
     fn try_from(r: OrgRow) -> Result<Org> {
-        let kind = r.kind.parse().map_err(|_| {
-            StoreError::Database(sqlx::Error::Decode(
-                format!("unknown org kind {}", r.kind).into(),
-            ))
-        })?;
+        let kind = r
+            .kind
+            .parse()
+            .map_err(|_| StoreError::Database(sqlx::Error::Decode(format!("unknown org kind {}", r.kind).into())))?;
         Ok(Org {
             id: r.id,
             parent_id: r.parent_id,
@@ -103,8 +97,7 @@ impl Dependents {
     }
 }
 
-const COLUMNS: &str =
-    "SELECT id, parent_id, name, kind, org_number, created_at, updated_at FROM orgs";
+const COLUMNS: &str = "SELECT id, parent_id, name, kind, org_number, created_at, updated_at FROM orgs";
 
 macro_rules! fetch_org {
     ($exec:expr, $id:expr) => {
@@ -122,18 +115,11 @@ macro_rules! fetch_org {
 macro_rules! fetch_nodes {
     ($exec:expr) => {{
         let rows: Vec<(Uuid, Option<Uuid>, String, String)> =
-            sqlx::query_as("SELECT id, parent_id, name, kind FROM orgs")
-                .fetch_all($exec)
-                .await?;
+            sqlx::query_as("SELECT id, parent_id, name, kind FROM orgs").fetch_all($exec).await?;
         OrgTree::new(
             rows.into_iter()
                 .filter_map(|(id, parent_id, name, kind)| {
-                    Some(OrgNode {
-                        id,
-                        parent_id,
-                        name,
-                        kind: kind.parse().ok()?,
-                    })
+                    Some(OrgNode { id, parent_id, name, kind: kind.parse().ok()? })
                 })
                 .collect(),
         )
@@ -145,7 +131,10 @@ impl Store {
         let rows: Vec<OrgRow> = with_pool!(self, p => {
             sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY name"))).fetch_all(p).await?
         });
-        rows.into_iter().map(Org::try_from).collect()
+        let mut orgs = rows.into_iter().map(Org::try_from).collect::<Result<Vec<_>>>()?;
+        // Sorted here, not by the database's collation, so both backends agree.
+        orgs.sort_by_cached_key(|o| o.name.to_lowercase());
+        Ok(orgs)
     }
 
     /// The whole tree, for authorisation and navigation.
@@ -160,12 +149,7 @@ impl Store {
     /// Organisations with exactly this name (case-insensitive).
     pub async fn find_orgs_by_name(&self, name: &str) -> Result<Vec<Org>> {
         let wanted = name.trim().to_lowercase();
-        Ok(self
-            .list_orgs()
-            .await?
-            .into_iter()
-            .filter(|o| o.name.to_lowercase() == wanted)
-            .collect())
+        Ok(self.list_orgs().await?.into_iter().filter(|o| o.name.to_lowercase() == wanted).collect())
     }
 
     pub async fn org_dependents(&self, id: Uuid) -> Result<Dependents> {
@@ -272,13 +256,7 @@ impl Store {
     }
 }
 
-fn change(
-    actor: &Actor,
-    action: &str,
-    org: &Org,
-    before: Option<String>,
-    after: Option<String>,
-) -> Change {
+fn change(actor: &Actor, action: &str, org: &Org, before: Option<String>, after: Option<String>) -> Change {
     Change {
         actor_id: actor.id,
         actor: actor.label.clone(),
@@ -286,11 +264,7 @@ fn change(
         record_type: "org".into(),
         record_id: org.id.to_string(),
         // A deleted or moved organisation's entries stay visible to whoever sees its parent.
-        org_id: if action == "org.delete" {
-            org.parent_id
-        } else {
-            Some(org.id)
-        },
+        org_id: if action == "org.delete" { org.parent_id } else { Some(org.id) },
         before,
         after,
     }

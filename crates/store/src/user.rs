@@ -73,10 +73,7 @@ pub struct AssignmentRow {
 
 impl AssignmentRow {
     pub fn assignment(&self) -> Assignment {
-        Assignment {
-            role: self.role,
-            org_id: self.org_id,
-        }
+        Assignment { role: self.role, org_id: self.org_id }
     }
     fn audit_json(&self) -> String {
         serde_json::json!({ "user_id": self.user_id, "role": self.role.code(), "org_id": self.org_id }).to_string()
@@ -120,8 +117,7 @@ pub struct UserUpdate {
     pub active: bool,
 }
 
-const USER_COLUMNS: &str =
-    "id, email, name, password_hash, language, active, created_at, updated_at";
+const USER_COLUMNS: &str = "id, email, name, password_hash, language, active, created_at, updated_at";
 
 macro_rules! fetch_user {
     ($exec:expr, $id:expr) => {
@@ -151,15 +147,14 @@ macro_rules! insert_assignment_row {
             return Err(StoreError::conflict("role", "error-role-duplicate"));
         }
         if let Some(org) = $org_id {
-            let found: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM orgs WHERE id = $1")
-                .bind(org)
-                .fetch_optional(&mut *$tx)
-                .await?;
+            let found: Option<(Uuid,)> =
+                sqlx::query_as("SELECT id FROM orgs WHERE id = $1").bind(org).fetch_optional(&mut *$tx).await?;
             if found.is_none() {
                 return Err(StoreError::conflict("org_id", "error-org-unknown"));
             }
         }
-        let row = AssignmentRow { id: Uuid::now_v7(), user_id: $user_id, role: $role, org_id: $org_id, created_at: $now };
+        let row =
+            AssignmentRow { id: Uuid::now_v7(), user_id: $user_id, role: $role, org_id: $org_id, created_at: $now };
         sqlx::query("INSERT INTO role_assignments (id, user_id, role, org_id, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(row.id)
             .bind(row.user_id)
@@ -188,12 +183,11 @@ macro_rules! insert_assignment_row {
 /// The organisation of a user's oldest role, to scope their audit entries.
 macro_rules! first_org {
     ($tx:ident, $id:expr) => {{
-        let row: Option<(Option<Uuid>,)> = sqlx::query_as(
-            "SELECT org_id FROM role_assignments WHERE user_id = $1 ORDER BY created_at LIMIT 1",
-        )
-        .bind($id)
-        .fetch_optional(&mut *$tx)
-        .await?;
+        let row: Option<(Option<Uuid>,)> =
+            sqlx::query_as("SELECT org_id FROM role_assignments WHERE user_id = $1 ORDER BY created_at LIMIT 1")
+                .bind($id)
+                .fetch_optional(&mut *$tx)
+                .await?;
         row.and_then(|r| r.0)
     }};
 }
@@ -211,7 +205,9 @@ impl Store {
             sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, email")))
                 .fetch_all(p).await?
         });
-        Ok(rows.into_iter().map(User::from).collect())
+        let mut users: Vec<User> = rows.into_iter().map(User::from).collect();
+        users.sort_by_cached_key(|u| (u.name.to_lowercase(), u.email.clone()));
+        Ok(users)
     }
 
     pub async fn find_user(&self, id: Uuid) -> Result<Option<User>> {
@@ -234,10 +230,7 @@ impl Store {
             )
             .bind(user_id).fetch_all(p).await?
         });
-        Ok(rows
-            .into_iter()
-            .filter_map(AssignmentDbRow::parse)
-            .collect())
+        Ok(rows.into_iter().filter_map(AssignmentDbRow::parse).collect())
     }
 
     pub async fn list_all_assignments(&self) -> Result<Vec<AssignmentRow>> {
@@ -247,10 +240,7 @@ impl Store {
             )
             .fetch_all(p).await?
         });
-        Ok(rows
-            .into_iter()
-            .filter_map(AssignmentDbRow::parse)
-            .collect())
+        Ok(rows.into_iter().filter_map(AssignmentDbRow::parse).collect())
     }
 
     pub async fn find_assignment(&self, id: Uuid) -> Result<Option<AssignmentRow>> {
@@ -264,12 +254,7 @@ impl Store {
     }
 
     /// Adds a user, with their first role if given, in one transaction.
-    pub async fn insert_user(
-        &self,
-        actor: &Actor,
-        new: NewUser,
-        first_role: Option<Assignment>,
-    ) -> Result<User> {
+    pub async fn insert_user(&self, actor: &Actor, new: NewUser, first_role: Option<Assignment>) -> Result<User> {
         let now = domain::now();
         let user = User {
             id: Uuid::now_v7(),
@@ -412,12 +397,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn insert_assignment(
-        &self,
-        actor: &Actor,
-        user_id: Uuid,
-        a: Assignment,
-    ) -> Result<AssignmentRow> {
+    pub async fn insert_assignment(&self, actor: &Actor, user_id: Uuid, a: Assignment) -> Result<AssignmentRow> {
         let now = domain::now();
         Ok(write_tx!(self, tx, chain => {
             if fetch_user!(&mut *tx, user_id).is_none() {

@@ -27,13 +27,7 @@ pub fn routes() -> Router<SharedState> {
         .route(
             "/static/favicon.svg",
             get(|| async {
-                (
-                    [
-                        (header::CONTENT_TYPE, "image/svg+xml"),
-                        (header::CACHE_CONTROL, "public, max-age=86400"),
-                    ],
-                    FAVICON,
-                )
+                ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], FAVICON)
                     .into_response()
             }),
         )

@@ -95,9 +95,7 @@ impl From<store::StoreError> for AppError {
     fn from(e: store::StoreError) -> Self {
         match e {
             store::StoreError::NotFound => AppError::NotFound,
-            store::StoreError::Conflict { field, code } => {
-                AppError::Conflict(FieldError::new(field, code))
-            }
+            store::StoreError::Conflict { field, code } => AppError::Conflict(FieldError::new(field, code)),
             other => {
                 tracing::error!(error = %other, "storage error");
                 AppError::Internal
@@ -148,9 +146,7 @@ pub fn problem_json(err: &AppError, lang: Language) -> serde_json::Value {
     let errors: Vec<serde_json::Value> = err
         .field_errors()
         .into_iter()
-        .map(
-            |e| serde_json::json!({ "field": e.field, "code": e.code, "message": t(lang, e.code) }),
-        )
+        .map(|e| serde_json::json!({ "field": e.field, "code": e.code, "message": t(lang, e.code) }))
         .collect();
     let mut body = serde_json::json!({
         "type": format!("urn:lisa:problem:{}", err.kind()),
@@ -167,25 +163,14 @@ pub fn problem_json(err: &AppError, lang: Language) -> serde_json::Value {
 /// and a redirect to the login page for anonymous visitors of pages. Also turns
 /// axum's own rejections (a malformed form or JSON body, an unknown route) into
 /// the same shapes, with Swedish text.
-pub async fn render_errors(
-    State(_state): State<SharedState>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn render_errors(State(_state): State<SharedState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
-    let session = req.extensions().get::<Session>().cloned();
-    let lang = session
-        .as_ref()
-        .map(|s| s.user.language)
-        .unwrap_or_else(|| {
-            crate::i18n::from_accept_language(
-                req.headers()
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok()),
-            )
-        });
+    let visitor_lang =
+        crate::i18n::from_accept_language(req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
     let res = next.run(req).await;
+    let session = res.extensions().get::<Session>().cloned();
+    let lang = session.as_ref().map(|s| s.user.language).unwrap_or(visitor_lang);
     let err = match res.extensions().get::<Rendered>() {
         Some(Rendered(e)) => e.clone(),
         None => match res.status() {
@@ -205,12 +190,8 @@ pub async fn render_errors(
     }
     if is_api(&path) {
         let body = problem_json(&err, Language::Sv);
-        let mut out = (
-            err.status(),
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
-        )
-            .into_response();
+        let mut out =
+            (err.status(), [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
         carry_headers(&res, &mut out);
         return out;
     }
@@ -220,10 +201,8 @@ pub async fn render_errors(
             next_path.push('?');
             next_path.push_str(&q);
         }
-        let target = format!(
-            "/login?next={}",
-            form_urlencoded::byte_serialize(next_path.as_bytes()).collect::<String>()
-        );
+        let target =
+            format!("/login?next={}", form_urlencoded::byte_serialize(next_path.as_bytes()).collect::<String>());
         return Redirect::to(&target).into_response();
     }
     let ctx = Ctx::new(lang, session.as_ref(), "");
@@ -244,12 +223,7 @@ fn carry_headers(from: &Response, to: &mut Response) {
 /// A 4xx that a handler built on purpose with its own body (a form shown
 /// again with its errors) carries an HTML or JSON content type: leave it.
 fn is_plain_ok_type(res: &Response) -> bool {
-    res.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.starts_with("text/html")
-                || ct.starts_with("application/json")
-                || ct.starts_with("application/problem+json")
-        })
+    res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
+        ct.starts_with("text/html") || ct.starts_with("application/json") || ct.starts_with("application/problem+json")
+    })
 }

@@ -17,10 +17,8 @@ fluent_templates::static_loader! {
     };
 }
 
-static SV: LazyLock<LanguageIdentifier> =
-    LazyLock::new(|| "sv".parse().expect("valid language id"));
-static EN: LazyLock<LanguageIdentifier> =
-    LazyLock::new(|| "en".parse().expect("valid language id"));
+static SV: LazyLock<LanguageIdentifier> = LazyLock::new(|| "sv".parse().expect("valid language id"));
+static EN: LazyLock<LanguageIdentifier> = LazyLock::new(|| "en".parse().expect("valid language id"));
 
 fn id(lang: Language) -> &'static LanguageIdentifier {
     match lang {
@@ -36,10 +34,8 @@ pub fn t(lang: Language, key: &str) -> String {
 
 /// The text for `key` with named arguments.
 pub fn t_args(lang: Language, key: &str, args: &[(&'static str, String)]) -> String {
-    let map: HashMap<Cow<'static, str>, FluentValue> = args
-        .iter()
-        .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
-        .collect();
+    let map: HashMap<Cow<'static, str>, FluentValue> =
+        args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
     LOCALES.lookup_with_args(id(lang), key, &map)
 }
 
@@ -48,12 +44,7 @@ pub fn t_args(lang: Language, key: &str, args: &[(&'static str, String)]) -> Str
 pub fn from_accept_language(header: Option<&str>) -> Language {
     let Some(h) = header else { return Language::Sv };
     for part in h.split(',') {
-        let tag = part
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
         if tag.starts_with("sv") {
             return Language::Sv;
         }
@@ -84,10 +75,7 @@ mod tests {
         let en = keys(include_str!("../locales/en/main.ftl"));
         let only_sv: Vec<_> = sv.iter().filter(|k| !en.contains(k)).collect();
         let only_en: Vec<_> = en.iter().filter(|k| !sv.contains(k)).collect();
-        assert!(
-            only_sv.is_empty() && only_en.is_empty(),
-            "only sv: {only_sv:?}, only en: {only_en:?}"
-        );
+        assert!(only_sv.is_empty() && only_en.is_empty(), "only sv: {only_sv:?}, only en: {only_en:?}");
         let mut dedup = sv.clone();
         dedup.dedup();
         assert_eq!(dedup.len(), sv.len(), "a key is defined twice");
@@ -106,15 +94,12 @@ mod tests {
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
                 for (pos, _) in text.match_indices("t(\"") {
-                    if pos > 0 && text.as_bytes()[pos - 1].is_ascii_alphanumeric()
-                        || pos > 0 && text.as_bytes()[pos - 1] == b'_'
+                    if pos > 0 && (text.as_bytes()[pos - 1].is_ascii_alphanumeric() || text.as_bytes()[pos - 1] == b'_')
                     {
                         continue;
                     }
                     let key = text[pos + 3..].split('"').next().unwrap();
-                    if key
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+                    if key.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
                         && !key.is_empty()
                         && !sv.iter().any(|k| k == key)
                     {
@@ -130,14 +115,8 @@ mod tests {
     fn lookups_work_in_both_languages() {
         assert_eq!(t(Language::Sv, "nav-orgs"), "Organisationer");
         assert_eq!(t(Language::En, "nav-orgs"), "Organisations");
-        assert_eq!(
-            from_accept_language(Some("en-GB,en;q=0.9,sv;q=0.8")),
-            Language::En
-        );
-        assert_eq!(
-            from_accept_language(Some("sv-SE,sv;q=0.9,en;q=0.5")),
-            Language::Sv
-        );
+        assert_eq!(from_accept_language(Some("en-GB,en;q=0.9,sv;q=0.8")), Language::En);
+        assert_eq!(from_accept_language(Some("sv-SE,sv;q=0.9,en;q=0.5")), Language::Sv);
         assert_eq!(from_accept_language(None), Language::Sv);
     }
 }

@@ -57,54 +57,25 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; f
 
 /// The whole application as one router.
 pub fn app(store: store::Store, config: Config) -> Router {
-    let state: SharedState = Arc::new(AppState {
-        store,
-        config,
-        metrics: metrics::Metrics::default(),
-    });
-    let routes = Router::new()
-        .merge(pages::routes())
-        .merge(api::routes())
-        .merge(assets::routes())
-        .merge(metrics::routes());
+    let state: SharedState = Arc::new(AppState { store, config, metrics: metrics::Metrics::default() });
+    let routes =
+        Router::new().merge(pages::routes()).merge(api::routes()).merge(assets::routes()).merge(metrics::routes());
     routes
-        // Innermost first: errors are rendered knowing the session's language,
-        // the session is read and CSRF checked before any handler runs.
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            error::render_errors,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            session::load_session,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            2 * 1024 * 1024,
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CSP),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        // Innermost first: the session is read and CSRF checked before any
+        // handler runs; errors (also the session layer's own) are rendered
+        // outside it, knowing the session's language.
+        .layer(middleware::from_fn_with_state(state.clone(), session::load_session))
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(2 * 1024 * 1024))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .with_state(state)
 }
 
@@ -114,10 +85,7 @@ pub async fn serve(
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

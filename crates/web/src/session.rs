@@ -72,10 +72,8 @@ async fn find(state: &SharedState, headers: &HeaderMap) -> Result<Option<Session
         return Ok(None);
     };
     let now = domain::now();
-    let idle = chrono::Duration::from_std(state.config.session_idle)
-        .unwrap_or(chrono::Duration::minutes(30));
-    let max =
-        chrono::Duration::from_std(state.config.session_max).unwrap_or(chrono::Duration::hours(12));
+    let idle = chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::minutes(30));
+    let max = chrono::Duration::from_std(state.config.session_max).unwrap_or(chrono::Duration::hours(12));
     if row.last_seen_at + idle < now || row.created_at + max < now {
         state.store.delete_session(&token_hash).await?;
         return Ok(None);
@@ -87,20 +85,12 @@ async fn find(state: &SharedState, headers: &HeaderMap) -> Result<Option<Session
         return Ok(None);
     }
     let assignments = state.store.list_assignments(user.id).await?;
-    let principal = Principal::new(
-        user.id,
-        assignments.iter().map(|a| a.assignment()).collect(),
-    );
+    let principal = Principal::new(user.id, assignments.iter().map(|a| a.assignment()).collect());
     // Write the activity time at most once a minute, not on every request.
     if row.last_seen_at + chrono::Duration::seconds(60) < now {
         state.store.touch_session(&token_hash, now).await?;
     }
-    Ok(Some(Session {
-        token_hash,
-        csrf: row.csrf_token,
-        user: Arc::new(user),
-        principal: Arc::new(principal),
-    }))
+    Ok(Some(Session { token_hash, csrf: row.csrf_token, user: Arc::new(user), principal: Arc::new(principal) }))
 }
 
 fn unsafe_method(m: &Method) -> bool {
@@ -126,11 +116,7 @@ fn cross_site(headers: &HeaderMap) -> bool {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Loads the session into the request and checks CSRF on every unsafe request:
@@ -146,7 +132,7 @@ pub async fn load_session(State(state): State<SharedState>, req: Request, next: 
     let mut body = body;
     if unsafe_method(&parts.method) {
         if cross_site(&parts.headers) {
-            return AppError::Csrf.into_response();
+            return with_session(AppError::Csrf.into_response(), session);
         }
         if let Some(s) = &session {
             let ok = if is_api(&path) {
@@ -169,14 +155,26 @@ pub async fn load_session(State(state): State<SharedState>, req: Request, next: 
             // Logging in again over a stale session is allowed: login makes a new one.
             let exempt = path == "/api/v1/session" && parts.method == Method::POST;
             if !ok && !exempt {
-                return AppError::Csrf.into_response();
+                return with_session(AppError::Csrf.into_response(), session);
             }
         }
     }
-    if let Some(s) = session {
-        parts.extensions.insert(s);
+    if let Some(s) = &session {
+        parts.extensions.insert(s.clone());
     }
-    next.run(Request::from_parts(parts, body)).await
+    let mut res = next.run(Request::from_parts(parts, body)).await;
+    // For the error renderer outside this layer.
+    if let Some(s) = session {
+        res.extensions_mut().insert(s);
+    }
+    res
+}
+
+fn with_session(mut res: Response, session: Option<Session>) -> Response {
+    if let Some(s) = session {
+        res.extensions_mut().insert(s);
+    }
+    res
 }
 
 /// The signed-in user; anonymous requests are refused with
@@ -186,12 +184,7 @@ pub struct CurrentUser(pub Session);
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Session>()
-            .cloned()
-            .map(CurrentUser)
-            .ok_or(AppError::Unauthenticated)
+        parts.extensions.get::<Session>().cloned().map(CurrentUser).ok_or(AppError::Unauthenticated)
     }
 }
 
@@ -226,10 +219,7 @@ mod tests {
     #[test]
     fn cookies_are_found_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            "a=1; lisa_session=abc; b=2".parse().unwrap(),
-        );
+        h.insert(header::COOKIE, "a=1; lisa_session=abc; b=2".parse().unwrap());
         assert_eq!(cookie_value(&h, COOKIE), Some("abc"));
         assert!(constant_time_eq("abc", "abc"));
         assert!(!constant_time_eq("abc", "abd"));

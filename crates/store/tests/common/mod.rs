@@ -45,10 +45,7 @@ pub fn with_database(url: &str, db: &str) -> String {
         None => (url, None),
     };
     let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let authority_end = base[scheme_end..]
-        .find('/')
-        .map(|i| scheme_end + i)
-        .unwrap_or(base.len());
+    let authority_end = base[scheme_end..].find('/').map(|i| scheme_end + i).unwrap_or(base.len());
     let mut out = format!("{}/{}", &base[..authority_end], db);
     if let Some(q) = query {
         out.push('?');
@@ -61,45 +58,27 @@ async fn sqlite_db() -> (TestDb, Cleanup) {
     let dir = std::env::temp_dir().join(format!("lisa-store-test-{}", random_suffix()));
     std::fs::create_dir_all(&dir).expect("create temp dir for SQLite");
     let url = format!("sqlite://{}", dir.join("lisa.db").display());
-    let store = Store::connect(&url)
-        .await
-        .unwrap_or_else(|e| panic!("sqlite: Store::connect({url}) failed: {e}"));
+    let store = Store::connect(&url).await.unwrap_or_else(|e| panic!("sqlite: Store::connect({url}) failed: {e}"));
     assert_eq!(store.backend_name(), "sqlite");
-    (
-        TestDb {
-            name: "sqlite",
-            store: Arc::new(store),
-            url,
-        },
-        Cleanup::SqliteDir(dir),
-    )
+    (TestDb { name: "sqlite", store: Arc::new(store), url }, Cleanup::SqliteDir(dir))
 }
 
 async fn postgres_db(admin_url: &str) -> (TestDb, Cleanup) {
     let db_name = format!("lisa_test_{}", random_suffix());
-    let mut admin = PgConnection::connect(admin_url).await.unwrap_or_else(|e| {
-        panic!("postgres: cannot connect to {POSTGRES_URL_VAR}={admin_url}: {e}")
-    });
+    let mut admin = PgConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("postgres: cannot connect to {POSTGRES_URL_VAR}={admin_url}: {e}"));
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db_name}")))
         .execute(&mut admin)
         .await
         .unwrap_or_else(|e| panic!("postgres: CREATE DATABASE {db_name} failed: {e}"));
     let _ = admin.close().await;
     let url = with_database(admin_url, &db_name);
-    let store = Store::connect(&url)
-        .await
-        .unwrap_or_else(|e| panic!("postgres: Store::connect({url}) failed: {e}"));
+    let store = Store::connect(&url).await.unwrap_or_else(|e| panic!("postgres: Store::connect({url}) failed: {e}"));
     assert_eq!(store.backend_name(), "postgres");
     (
-        TestDb {
-            name: "postgres",
-            store: Arc::new(store),
-            url,
-        },
-        Cleanup::Postgres {
-            admin_url: admin_url.to_owned(),
-            db_name,
-        },
+        TestDb { name: "postgres", store: Arc::new(store), url },
+        Cleanup::Postgres { admin_url: admin_url.to_owned(), db_name },
     )
 }
 
@@ -112,10 +91,7 @@ async fn cleanup(c: Cleanup) {
             // Best effort: FORCE ends whatever connections the store left open.
             if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
                 let sql = format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)");
-                if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut admin)
-                    .await
-                {
+                if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await {
                     eprintln!("postgres: could not drop test database {db_name}: {e}");
                 }
                 let _ = admin.close().await;
@@ -193,18 +169,12 @@ impl TestDb {
     pub async fn raw_execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
         if self.is_postgres() {
             let mut c = PgConnection::connect(&self.url).await?;
-            let r = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-                .execute(&mut c)
-                .await
-                .map(|r| r.rows_affected());
+            let r = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.map(|r| r.rows_affected());
             let _ = c.close().await;
             r
         } else {
             let mut c = SqliteConnection::connect(&self.url).await?;
-            let r = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-                .execute(&mut c)
-                .await
-                .map(|r| r.rows_affected());
+            let r = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.map(|r| r.rows_affected());
             let _ = c.close().await;
             r
         }
@@ -214,18 +184,12 @@ impl TestDb {
     pub async fn raw_i64(&self, sql: &str) -> i64 {
         let r = if self.is_postgres() {
             let mut c = PgConnection::connect(&self.url).await.expect("raw connect");
-            let r = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.to_owned()))
-                .fetch_one(&mut c)
-                .await;
+            let r = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut c).await;
             let _ = c.close().await;
             r
         } else {
-            let mut c = SqliteConnection::connect(&self.url)
-                .await
-                .expect("raw connect");
-            let r = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.to_owned()))
-                .fetch_one(&mut c)
-                .await;
+            let mut c = SqliteConnection::connect(&self.url).await.expect("raw connect");
+            let r = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut c).await;
             let _ = c.close().await;
             r
         };
@@ -238,14 +202,9 @@ impl TestDb {
         Snapshot {
             orgs: s.list_orgs().await.expect("list_orgs"),
             users: s.list_users().await.expect("list_users"),
-            assignments: s
-                .list_all_assignments()
-                .await
-                .expect("list_all_assignments"),
+            assignments: s.list_all_assignments().await.expect("list_all_assignments"),
             audit: all_audit(s).await,
-            audit_head: self
-                .raw_i64("SELECT seq FROM audit_head WHERE id = 1")
-                .await,
+            audit_head: self.raw_i64("SELECT seq FROM audit_head WHERE id = 1").await,
             sessions: self.raw_i64("SELECT COUNT(*) FROM sessions").await,
             login_failures: self.raw_i64("SELECT COUNT(*) FROM login_failures").await,
             setup_tokens: self.raw_i64("SELECT COUNT(*) FROM setup_tokens").await,
@@ -280,11 +239,7 @@ pub async fn all_audit(store: &Store) -> Vec<Entry> {
     let mut before = None;
     loop {
         let page = store
-            .list_audit(&AuditFilter {
-                before_seq: before,
-                limit: 500,
-                ..Default::default()
-            })
+            .list_audit(&AuditFilter { before_seq: before, limit: 500, ..Default::default() })
             .await
             .expect("list_audit");
         out.extend(page.entries);
@@ -297,11 +252,7 @@ pub async fn all_audit(store: &Store) -> Vec<Entry> {
 
 /// The actions of all entries, oldest first.
 pub async fn actions(store: &Store) -> Vec<String> {
-    let mut a: Vec<String> = all_audit(store)
-        .await
-        .into_iter()
-        .map(|e| e.change.action)
-        .collect();
+    let mut a: Vec<String> = all_audit(store).await.into_iter().map(|e| e.change.action).collect();
     a.reverse();
     a
 }
@@ -309,19 +260,11 @@ pub async fn actions(store: &Store) -> Vec<String> {
 // ---- fixtures ----------------------------------------------------------------
 
 pub fn admin() -> Actor {
-    Actor::user(
-        Uuid::from_u128(0xad01_0000_0000_0000_0000_0000_0000_0001),
-        "admin@exempla.se",
-    )
+    Actor::user(Uuid::from_u128(0xad01_0000_0000_0000_0000_0000_0000_0001), "admin@exempla.se")
 }
 
 pub fn new_org(name: &str, kind: OrgKind, parent: Option<Uuid>) -> NewOrg {
-    NewOrg {
-        name: OrgName::parse(name).expect("valid org name"),
-        kind,
-        org_number: None,
-        parent_id: parent,
-    }
+    NewOrg { name: OrgName::parse(name).expect("valid org name"), kind, org_number: None, parent_id: parent }
 }
 
 pub fn org_number(s: &str) -> OrgNumber {
@@ -329,15 +272,8 @@ pub fn org_number(s: &str) -> OrgNumber {
 }
 
 pub async fn add_org(store: &Store, name: &str, parent: Option<Uuid>) -> Org {
-    let kind = if parent.is_some() {
-        OrgKind::Unit
-    } else {
-        OrgKind::Municipality
-    };
-    store
-        .insert_org(&admin(), new_org(name, kind, parent))
-        .await
-        .unwrap_or_else(|e| panic!("insert_org {name}: {e}"))
+    let kind = if parent.is_some() { OrgKind::Unit } else { OrgKind::Municipality };
+    store.insert_org(&admin(), new_org(name, kind, parent)).await.unwrap_or_else(|e| panic!("insert_org {name}: {e}"))
 }
 
 pub fn new_user(email: &str, name: &str) -> NewUser {
@@ -362,12 +298,7 @@ pub async fn add_user(store: &Store, email: &str, first: Option<Assignment>) -> 
 
 /// Asserts a `StoreError::Conflict` with this field and code.
 #[track_caller]
-pub fn assert_conflict<T: std::fmt::Debug>(
-    backend: &str,
-    r: store::Result<T>,
-    field: &str,
-    code: &str,
-) {
+pub fn assert_conflict<T: std::fmt::Debug>(backend: &str, r: store::Result<T>, field: &str, code: &str) {
     match r {
         Err(store::StoreError::Conflict { field: f, code: c }) if f == field && c == code => {}
         other => panic!("{backend}: expected Conflict {{ {field}, {code} }}, got {other:?}"),

@@ -52,12 +52,7 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-static SPEC: LazyLock<String> = LazyLock::new(|| {
-    build()
-        .1
-        .to_pretty_json()
-        .expect("the OpenAPI document serialises")
-});
+static SPEC: LazyLock<String> = LazyLock::new(|| build().1.to_pretty_json().expect("the OpenAPI document serialises"));
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.
 pub fn openapi_json() -> String {
@@ -66,10 +61,8 @@ pub fn openapi_json() -> String {
 
 pub fn routes() -> Router<SharedState> {
     let (router, _) = build();
-    router.route(
-        "/api/v1/openapi.json",
-        get(|| async { ([(header::CONTENT_TYPE, "application/json")], SPEC.as_str()) }),
-    )
+    router
+        .route("/api/v1/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], SPEC.as_str()) }))
 }
 
 /// An RFC 9457 problem, as documented.
@@ -115,37 +108,20 @@ async fn login(
 ) -> AppResult<Response> {
     let done = auth::login(&state, &b.email, &b.password, addr.ip()).await?;
     let roles = state.store.list_assignments(done.user.id).await?;
-    let body = SessionInfo {
-        csrf_token: done.csrf,
-        user: user_out(done.user, roles),
-    };
-    Ok((
-        [(header::SET_COOKIE, session_cookie(&done.token))],
-        Json(body),
-    )
-        .into_response())
+    let body = SessionInfo { csrf_token: done.csrf, user: user_out(done.user, roles) };
+    Ok(([(header::SET_COOKIE, session_cookie(&done.token))], Json(body)).into_response())
 }
 
 /// Log out.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session", responses((status = 204), (status = 401, body = Problem)))]
-async fn logout(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Response> {
+async fn logout(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     auth::logout(&state, &s).await?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, clear_cookie())],
-    )
-        .into_response())
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear_cookie())]).into_response())
 }
 
 /// The signed-in user and their roles.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = UserOut), (status = 401, body = Problem)))]
-async fn me(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Json<UserOut>> {
+async fn me(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Json<UserOut>> {
     let roles = state.store.list_assignments(s.user.id).await?;
     Ok(Json(user_out((*s.user).clone(), roles)))
 }
@@ -164,23 +140,12 @@ async fn change_own_password(
     CurrentUser(s): CurrentUser,
     Json(b): Json<OwnPasswordBody>,
 ) -> AppResult<StatusCode> {
-    if !verify_password_blocking(b.current, s.user.password_hash.clone().unwrap_or_default())
-        .await?
-    {
+    if !verify_password_blocking(b.current, s.user.password_hash.clone().unwrap_or_default()).await? {
         return Err(domain::FieldError::new("current", "error-current-password").into());
     }
     let new = NewPassword::parse(&b.password)?;
     let hash = hash_password_blocking(new.expose().to_owned()).await?;
-    state
-        .store
-        .set_password(
-            &actor(&s),
-            s.user.id,
-            &hash,
-            "user.password_change",
-            Some(&s.token_hash),
-        )
-        .await?;
+    state.store.set_password(&actor(&s), s.user.id, &hash, "user.password_change", Some(&s.token_hash)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -236,10 +201,7 @@ impl OrgIn {
 
 /// Every organisation the user may see.
 #[utoipa::path(get, path = "/api/v1/orgs", tag = "orgs", responses((status = 200, body = Vec<OrgOut>), (status = 403, body = Problem)))]
-async fn list_orgs(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Json<Vec<OrgOut>>> {
+async fn list_orgs(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Json<Vec<OrgOut>>> {
     if !s.principal.can_somewhere(Permission::ViewOrgs) {
         return Err(AppError::Forbidden);
     }
@@ -274,23 +236,8 @@ async fn create_org(
     if !may_place(&s, &tree, parent_id) {
         return Err(AppError::Forbidden);
     }
-    let org = state
-        .store
-        .insert_org(
-            &actor(&s),
-            store::NewOrg {
-                name,
-                kind,
-                org_number,
-                parent_id,
-            },
-        )
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/orgs/{}", org.id))],
-        Json(OrgOut::from(org)),
-    )
+    let org = state.store.insert_org(&actor(&s), store::NewOrg { name, kind, org_number, parent_id }).await?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/orgs/{}", org.id))], Json(OrgOut::from(org)))
         .into_response())
 }
 
@@ -338,19 +285,7 @@ async fn update_org(
     if parent_id != current_parent && !may_place(&s, &tree, parent_id) {
         return Err(AppError::Forbidden);
     }
-    let org = state
-        .store
-        .update_org(
-            &actor(&s),
-            id,
-            store::OrgUpdate {
-                name,
-                kind,
-                org_number,
-                parent_id,
-            },
-        )
-        .await?;
+    let org = state.store.update_org(&actor(&s), id, store::OrgUpdate { name, kind, org_number, parent_id }).await?;
     Ok(Json(org.into()))
 }
 
@@ -398,23 +333,13 @@ fn user_out(u: store::User, roles: Vec<store::AssignmentRow>) -> UserOut {
         language: u.language.code().into(),
         active: u.active,
         can_log_in: u.active && u.password_hash.is_some(),
-        roles: roles
-            .into_iter()
-            .map(|a| RoleOut {
-                id: a.id,
-                role: a.role.code().into(),
-                org_id: a.org_id,
-            })
-            .collect(),
+        roles: roles.into_iter().map(|a| RoleOut { id: a.id, role: a.role.code().into(), org_id: a.org_id }).collect(),
     }
 }
 
 /// Users with a role in the caller's scope.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem)))]
-async fn list_users(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Json<Vec<UserOut>>> {
+async fn list_users(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Json<Vec<UserOut>>> {
     if !s.principal.can_somewhere(Permission::ViewUsers) {
         return Err(AppError::Forbidden);
     }
@@ -426,13 +351,9 @@ async fn list_users(
         .await?
         .into_iter()
         .filter_map(|u| {
-            let mine: Vec<store::AssignmentRow> =
-                all.iter().filter(|a| a.user_id == u.id).cloned().collect();
+            let mine: Vec<store::AssignmentRow> = all.iter().filter(|a| a.user_id == u.id).cloned().collect();
             let visible = s.principal.can_everywhere(Permission::ViewUsers)
-                || mine.iter().any(|a| {
-                    a.org_id
-                        .is_some_and(|o| s.principal.can(Permission::ViewUsers, o, &tree))
-                });
+                || mine.iter().any(|a| a.org_id.is_some_and(|o| s.principal.can(Permission::ViewUsers, o, &tree)));
             visible.then(|| user_out(u, mine))
         })
         .collect();
@@ -484,8 +405,7 @@ async fn create_user(
         errs.push(domain::FieldError::new("org_id", "error-role-needs-org"));
     }
     errs.clone().into_result()?;
-    let (Some(name), Some(email), Some(language), Some(role), Some(password)) =
-        (name, email, language, role, password)
+    let (Some(name), Some(email), Some(language), Some(role), Some(password)) = (name, email, language, role, password)
     else {
         return Err(errs.into());
     };
@@ -500,24 +420,12 @@ async fn create_user(
         .store
         .insert_user(
             &actor(&s),
-            store::NewUser {
-                email,
-                name,
-                password_hash,
-                language,
-            },
-            Some(Assignment {
-                role,
-                org_id: b.org_id,
-            }),
+            store::NewUser { email, name, password_hash, language },
+            Some(Assignment { role, org_id: b.org_id }),
         )
         .await?;
     let roles = state.store.list_assignments(user.id).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, format!("/api/v1/users/{}", user.id))],
-        Json(user_out(user, roles)),
-    )
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/users/{}", user.id))], Json(user_out(user, roles)))
         .into_response())
 }
 
@@ -530,9 +438,7 @@ async fn user_in_scope(
     let tree = state.store.org_tree().await?;
     let user = state.store.find_user(id).await?.ok_or(AppError::NotFound)?;
     let roles = state.store.list_assignments(id).await?;
-    if !s.principal.can_somewhere(Permission::ViewUsers)
-        || !can_view_user(&s.principal, &tree, id, &roles)
-    {
+    if !s.principal.can_somewhere(Permission::ViewUsers) || !can_view_user(&s.principal, &tree, id, &roles) {
         return Err(AppError::NotFound);
     }
     if manage && !can_manage_user(&s.principal, &tree, &roles) {
@@ -580,18 +486,7 @@ async fn update_user(
     let (Some(name), Some(language)) = (name, language) else {
         return Err(errs.into());
     };
-    let user = state
-        .store
-        .update_user(
-            &actor(&s),
-            id,
-            store::UserUpdate {
-                name,
-                language,
-                active: b.active,
-            },
-        )
-        .await?;
+    let user = state.store.update_user(&actor(&s), id, store::UserUpdate { name, language, active: b.active }).await?;
     let roles = state.store.list_assignments(id).await?;
     Ok(Json(user_out(user, roles)))
 }
@@ -622,26 +517,8 @@ async fn add_role(
     if !can_grant(&s.principal, &tree, role, b.org_id) {
         return Err(AppError::Forbidden);
     }
-    let a = state
-        .store
-        .insert_assignment(
-            &actor(&s),
-            id,
-            Assignment {
-                role,
-                org_id: b.org_id,
-            },
-        )
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(RoleOut {
-            id: a.id,
-            role: a.role.code().into(),
-            org_id: a.org_id,
-        }),
-    )
-        .into_response())
+    let a = state.store.insert_assignment(&actor(&s), id, Assignment { role, org_id: b.org_id }).await?;
+    Ok((StatusCode::CREATED, Json(RoleOut { id: a.id, role: a.role.code().into(), org_id: a.org_id })).into_response())
 }
 
 /// Withdraw a role.
@@ -654,10 +531,7 @@ async fn withdraw_role(
     Path((id, assignment)): Path<(Uuid, Uuid)>,
 ) -> AppResult<StatusCode> {
     let (_, roles, tree) = user_in_scope(&state, &s, id, false).await?;
-    let a = roles
-        .iter()
-        .find(|a| a.id == assignment)
-        .ok_or(AppError::NotFound)?;
+    let a = roles.iter().find(|a| a.id == assignment).ok_or(AppError::NotFound)?;
     if !can_grant(&s.principal, &tree, a.role, a.org_id) {
         return Err(AppError::Forbidden);
     }
@@ -670,16 +544,10 @@ async fn withdraw_role(
             .filter(|x| x.role == Role::Admin && x.org_id.is_none())
             .count();
         if admins <= 1 {
-            return Err(AppError::Conflict(domain::FieldError::new(
-                "role",
-                "error-last-admin",
-            )));
+            return Err(AppError::Conflict(domain::FieldError::new("role", "error-last-admin")));
         }
     }
-    state
-        .store
-        .delete_assignment(&actor(&s), assignment)
-        .await?;
+    state.store.delete_assignment(&actor(&s), assignment).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -701,10 +569,7 @@ async fn reset_password(
     let p = NewPassword::parse(&b.password)?;
     let hash = hash_password_blocking(p.expose().to_owned()).await?;
     let keep = (id == s.user.id).then_some(s.token_hash.as_str());
-    state
-        .store
-        .set_password(&actor(&s), id, &hash, "user.password_reset", keep)
-        .await?;
+    state.store.set_password(&actor(&s), id, &hash, "user.password_reset", keep).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -775,8 +640,7 @@ async fn list_audit(
         to: q.to.unwrap_or_default(),
         before: q.before.map(|b| b.to_string()).unwrap_or_default(),
     };
-    let filter =
-        parse_filter(&query, org_ids, q.limit.unwrap_or(100)).map_err(AppError::Validation)?;
+    let filter = parse_filter(&query, org_ids, q.limit.unwrap_or(100)).map_err(AppError::Validation)?;
     let page = state.store.list_audit(&filter).await?;
     let json = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str(s).ok());
     let entries = page
@@ -798,8 +662,5 @@ async fn list_audit(
             hash: e.hash.clone(),
         })
         .collect();
-    Ok(Json(AuditPageOut {
-        entries,
-        next_before: page.next_before,
-    }))
+    Ok(Json(AuditPageOut { entries, next_before: page.next_before }))
 }

@@ -80,16 +80,7 @@ pub async fn change_password(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&s, &errs.0, None));
     };
     let hash = hash_password_blocking(new.expose().to_owned()).await?;
-    state
-        .store
-        .set_password(
-            &actor(&s),
-            s.user.id,
-            &hash,
-            "user.password_change",
-            Some(&s.token_hash),
-        )
-        .await?;
+    state.store.set_password(&actor(&s), s.user.id, &hash, "user.password_change", Some(&s.token_hash)).await?;
     Ok(see_other("/account?done=password"))
 }
 
@@ -109,17 +100,6 @@ pub async fn change_language(
         Err(e) => return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&s, &[e], None)),
     };
     let name = PersonName::parse(&s.user.name)?;
-    state
-        .store
-        .update_user(
-            &actor(&s),
-            s.user.id,
-            store::UserUpdate {
-                name,
-                language,
-                active: s.user.active,
-            },
-        )
-        .await?;
+    state.store.update_user(&actor(&s), s.user.id, store::UserUpdate { name, language, active: s.user.active }).await?;
     Ok(see_other("/account?done=language"))
 }

@@ -156,13 +156,7 @@ pub async fn list(
                 .iter()
                 .map(|e| {
                     let record_name = match e.change.record_type.as_str() {
-                        "org" => e
-                            .change
-                            .record_id
-                            .parse()
-                            .ok()
-                            .and_then(|id| tree.get(id))
-                            .map(|n| n.name.clone()),
+                        "org" => e.change.record_id.parse().ok().and_then(|id| tree.get(id)).map(|n| n.name.clone()),
                         _ => None,
                     };
                     let href = match e.change.record_type.as_str() {
@@ -174,10 +168,7 @@ pub async fn list(
                         seq: e.seq,
                         at: ctx.date_time(&e.at),
                         actor: e.change.actor.clone(),
-                        action: ctx.t(&format!(
-                            "action-{}",
-                            e.change.action.replace(['.', '_'], "-")
-                        )),
+                        action: ctx.t(&format!("action-{}", e.change.action.replace(['.', '_'], "-"))),
                         record: format!(
                             "{}: {}",
                             ctx.t(&format!("record-{}", e.change.record_type)),
@@ -194,11 +185,5 @@ pub async fn list(
         }
         Err(errs) => (Vec::new(), None, Errors::new(ctx.lang, &errs)),
     };
-    render(&AuditPage {
-        ctx,
-        q,
-        errors,
-        entries,
-        next,
-    })
+    render(&AuditPage { ctx, q, errors, entries, next })
 }

@@ -26,10 +26,7 @@ struct HomePage {
     stats: Vec<(String, String)>,
 }
 
-pub async fn show(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Response> {
+pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     let ctx = Ctx::for_session(&s, "/");
     let tree = state.store.org_tree().await?;
     let p = &s.principal;
@@ -58,10 +55,9 @@ pub async fn show(
         let assignments = state.store.list_all_assignments().await?;
         let scope = p.scope(Permission::ManageUsers);
         let without_roles = match scope {
-            Scope::Everything => users
-                .iter()
-                .filter(|u| u.active && !assignments.iter().any(|a| a.user_id == u.id))
-                .count(),
+            Scope::Everything => {
+                users.iter().filter(|u| u.active && !assignments.iter().any(|a| a.user_id == u.id)).count()
+            }
             Scope::Subtrees(_) => 0,
         };
         if without_roles > 0 {
@@ -87,20 +83,12 @@ pub async fn show(
             .filter(|u| {
                 matches!(scope, Scope::Everything)
                     || assignments.iter().any(|a| {
-                        a.user_id == u.id
-                            && a.org_id
-                                .is_some_and(|o| p.can(Permission::ManageUsers, o, &tree))
+                        a.user_id == u.id && a.org_id.is_some_and(|o| p.can(Permission::ManageUsers, o, &tree))
                     })
             })
             .count();
         stats.push((ctx.t("stat-users"), visible_users.to_string()));
     }
     let greeting = crate::i18n::t_args(ctx.lang, "home-greeting", &[("name", s.user.name.clone())]);
-    render(&HomePage {
-        ctx,
-        greeting,
-        roles,
-        attention,
-        stats,
-    })
+    render(&HomePage { ctx, greeting, roles, attention, stats })
 }

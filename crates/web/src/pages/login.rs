@@ -40,11 +40,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 fn visitor_lang(headers: &HeaderMap) -> Language {
-    i18n::from_accept_language(
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok()),
-    )
+    i18n::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }
 
 pub async fn show(
@@ -56,12 +52,7 @@ pub async fn show(
         return Ok(see_other(&safe_next(q.next.as_deref())));
     }
     let ctx = Ctx::new(visitor_lang(&headers), None, "");
-    render(&LoginPage {
-        ctx,
-        errors: Errors::default(),
-        email: String::new(),
-        next: safe_next(q.next.as_deref()),
-    })
+    render(&LoginPage { ctx, errors: Errors::default(), email: String::new(), next: safe_next(q.next.as_deref()) })
 }
 
 #[derive(Deserialize)]
@@ -84,22 +75,14 @@ pub async fn submit(
     match auth::login(&state, &f.email, &f.password, addr.ip()).await {
         Ok(done) => {
             let mut res = see_other(&next);
-            res.headers_mut().insert(
-                header::SET_COOKIE,
-                session_cookie(&done.token).parse().expect("valid cookie"),
-            );
+            res.headers_mut().insert(header::SET_COOKIE, session_cookie(&done.token).parse().expect("valid cookie"));
             Ok(res)
         }
         Err(AppError::Validation(errs)) => {
             let ctx = Ctx::new(lang, None, "");
             render_status(
                 StatusCode::UNAUTHORIZED,
-                &LoginPage {
-                    errors: Errors::new(lang, &errs),
-                    ctx,
-                    email: f.email,
-                    next,
-                },
+                &LoginPage { errors: Errors::new(lang, &errs), ctx, email: f.email, next },
             )
         }
         Err(AppError::Locked) => {
@@ -107,31 +90,19 @@ pub async fn submit(
             let errs = [domain::FieldError::new("", "error-login-locked")];
             let mut res = render_status(
                 StatusCode::TOO_MANY_REQUESTS,
-                &LoginPage {
-                    errors: Errors::new(lang, &errs),
-                    ctx,
-                    email: f.email,
-                    next,
-                },
+                &LoginPage { errors: Errors::new(lang, &errs), ctx, email: f.email, next },
             )?;
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, "900".parse().expect("valid header"));
+            res.headers_mut().insert(header::RETRY_AFTER, "900".parse().expect("valid header"));
             Ok(res)
         }
         Err(e) => Err(e),
     }
 }
 
-pub async fn logout(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Response> {
+pub async fn logout(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     auth::logout(&state, &s).await?;
     let mut res = see_other("/login");
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        clear_cookie().parse().expect("valid cookie"),
-    );
+    res.headers_mut().insert(header::SET_COOKIE, clear_cookie().parse().expect("valid cookie"));
     Ok(res)
 }
 
@@ -162,13 +133,7 @@ pub async fn setup_show(
 ) -> AppResult<Response> {
     check_setup_token(&state, &token).await?;
     let ctx = Ctx::new(visitor_lang(&headers), None, "");
-    render(&SetupPage {
-        ctx,
-        errors: Errors::default(),
-        token,
-        name: String::new(),
-        email: String::new(),
-    })
+    render(&SetupPage { ctx, errors: Errors::default(), token, name: String::new(), email: String::new() })
 }
 
 #[derive(Deserialize)]
@@ -198,18 +163,11 @@ pub async fn setup_submit(
     if f.password != f.repeat {
         errs.push(domain::FieldError::new("repeat", "error-password-mismatch"));
     }
-    let (Some(name), Some(email), Some(password), true) = (name, email, password, errs.is_empty())
-    else {
+    let (Some(name), Some(email), Some(password), true) = (name, email, password, errs.is_empty()) else {
         let ctx = Ctx::new(lang, None, "");
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &SetupPage {
-                ctx,
-                errors: Errors::new(lang, &errs.0),
-                token,
-                name: f.name,
-                email: f.email,
-            },
+            &SetupPage { ctx, errors: Errors::new(lang, &errs.0), token, name: f.name, email: f.email },
         );
     };
     let hash = auth::hash_password_blocking(password.expose().to_owned()).await?;
@@ -217,26 +175,13 @@ pub async fn setup_submit(
         .store
         .create_first_admin(
             &hash_token(&token),
-            store::NewUser {
-                email,
-                name,
-                password_hash: Some(hash),
-                language: lang,
-            },
+            store::NewUser { email, name, password_hash: Some(hash), language: lang },
         )
         .await?;
     let session_token = new_token();
-    state
-        .store
-        .insert_session(&hash_token(&session_token), user.id, &new_token())
-        .await?;
+    state.store.insert_session(&hash_token(&session_token), user.id, &new_token()).await?;
     let mut res = see_other("/orgs");
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        session_cookie(&session_token)
-            .parse()
-            .expect("valid cookie"),
-    );
+    res.headers_mut().insert(header::SET_COOKIE, session_cookie(&session_token).parse().expect("valid cookie"));
     Ok(res.into_response())
 }
 

@@ -26,25 +26,16 @@ pub fn routes() -> Router<SharedState> {
         .route("/", get(home::show))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
-        .route(
-            "/setup/{token}",
-            get(login::setup_show).post(login::setup_submit),
-        )
+        .route("/setup/{token}", get(login::setup_show).post(login::setup_submit))
         .route("/orgs", get(orgs::tree).post(orgs::create))
         .route("/orgs/new", get(orgs::new_form))
         .route("/orgs/{id}", get(orgs::show).post(orgs::update))
-        .route(
-            "/orgs/{id}/delete",
-            get(orgs::delete_confirm).post(orgs::delete),
-        )
+        .route("/orgs/{id}/delete", get(orgs::delete_confirm).post(orgs::delete))
         .route("/users", get(users::list).post(users::create))
         .route("/users/new", get(users::new_form))
         .route("/users/{id}", get(users::show).post(users::update))
         .route("/users/{id}/roles", post(users::add_role))
-        .route(
-            "/users/{id}/roles/{assignment}/delete",
-            post(users::withdraw_role),
-        )
+        .route("/users/{id}/roles/{assignment}/delete", post(users::withdraw_role))
         .route("/users/{id}/password", post(users::reset_password))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
@@ -75,25 +66,13 @@ impl Ctx {
             let p = &s.principal;
             let mut add = |href: &'static str, key: &str, show: bool| {
                 if show {
-                    nav.push(NavItem {
-                        href,
-                        label: i18n::t(lang, key),
-                        current: section == href,
-                    });
+                    nav.push(NavItem { href, label: i18n::t(lang, key), current: section == href });
                 }
             };
             add("/", "nav-home", true);
             add("/orgs", "nav-orgs", p.can_somewhere(Permission::ViewOrgs));
-            add(
-                "/users",
-                "nav-users",
-                p.can_somewhere(Permission::ViewUsers),
-            );
-            add(
-                "/audit",
-                "nav-audit",
-                p.can_somewhere(Permission::ViewAudit),
-            );
+            add("/users", "nav-users", p.can_somewhere(Permission::ViewUsers));
+            add("/audit", "nav-audit", p.can_somewhere(Permission::ViewAudit));
             add("/account", "nav-account", true);
         }
         Self {
@@ -126,9 +105,7 @@ impl Ctx {
 
     pub fn date_time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         // ISO dates, in Swedish local time.
-        let local = t.with_timezone(
-            &chrono::FixedOffset::east_opt(stockholm_offset(t)).expect("valid offset"),
-        );
+        let local = t.with_timezone(&chrono::FixedOffset::east_opt(stockholm_offset(t)).expect("valid offset"));
         local.format("%Y-%m-%d %H:%M").to_string()
     }
 }
@@ -153,22 +130,14 @@ pub struct Errors(pub Vec<(String, String)>);
 
 impl Errors {
     pub fn new(lang: Language, errs: &[FieldError]) -> Self {
-        Errors(
-            errs.iter()
-                .map(|e| (e.field.to_owned(), i18n::t(lang, e.code)))
-                .collect(),
-        )
+        Errors(errs.iter().map(|e| (e.field.to_owned(), i18n::t(lang, e.code))).collect())
     }
     pub fn any(&self) -> bool {
         !self.0.is_empty()
     }
     /// The message for `field`, empty if none.
     pub fn get(&self, field: &str) -> String {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.clone())
-            .unwrap_or_default()
+        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()).unwrap_or_default()
     }
     pub fn has(&self, field: &str) -> bool {
         self.0.iter().any(|(f, _)| f == field)
@@ -222,9 +191,7 @@ mod tests {
 
     #[test]
     fn stockholm_time_follows_summer_time() {
-        let winter = chrono::Utc
-            .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
-            .unwrap();
+        let winter = chrono::Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
         let summer = chrono::Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap();
         assert_eq!(stockholm_offset(&winter), 3600);
         assert_eq!(stockholm_offset(&summer), 7200);

@@ -37,11 +37,7 @@ fn tree_rows(tree: &OrgTree, roots: &[Uuid]) -> Vec<TreeRow> {
         let (d, id, ref name, kind) = flat[i];
         let next_depth = flat.get(i + 1).map(|f| f.0).unwrap_or(0);
         let prev_depth = if i == 0 { None } else { Some(flat[i - 1].0) };
-        let open = if prev_depth.is_some_and(|p| d > p) {
-            "<ul>"
-        } else {
-            ""
-        };
+        let open = if prev_depth.is_some_and(|p| d > p) { "<ul>" } else { "" };
         let close = if next_depth > d {
             String::new()
         } else {
@@ -51,13 +47,7 @@ fn tree_rows(tree: &OrgTree, roots: &[Uuid]) -> Vec<TreeRow> {
             }
             c
         };
-        rows.push(TreeRow {
-            id,
-            name: name.clone(),
-            kind,
-            open,
-            close,
-        });
+        rows.push(TreeRow { id, name: name.clone(), kind, open, close });
     }
     rows
 }
@@ -85,10 +75,7 @@ struct TreePage {
     can_add: bool,
 }
 
-pub async fn tree(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Response> {
+pub async fn tree(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     if !s.principal.can_somewhere(Permission::ViewOrgs) {
         return Err(AppError::Forbidden);
     }
@@ -151,11 +138,7 @@ pub async fn new_form(
         return Err(AppError::Forbidden);
     }
     let tree = state.store.org_tree().await?;
-    let form = OrgForm {
-        parent_id: q.parent.unwrap_or_default(),
-        kind: "unit".into(),
-        ..Default::default()
-    };
+    let form = OrgForm { parent_id: q.parent.unwrap_or_default(), kind: "unit".into(), ..Default::default() };
     let ctx = Ctx::for_session(&s, "/orgs");
     render(&NewPage {
         ctx,
@@ -174,11 +157,8 @@ pub fn parse_org_form(
     let mut errs = domain::ValidationErrors::default();
     let name = errs.check(OrgName::parse(&f.name));
     let kind = errs.check(f.kind.parse::<OrgKind>());
-    let number = if f.org_number.trim().is_empty() {
-        Some(None)
-    } else {
-        errs.check(OrgNumber::parse(&f.org_number).map(Some))
-    };
+    let number =
+        if f.org_number.trim().is_empty() { Some(None) } else { errs.check(OrgNumber::parse(&f.org_number).map(Some)) };
     let parent = if f.parent_id.trim().is_empty() {
         Some(None)
     } else {
@@ -220,23 +200,9 @@ pub async fn create(
             } else if !may_place(&s, &tree, parent_id) {
                 return Err(AppError::Forbidden);
             } else {
-                match state
-                    .store
-                    .insert_org(
-                        &actor(&s),
-                        store::NewOrg {
-                            name,
-                            kind,
-                            org_number,
-                            parent_id,
-                        },
-                    )
-                    .await
-                {
+                match state.store.insert_org(&actor(&s), store::NewOrg { name, kind, org_number, parent_id }).await {
                     Ok(org) => return Ok(see_other(&format!("/orgs/{}", org.id))),
-                    Err(store::StoreError::Conflict { field, code }) => {
-                        domain::FieldError::new(field, code).into()
-                    }
+                    Err(store::StoreError::Conflict { field, code }) => domain::FieldError::new(field, code).into(),
                     Err(e) => return Err(e.into()),
                 }
             }
@@ -309,12 +275,8 @@ async fn org_page(
         .filter(|n| s.principal.can(Permission::ViewOrgs, n.id, &tree))
         .map(|n| (n.id, n.name.clone()))
         .collect();
-    let children = tree
-        .children(id)
-        .iter()
-        .filter_map(|c| tree.get(*c))
-        .map(|n| (n.id, n.name.clone(), n.kind))
-        .collect();
+    let children =
+        tree.children(id).iter().filter_map(|c| tree.get(*c)).map(|n| (n.id, n.name.clone(), n.kind)).collect();
     let people = if s.principal.can(Permission::ViewUsers, id, &tree) {
         let users = state.store.list_users().await?;
         let mut v: Vec<PersonRole> = state
@@ -324,14 +286,11 @@ async fn org_page(
             .into_iter()
             .filter(|a| a.org_id == Some(id))
             .filter_map(|a| {
-                users
-                    .iter()
-                    .find(|u| u.id == a.user_id)
-                    .map(|u| PersonRole {
-                        user_id: u.id,
-                        name: u.name.clone(),
-                        role: a.role,
-                    })
+                users.iter().find(|u| u.id == a.user_id).map(|u| PersonRole {
+                    user_id: u.id,
+                    name: u.name.clone(),
+                    role: a.role,
+                })
             })
             .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
@@ -393,20 +352,7 @@ pub async fn update(
             if parent_id != current_parent && !may_place(&s, &tree, parent_id) {
                 return Err(AppError::Forbidden);
             }
-            match state
-                .store
-                .update_org(
-                    &actor(&s),
-                    id,
-                    store::OrgUpdate {
-                        name,
-                        kind,
-                        org_number,
-                        parent_id,
-                    },
-                )
-                .await
-            {
+            match state.store.update_org(&actor(&s), id, store::OrgUpdate { name, kind, org_number, parent_id }).await {
                 Ok(_) => return Ok(see_other(&format!("/orgs/{id}?saved=1"))),
                 Err(store::StoreError::Conflict { field, code }) => {
                     domain::ValidationErrors(vec![domain::FieldError::new(field, code)])
@@ -440,12 +386,7 @@ async fn delete_page(state: &SharedState, s: &Session, id: Uuid) -> AppResult<De
     }
     let org = state.store.find_org(id).await?.ok_or(AppError::NotFound)?;
     let dependents = state.store.org_dependents(id).await?;
-    Ok(DeletePage {
-        ctx: Ctx::for_session(s, "/orgs"),
-        parent: org.parent_id,
-        org,
-        dependents,
-    })
+    Ok(DeletePage { ctx: Ctx::for_session(s, "/orgs"), parent: org.parent_id, org, dependents })
 }
 
 pub async fn delete_confirm(
@@ -465,12 +406,7 @@ pub async fn delete(
     let id = parse_id(&id)?;
     let page = delete_page(&state, &s, id).await?;
     match state.store.delete_org(&actor(&s), id).await {
-        Ok(()) => Ok(see_other(
-            &page
-                .parent
-                .map(|p| format!("/orgs/{p}"))
-                .unwrap_or_else(|| "/orgs".into()),
-        )),
+        Ok(()) => Ok(see_other(&page.parent.map(|p| format!("/orgs/{p}")).unwrap_or_else(|| "/orgs".into()))),
         Err(store::StoreError::Conflict { .. }) => {
             let page = delete_page(&state, &s, id).await?;
             render_status(StatusCode::CONFLICT, &page)

@@ -19,36 +19,21 @@ use crate::error::{AppError, AppResult};
 use crate::session::{CurrentUser, Session};
 
 /// May `p` see a user holding `assignments`?
-pub fn can_view_user(
-    p: &Principal,
-    tree: &OrgTree,
-    user_id: Uuid,
-    assignments: &[store::AssignmentRow],
-) -> bool {
+pub fn can_view_user(p: &Principal, tree: &OrgTree, user_id: Uuid, assignments: &[store::AssignmentRow]) -> bool {
     p.user_id == user_id
         || p.can_everywhere(Permission::ViewUsers)
-        || assignments.iter().any(|a| {
-            a.org_id
-                .is_some_and(|o| p.can(Permission::ViewUsers, o, tree))
-        })
+        || assignments.iter().any(|a| a.org_id.is_some_and(|o| p.can(Permission::ViewUsers, o, tree)))
 }
 
 /// May `p` change a user holding `assignments`? Only if every role the user
 /// holds lies inside `p`'s scope, so nobody can take over an account that
 /// reaches further than their own.
-pub fn can_manage_user(
-    p: &Principal,
-    tree: &OrgTree,
-    assignments: &[store::AssignmentRow],
-) -> bool {
+pub fn can_manage_user(p: &Principal, tree: &OrgTree, assignments: &[store::AssignmentRow]) -> bool {
     if p.can_everywhere(Permission::ManageUsers) {
         return true;
     }
     !assignments.is_empty()
-        && assignments.iter().all(|a| {
-            a.org_id
-                .is_some_and(|o| p.can(Permission::ManageUsers, o, tree))
-        })
+        && assignments.iter().all(|a| a.org_id.is_some_and(|o| p.can(Permission::ManageUsers, o, tree)))
 }
 
 /// May `p` grant `role` over `org`?
@@ -76,18 +61,11 @@ struct ListPage {
 }
 
 fn role_text(ctx: &Ctx, tree: &OrgTree, a: &store::AssignmentRow) -> String {
-    let org = a
-        .org_id
-        .and_then(|o| tree.get(o))
-        .map(|n| n.name.clone())
-        .unwrap_or_else(|| ctx.t("scope-everything"));
+    let org = a.org_id.and_then(|o| tree.get(o)).map(|n| n.name.clone()).unwrap_or_else(|| ctx.t("scope-everything"));
     format!("{} – {}", ctx.role_label(&a.role), org)
 }
 
-pub async fn list(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Response> {
+pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     let p = &s.principal;
     if !p.can_somewhere(Permission::ViewUsers) {
         return Err(AppError::Forbidden);
@@ -101,13 +79,9 @@ pub async fn list(
         .await?
         .into_iter()
         .filter_map(|u| {
-            let mine: Vec<store::AssignmentRow> =
-                all.iter().filter(|a| a.user_id == u.id).cloned().collect();
+            let mine: Vec<store::AssignmentRow> = all.iter().filter(|a| a.user_id == u.id).cloned().collect();
             let visible = p.can_everywhere(Permission::ViewUsers)
-                || mine.iter().any(|a| {
-                    a.org_id
-                        .is_some_and(|o| p.can(Permission::ViewUsers, o, &tree))
-                });
+                || mine.iter().any(|a| a.org_id.is_some_and(|o| p.can(Permission::ViewUsers, o, &tree)));
             visible.then(|| UserRow {
                 id: u.id,
                 name: u.name,
@@ -117,11 +91,7 @@ pub async fn list(
             })
         })
         .collect();
-    render(&ListPage {
-        ctx,
-        users,
-        can_add: p.can_somewhere(Permission::ManageUsers),
-    })
+    render(&ListPage { ctx, users, can_add: p.can_somewhere(Permission::ManageUsers) })
 }
 
 /// Organisations where the user may grant roles, indented by depth.
@@ -171,10 +141,7 @@ struct NewPage {
     allow_global: bool,
 }
 
-pub async fn new_form(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Response> {
+pub async fn new_form(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     if !s.principal.can_somewhere(Permission::ManageUsers) {
         return Err(AppError::Forbidden);
     }
@@ -182,10 +149,7 @@ pub async fn new_form(
     render(&NewPage {
         ctx: Ctx::for_session(&s, "/users"),
         errors: Errors::default(),
-        form: NewUserForm {
-            role: "coordinator".into(),
-            ..Default::default()
-        },
+        form: NewUserForm { role: "coordinator".into(), ..Default::default() },
         roles: Role::ALL.to_vec(),
         orgs: grant_orgs(&s, &tree),
         allow_global: s.principal.can_everywhere(Permission::ManageUsers),
@@ -196,10 +160,7 @@ fn parse_org_choice(s: &str) -> Result<Option<Uuid>, domain::FieldError> {
     if s.trim().is_empty() {
         Ok(None)
     } else {
-        s.trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| domain::FieldError::new("org_id", "error-org-unknown"))
+        s.trim().parse().map(Some).map_err(|_| domain::FieldError::new("org_id", "error-org-unknown"))
     }
 }
 
@@ -215,18 +176,11 @@ pub async fn create(
     let mut errs = domain::ValidationErrors::default();
     let name = errs.check(PersonName::parse(&f.name));
     let email = errs.check(Email::parse(&f.email));
-    let language = errs.check(if f.language.is_empty() {
-        Ok(Language::Sv)
-    } else {
-        f.language.parse::<Language>()
-    });
+    let language = errs.check(if f.language.is_empty() { Ok(Language::Sv) } else { f.language.parse::<Language>() });
     let role = errs.check(f.role.parse::<Role>());
     let org = errs.check(parse_org_choice(&f.org_id));
-    let password = if f.password.is_empty() {
-        Some(None)
-    } else {
-        errs.check(NewPassword::parse(&f.password).map(Some))
-    };
+    let password =
+        if f.password.is_empty() { Some(None) } else { errs.check(NewPassword::parse(&f.password).map(Some)) };
     if let (Some(role), Some(org)) = (role, org) {
         if org.is_some_and(|o| tree.get(o).is_none()) {
             errs.push(domain::FieldError::new("org_id", "error-org-unknown"));
@@ -248,20 +202,13 @@ pub async fn create(
             .store
             .insert_user(
                 &actor(&s),
-                store::NewUser {
-                    email,
-                    name,
-                    password_hash,
-                    language,
-                },
+                store::NewUser { email, name, password_hash, language },
                 Some(Assignment { role, org_id: org }),
             )
             .await
         {
             Ok(u) => return Ok(see_other(&format!("/users/{}", u.id))),
-            Err(store::StoreError::Conflict { field, code }) => {
-                errs.push(domain::FieldError::new(field, code))
-            }
+            Err(store::StoreError::Conflict { field, code }) => errs.push(domain::FieldError::new(field, code)),
             Err(e) => return Err(e.into()),
         }
     }
@@ -271,10 +218,7 @@ pub async fn create(
         &NewPage {
             errors: Errors::new(ctx.lang, &errs.0),
             ctx,
-            form: NewUserForm {
-                password: String::new(),
-                ..f
-            },
+            form: NewUserForm { password: String::new(), ..f },
             roles: Role::ALL.to_vec(),
             orgs: grant_orgs(&s, &tree),
             allow_global: s.principal.can_everywhere(Permission::ManageUsers),
@@ -324,9 +268,7 @@ async fn user_page(
     let tree = state.store.org_tree().await?;
     let user = state.store.find_user(id).await?.ok_or(AppError::NotFound)?;
     let assignments = state.store.list_assignments(id).await?;
-    if !can_view_user(&s.principal, &tree, id, &assignments)
-        || !s.principal.can_somewhere(Permission::ViewUsers)
-    {
+    if !can_view_user(&s.principal, &tree, id, &assignments) || !s.principal.can_somewhere(Permission::ViewUsers) {
         return Err(AppError::NotFound);
     }
     let ctx = Ctx::for_session(s, "/users");
@@ -341,10 +283,9 @@ async fn user_page(
         .collect();
     let can_audit = match s.principal.scope(Permission::ViewAudit) {
         Scope::Everything => true,
-        Scope::Subtrees(_) => assignments.iter().any(|a| {
-            a.org_id
-                .is_some_and(|o| s.principal.can(Permission::ViewAudit, o, &tree))
-        }),
+        Scope::Subtrees(_) => {
+            assignments.iter().any(|a| a.org_id.is_some_and(|o| s.principal.can(Permission::ViewAudit, o, &tree)))
+        }
     };
     let notice = notice
         .and_then(|n| match n {
@@ -380,17 +321,11 @@ pub async fn show(
 }
 
 /// Loads the target user and checks that `s` may change them.
-async fn managed_user(
-    state: &SharedState,
-    s: &Session,
-    id: Uuid,
-) -> AppResult<(OrgTree, Vec<store::AssignmentRow>)> {
+async fn managed_user(state: &SharedState, s: &Session, id: Uuid) -> AppResult<(OrgTree, Vec<store::AssignmentRow>)> {
     let tree = state.store.org_tree().await?;
     state.store.find_user(id).await?.ok_or(AppError::NotFound)?;
     let assignments = state.store.list_assignments(id).await?;
-    if !can_view_user(&s.principal, &tree, id, &assignments)
-        || !s.principal.can_somewhere(Permission::ViewUsers)
-    {
+    if !can_view_user(&s.principal, &tree, id, &assignments) || !s.principal.can_somewhere(Permission::ViewUsers) {
         return Err(AppError::NotFound);
     }
     if !can_manage_user(&s.principal, &tree, &assignments) {
@@ -399,12 +334,7 @@ async fn managed_user(
     Ok((tree, assignments))
 }
 
-async fn form_error(
-    state: &SharedState,
-    s: &Session,
-    id: Uuid,
-    errs: &[domain::FieldError],
-) -> AppResult<Response> {
+async fn form_error(state: &SharedState, s: &Session, id: Uuid, errs: &[domain::FieldError]) -> AppResult<Response> {
     let page = user_page(state, s, id, Errors::new(s.user.language, errs), None).await?;
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
@@ -436,18 +366,7 @@ pub async fn update(
     }
     match (name, language) {
         (Some(name), Some(language)) if errs.is_empty() => {
-            state
-                .store
-                .update_user(
-                    &actor(&s),
-                    id,
-                    store::UserUpdate {
-                        name,
-                        language,
-                        active,
-                    },
-                )
-                .await?;
+            state.store.update_user(&actor(&s), id, store::UserUpdate { name, language, active }).await?;
             Ok(see_other(&format!("/users/{id}?done=saved")))
         }
         _ => form_error(&state, &s, id, &errs.0).await,
@@ -486,31 +405,15 @@ pub async fn add_role(
         return form_error(&state, &s, id, &errs.0).await;
     };
     if org.is_some_and(|o| tree.get(o).is_none()) {
-        return form_error(
-            &state,
-            &s,
-            id,
-            &[domain::FieldError::new("org_id", "error-org-unknown")],
-        )
-        .await;
+        return form_error(&state, &s, id, &[domain::FieldError::new("org_id", "error-org-unknown")]).await;
     }
     if org.is_none() && !role_may_be_global(role) {
-        return form_error(
-            &state,
-            &s,
-            id,
-            &[domain::FieldError::new("org_id", "error-role-needs-org")],
-        )
-        .await;
+        return form_error(&state, &s, id, &[domain::FieldError::new("org_id", "error-role-needs-org")]).await;
     }
     if !can_grant(&s.principal, &tree, role, org) {
         return Err(AppError::Forbidden);
     }
-    match state
-        .store
-        .insert_assignment(&actor(&s), id, Assignment { role, org_id: org })
-        .await
-    {
+    match state.store.insert_assignment(&actor(&s), id, Assignment { role, org_id: org }).await {
         Ok(_) => Ok(see_other(&format!("/users/{id}?done=role-added"))),
         Err(store::StoreError::Conflict { field, code }) => {
             form_error(&state, &s, id, &[domain::FieldError::new(field, code)]).await
@@ -528,15 +431,10 @@ pub async fn withdraw_role(
     let assignment = parse_id(&assignment)?;
     let tree = state.store.org_tree().await?;
     let assignments = state.store.list_assignments(id).await?;
-    if !can_view_user(&s.principal, &tree, id, &assignments)
-        || !s.principal.can_somewhere(Permission::ViewUsers)
-    {
+    if !can_view_user(&s.principal, &tree, id, &assignments) || !s.principal.can_somewhere(Permission::ViewUsers) {
         return Err(AppError::NotFound);
     }
-    let a = assignments
-        .iter()
-        .find(|a| a.id == assignment)
-        .ok_or(AppError::NotFound)?;
+    let a = assignments.iter().find(|a| a.id == assignment).ok_or(AppError::NotFound)?;
     if !can_grant(&s.principal, &tree, a.role, a.org_id) {
         return Err(AppError::Forbidden);
     }
@@ -549,19 +447,10 @@ pub async fn withdraw_role(
             .filter(|x| x.role == Role::Admin && x.org_id.is_none())
             .count();
         if global_admins <= 1 {
-            return form_error(
-                &state,
-                &s,
-                id,
-                &[domain::FieldError::new("role", "error-last-admin")],
-            )
-            .await;
+            return form_error(&state, &s, id, &[domain::FieldError::new("role", "error-last-admin")]).await;
         }
     }
-    state
-        .store
-        .delete_assignment(&actor(&s), assignment)
-        .await?;
+    state.store.delete_assignment(&actor(&s), assignment).await?;
     Ok(see_other(&format!("/users/{id}?done=role-withdrawn")))
 }
 
@@ -582,20 +471,11 @@ pub async fn reset_password(
     let password = match NewPassword::parse(&f.password) {
         Ok(p) => p,
         Err(e) => {
-            return form_error(
-                &state,
-                &s,
-                id,
-                &[domain::FieldError::new("new_password", e.code)],
-            )
-            .await;
+            return form_error(&state, &s, id, &[domain::FieldError::new("new_password", e.code)]).await;
         }
     };
     let hash = hash_password_blocking(password.expose().to_owned()).await?;
     let keep = (id == s.user.id).then_some(s.token_hash.as_str());
-    state
-        .store
-        .set_password(&actor(&s), id, &hash, "user.password_reset", keep)
-        .await?;
+    state.store.set_password(&actor(&s), id, &hash, "user.password_reset", keep).await?;
     Ok(see_other(&format!("/users/{id}?done=password")))
 }

@@ -1,0 +1,222 @@
+//! `spawn_app()`: Lisa on 127.0.0.1:0 with the demo world, on SQLite or on a
+//! fresh PostgreSQL database, and a small client that keeps the session
+//! cookie itself (the cookie is `Secure`, which reqwest's jar would not send
+//! over plain HTTP).
+
+use std::sync::OnceLock;
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::Value;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "demo-lösenord-2026";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub store: std::sync::Arc<store::Store>,
+    pub backend: Backend,
+    _dir: Option<TempDir>,
+}
+
+pub struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One argon2 hash of the demo password, shared by all tests (hashing is slow in debug builds).
+fn demo_hash() -> &'static str {
+    static H: OnceLock<String> = OnceLock::new();
+    H.get_or_init(|| web::hash_password(PASSWORD))
+}
+
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("LISA_TEST_POSTGRES_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => None,
+    }
+}
+
+/// Starts the app on `backend`; `None` when PostgreSQL is asked for but not configured.
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    let (url, dir) = match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("lisa-http-{}", Uuid::new_v4()));
+            std::fs::create_dir_all(&dir).unwrap();
+            (store::sqlite_url_for(&dir), Some(TempDir(dir)))
+        }
+        Backend::Postgres => {
+            let Some(admin) = postgres_admin_url() else {
+                eprintln!("!!! PostgreSQL HTTP tests SKIPPED: LISA_TEST_POSTGRES_URL is not set !!!");
+                return None;
+            };
+            let name = format!("lisa_http_{}", Uuid::new_v4().simple());
+            let pool = sqlx::PgPool::connect(&admin).await.expect("connect to the PostgreSQL admin URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
+            pool.close().await;
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
+            (format!("{base}/{name}"), None)
+        }
+    };
+    let store = store::Store::connect(&url).await.expect("connect the store");
+    lisa::demo::load(&store, demo_hash()).await.expect("load the demo world");
+    let store = std::sync::Arc::new(store);
+    let app_store = store::Store::connect(&url).await.unwrap();
+    let mut config = web::Config::default();
+    config.throttle.step_delay = std::time::Duration::from_millis(5);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(web::serve(listener, web::app(app_store, config), std::future::pending()));
+    Some(TestApp { url: format!("http://{addr}"), store, backend, _dir: dir })
+}
+
+/// A logged-in (or anonymous) client.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+}
+
+pub struct Res {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Res {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    pub fn location(&self) -> String {
+        self.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    }
+    pub fn content_type(&self) -> String {
+        self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+    }
+}
+
+impl TestApp {
+    pub fn anonymous(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+            base: self.url.clone(),
+            cookie: None,
+            csrf: None,
+        }
+    }
+
+    pub async fn login(&self, email: &str) -> Client {
+        self.login_with(email, PASSWORD).await.unwrap_or_else(|r| panic!("login {email}: {} {}", r.status, r.text))
+    }
+
+    pub async fn login_with(&self, email: &str, password: &str) -> Result<Client, Res> {
+        let mut c = self.anonymous();
+        let r = c
+            .send(
+                "POST",
+                "/api/v1/session",
+                Some(Body::Json(serde_json::json!({"email": email, "password": password}))),
+            )
+            .await;
+        if r.status != StatusCode::OK {
+            return Err(r);
+        }
+        let cookie =
+            r.headers.get("set-cookie").and_then(|v| v.to_str().ok()).unwrap().split(';').next().unwrap().to_owned();
+        assert!(r.headers.get("set-cookie").unwrap().to_str().unwrap().contains("HttpOnly"));
+        c.cookie = Some(cookie);
+        c.csrf = Some(r.json()["csrf_token"].as_str().unwrap().to_owned());
+        Ok(c)
+    }
+
+    pub async fn org_id(&self, name: &str) -> Uuid {
+        self.store.find_orgs_by_name(name).await.unwrap()[0].id
+    }
+
+    pub async fn user_id(&self, email: &str) -> Uuid {
+        self.store.find_user_by_email(email).await.unwrap().unwrap().id
+    }
+}
+
+pub enum Body {
+    Json(Value),
+    /// Form fields; the client's CSRF token is added unless `raw`.
+    Form(Vec<(&'static str, String)>),
+    RawForm(Vec<(&'static str, String)>),
+}
+
+impl Client {
+    pub async fn send(&self, method: &str, path: &str, body: Option<Body>) -> Res {
+        let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(m.clone(), format!("{}{}", self.base, path));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", HeaderValue::from_str(c).unwrap());
+        }
+        let unsafe_method = !matches!(method, "GET" | "HEAD");
+        if unsafe_method
+            && path.starts_with("/api/")
+            && let Some(t) = &self.csrf
+        {
+            req = req.header("x-csrf-token", t);
+        }
+        req = match body {
+            Some(Body::Json(v)) => req.json(&v),
+            Some(Body::Form(mut fields)) => {
+                if let Some(t) = &self.csrf {
+                    fields.push(("csrf", t.clone()));
+                }
+                req.form(&fields)
+            }
+            Some(Body::RawForm(fields)) => req.form(&fields),
+            None => req,
+        };
+        let r = req.send().await.expect("request");
+        let status = r.status();
+        let headers = r.headers().clone();
+        let text = r.text().await.unwrap_or_default();
+        Res { status, headers, text }
+    }
+
+    pub async fn get(&self, path: &str) -> Res {
+        self.send("GET", path, None).await
+    }
+
+    pub async fn post_form(&self, path: &str, fields: Vec<(&'static str, String)>) -> Res {
+        self.send("POST", path, Some(Body::Form(fields))).await
+    }
+}
+
+/// Runs a check on SQLite, and on PostgreSQL when configured.
+#[macro_export]
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.unwrap();
+                    super::$name(&app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await else { return };
+                    super::$name(&app).await;
+                }
+            )*
+        }
+    };
+}
