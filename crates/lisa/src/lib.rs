@@ -378,13 +378,33 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
         session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
         ..web::Config::default()
     };
-    let app = web::app(store, config);
+    let store = std::sync::Arc::new(store);
+    tokio::spawn(purge_sessions(store.clone(), config.clone()));
+    let app = web::app_shared(store, config);
     println!(
         "Lisa är igång på http://{local} ({}).",
         if db.database_url.is_some() { "extern databas" } else { "inbyggd SQLite" }
     );
     tracing::info!(%local, "listening");
     web::serve(listener, app, shutdown_signal()).await.map_err(|e| Failure::system(format!("servern stannade: {e}")))
+}
+
+/// Removes ended sessions every ten minutes.
+async fn purge_sessions(store: std::sync::Arc<Store>, config: web::Config) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = domain::now();
+        let idle = chrono_duration(config.session_idle);
+        let max = chrono_duration(config.session_max);
+        if let Err(e) = store.purge_sessions(now - idle, now - max).await {
+            tracing::warn!(error = %e, "could not purge ended sessions");
+        }
+    }
+}
+
+fn chrono_duration(d: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::hours(12))
 }
 
 async fn shutdown_signal() {

@@ -44,7 +44,7 @@ impl Default for Config {
 }
 
 pub struct AppState {
-    pub store: store::Store,
+    pub store: Arc<store::Store>,
     pub config: Config,
     pub metrics: metrics::Metrics,
 }
@@ -57,6 +57,11 @@ const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; f
 
 /// The whole application as one router.
 pub fn app(store: store::Store, config: Config) -> Router {
+    app_shared(Arc::new(store), config)
+}
+
+/// The application over a store that others (background tasks) share.
+pub fn app_shared(store: Arc<store::Store>, config: Config) -> Router {
     let state: SharedState = Arc::new(AppState { store, config, metrics: metrics::Metrics::default() });
     let routes =
         Router::new().merge(pages::routes()).merge(api::routes()).merge(assets::routes()).merge(metrics::routes());
