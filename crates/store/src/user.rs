@@ -24,6 +24,19 @@ pub struct User {
 }
 
 impl User {
+    fn new(new: NewUser, now: DateTime<Utc>) -> User {
+        User {
+            id: Uuid::now_v7(),
+            email: new.email.as_str().to_owned(),
+            name: new.name.as_str().to_owned(),
+            password_hash: new.password_hash,
+            language: new.language,
+            active: true,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     fn audit_json(&self) -> String {
         serde_json::json!({
             "email": self.email,
@@ -180,6 +193,25 @@ macro_rules! insert_assignment_row {
     }};
 }
 
+macro_rules! insert_user_row {
+    ($tx:ident, $user:expr) => {
+        sqlx::query(
+            "INSERT INTO users (id, email, name, password_hash, language, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind($user.id)
+        .bind(&$user.email)
+        .bind(&$user.name)
+        .bind(&$user.password_hash)
+        .bind($user.language.code())
+        .bind($user.active)
+        .bind($user.created_at)
+        .bind($user.updated_at)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
 /// The organisation of a user's oldest role, to scope their audit entries.
 macro_rules! first_org {
     ($tx:ident, $id:expr) => {{
@@ -256,36 +288,14 @@ impl Store {
     /// Adds a user, with their first role if given, in one transaction.
     pub async fn insert_user(&self, actor: &Actor, new: NewUser, first_role: Option<Assignment>) -> Result<User> {
         let now = domain::now();
-        let user = User {
-            id: Uuid::now_v7(),
-            email: new.email.as_str().to_owned(),
-            name: new.name.as_str().to_owned(),
-            password_hash: new.password_hash,
-            language: new.language,
-            active: true,
-            created_at: now,
-            updated_at: now,
-        };
+        let user = User::new(new, now);
         write_tx!(self, tx, chain => {
             let taken: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
                 .bind(&user.email).fetch_optional(&mut *tx).await?;
             if taken.is_some() {
                 return Err(StoreError::conflict("email", "error-email-taken"));
             }
-            sqlx::query(
-                "INSERT INTO users (id, email, name, password_hash, language, active, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(user.id)
-            .bind(&user.email)
-            .bind(&user.name)
-            .bind(&user.password_hash)
-            .bind(user.language.code())
-            .bind(user.active)
-            .bind(user.created_at)
-            .bind(user.updated_at)
-            .execute(&mut *tx)
-            .await?;
+            insert_user_row!(tx, user);
             chain.push(now, user_change(actor, "user.create", &user, first_role.as_ref().and_then(|a| a.org_id), None, Some(user.audit_json())));
             if let Some(a) = first_role {
                 insert_assignment_row!(tx, chain, actor, now, user.id, a.role, a.org_id);
@@ -299,16 +309,7 @@ impl Store {
     /// no user exists.
     pub async fn create_first_admin(&self, token_hash: &str, new: NewUser) -> Result<User> {
         let now = domain::now();
-        let user = User {
-            id: Uuid::now_v7(),
-            email: new.email.as_str().to_owned(),
-            name: new.name.as_str().to_owned(),
-            password_hash: new.password_hash,
-            language: new.language,
-            active: true,
-            created_at: now,
-            updated_at: now,
-        };
+        let user = User::new(new, now);
         let actor = Actor::system();
         write_tx!(self, tx, chain => {
             let taken = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1")
@@ -320,20 +321,7 @@ impl Store {
             if users > 0 {
                 return Err(StoreError::NotFound);
             }
-            sqlx::query(
-                "INSERT INTO users (id, email, name, password_hash, language, active, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(user.id)
-            .bind(&user.email)
-            .bind(&user.name)
-            .bind(&user.password_hash)
-            .bind(user.language.code())
-            .bind(user.active)
-            .bind(user.created_at)
-            .bind(user.updated_at)
-            .execute(&mut *tx)
-            .await?;
+            insert_user_row!(tx, user);
             sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
             chain.push(now, user_change(&actor, "user.create_first_admin", &user, None, None, Some(user.audit_json())));
             insert_assignment_row!(tx, chain, actor, now, user.id, Role::Admin, None::<Uuid>);
@@ -415,6 +403,17 @@ impl Store {
             )
             .bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
             let row = row.parse().ok_or(StoreError::NotFound)?;
+            if row.role == Role::Admin && row.org_id.is_none() {
+                // Inside the write transaction, so two withdrawals cannot both pass.
+                let (admins,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM role_assignments WHERE role = 'admin' AND org_id IS NULL",
+                )
+                .fetch_one(&mut *tx)
+                .await?;
+                if admins <= 1 {
+                    return Err(StoreError::conflict("role", "error-last-admin"));
+                }
+            }
             sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(id).execute(&mut *tx).await?;
             chain.push(now, Change {
                 actor_id: actor.id,

@@ -535,18 +535,6 @@ async fn withdraw_role(
     if !can_grant(&s.principal, &tree, a.role, a.org_id) {
         return Err(AppError::Forbidden);
     }
-    if a.role == Role::Admin && a.org_id.is_none() {
-        let admins = state
-            .store
-            .list_all_assignments()
-            .await?
-            .iter()
-            .filter(|x| x.role == Role::Admin && x.org_id.is_none())
-            .count();
-        if admins <= 1 {
-            return Err(AppError::Conflict(domain::FieldError::new("role", "error-last-admin")));
-        }
-    }
     state.store.delete_assignment(&actor(&s), assignment).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -438,20 +438,13 @@ pub async fn withdraw_role(
     if !can_grant(&s.principal, &tree, a.role, a.org_id) {
         return Err(AppError::Forbidden);
     }
-    if a.role == Role::Admin && a.org_id.is_none() {
-        let global_admins = state
-            .store
-            .list_all_assignments()
-            .await?
-            .iter()
-            .filter(|x| x.role == Role::Admin && x.org_id.is_none())
-            .count();
-        if global_admins <= 1 {
-            return form_error(&state, &s, id, &[domain::FieldError::new("role", "error-last-admin")]).await;
+    match state.store.delete_assignment(&actor(&s), assignment).await {
+        Ok(_) => Ok(see_other(&format!("/users/{id}?done=role-withdrawn"))),
+        Err(store::StoreError::Conflict { field, code }) => {
+            form_error(&state, &s, id, &[domain::FieldError::new(field, code)]).await
         }
+        Err(e) => Err(e.into()),
     }
-    state.store.delete_assignment(&actor(&s), assignment).await?;
-    Ok(see_other(&format!("/users/{id}?done=role-withdrawn")))
 }
 
 #[derive(Deserialize)]
