@@ -7,7 +7,9 @@
 pub mod audit;
 pub mod authz;
 pub mod error;
+pub mod model;
 pub mod org;
+pub mod scoring;
 pub mod throttle;
 pub mod user;
 
