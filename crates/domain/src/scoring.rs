@@ -116,7 +116,7 @@ impl Tally {
 
     /// The share in whole percent, rounded down (so 59.9 % never shows as 60).
     pub fn percent(&self) -> u32 {
-        if self.max == 0 { 100 } else { self.points * 100 / self.max }
+        (self.points * 100).checked_div(self.max).unwrap_or(100)
     }
 }
 
