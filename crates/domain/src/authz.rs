@@ -20,6 +20,12 @@ pub enum Permission {
     ManageUsers,
     /// Read the audit log.
     ViewAudit,
+    /// See self-assessments, their results and feedback.
+    ViewAssessments,
+    /// Start, answer, submit, lock and reopen self-assessments.
+    ManageAssessments,
+    /// Approve (förankra) a submitted self-assessment.
+    ApproveAssessments,
 }
 
 impl Permission {
@@ -30,6 +36,9 @@ impl Permission {
             ViewOrgs => true,
             ManageOrgs | ManageUsers => role == Admin,
             ViewUsers | ViewAudit => matches!(role, Admin | Ciso | Auditor),
+            ViewAssessments => matches!(role, Ciso | Coordinator | Owner | Dpo | Management | Auditor),
+            ManageAssessments => role == Ciso,
+            ApproveAssessments => role == Management,
         }
     }
 }

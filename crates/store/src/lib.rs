@@ -14,11 +14,13 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 
+mod assessment;
 mod audit;
 mod auth;
 mod org;
 mod user;
 
+pub use assessment::{AnswerRow, Assessment, ModelRow, NewAnswer};
 pub use audit::{AuditFilter, AuditPage};
 pub use auth::{LoginOutcome, SessionRow};
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
