@@ -29,7 +29,7 @@ pub const USERS: &[DemoUser] = &[
     },
     DemoUser { email: "agare@exempla.se", name: "Maria Holm", role: Role::Owner, org: Some("Socialförvaltningen") },
     DemoUser { email: "dso@exempla.se", name: "Karin Sjö", role: Role::Dpo, org: Some("Exempla kommun") },
-    DemoUser { email: "ledning@exempla.se", name: "Lars Ek", role: Role::Management, org: Some("Kommunstyrelsen") },
+    DemoUser { email: "ledning@exempla.se", name: "Lars Ek", role: Role::Management, org: Some("Exempla kommun") },
     DemoUser { email: "revisor@exempla.se", name: "Sara Nord", role: Role::Auditor, org: Some("Exempla kommun") },
     DemoUser {
         email: "analytiker@samordning.example",
@@ -199,6 +199,8 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
             stack.push((c, Some(org.id)));
         }
     }
+    let builtin = crate::builtin::ensure(store).await?;
+    crate::demo_assessments::load(store, builtin.id, &crate::builtin::model(), &ids).await?;
     for u in USERS {
         let org_id =
             u.org.map(|name| ids.iter().find(|(n, _)| *n == name).map(|(_, id)| *id).expect("demo org exists"));

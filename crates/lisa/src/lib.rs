@@ -13,7 +13,9 @@ use domain::org::{OrgKind, OrgName, OrgNumber};
 use domain::user::{Email, Language, NewPassword, PersonName, Role};
 use store::{Actor, NewOrg, NewUser, Store, StoreError};
 
+pub mod builtin;
 pub mod demo;
+mod demo_assessments;
 
 /// Lisa – uppföljning av det systematiska informationssäkerhetsarbetet.
 #[derive(Parser, Debug)]
@@ -52,6 +54,19 @@ pub enum Command {
     /// Demo data.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Follow-up models.
+    #[command(subcommand)]
+    Model(ModelCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ModelCommand {
+    /// Check a model file and list every error by line and field; stores nothing.
+    Validate { file: PathBuf },
+    /// Check a model file and store it as a new model version.
+    Import { file: PathBuf },
+    /// List the stored models.
+    List,
 }
 
 #[derive(Args, Debug)]
@@ -301,6 +316,40 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 Err(broken) => Err(Failure::system(format!("Loggboken är bruten: {}", broken_text(&broken)))),
             }
         }
+        Command::Model(ModelCommand::Validate { file }) => {
+            let (model, _) = read_model(&file)?;
+            println!(
+                "Modellen är giltig: {} version {}, {} områden, {} frågor.",
+                model.key,
+                model.version,
+                model.areas.len(),
+                model.questions.len()
+            );
+            Ok(())
+        }
+        Command::Model(ModelCommand::Import { file }) => {
+            let (model, source) = read_model(&file)?;
+            let store = cli.db.open().await?;
+            let row = store
+                .insert_model(&Actor::cli(), &model.key, model.version as i32, &model.name.sv, &source)
+                .await
+                .map_err(|e| match e {
+                    StoreError::Conflict { .. } => Failure::input(format!(
+                        "{} version {} finns redan; ge den ändrade modellen ett nytt versionsnummer",
+                        model.key, model.version
+                    )),
+                    other => store_failure(other),
+                })?;
+            println!("{}", row.id);
+            Ok(())
+        }
+        Command::Model(ModelCommand::List) => {
+            let store = cli.db.open().await?;
+            for m in store.list_models().await.map_err(store_failure)? {
+                println!("{}  {} version {}  {}", m.id, m.key, m.version, m.name);
+            }
+            Ok(())
+        }
         Command::Demo(DemoCommand::Load) => {
             let store = cli.db.open().await?;
             if !demo::is_empty(&store).await.map_err(store_failure)? {
@@ -308,6 +357,21 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             }
             load_demo(&store).await
         }
+    }
+}
+
+/// Reads and checks a model file; every error becomes one line of the message.
+fn read_model(file: &std::path::Path) -> Result<(domain::model::Model, String), Failure> {
+    let source = std::fs::read_to_string(file)
+        .map_err(|e| Failure::input(format!("kunde inte läsa {}: {e}", file.display())))?;
+    match domain::model::parse_model(&source) {
+        Ok(m) => Ok((m, source)),
+        Err(errors) => Err(Failure::input(format!(
+            "{} innehåller {} fel och lästes inte in:\n{}",
+            file.display(),
+            errors.len(),
+            errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+        ))),
     }
 }
 
@@ -359,6 +423,7 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
         _ => Failure::system(format!("kunde inte lyssna på {addr}: {e}")),
     })?;
     let store = db.open().await?;
+    builtin::ensure(&store).await.map_err(store_failure)?;
     if args.demo && demo::is_empty(&store).await.map_err(store_failure)? {
         load_demo(&store).await?;
     }

@@ -9,6 +9,7 @@ use crate::SharedState;
 
 const CSS: &str = include_str!("../static/lisa.css");
 const FAVICON: &str = include_str!("../static/favicon.svg");
+const AUTOSAVE: &str = include_str!("../static/autosave.js");
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -21,6 +22,18 @@ pub fn routes() -> Router<SharedState> {
                         (header::CACHE_CONTROL, "public, max-age=3600"),
                     ],
                     CSS,
+                )
+            }),
+        )
+        .route(
+            "/static/autosave.js",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (header::CACHE_CONTROL, "public, max-age=3600"),
+                    ],
+                    AUTOSAVE,
                 )
             }),
         )

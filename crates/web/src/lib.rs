@@ -14,6 +14,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod api;
 mod assets;
 mod auth;
+mod charts;
 mod error;
 mod i18n;
 mod metrics;
@@ -47,6 +48,7 @@ pub struct AppState {
     pub store: Arc<store::Store>,
     pub config: Config,
     pub metrics: metrics::Metrics,
+    pub models: pages::assessments::ModelCache,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -62,7 +64,8 @@ pub fn app(store: store::Store, config: Config) -> Router {
 
 /// The application over a store that others (background tasks) share.
 pub fn app_shared(store: Arc<store::Store>, config: Config) -> Router {
-    let state: SharedState = Arc::new(AppState { store, config, metrics: metrics::Metrics::default() });
+    let state: SharedState =
+        Arc::new(AppState { store, config, metrics: metrics::Metrics::default(), models: Default::default() });
     let routes =
         Router::new().merge(pages::routes()).merge(api::routes()).merge(assets::routes()).merge(metrics::routes());
     routes

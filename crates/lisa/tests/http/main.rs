@@ -18,10 +18,13 @@ both_backends!(
     errors_are_problem_json_in_swedish,
     service_endpoints_and_headers,
     first_admin_setup_link_works_once,
+    assessment_lifecycle_feedback_and_history,
+    assessment_answers_are_checked_and_scoped,
 );
 
 /// The callers a route must refuse, with the identities resolved.
 struct Fixture {
+    assessment: String,
     kommun_org: String,
     social_nämnd: String,
     target_user: String,
@@ -31,8 +34,11 @@ struct Fixture {
 async fn fixture(app: &TestApp) -> Fixture {
     let target = app.user_id("samordnare@exempla.se").await;
     let a = app.store.list_assignments(target).await.unwrap()[0].id;
+    let social = app.org_id("Socialförvaltningen").await;
+    let assessment = app.store.list_assessments(Some(&[social])).await.unwrap()[0].id;
     Fixture {
-        kommun_org: app.org_id("Socialförvaltningen").await.to_string(),
+        assessment: assessment.to_string(),
+        kommun_org: social.to_string(),
         social_nämnd: app.org_id("Socialnämnden").await.to_string(),
         target_user: target.to_string(),
         target_assignment: a.to_string(),
@@ -49,6 +55,8 @@ enum Need {
     ViewUsers,
     ManageUsers,
     ViewAudit,
+    ViewAssessments,
+    ManageAssessments,
 }
 
 struct Route {
@@ -195,6 +203,47 @@ fn routes(f: &Fixture) -> Vec<Route> {
             true,
         ),
         r("GET", "/api/v1/audit".into(), None, Need::ViewAudit, false),
+        // Self-assessment
+        r("GET", "/assessments".into(), None, Need::ViewAssessments, false),
+        r("GET", "/assessments/new".into(), None, Need::ManageAssessments, false),
+        r(
+            "POST",
+            "/assessments".into(),
+            Some(|f| {
+                Body::Form(vec![
+                    ("org_id", f.kommun_org.clone()),
+                    ("period", "2030".into()),
+                    ("model_id", String::new()),
+                ])
+            }),
+            Need::ManageAssessments,
+            true,
+        ),
+        r("GET", format!("/assessments/{}", f.assessment), None, Need::ViewAssessments, true),
+        r("GET", format!("/assessments/{}/areas/ledning", f.assessment), None, Need::ViewAssessments, true),
+        r(
+            "POST",
+            format!("/assessments/{}/areas/ledning", f.assessment),
+            Some(|_| Body::Form(vec![("answer.ledning-1", "ja".into())])),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/assessments/{}/transition", f.assessment),
+            Some(|_| Body::Form(vec![("action", "return".into())])),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/assessments/{}/reopen", f.assessment),
+            Some(|_| Body::Form(vec![])),
+            Need::ManageAssessments,
+            true,
+        ),
+        r("GET", format!("/assessments/{}/result", f.assessment), None, Need::ViewAssessments, true),
+        r("GET", format!("/orgs/{k}/assessments"), None, Need::ViewAssessments, true),
     ]
 }
 
@@ -230,7 +279,8 @@ async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &TestApp
     let no_role = app.login("utan.roll@exempla.se").await;
     let outsider = app.login("ciso@region-exempla.se").await;
     let ciso = app.login("ciso@exempla.se").await; // sees users and audit, manages nothing
-    let coordinator = app.login("samordnare@exempla.se").await; // sees organisations only
+    let coordinator = app.login("samordnare@exempla.se").await; // sees organisations and assessments only
+    let admin = app.login("admin@exempla.se").await; // manages users, reads no assessment
     let before = audit_len(app).await;
     let routes = routes(&f);
     assert!(routes.len() >= 30);
@@ -253,7 +303,15 @@ async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &TestApp
         }
 
         let res = call(&outsider, &f, r).await;
-        let outsider_may = matches!(r.need, Need::Login | Need::ViewOrgs | Need::ViewUsers | Need::ViewAudit);
+        let outsider_may = matches!(
+            r.need,
+            Need::Login
+                | Need::ViewOrgs
+                | Need::ViewUsers
+                | Need::ViewAudit
+                | Need::ViewAssessments
+                | Need::ManageAssessments
+        );
         if r.specific || !outsider_may {
             assert!(refused(&res), "outsider {what}: {} {}", res.status, res.text);
         } else {
@@ -265,7 +323,8 @@ async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &TestApp
 
         let insider = match r.need {
             Need::ManageOrgs | Need::ManageUsers => Some(&ciso),
-            Need::ViewUsers | Need::ViewAudit => Some(&coordinator),
+            Need::ViewUsers | Need::ViewAudit | Need::ManageAssessments => Some(&coordinator),
+            Need::ViewAssessments => Some(&admin),
             _ => None,
         };
         if let Some(c) = insider {
@@ -891,4 +950,177 @@ async fn first_admin_setup_link_works_once(app: &TestApp) {
     assert!(res.headers.get("set-cookie").is_some());
     let res = c.send("POST", &format!("/setup/{token}"), Some(Body::RawForm(fields))).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+async fn assessment_lifecycle_feedback_and_history(app: &TestApp) {
+    let kultur = app.org_id("Kultur- och fritidsförvaltningen").await;
+    let model = app.store.list_models().await.unwrap()[0].id;
+    let ciso = app.login("ciso@exempla.se").await;
+    let res = ciso
+        .post_form(
+            "/assessments",
+            vec![
+                ("org_id", kultur.to_string()),
+                ("period", "2026".into()),
+                ("model_id", model.to_string()),
+                ("copy", "1".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let page = res.location();
+    let id = page.trim_start_matches("/assessments/").to_owned();
+    // The same organisation and year again: refused with a message.
+    let res = ciso
+        .post_form(
+            "/assessments",
+            vec![("org_id", kultur.to_string()), ("period", "2026".into()), ("model_id", model.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("Det finns redan en självskattning"));
+    // Answer the first area and go on to the next.
+    let res = ciso
+        .post_form(
+            &format!("{page}/areas/ledning"),
+            vec![
+                ("answer.ledning-1", "ja".into()),
+                ("comment.ledning-1", "Beslutad av KF 2025-03-10".into()),
+                ("evidence.ledning-1", "https://intranat.exempla.se/policy".into()),
+                ("confidence.ledning-1", "evidence".into()),
+                ("answer.ledning-2", "delvis".into()),
+                ("go", "next".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    assert_eq!(res.location(), format!("{page}/areas/organisation"));
+    let area = ciso.get(&format!("{page}/areas/ledning")).await.text;
+    assert!(area.contains("Beslutad av KF 2025-03-10") && area.contains("https://intranat.exempla.se/policy"));
+    // The result shows a level and, first, the must-questions that block level 1.
+    let result = ciso.get(&format!("{page}/result")).await;
+    assert_eq!(result.status, StatusCode::OK);
+    assert!(result.text.contains("Vad ni behöver göra härnäst") && result.text.contains("Rekommenderad åtgärd"));
+    assert!(result.text.contains("<svg"), "the area chart is drawn");
+    // Lifecycle: submit, answers frozen, management approves, the CISO locks and reopens.
+    assert_eq!(
+        ciso.post_form(&format!("{page}/transition"), vec![("action", "submit".into())]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let res = ciso.post_form(&format!("{page}/areas/ledning"), vec![("answer.ledning-1", "nej".into())]).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.text.contains("bara ändras medan självskattningen är ett utkast"));
+    let res = ciso.post_form(&format!("{page}/transition"), vec![("action", "approve".into())]).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "the CISO does not approve");
+    let ledning = app.login("ledning@exempla.se").await;
+    assert_eq!(
+        ledning.post_form(&format!("{page}/transition"), vec![("action", "approve".into())]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        ciso.post_form(&format!("{page}/transition"), vec![("action", "approve".into())]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        ciso.post_form(&format!("{page}/transition"), vec![("action", "lock".into())]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let res = ciso.post_form(&format!("{page}/reopen"), vec![]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let new_id: uuid::Uuid =
+        res.location().trim_start_matches("/assessments/").split('?').next().unwrap().parse().unwrap();
+    let new = app.store.find_assessment(new_id).await.unwrap().unwrap();
+    assert_eq!((new.revision, new.status.code()), (2, "draft"));
+    assert_eq!(app.store.list_answers(new_id).await.unwrap().len(), 2);
+    let old = app.store.find_assessment(id.parse().unwrap()).await.unwrap().unwrap();
+    assert_eq!(old.status.code(), "locked");
+    // Reopening the old revision again is refused: there is a newer one.
+    assert_eq!(ciso.post_form(&format!("{page}/reopen"), vec![]).await.status, StatusCode::CONFLICT);
+    // Every step is in the audit log.
+    let actions: Vec<String> = app
+        .store
+        .list_audit(&store::AuditFilter { record_id: Some(id.clone()), ..Default::default() })
+        .await
+        .unwrap()
+        .entries
+        .into_iter()
+        .map(|e| e.change.action)
+        .collect();
+    for a in ["assessment.start", "assessment.answer", "assessment.submit", "assessment.approve", "assessment.lock"] {
+        assert!(actions.iter().any(|x| x == a), "{a} missing in {actions:?}");
+    }
+    // History of the kommun: three years from the demo, and a comparison.
+    let kommun = app.org_id("Exempla kommun").await;
+    let history = ciso.get(&format!("/orgs/{kommun}/assessments")).await;
+    assert_eq!(history.status, StatusCode::OK);
+    for year in ["2024", "2025", "2026"] {
+        assert!(history.text.contains(year));
+    }
+    assert!(history.text.contains("Bättre"), "the kommun climbed, so some answers got better");
+    assert!(history.text.contains("Underorganisationer sida vid sida"));
+}
+
+async fn assessment_answers_are_checked_and_scoped(app: &TestApp) {
+    let f = fixture(app).await;
+    let ciso = app.login("ciso@exempla.se").await;
+    // A draft of the kommun (the demo's current year).
+    let kommun = app.org_id("Exempla kommun").await;
+    let draft = app
+        .store
+        .list_assessments(Some(&[kommun]))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.status.code() == "draft")
+        .unwrap();
+    let before = audit_len(app).await;
+    let answers_before = app.store.list_answers(draft.id).await.unwrap();
+    for fields in [
+        vec![("answer.ledning-1", "kanske".to_string())],
+        vec![("answer.ledning-1", "na".to_string())],
+        vec![("answer.ledning-1", "ja".to_string()), ("evidence.ledning-1", "javascript:alert(1)".to_string())],
+        vec![("answer.ledning-1", "ja".to_string()), ("comment.ledning-1", "x".repeat(4001))],
+    ] {
+        let res = ciso.post_form(&format!("/assessments/{}/areas/ledning", draft.id), fields.clone()).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+    }
+    assert_eq!(audit_len(app).await, before, "nothing written");
+    assert_eq!(app.store.list_answers(draft.id).await.unwrap(), answers_before);
+    // Unknown area: 404. The autosave answer is JSON.
+    assert_eq!(
+        ciso.post_form(&format!("/assessments/{}/areas/finns-inte", draft.id), vec![]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let res = ciso
+        .post_form(
+            &format!("/assessments/{}/areas/ledning", draft.id),
+            vec![("answer.ledning-1", "ja".into()), ("autosave", "1".into())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.json()["saved"], true);
+    // A coordinator reads but does not answer; the region's CISO sees nothing of it.
+    let coordinator = app.login("samordnare@exempla.se").await;
+    assert_eq!(coordinator.get(&format!("/assessments/{}", f.assessment)).await.status, StatusCode::OK);
+    assert_eq!(
+        coordinator.get(&format!("/assessments/{}", draft.id)).await.status,
+        StatusCode::NOT_FOUND,
+        "the kommun level is above the coordinator's unit"
+    );
+    let region = app.login("ciso@region-exempla.se").await;
+    let list = region.get("/assessments").await.text;
+    assert!(list.contains("Region Exempla") && !list.contains("Exempla kommun"));
+    // A bad year and an unknown model are named.
+    let res = ciso
+        .post_form(
+            "/assessments",
+            vec![
+                ("org_id", kommun.to_string()),
+                ("period", "20x6".into()),
+                ("model_id", uuid::Uuid::nil().to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("Skriv året med fyra siffror"));
 }

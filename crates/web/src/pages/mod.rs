@@ -15,6 +15,7 @@ use crate::i18n;
 use crate::session::Session;
 
 mod account;
+pub mod assessments;
 pub mod audit;
 mod home;
 mod login;
@@ -41,6 +42,14 @@ pub fn routes() -> Router<SharedState> {
         .route("/account/password", post(account::change_password))
         .route("/account/language", post(account::change_language))
         .route("/audit", get(audit::list))
+        .route("/assessments", get(assessments::list).post(assessments::create))
+        .route("/assessments/new", get(assessments::new_form))
+        .route("/assessments/{id}", get(assessments::show))
+        .route("/assessments/{id}/areas/{area}", get(assessments::area).post(assessments::save_area))
+        .route("/assessments/{id}/transition", post(assessments::transition))
+        .route("/assessments/{id}/reopen", post(assessments::reopen))
+        .route("/assessments/{id}/result", get(assessments::result))
+        .route("/orgs/{id}/assessments", get(assessments::history))
 }
 
 /// One link of the main navigation.
@@ -70,6 +79,7 @@ impl Ctx {
                 }
             };
             add("/", "nav-home", true);
+            add("/assessments", "nav-assessments", p.can_somewhere(Permission::ViewAssessments));
             add("/orgs", "nav-orgs", p.can_somewhere(Permission::ViewOrgs));
             add("/users", "nav-users", p.can_somewhere(Permission::ViewUsers));
             add("/audit", "nav-audit", p.can_somewhere(Permission::ViewAudit));

@@ -243,6 +243,8 @@ struct OrgPage {
     people: Option<Vec<PersonRole>>,
     can_manage: bool,
     can_audit: bool,
+    can_assess: bool,
+    can_start: bool,
     errors: Errors,
     form: OrgForm,
     kinds: Vec<OrgKind>,
@@ -308,6 +310,8 @@ async fn org_page(
     Ok(OrgPage {
         ctx: Ctx::for_session(s, "/orgs"),
         can_audit: s.principal.can(Permission::ViewAudit, id, &tree),
+        can_assess: s.principal.can(Permission::ViewAssessments, id, &tree),
+        can_start: s.principal.can(Permission::ManageAssessments, id, &tree),
         path,
         children,
         people,

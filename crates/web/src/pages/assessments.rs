@@ -1,0 +1,924 @@
+//! Self-assessments: start, answer area by area, the lifecycle, the result
+//! with feedback, history over periods and comparison of two periods.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::{Form, Json};
+use domain::assessment::{Confidence, Period, Status as AStatus, Transition};
+use domain::authz::Permission;
+use domain::model::Model;
+use domain::org::OrgTree;
+use domain::scoring::{self, Answer, Direction, Outcome, Status};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::orgs::actor;
+use super::{Ctx, Errors, parse_id, render, render_status, see_other};
+use crate::SharedState;
+use crate::charts;
+use crate::error::{AppError, AppResult};
+use crate::session::{CurrentUser, Session};
+
+/// Parsed models by id; a stored model version never changes, so this never goes stale.
+#[derive(Default)]
+pub struct ModelCache(std::sync::Mutex<HashMap<Uuid, Arc<Model>>>);
+
+impl ModelCache {
+    pub async fn get(&self, store: &store::Store, id: Uuid) -> AppResult<Arc<Model>> {
+        if let Some(m) = self.0.lock().ok().and_then(|c| c.get(&id).cloned()) {
+            return Ok(m);
+        }
+        let row = store.find_model(id).await?.ok_or(AppError::NotFound)?;
+        let model = Arc::new(domain::model::parse_model(&row.source).map_err(|e| {
+            tracing::error!(model = %id, errors = ?e, "a stored model does not parse");
+            AppError::Internal
+        })?);
+        if let Ok(mut c) = self.0.lock() {
+            c.insert(id, model.clone());
+        }
+        Ok(model)
+    }
+}
+
+/// An assessment with what the pages need to show it.
+struct Loaded {
+    a: store::Assessment,
+    model: Arc<Model>,
+    answers: Vec<store::AnswerRow>,
+    tree: OrgTree,
+}
+
+impl Loaded {
+    fn answer_map(&self) -> HashMap<String, Answer> {
+        answer_map(&self.answers)
+    }
+    fn org_name(&self) -> String {
+        self.tree.get(self.a.org_id).map(|n| n.name.clone()).unwrap_or_default()
+    }
+}
+
+fn answer_map(rows: &[store::AnswerRow]) -> HashMap<String, Answer> {
+    rows.iter().map(|r| (r.question_id.clone(), Answer::from_code(&r.answer))).collect()
+}
+
+/// Loads an assessment the user may see (404 otherwise).
+async fn load(state: &SharedState, s: &Session, id: Uuid) -> AppResult<Loaded> {
+    let a = state.store.find_assessment(id).await?.ok_or(AppError::NotFound)?;
+    let tree = state.store.org_tree().await?;
+    if !s.principal.can(Permission::ViewAssessments, a.org_id, &tree) {
+        return Err(AppError::NotFound);
+    }
+    let model = state.models.get(&state.store, a.model_id).await?;
+    let answers = state.store.list_answers(id).await?;
+    Ok(Loaded { a, model, answers, tree })
+}
+
+fn status_label(ctx: &Ctx, s: AStatus) -> String {
+    ctx.t(&format!("assessment-status-{}", s.code()))
+}
+
+pub struct Row {
+    pub id: Uuid,
+    pub org: String,
+    pub period: i32,
+    pub revision: i32,
+    pub status: String,
+    pub level: u8,
+    pub progress: String,
+}
+
+#[derive(Template)]
+#[template(path = "assessments.html")]
+struct ListPage {
+    ctx: Ctx,
+    rows: Vec<Row>,
+    can_start: bool,
+}
+
+pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
+    if !s.principal.can_somewhere(Permission::ViewAssessments) {
+        return Err(AppError::Forbidden);
+    }
+    let ctx = Ctx::for_session(&s, "/assessments");
+    let tree = state.store.org_tree().await?;
+    let orgs = s.principal.visible_orgs(Permission::ViewAssessments, &tree);
+    let mut rows = Vec::new();
+    for a in state.store.list_assessments(Some(&orgs)).await? {
+        let model = state.models.get(&state.store, a.model_id).await?;
+        let answers = answer_map(&state.store.list_answers(a.id).await?);
+        let o = scoring::score(&model, &answers);
+        rows.push(Row {
+            id: a.id,
+            org: tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
+            period: a.period,
+            revision: a.revision,
+            status: status_label(&ctx, a.status),
+            level: o.level,
+            progress: format!("{} / {}", o.answered, o.questions),
+        });
+    }
+    rows.sort_by(|a, b| {
+        a.org.to_lowercase().cmp(&b.org.to_lowercase()).then(b.period.cmp(&a.period)).then(b.revision.cmp(&a.revision))
+    });
+    render(&ListPage { ctx, rows, can_start: s.principal.can_somewhere(Permission::ManageAssessments) })
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewForm {
+    #[serde(default)]
+    org_id: String,
+    #[serde(default)]
+    period: String,
+    #[serde(default)]
+    model_id: String,
+    #[serde(default)]
+    copy: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_new.html")]
+struct NewPage {
+    ctx: Ctx,
+    errors: Errors,
+    orgs: Vec<(Uuid, String)>,
+    models: Vec<(Uuid, String)>,
+    org_id: String,
+    period: String,
+    copy: bool,
+}
+
+async fn new_page(state: &SharedState, s: &Session, f: &NewForm, errors: Errors) -> AppResult<NewPage> {
+    let tree = state.store.org_tree().await?;
+    let mut orgs = Vec::new();
+    for root in s.principal.visible_roots(Permission::ManageAssessments, &tree) {
+        for (d, n) in tree.subtree(root) {
+            orgs.push((n.id, format!("{}{}", "– ".repeat(d), n.name)));
+        }
+    }
+    let mut models: Vec<(Uuid, String)> = state
+        .store
+        .list_models()
+        .await?
+        .into_iter()
+        .map(|m| (m.id, format!("{} (version {})", m.name, m.version)))
+        .collect();
+    models.reverse(); // the newest version first
+    Ok(NewPage {
+        ctx: Ctx::for_session(s, "/assessments"),
+        errors,
+        orgs,
+        models,
+        org_id: f.org_id.clone(),
+        period: if f.period.is_empty() { chrono::Utc::now().format("%Y").to_string() } else { f.period.clone() },
+        copy: f.copy.is_some() || f.period.is_empty(),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct OrgQuery {
+    org: Option<String>,
+}
+
+pub async fn new_form(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Query(q): Query<OrgQuery>,
+) -> AppResult<Response> {
+    if !s.principal.can_somewhere(Permission::ManageAssessments) {
+        return Err(AppError::Forbidden);
+    }
+    let f = NewForm { org_id: q.org.unwrap_or_default(), ..Default::default() };
+    render(&new_page(&state, &s, &f, Errors::default()).await?)
+}
+
+pub async fn create(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Form(f): Form<NewForm>,
+) -> AppResult<Response> {
+    if !s.principal.can_somewhere(Permission::ManageAssessments) {
+        return Err(AppError::Forbidden);
+    }
+    let tree = state.store.org_tree().await?;
+    let mut errs = domain::ValidationErrors::default();
+    let org: Option<Uuid> =
+        errs.check(f.org_id.parse().map_err(|_| domain::FieldError::new("org_id", "error-org-unknown")));
+    let period = errs.check(Period::parse(&f.period));
+    let model: Option<Uuid> =
+        errs.check(f.model_id.parse().map_err(|_| domain::FieldError::new("model_id", "error-model-unknown")));
+    if let Some(o) = org {
+        if tree.get(o).is_none() {
+            errs.push(domain::FieldError::new("org_id", "error-org-unknown"));
+        } else if !s.principal.can(Permission::ManageAssessments, o, &tree) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    if let (Some(org), Some(period), Some(model), true) = (org, period, model, errs.is_empty()) {
+        // Copy the latest earlier assessment of the same model, if asked.
+        let copy_from = if f.copy.is_some() {
+            state
+                .store
+                .list_assessments(Some(&[org]))
+                .await?
+                .into_iter()
+                .find(|a| a.model_id == model && a.period < period.year())
+                .map(|a| a.id)
+        } else {
+            None
+        };
+        match state.store.insert_assessment(&actor(&s), org, model, period, copy_from).await {
+            Ok(a) => return Ok(see_other(&format!("/assessments/{}", a.id))),
+            Err(store::StoreError::Conflict { field, code }) => errs.push(domain::FieldError::new(field, code)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let page = new_page(&state, &s, &f, Errors::new(s.user.language, &errs.0)).await?;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+pub struct AreaRow {
+    pub id: String,
+    pub name: String,
+    pub answered: usize,
+    pub questions: usize,
+    pub percent: u32,
+}
+
+#[derive(Template)]
+#[template(path = "assessment.html")]
+struct OverviewPage {
+    ctx: Ctx,
+    id: Uuid,
+    org: String,
+    org_id: Uuid,
+    period: i32,
+    revision: i32,
+    status: String,
+    status_code: &'static str,
+    model: String,
+    level: u8,
+    answered: usize,
+    questions: usize,
+    areas: Vec<AreaRow>,
+    actions: Vec<(&'static str, String)>,
+    can_reopen: bool,
+    can_answer: bool,
+    revisions: Vec<(Uuid, i32, String)>,
+    notice: String,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+async fn overview(
+    state: &SharedState,
+    s: &Session,
+    id: Uuid,
+    errors: Errors,
+    done: Option<&str>,
+) -> AppResult<OverviewPage> {
+    let l = load(state, s, id).await?;
+    let ctx = Ctx::for_session(s, "/assessments");
+    let o = scoring::score(&l.model, &l.answer_map());
+    let manage = s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree);
+    let approve = s.principal.can(Permission::ApproveAssessments, l.a.org_id, &l.tree);
+    let mut actions = Vec::new();
+    match l.a.status {
+        AStatus::Draft if manage => actions.push(("submit", ctx.t("assessment-submit"))),
+        AStatus::Submitted => {
+            if approve {
+                actions.push(("approve", ctx.t("assessment-approve")));
+            }
+            if manage || approve {
+                actions.push(("return", ctx.t("assessment-return")));
+            }
+        }
+        AStatus::Approved if manage => actions.push(("lock", ctx.t("assessment-lock"))),
+        _ => {}
+    }
+    let siblings = state.store.list_assessments(Some(&[l.a.org_id])).await?;
+    let latest = siblings.iter().filter(|x| x.period == l.a.period).map(|x| x.revision).max().unwrap_or(l.a.revision);
+    let revisions = siblings
+        .iter()
+        .filter(|x| x.period == l.a.period && x.id != l.a.id)
+        .map(|x| (x.id, x.revision, status_label(&ctx, x.status)))
+        .collect();
+    let areas = l
+        .model
+        .areas
+        .iter()
+        .map(|a| {
+            let r = o.area(&a.id);
+            AreaRow {
+                id: a.id.clone(),
+                name: a.name.get(ctx.lang).to_owned(),
+                answered: r.map(|r| r.answered).unwrap_or(0),
+                questions: r.map(|r| r.questions).unwrap_or(0),
+                percent: r.map(|r| r.tally.percent()).unwrap_or(0),
+            }
+        })
+        .collect();
+    let notice = match done {
+        Some(step @ ("saved" | "submit" | "return" | "approve" | "lock" | "reopen")) => {
+            ctx.t(&format!("assessment-done-{step}"))
+        }
+        _ => String::new(),
+    };
+    Ok(OverviewPage {
+        id,
+        org: l.org_name(),
+        org_id: l.a.org_id,
+        period: l.a.period,
+        revision: l.a.revision,
+        status: status_label(&ctx, l.a.status),
+        status_code: l.a.status.code(),
+        model: format!("{} (version {})", l.model.name.get(ctx.lang), l.model.version),
+        level: o.level,
+        answered: o.answered,
+        questions: o.questions,
+        areas,
+        actions,
+        can_reopen: manage && l.a.status == AStatus::Locked && latest == l.a.revision,
+        can_answer: manage && l.a.status.editable(),
+        revisions,
+        notice,
+        errors,
+        ctx,
+    })
+}
+
+pub async fn show(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<Done>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    render(&overview(&state, &s, id, Errors::default(), q.done.as_deref()).await?)
+}
+
+pub struct OptionView {
+    pub code: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+pub struct QuestionView {
+    pub n: usize,
+    pub id: String,
+    pub text: String,
+    pub guidance: String,
+    pub level: u8,
+    pub must: bool,
+    pub references: String,
+    pub options: Vec<OptionView>,
+    pub comment: String,
+    pub confidence: &'static str,
+    pub evidence_url: String,
+    pub answered_by: String,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_area.html")]
+struct AreaPage {
+    ctx: Ctx,
+    id: Uuid,
+    org: String,
+    period: i32,
+    area_id: String,
+    area_name: String,
+    area_description: String,
+    position: usize,
+    areas: usize,
+    next: Option<String>,
+    prev: Option<String>,
+    questions: Vec<QuestionView>,
+    editable: bool,
+    errors: Errors,
+    confidences: Vec<(&'static str, String)>,
+}
+
+fn area_page(
+    s: &Session,
+    l: &Loaded,
+    area_id: &str,
+    submitted: Option<&HashMap<String, String>>,
+    errors: Errors,
+    editable: bool,
+) -> AppResult<AreaPage> {
+    let ctx = Ctx::for_session(s, "/assessments");
+    let lang = ctx.lang;
+    let pos = l.model.areas.iter().position(|a| a.id == area_id).ok_or(AppError::NotFound)?;
+    let area = &l.model.areas[pos];
+    let stored: HashMap<&str, &store::AnswerRow> = l.answers.iter().map(|a| (a.question_id.as_str(), a)).collect();
+    let questions = l
+        .model
+        .questions_in(&area.id)
+        .enumerate()
+        .map(|(i, q)| {
+            let row = stored.get(q.id.as_str());
+            let field = |name: &str| submitted.and_then(|m| m.get(&format!("{name}.{}", q.id)).cloned());
+            let chosen = field("answer").or_else(|| row.map(|r| r.answer.clone())).unwrap_or_default();
+            let mut options: Vec<OptionView> = q
+                .options
+                .iter()
+                .map(|o| OptionView { code: o.id.clone(), label: o.text.get(lang).to_owned(), checked: chosen == o.id })
+                .collect();
+            if q.not_applicable {
+                options.push(OptionView {
+                    code: scoring::NOT_APPLICABLE.into(),
+                    label: ctx.t("answer-not-applicable"),
+                    checked: chosen == scoring::NOT_APPLICABLE,
+                });
+            }
+            QuestionView {
+                n: i + 1,
+                id: q.id.clone(),
+                text: q.text.get(lang).to_owned(),
+                guidance: q.guidance.get(lang).to_owned(),
+                level: q.level,
+                must: q.must,
+                references: q.references.join(" · "),
+                options,
+                comment: field("comment").or_else(|| row.map(|r| r.comment.clone())).unwrap_or_default(),
+                confidence: field("confidence")
+                    .and_then(|c| c.parse::<Confidence>().ok())
+                    .or_else(|| row.map(|r| r.confidence))
+                    .unwrap_or_default()
+                    .code(),
+                evidence_url: field("evidence").or_else(|| row.map(|r| r.evidence_url.clone())).unwrap_or_default(),
+                answered_by: row
+                    .map(|r| format!("{} {}", r.answered_by, ctx.date_time(&r.answered_at)))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(AreaPage {
+        id: l.a.id,
+        org: l.org_name(),
+        period: l.a.period,
+        area_id: area.id.clone(),
+        area_name: area.name.get(lang).to_owned(),
+        area_description: area.description.get(lang).to_owned(),
+        position: pos + 1,
+        areas: l.model.areas.len(),
+        next: l.model.areas.get(pos + 1).map(|a| a.id.clone()),
+        prev: pos.checked_sub(1).map(|p| l.model.areas[p].id.clone()),
+        questions,
+        editable,
+        errors,
+        confidences: Confidence::ALL.iter().map(|c| (c.code(), ctx.t(&format!("confidence-{}", c.code())))).collect(),
+        ctx,
+    })
+}
+
+pub async fn area(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path((id, area_id)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load(&state, &s, id).await?;
+    let editable = l.a.status.editable() && s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree);
+    render(&area_page(&s, &l, &area_id, None, Errors::default(), editable)?)
+}
+
+/// Checks every submitted answer of one area against the model.
+fn parse_area_answers(
+    model: &Model,
+    area: &str,
+    form: &HashMap<String, String>,
+) -> Result<Vec<store::NewAnswer>, Vec<domain::FieldError>> {
+    let mut out = Vec::new();
+    let mut errs = Vec::new();
+    for q in model.questions_in(area) {
+        let get = |name: &str| form.get(&format!("{name}.{}", q.id)).map(String::as_str).unwrap_or("");
+        let code = get("answer");
+        if code.is_empty() {
+            // Unanswered stays unanswered; a comment alone is not stored.
+            continue;
+        }
+        let answer = Answer::from_code(code);
+        if !scoring::valid_answer(q, &answer) {
+            errs.push(domain::FieldError::new("answer", "error-answer-invalid"));
+            continue;
+        }
+        let comment = domain::assessment::parse_comment(get("comment"));
+        let evidence = domain::assessment::parse_evidence_url(get("evidence"));
+        let confidence = if get("confidence").is_empty() {
+            Ok(Confidence::SelfDeclared)
+        } else {
+            get("confidence").parse::<Confidence>()
+        };
+        match (comment, evidence, confidence) {
+            (Ok(comment), Ok(evidence_url), Ok(confidence)) => out.push(store::NewAnswer {
+                question_id: q.id.clone(),
+                answer: answer.code().to_owned(),
+                comment,
+                confidence,
+                evidence_url,
+            }),
+            (c, e, k) => errs.extend([c.err(), e.err(), k.err()].into_iter().flatten()),
+        }
+    }
+    if errs.is_empty() { Ok(out) } else { Err(errs) }
+}
+
+pub async fn save_area(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path((id, area_id)): Path<(String, String)>,
+    Form(form): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load(&state, &s, id).await?;
+    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
+        return Err(AppError::Forbidden);
+    }
+    if l.model.area(&area_id).is_none() {
+        return Err(AppError::NotFound);
+    }
+    let answers = match parse_area_answers(&l.model, &area_id, &form) {
+        Ok(a) => a,
+        Err(errs) => {
+            let page = area_page(&s, &l, &area_id, Some(&form), Errors::new(s.user.language, &errs), true)?;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    state.store.save_answers(&actor(&s), id, answers).await?;
+    // The autosave script asks for JSON; a plain form post goes on to the next area.
+    if form.contains_key("autosave") {
+        return Ok(axum::response::IntoResponse::into_response(Json(serde_json::json!({"saved": true}))));
+    }
+    let next = match form.get("go").map(String::as_str) {
+        Some("next") => l
+            .model
+            .areas
+            .iter()
+            .position(|a| a.id == area_id)
+            .and_then(|p| l.model.areas.get(p + 1))
+            .map(|a| a.id.clone()),
+        _ => None,
+    };
+    Ok(match next {
+        Some(n) => see_other(&format!("/assessments/{id}/areas/{n}")),
+        None => see_other(&format!("/assessments/{id}?done=saved")),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    action: String,
+}
+
+pub async fn transition(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+    Form(f): Form<StepForm>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load(&state, &s, id).await?;
+    let step: Transition = f.action.parse().map_err(|_| AppError::BadRequest("error-malformed"))?;
+    let manage = s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree);
+    let approve = s.principal.can(Permission::ApproveAssessments, l.a.org_id, &l.tree);
+    let allowed = match step {
+        Transition::Submit | Transition::Lock => manage,
+        Transition::Approve => approve,
+        Transition::ReturnToDraft => manage || approve,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden);
+    }
+    match state.store.transition_assessment(&actor(&s), id, step).await {
+        Ok(_) => Ok(see_other(&format!("/assessments/{id}?done={}", step.code()))),
+        Err(store::StoreError::Conflict { field, code }) => {
+            let page =
+                overview(&state, &s, id, Errors::new(s.user.language, &[domain::FieldError::new(field, code)]), None)
+                    .await?;
+            render_status(StatusCode::CONFLICT, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn reopen(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load(&state, &s, id).await?;
+    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
+        return Err(AppError::Forbidden);
+    }
+    match state.store.reopen_assessment(&actor(&s), id).await {
+        Ok(new) => Ok(see_other(&format!("/assessments/{}?done=reopen", new.id))),
+        Err(store::StoreError::Conflict { field, code }) => {
+            let page =
+                overview(&state, &s, id, Errors::new(s.user.language, &[domain::FieldError::new(field, code)]), None)
+                    .await?;
+            render_status(StatusCode::CONFLICT, &page)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub struct FeedbackItem {
+    pub question: String,
+    pub area: String,
+    pub must: bool,
+    pub status: String,
+    pub action: String,
+    pub guidance: String,
+    pub references: String,
+}
+
+pub struct LevelView {
+    pub level: u8,
+    pub name: String,
+    pub percent: u32,
+    pub threshold: u32,
+    pub musts_met: bool,
+    pub reached: bool,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_result.html")]
+struct ResultPage {
+    ctx: Ctx,
+    id: Uuid,
+    org: String,
+    org_id: Uuid,
+    period: i32,
+    level: u8,
+    level_name: String,
+    next_level: u8,
+    next_level_name: String,
+    levels: Vec<LevelView>,
+    areas: Vec<(String, u32, String)>,
+    chart: String,
+    feedback: Vec<FeedbackItem>,
+    unanswered: Vec<(String, String)>,
+}
+
+fn status_text(ctx: &Ctx, s: Status) -> String {
+    ctx.t(&format!("question-status-{}", s.code()))
+}
+
+fn outcome_views(ctx: &Ctx, model: &Model, o: &Outcome) -> (Vec<LevelView>, Vec<(String, u32, String)>) {
+    let levels = o
+        .levels
+        .iter()
+        .map(|l| LevelView {
+            level: l.level,
+            name: model.level(l.level).map(|d| d.name.get(ctx.lang).to_owned()).unwrap_or_default(),
+            percent: l.tally.percent(),
+            threshold: (l.threshold * 100.0).round() as u32,
+            musts_met: l.musts_met,
+            reached: l.reached,
+        })
+        .collect();
+    let areas = o
+        .areas
+        .iter()
+        .map(|a| {
+            let name = model.area(&a.area).map(|x| x.name.get(ctx.lang).to_owned()).unwrap_or_default();
+            (name, a.tally.percent(), format!("{} / {}", a.tally.points, a.tally.max))
+        })
+        .collect();
+    (levels, areas)
+}
+
+pub async fn result(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load(&state, &s, id).await?;
+    let ctx = Ctx::for_session(&s, "/assessments");
+    let o = scoring::score(&l.model, &l.answer_map());
+    let (levels, areas) = outcome_views(&ctx, &l.model, &o);
+    let chart = charts::bars(&areas.iter().map(|(n, p, _)| (n.clone(), *p)).collect::<Vec<_>>());
+    let feedback = o
+        .blockers
+        .iter()
+        .filter_map(|b| {
+            let q = l.model.question(&b.question)?;
+            Some(FeedbackItem {
+                question: q.text.get(ctx.lang).to_owned(),
+                area: l.model.area(&q.area).map(|a| a.name.get(ctx.lang).to_owned()).unwrap_or_default(),
+                must: b.must,
+                status: status_text(&ctx, b.status),
+                action: q.action.get(ctx.lang).to_owned(),
+                guidance: q.guidance.get(ctx.lang).to_owned(),
+                references: q.references.join(" · "),
+            })
+        })
+        .collect();
+    let unanswered = o
+        .unanswered
+        .iter()
+        .filter_map(|qid| l.model.question(qid))
+        .map(|q| (q.area.clone(), q.text.get(ctx.lang).to_owned()))
+        .collect();
+    let level_name = |n: u8| l.model.level(n).map(|d| d.name.get(ctx.lang).to_owned()).unwrap_or_default();
+    render(&ResultPage {
+        id,
+        org: l.org_name(),
+        org_id: l.a.org_id,
+        period: l.a.period,
+        level: o.level,
+        level_name: if o.level == 0 { ctx.t("level-none") } else { level_name(o.level) },
+        next_level: o.level + 1,
+        next_level_name: level_name(o.level + 1),
+        levels,
+        areas,
+        chart,
+        feedback,
+        unanswered,
+        ctx,
+    })
+}
+
+pub struct ChangeView {
+    pub area: String,
+    pub question: String,
+    pub before: String,
+    pub after: String,
+    pub better: bool,
+}
+
+#[derive(Template)]
+#[template(path = "assessment_history.html")]
+struct HistoryPage {
+    ctx: Ctx,
+    org: String,
+    org_id: Uuid,
+    periods: Vec<(Uuid, i32, u8, u32)>,
+    level_chart: String,
+    area_chart: String,
+    area_rows: Vec<(String, Vec<String>)>,
+    choices: Vec<(Uuid, String)>,
+    a: String,
+    b: String,
+    changes: Vec<ChangeView>,
+    same_model: bool,
+    units: Vec<(Uuid, String, String, u8, Vec<u32>)>,
+    area_names: Vec<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CompareQuery {
+    a: Option<String>,
+    b: Option<String>,
+}
+
+/// Level and area shares of an organisation over every period (the latest
+/// revision of each), a question-by-question comparison of two of them, and
+/// the units below it side by side.
+pub async fn history(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(org_id): Path<String>,
+    Query(q): Query<CompareQuery>,
+) -> AppResult<Response> {
+    let org_id = parse_id(&org_id)?;
+    let tree = state.store.org_tree().await?;
+    if !s.principal.can(Permission::ViewAssessments, org_id, &tree) {
+        return Err(AppError::NotFound);
+    }
+    let ctx = Ctx::for_session(&s, "/assessments");
+    let mut latest: Vec<store::Assessment> = Vec::new();
+    for a in state.store.list_assessments(Some(&[org_id])).await? {
+        if !latest.iter().any(|x| x.period == a.period) {
+            latest.push(a);
+        }
+    }
+    latest.sort_by_key(|a| a.period);
+    let mut scored = Vec::new();
+    for a in &latest {
+        let model = state.models.get(&state.store, a.model_id).await?;
+        let answers = answer_map(&state.store.list_answers(a.id).await?);
+        let o = scoring::score(&model, &answers);
+        scored.push((a.clone(), model, answers, o));
+    }
+    let labels: Vec<String> = scored.iter().map(|(a, ..)| a.period.to_string()).collect();
+    let level_chart = charts::lines(
+        &labels,
+        &[(ctx.t("history-level"), scored.iter().map(|(.., o)| Some(f64::from(o.level))).collect())],
+        4.0,
+        "",
+    );
+    // Area shares over the periods, by the newest model's areas.
+    let (area_chart, area_rows) = match scored.last() {
+        Some((_, model, ..)) => {
+            let rows: Vec<(String, Vec<String>)> = model
+                .areas
+                .iter()
+                .map(|ar| {
+                    let vals = scored
+                        .iter()
+                        .map(|(.., o)| {
+                            o.area(&ar.id).map(|x| format!("{} %", x.tally.percent())).unwrap_or_else(|| "–".into())
+                        })
+                        .collect();
+                    (ar.name.get(ctx.lang).to_owned(), vals)
+                })
+                .collect();
+            let series: Vec<(String, Vec<Option<f64>>)> = model
+                .areas
+                .iter()
+                .take(6)
+                .map(|ar| {
+                    (
+                        ar.name.get(ctx.lang).to_owned(),
+                        scored.iter().map(|(.., o)| o.area(&ar.id).map(|x| f64::from(x.tally.percent()))).collect(),
+                    )
+                })
+                .collect();
+            (charts::lines(&labels, &series, 100.0, " %"), rows)
+        }
+        None => (String::new(), Vec::new()),
+    };
+    let periods = scored.iter().map(|(a, _, _, o)| (a.id, a.period, o.level, o.total.percent())).collect();
+    let choices: Vec<(Uuid, String)> = scored.iter().map(|(a, ..)| (a.id, a.period.to_string())).collect();
+    let pick = |v: &Option<String>, default: Option<usize>| -> String {
+        v.clone()
+            .filter(|x| !x.is_empty())
+            .or_else(|| default.and_then(|i| choices.get(i)).map(|c| c.0.to_string()))
+            .unwrap_or_default()
+    };
+    let n = choices.len();
+    let a_id = pick(&q.a, n.checked_sub(2));
+    let b_id = pick(&q.b, n.checked_sub(1));
+    let mut changes = Vec::new();
+    let mut same_model = true;
+    let find = |id: &str| scored.iter().find(|(a, ..)| a.id.to_string() == id);
+    if let (Some(x), Some(y)) = (find(&a_id), find(&b_id)) {
+        if x.0.model_id == y.0.model_id {
+            for c in scoring::compare(&y.1, &x.2, &y.2).into_iter().filter(|c| c.direction != Direction::Same) {
+                let question = y.1.question(&c.question);
+                changes.push(ChangeView {
+                    area: question
+                        .and_then(|q| y.1.area(&q.area))
+                        .map(|a| a.name.get(ctx.lang).to_owned())
+                        .unwrap_or_default(),
+                    question: question.map(|q| q.text.get(ctx.lang).to_owned()).unwrap_or_default(),
+                    before: status_text(&ctx, c.before),
+                    after: status_text(&ctx, c.after),
+                    better: c.direction == Direction::Better,
+                });
+            }
+        } else {
+            same_model = false;
+        }
+    }
+    // The units directly below, side by side: their latest assessment.
+    let mut units = Vec::new();
+    let mut area_names = Vec::new();
+    if let Some((newest, model, ..)) = scored.last() {
+        area_names = model.areas.iter().map(|a| a.name.get(ctx.lang).to_owned()).collect();
+        let below: Vec<Uuid> = tree.subtree(org_id).into_iter().skip(1).map(|(_, n)| n.id).collect();
+        let all = state.store.list_assessments(Some(&below)).await?;
+        for (_, n) in tree.subtree(org_id).into_iter().skip(1) {
+            if let Some(a) = all.iter().find(|a| a.org_id == n.id && a.model_id == newest.model_id) {
+                let answers = answer_map(&state.store.list_answers(a.id).await?);
+                let o = scoring::score(model, &answers);
+                units.push((
+                    a.id,
+                    n.name.clone(),
+                    a.period.to_string(),
+                    o.level,
+                    o.areas.iter().map(|x| x.tally.percent()).collect(),
+                ));
+            }
+        }
+    }
+    render(&HistoryPage {
+        org: tree.get(org_id).map(|n| n.name.clone()).unwrap_or_default(),
+        org_id,
+        periods,
+        level_chart,
+        area_chart,
+        area_rows,
+        choices,
+        a: a_id,
+        b: b_id,
+        changes,
+        same_model,
+        units,
+        area_names,
+        ctx,
+    })
+}
