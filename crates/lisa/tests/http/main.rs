@@ -20,6 +20,7 @@ both_backends!(
     first_admin_setup_link_works_once,
     assessment_lifecycle_feedback_and_history,
     assessment_answers_are_checked_and_scoped,
+    assessment_api_journey,
 );
 
 /// The callers a route must refuse, with the identities resolved.
@@ -244,6 +245,31 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         r("GET", format!("/assessments/{}/result", f.assessment), None, Need::ViewAssessments, true),
         r("GET", format!("/orgs/{k}/assessments"), None, Need::ViewAssessments, true),
+        r("GET", "/api/v1/assessments".into(), None, Need::ViewAssessments, false),
+        r(
+            "POST",
+            "/api/v1/assessments".into(),
+            Some(|f| Body::Json(json!({"org_id": f.kommun_org, "period": 2030, "model_id": uuid::Uuid::nil()}))),
+            Need::ManageAssessments,
+            true,
+        ),
+        r("GET", format!("/api/v1/assessments/{}", f.assessment), None, Need::ViewAssessments, true),
+        r(
+            "PUT",
+            format!("/api/v1/assessments/{}/answers", f.assessment),
+            Some(|_| Body::Json(json!([{"question_id": "ledning-1", "answer": "ja"}]))),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/assessments/{}/transitions", f.assessment),
+            Some(|_| Body::Json(json!({"action": "return"}))),
+            Need::ManageAssessments,
+            true,
+        ),
+        r("POST", format!("/api/v1/assessments/{}/reopen", f.assessment), None, Need::ManageAssessments, true),
+        r("GET", format!("/api/v1/assessments/{}/result", f.assessment), None, Need::ViewAssessments, true),
     ]
 }
 
@@ -1123,4 +1149,90 @@ async fn assessment_answers_are_checked_and_scoped(app: &TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text.contains("Skriv året med fyra siffror"));
+}
+
+async fn assessment_api_journey(app: &TestApp) {
+    let ciso = app.login("ciso@exempla.se").await;
+    let models = ciso.get("/api/v1/models").await.json();
+    let model_id = models[0]["id"].as_str().unwrap().to_owned();
+    let model = ciso.get(&format!("/api/v1/models/{model_id}")).await.json();
+    assert!(model["questions"].as_array().unwrap().len() >= 60);
+    let org = app.org_id("Samhällsbyggnadsförvaltningen").await;
+    let res = ciso
+        .send(
+            "POST",
+            "/api/v1/assessments",
+            Some(Body::Json(json!({"org_id": org, "period": 2026, "model_id": model_id}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+    // All or nothing: one bad answer refuses the whole batch.
+    let res = ciso
+        .send(
+            "PUT",
+            &format!("/api/v1/assessments/{id}/answers"),
+            Some(Body::Json(
+                json!([{"question_id": "ledning-1", "answer": "ja"}, {"question_id": "finns-inte", "answer": "ja"}]),
+            )),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app.store.list_answers(id.parse().unwrap()).await.unwrap().is_empty());
+    // Answer every question "ja": level 4, no feedback left.
+    let all: Vec<serde_json::Value> = model["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| json!({"question_id": q["id"], "answer": "ja"}))
+        .collect();
+    let res = ciso
+        .send("PUT", &format!("/api/v1/assessments/{id}/answers"), Some(Body::Json(serde_json::Value::Array(all))))
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    let result = ciso.get(&format!("/api/v1/assessments/{id}/result")).await.json();
+    assert_eq!(result["level"], 4);
+    assert!(result["feedback"].as_array().unwrap().is_empty());
+    // One must-question of level 1 to "nej": level 0, and it is the first feedback item.
+    let res = ciso
+        .send(
+            "PUT",
+            &format!("/api/v1/assessments/{id}/answers"),
+            Some(Body::Json(
+                json!([{"question_id": "ledning-1", "answer": "nej", "comment": "Policyn är inte beslutad"}]),
+            )),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    let result = ciso.get(&format!("/api/v1/assessments/{id}/result")).await.json();
+    assert_eq!(result["level"], 0);
+    assert_eq!(result["feedback"][0]["question_id"], "ledning-1");
+    assert_eq!(result["feedback"][0]["must"], true);
+    assert!(!result["feedback"][0]["action"].as_str().unwrap().is_empty());
+    // Lifecycle through the API; a wrong step is a 409 with a Swedish title.
+    let step = |a: &'static str| Some(Body::Json(json!({"action": a})));
+    assert_eq!(
+        ciso.send("POST", &format!("/api/v1/assessments/{id}/transitions"), step("lock")).await.status,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        ciso.send("POST", &format!("/api/v1/assessments/{id}/transitions"), step("submit")).await.status,
+        StatusCode::OK
+    );
+    let ledning = app.login("ledning@exempla.se").await;
+    let res = ledning.send("POST", &format!("/api/v1/assessments/{id}/transitions"), step("approve")).await;
+    assert_eq!(res.json()["status"], "approved");
+    assert_eq!(
+        ciso.send("POST", &format!("/api/v1/assessments/{id}/transitions"), step("lock")).await.json()["status"],
+        "locked"
+    );
+    let res = ciso.send("POST", &format!("/api/v1/assessments/{id}/reopen"), None).await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    assert_eq!(res.json()["revision"], 2);
+    let spec = app.anonymous().get("/api/v1/openapi.json").await.json();
+    for p in
+        ["/api/v1/assessments", "/api/v1/assessments/{id}/answers", "/api/v1/assessments/{id}/result", "/api/v1/models"]
+    {
+        assert!(spec["paths"][p].is_object(), "{p}");
+    }
 }

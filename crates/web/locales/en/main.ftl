@@ -326,6 +326,7 @@ error-assessment-unknown = The self-assessment does not exist.
 error-assessment-not-draft = The answers can only be changed while the self-assessment is a draft.
 error-assessment-not-latest = There is already a newer version of the self-assessment.
 error-model-version-exists = That version of the model already exists. Give the changed model a new version number.
+error-question-unknown = The question is not part of the model.
 error-answer-invalid = An answer does not fit the question. Choose one of the options.
 record-assessment = Self-assessment
 record-model = Follow-up model

@@ -337,6 +337,7 @@ error-assessment-unknown = Självskattningen finns inte.
 error-assessment-not-draft = Svaren kan bara ändras medan självskattningen är ett utkast.
 error-assessment-not-latest = Det finns redan en nyare version av självskattningen.
 error-model-version-exists = Den versionen av modellen finns redan. Ge den ändrade modellen ett nytt versionsnummer.
+error-question-unknown = Frågan finns inte i modellen.
 error-answer-invalid = Ett svar passar inte frågan. Välj ett av svarsalternativen.
 record-assessment = Självskattning
 record-model = Uppföljningsmodell

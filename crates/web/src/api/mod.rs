@@ -19,6 +19,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+mod assessments;
+
 use crate::SharedState;
 use crate::auth::{self, hash_password_blocking, verify_password_blocking};
 use crate::error::{AppError, AppResult};
@@ -32,7 +34,7 @@ use crate::session::{CurrentUser, clear_cookie, session_cookie};
     info(title = "Lisa API", version = "1", description = "Uppföljning av det systematiska informationssäkerhetsarbetet. \
         Log in with POST /api/v1/session; send the returned csrf_token in the X-CSRF-Token header on every \
         POST, PUT and DELETE. Errors are application/problem+json (RFC 9457) with a Swedish title."),
-    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"))
+    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"))
 )]
 struct ApiDoc;
 
@@ -49,6 +51,14 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(withdraw_role))
         .routes(routes!(reset_password))
         .routes(routes!(list_audit))
+        .routes(routes!(assessments::list_models))
+        .routes(routes!(assessments::get_model))
+        .routes(routes!(assessments::list_assessments, assessments::create_assessment))
+        .routes(routes!(assessments::get_assessment))
+        .routes(routes!(assessments::put_answers))
+        .routes(routes!(assessments::transition))
+        .routes(routes!(assessments::reopen))
+        .routes(routes!(assessments::result))
         .split_for_parts()
 }
 
@@ -67,7 +77,7 @@ pub fn routes() -> Router<SharedState> {
 
 /// An RFC 9457 problem, as documented.
 #[derive(Serialize, ToSchema)]
-struct Problem {
+pub(crate) struct Problem {
     /// `urn:lisa:problem:KIND`, for example `urn:lisa:problem:forbidden`.
     r#type: String,
     /// A Swedish title.

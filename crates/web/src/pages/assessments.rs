@@ -46,15 +46,15 @@ impl ModelCache {
 }
 
 /// An assessment with what the pages need to show it.
-struct Loaded {
-    a: store::Assessment,
-    model: Arc<Model>,
-    answers: Vec<store::AnswerRow>,
-    tree: OrgTree,
+pub(crate) struct Loaded {
+    pub a: store::Assessment,
+    pub model: Arc<Model>,
+    pub answers: Vec<store::AnswerRow>,
+    pub tree: OrgTree,
 }
 
 impl Loaded {
-    fn answer_map(&self) -> HashMap<String, Answer> {
+    pub fn answer_map(&self) -> HashMap<String, Answer> {
         answer_map(&self.answers)
     }
     fn org_name(&self) -> String {
@@ -62,12 +62,12 @@ impl Loaded {
     }
 }
 
-fn answer_map(rows: &[store::AnswerRow]) -> HashMap<String, Answer> {
+pub(crate) fn answer_map(rows: &[store::AnswerRow]) -> HashMap<String, Answer> {
     rows.iter().map(|r| (r.question_id.clone(), Answer::from_code(&r.answer))).collect()
 }
 
 /// Loads an assessment the user may see (404 otherwise).
-async fn load(state: &SharedState, s: &Session, id: Uuid) -> AppResult<Loaded> {
+pub(crate) async fn load(state: &SharedState, s: &Session, id: Uuid) -> AppResult<Loaded> {
     let a = state.store.find_assessment(id).await?.ok_or(AppError::NotFound)?;
     let tree = state.store.org_tree().await?;
     if !s.principal.can(Permission::ViewAssessments, a.org_id, &tree) {
@@ -196,21 +196,26 @@ pub async fn new_form(
     render(&new_page(&state, &s, &f, Errors::default()).await?)
 }
 
-pub async fn create(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-    Form(f): Form<NewForm>,
-) -> AppResult<Response> {
+/// Starts an assessment after checking the input and the user's right to
+/// assess the organisation; optionally copies the latest earlier answers.
+pub(crate) async fn start(
+    state: &SharedState,
+    s: &Session,
+    org_id: &str,
+    period: &str,
+    model_id: &str,
+    copy: bool,
+) -> AppResult<store::Assessment> {
     if !s.principal.can_somewhere(Permission::ManageAssessments) {
         return Err(AppError::Forbidden);
     }
     let tree = state.store.org_tree().await?;
     let mut errs = domain::ValidationErrors::default();
     let org: Option<Uuid> =
-        errs.check(f.org_id.parse().map_err(|_| domain::FieldError::new("org_id", "error-org-unknown")));
-    let period = errs.check(Period::parse(&f.period));
+        errs.check(org_id.parse().map_err(|_| domain::FieldError::new("org_id", "error-org-unknown")));
+    let period = errs.check(Period::parse(period));
     let model: Option<Uuid> =
-        errs.check(f.model_id.parse().map_err(|_| domain::FieldError::new("model_id", "error-model-unknown")));
+        errs.check(model_id.parse().map_err(|_| domain::FieldError::new("model_id", "error-model-unknown")));
     if let Some(o) = org {
         if tree.get(o).is_none() {
             errs.push(domain::FieldError::new("org_id", "error-org-unknown"));
@@ -218,26 +223,34 @@ pub async fn create(
             return Err(AppError::Forbidden);
         }
     }
-    if let (Some(org), Some(period), Some(model), true) = (org, period, model, errs.is_empty()) {
-        // Copy the latest earlier assessment of the same model, if asked.
-        let copy_from = if f.copy.is_some() {
-            state
-                .store
-                .list_assessments(Some(&[org]))
-                .await?
-                .into_iter()
-                .find(|a| a.model_id == model && a.period < period.year())
-                .map(|a| a.id)
-        } else {
-            None
-        };
-        match state.store.insert_assessment(&actor(&s), org, model, period, copy_from).await {
-            Ok(a) => return Ok(see_other(&format!("/assessments/{}", a.id))),
-            Err(store::StoreError::Conflict { field, code }) => errs.push(domain::FieldError::new(field, code)),
-            Err(e) => return Err(e.into()),
-        }
-    }
-    let page = new_page(&state, &s, &f, Errors::new(s.user.language, &errs.0)).await?;
+    errs.clone().into_result()?;
+    let (Some(org), Some(period), Some(model)) = (org, period, model) else { return Err(errs.into()) };
+    let copy_from = if copy {
+        state
+            .store
+            .list_assessments(Some(&[org]))
+            .await?
+            .into_iter()
+            .find(|a| a.model_id == model && a.period < period.year())
+            .map(|a| a.id)
+    } else {
+        None
+    };
+    Ok(state.store.insert_assessment(&actor(s), org, model, period, copy_from).await?)
+}
+
+pub async fn create(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Form(f): Form<NewForm>,
+) -> AppResult<Response> {
+    let errs = match start(&state, &s, &f.org_id, &f.period, &f.model_id, f.copy.is_some()).await {
+        Ok(a) => return Ok(see_other(&format!("/assessments/{}", a.id))),
+        Err(AppError::Validation(e)) => e,
+        Err(AppError::Conflict(e)) => vec![e],
+        Err(e) => return Err(e),
+    };
+    let page = new_page(&state, &s, &f, Errors::new(s.user.language, &errs)).await?;
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
@@ -491,6 +504,35 @@ pub async fn area(
     render(&area_page(&s, &l, &area_id, None, Errors::default(), editable)?)
 }
 
+/// Checks one answer against its question: the option, the comment, the
+/// evidence link and the confidence mark.
+pub(crate) fn check_answer(
+    q: &domain::model::Question,
+    code: &str,
+    comment: &str,
+    evidence: &str,
+    confidence: &str,
+) -> Result<store::NewAnswer, Vec<domain::FieldError>> {
+    let answer = Answer::from_code(code);
+    if !scoring::valid_answer(q, &answer) {
+        return Err(vec![domain::FieldError::new("answer", "error-answer-invalid")]);
+    }
+    let comment = domain::assessment::parse_comment(comment);
+    let evidence = domain::assessment::parse_evidence_url(evidence);
+    let confidence =
+        if confidence.is_empty() { Ok(Confidence::SelfDeclared) } else { confidence.parse::<Confidence>() };
+    match (comment, evidence, confidence) {
+        (Ok(comment), Ok(evidence_url), Ok(confidence)) => Ok(store::NewAnswer {
+            question_id: q.id.clone(),
+            answer: answer.code().to_owned(),
+            comment,
+            confidence,
+            evidence_url,
+        }),
+        (c, e, k) => Err([c.err(), e.err(), k.err()].into_iter().flatten().collect()),
+    }
+}
+
 /// Checks every submitted answer of one area against the model.
 fn parse_area_answers(
     model: &Model,
@@ -501,35 +543,28 @@ fn parse_area_answers(
     let mut errs = Vec::new();
     for q in model.questions_in(area) {
         let get = |name: &str| form.get(&format!("{name}.{}", q.id)).map(String::as_str).unwrap_or("");
-        let code = get("answer");
-        if code.is_empty() {
+        if get("answer").is_empty() {
             // Unanswered stays unanswered; a comment alone is not stored.
             continue;
         }
-        let answer = Answer::from_code(code);
-        if !scoring::valid_answer(q, &answer) {
-            errs.push(domain::FieldError::new("answer", "error-answer-invalid"));
-            continue;
-        }
-        let comment = domain::assessment::parse_comment(get("comment"));
-        let evidence = domain::assessment::parse_evidence_url(get("evidence"));
-        let confidence = if get("confidence").is_empty() {
-            Ok(Confidence::SelfDeclared)
-        } else {
-            get("confidence").parse::<Confidence>()
-        };
-        match (comment, evidence, confidence) {
-            (Ok(comment), Ok(evidence_url), Ok(confidence)) => out.push(store::NewAnswer {
-                question_id: q.id.clone(),
-                answer: answer.code().to_owned(),
-                comment,
-                confidence,
-                evidence_url,
-            }),
-            (c, e, k) => errs.extend([c.err(), e.err(), k.err()].into_iter().flatten()),
+        match check_answer(q, get("answer"), get("comment"), get("evidence"), get("confidence")) {
+            Ok(a) => out.push(a),
+            Err(e) => errs.extend(e),
         }
     }
     if errs.is_empty() { Ok(out) } else { Err(errs) }
+}
+
+/// Who may take a lifecycle step: the CISO submits, locks and sends back;
+/// management approves and sends back.
+pub(crate) fn step_allowed(s: &Session, org: Uuid, tree: &OrgTree, step: Transition) -> bool {
+    let manage = s.principal.can(Permission::ManageAssessments, org, tree);
+    let approve = s.principal.can(Permission::ApproveAssessments, org, tree);
+    match step {
+        Transition::Submit | Transition::Lock => manage,
+        Transition::Approve => approve,
+        Transition::ReturnToDraft => manage || approve,
+    }
 }
 
 pub async fn save_area(
@@ -589,14 +624,7 @@ pub async fn transition(
     let id = parse_id(&id)?;
     let l = load(&state, &s, id).await?;
     let step: Transition = f.action.parse().map_err(|_| AppError::BadRequest("error-malformed"))?;
-    let manage = s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree);
-    let approve = s.principal.can(Permission::ApproveAssessments, l.a.org_id, &l.tree);
-    let allowed = match step {
-        Transition::Submit | Transition::Lock => manage,
-        Transition::Approve => approve,
-        Transition::ReturnToDraft => manage || approve,
-    };
-    if !allowed {
+    if !step_allowed(&s, l.a.org_id, &l.tree, step) {
         return Err(AppError::Forbidden);
     }
     match state.store.transition_assessment(&actor(&s), id, step).await {

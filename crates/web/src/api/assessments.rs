@@ -1,0 +1,322 @@
+//! Models, self-assessments, answers, results and feedback in the JSON API,
+//! with the same checks as the pages.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use domain::authz::Permission;
+use domain::scoring;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::Problem;
+use crate::SharedState;
+use crate::error::{AppError, AppResult};
+use crate::pages::assessments::{answer_map, check_answer, load, start, step_allowed};
+use crate::pages::orgs::actor;
+use crate::session::CurrentUser;
+
+#[derive(Serialize, ToSchema)]
+pub struct ModelOut {
+    id: Uuid,
+    key: String,
+    version: i32,
+    name: String,
+    sha256: String,
+    created_at: DateTime<Utc>,
+}
+
+/// The stored follow-up models.
+#[utoipa::path(get, path = "/api/v1/models", tag = "assessments", responses((status = 200, body = Vec<ModelOut>), (status = 401, body = Problem)))]
+pub async fn list_models(
+    State(state): State<SharedState>,
+    CurrentUser(_s): CurrentUser,
+) -> AppResult<Json<Vec<ModelOut>>> {
+    let rows = state.store.list_models().await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|m| ModelOut {
+                id: m.id,
+                key: m.key,
+                version: m.version,
+                name: m.name,
+                sha256: m.sha256,
+                created_at: m.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// One model with its levels, areas and questions (Swedish and English texts).
+#[utoipa::path(get, path = "/api/v1/models/{id}", tag = "assessments", params(("id" = Uuid, Path)),
+    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+pub async fn get_model(
+    State(state): State<SharedState>,
+    CurrentUser(_s): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<serde_json::Value>> {
+    let m = state.models.get(&state.store, id).await?;
+    Ok(Json(serde_json::to_value(&*m).map_err(|_| AppError::Internal)?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssessmentOut {
+    id: Uuid,
+    org_id: Uuid,
+    model_id: Uuid,
+    period: i32,
+    revision: i32,
+    /// draft, submitted, approved or locked.
+    status: String,
+    level: u8,
+    answered: usize,
+    questions: usize,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    submitted_at: Option<DateTime<Utc>>,
+    approved_at: Option<DateTime<Utc>>,
+    approved_by: Option<String>,
+    locked_at: Option<DateTime<Utc>>,
+}
+
+fn out(a: store::Assessment, o: &scoring::Outcome) -> AssessmentOut {
+    AssessmentOut {
+        id: a.id,
+        org_id: a.org_id,
+        model_id: a.model_id,
+        period: a.period,
+        revision: a.revision,
+        status: a.status.code().into(),
+        level: o.level,
+        answered: o.answered,
+        questions: o.questions,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+        submitted_at: a.submitted_at,
+        approved_at: a.approved_at,
+        approved_by: a.approved_by,
+        locked_at: a.locked_at,
+    }
+}
+
+/// Self-assessments of the organisations in the caller's scope, every revision.
+#[utoipa::path(get, path = "/api/v1/assessments", tag = "assessments", responses((status = 200, body = Vec<AssessmentOut>), (status = 403, body = Problem)))]
+pub async fn list_assessments(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+) -> AppResult<Json<Vec<AssessmentOut>>> {
+    if !s.principal.can_somewhere(Permission::ViewAssessments) {
+        return Err(AppError::Forbidden);
+    }
+    let tree = state.store.org_tree().await?;
+    let orgs = s.principal.visible_orgs(Permission::ViewAssessments, &tree);
+    let mut v = Vec::new();
+    for a in state.store.list_assessments(Some(&orgs)).await? {
+        let model = state.models.get(&state.store, a.model_id).await?;
+        let o = scoring::score(&model, &answer_map(&state.store.list_answers(a.id).await?));
+        v.push(out(a, &o));
+    }
+    Ok(Json(v))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssessmentIn {
+    org_id: Uuid,
+    period: i32,
+    model_id: Uuid,
+    /// Start from the answers of the latest earlier assessment of the same model.
+    #[serde(default)]
+    copy_previous: bool,
+}
+
+/// Start a self-assessment (CISO of the organisation).
+#[utoipa::path(post, path = "/api/v1/assessments", tag = "assessments", request_body = AssessmentIn,
+    responses((status = 201, body = AssessmentOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_assessment(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Json(b): Json<AssessmentIn>,
+) -> AppResult<Response> {
+    let a = start(&state, &s, &b.org_id.to_string(), &b.period.to_string(), &b.model_id.to_string(), b.copy_previous)
+        .await?;
+    let model = state.models.get(&state.store, a.model_id).await?;
+    let o = scoring::score(&model, &answer_map(&state.store.list_answers(a.id).await?));
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/assessments/{}", a.id))], Json(out(a, &o)))
+        .into_response())
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct AnswerIo {
+    question_id: String,
+    /// An option id of the question, or `na` (not applicable, where the question allows it).
+    answer: String,
+    #[serde(default)]
+    comment: String,
+    /// self, evidence or verified.
+    #[serde(default)]
+    confidence: String,
+    #[serde(default)]
+    evidence_url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssessmentDetail {
+    assessment: AssessmentOut,
+    answers: Vec<AnswerIo>,
+}
+
+/// One self-assessment with its answers.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}", tag = "assessments", params(("id" = Uuid, Path)),
+    responses((status = 200, body = AssessmentDetail), (status = 404, body = Problem)))]
+pub async fn get_assessment(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<AssessmentDetail>> {
+    let l = load(&state, &s, id).await?;
+    let o = scoring::score(&l.model, &l.answer_map());
+    let answers = l
+        .answers
+        .iter()
+        .map(|a| AnswerIo {
+            question_id: a.question_id.clone(),
+            answer: a.answer.clone(),
+            comment: a.comment.clone(),
+            confidence: a.confidence.code().into(),
+            evidence_url: a.evidence_url.clone(),
+        })
+        .collect();
+    Ok(Json(AssessmentDetail { assessment: out(l.a, &o), answers }))
+}
+
+/// Save answers of a draft, all or none: every answer is checked against the model first.
+#[utoipa::path(put, path = "/api/v1/assessments/{id}/answers", tag = "assessments", params(("id" = Uuid, Path)), request_body = Vec<AnswerIo>,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn put_answers(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(b): Json<Vec<AnswerIo>>,
+) -> AppResult<StatusCode> {
+    let l = load(&state, &s, id).await?;
+    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
+        return Err(AppError::Forbidden);
+    }
+    let mut answers = Vec::new();
+    let mut errs = Vec::new();
+    for a in &b {
+        match l.model.question(&a.question_id) {
+            None => errs.push(domain::FieldError::new("question_id", "error-question-unknown")),
+            Some(q) => match check_answer(q, &a.answer, &a.comment, &a.evidence_url, &a.confidence) {
+                Ok(n) => answers.push(n),
+                Err(e) => errs.extend(e),
+            },
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Validation(errs));
+    }
+    state.store.save_answers(&actor(&s), id, answers).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StepIn {
+    /// submit, return, approve or lock.
+    action: String,
+}
+
+/// Take a lifecycle step: submit, return (to draft), approve (management) or lock.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/transitions", tag = "assessments", params(("id" = Uuid, Path)), request_body = StepIn,
+    responses((status = 200, body = AssessmentOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn transition(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(b): Json<StepIn>,
+) -> AppResult<Json<AssessmentOut>> {
+    let l = load(&state, &s, id).await?;
+    let step = b.action.parse()?;
+    if !step_allowed(&s, l.a.org_id, &l.tree, step) {
+        return Err(AppError::Forbidden);
+    }
+    let a = state.store.transition_assessment(&actor(&s), id, step).await?;
+    let o = scoring::score(&l.model, &l.answer_map());
+    Ok(Json(out(a, &o)))
+}
+
+/// Reopen a locked assessment as a new draft revision.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/reopen", tag = "assessments", params(("id" = Uuid, Path)),
+    responses((status = 201, body = AssessmentOut), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn reopen(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    let l = load(&state, &s, id).await?;
+    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
+        return Err(AppError::Forbidden);
+    }
+    let a = state.store.reopen_assessment(&actor(&s), id).await?;
+    let o = scoring::score(&l.model, &l.answer_map());
+    Ok((StatusCode::CREATED, Json(out(a, &o))).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FeedbackOut {
+    question_id: String,
+    area: String,
+    level: u8,
+    must: bool,
+    /// met, partly, not-met, unanswered or not-applicable.
+    status: String,
+    question: String,
+    action: String,
+    guidance: String,
+    references: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResultOut {
+    level: u8,
+    /// Points, shares and thresholds per level and per area, the unanswered questions.
+    #[schema(value_type = Object)]
+    outcome: serde_json::Value,
+    /// What blocks the next level, must-questions first, with the recommended action.
+    feedback: Vec<FeedbackOut>,
+}
+
+/// The result: level, points per area and level, and the feedback for the next level.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/result", tag = "assessments", params(("id" = Uuid, Path)),
+    responses((status = 200, body = ResultOut), (status = 404, body = Problem)))]
+pub async fn result(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<ResultOut>> {
+    let l = load(&state, &s, id).await?;
+    let lang = s.user.language;
+    let o = scoring::score(&l.model, &l.answer_map());
+    let feedback = o
+        .blockers
+        .iter()
+        .filter_map(|b| {
+            let q = l.model.question(&b.question)?;
+            Some(FeedbackOut {
+                question_id: q.id.clone(),
+                area: q.area.clone(),
+                level: q.level,
+                must: b.must,
+                status: b.status.code().into(),
+                question: q.text.get(lang).to_owned(),
+                action: q.action.get(lang).to_owned(),
+                guidance: q.guidance.get(lang).to_owned(),
+                references: q.references.clone(),
+            })
+        })
+        .collect();
+    Ok(Json(ResultOut { level: o.level, outcome: serde_json::to_value(&o).map_err(|_| AppError::Internal)?, feedback }))
+}
