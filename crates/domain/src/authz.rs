@@ -26,6 +26,8 @@ pub enum Permission {
     ManageAssessments,
     /// Approve (förankra) a submitted self-assessment.
     ApproveAssessments,
+    /// Load follow-up models.
+    ManageModels,
 }
 
 impl Permission {
@@ -34,7 +36,7 @@ impl Permission {
         use Role::*;
         match self {
             ViewOrgs => true,
-            ManageOrgs | ManageUsers => role == Admin,
+            ManageOrgs | ManageUsers | ManageModels => role == Admin,
             ViewUsers | ViewAudit => matches!(role, Admin | Ciso | Auditor),
             ViewAssessments => matches!(role, Ciso | Coordinator | Owner | Dpo | Management | Auditor),
             ManageAssessments => role == Ciso,

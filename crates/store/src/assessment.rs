@@ -494,3 +494,97 @@ impl Store {
         Ok(())
     }
 }
+
+/// An evidence file's facts, without its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct EvidenceFile {
+    pub id: Uuid,
+    pub assessment_id: Uuid,
+    pub question_id: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Attaches a file to an answer of a draft.
+    pub async fn insert_evidence(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        question_id: &str,
+        filename: &str,
+        content_type: &str,
+        content: &[u8],
+    ) -> Result<EvidenceFile> {
+        let now = domain::now();
+        let file = EvidenceFile {
+            id: Uuid::now_v7(),
+            assessment_id,
+            question_id: question_id.to_owned(),
+            filename: filename.to_owned(),
+            content_type: content_type.to_owned(),
+            size: content.len() as i64,
+            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(content)),
+            uploaded_by: actor.label.clone(),
+            uploaded_at: now,
+        };
+        write_tx!(self, tx, chain => {
+            let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
+            if !a.status.editable() {
+                return Err(StoreError::conflict("status", "error-assessment-not-draft"));
+            }
+            sqlx::query(
+                "INSERT INTO evidence_files (id, assessment_id, question_id, filename, content_type, size, sha256, content, uploaded_by, uploaded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(file.id).bind(assessment_id).bind(&file.question_id).bind(&file.filename).bind(&file.content_type)
+            .bind(file.size).bind(&file.sha256).bind(content).bind(&file.uploaded_by).bind(now)
+            .execute(&mut *tx).await?;
+            chain.push(now, change(actor, "assessment.evidence", &a, None, Some(serde_json::json!({
+                "question": file.question_id, "file": file.filename, "size": file.size, "sha256": file.sha256,
+            }).to_string())));
+        });
+        Ok(file)
+    }
+
+    pub async fn list_evidence(&self, assessment_id: Uuid) -> Result<Vec<EvidenceFile>> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, EvidenceFile>(
+                "SELECT id, assessment_id, question_id, filename, content_type, size, sha256, uploaded_by, uploaded_at \
+                 FROM evidence_files WHERE assessment_id = $1 ORDER BY uploaded_at",
+            )
+            .bind(assessment_id).fetch_all(p).await?
+        }))
+    }
+
+    /// A file and its content.
+    pub async fn find_evidence(&self, id: Uuid) -> Result<Option<(EvidenceFile, Vec<u8>)>> {
+        let row: Option<(Uuid, Uuid, String, String, String, i64, String, String, DateTime<Utc>, Vec<u8>)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT id, assessment_id, question_id, filename, content_type, size, sha256, uploaded_by, uploaded_at, content \
+                 FROM evidence_files WHERE id = $1",
+            )
+            .bind(id).fetch_optional(p).await?
+        });
+        Ok(row.map(|r| {
+            (
+                EvidenceFile {
+                    id: r.0,
+                    assessment_id: r.1,
+                    question_id: r.2,
+                    filename: r.3,
+                    content_type: r.4,
+                    size: r.5,
+                    sha256: r.6,
+                    uploaded_by: r.7,
+                    uploaded_at: r.8,
+                },
+                r.9,
+            )
+        }))
+    }
+}

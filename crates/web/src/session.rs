@@ -115,6 +115,18 @@ fn cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
+/// The value of a short text field of a multipart/form-data body (the CSRF
+/// token), found by its part header; `None` if absent.
+fn multipart_field(body: &[u8], name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let pos = body.windows(marker.len()).position(|w| w == marker.as_bytes())?;
+    let rest = &body[pos..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let value = &rest[start..];
+    let end = value.windows(2).position(|w| w == b"\r\n")?;
+    std::str::from_utf8(&value[..end]).ok().map(str::to_owned)
+}
+
 fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
@@ -146,9 +158,18 @@ pub async fn load_session(State(state): State<SharedState>, req: Request, next: 
                     Ok(b) => b,
                     Err(_) => return AppError::BadRequest("error-too-large").into_response(),
                 };
-                let found = form_urlencoded::parse(&bytes)
-                    .find(|(k, _)| k == CSRF_FIELD)
-                    .is_some_and(|(_, v)| constant_time_eq(&v, &s.csrf));
+                let multipart = parts
+                    .headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+                let found = if multipart {
+                    multipart_field(&bytes, CSRF_FIELD).is_some_and(|v| constant_time_eq(&v, &s.csrf))
+                } else {
+                    form_urlencoded::parse(&bytes)
+                        .find(|(k, _)| k == CSRF_FIELD)
+                        .is_some_and(|(_, v)| constant_time_eq(&v, &s.csrf))
+                };
                 body = Body::from(bytes);
                 found
             };
@@ -214,6 +235,13 @@ mod tests {
         h.remove(header::ORIGIN);
         h.insert("sec-fetch-site", "cross-site".parse().unwrap());
         assert!(cross_site(&h));
+    }
+
+    #[test]
+    fn the_token_is_found_in_a_multipart_body() {
+        let body = b"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nabc123\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nx\r\n--b--\r\n";
+        assert_eq!(multipart_field(body, "csrf").as_deref(), Some("abc123"));
+        assert_eq!(multipart_field(body, "other"), None);
     }
 
     #[test]

@@ -153,6 +153,11 @@ pub enum Body {
     /// Form fields; the client's CSRF token is added unless `raw`.
     Form(Vec<(&'static str, String)>),
     RawForm(Vec<(&'static str, String)>),
+    /// A multipart form with one file (field `file`); the CSRF token is added.
+    Multipart {
+        filename: &'static str,
+        content: Vec<u8>,
+    },
 }
 
 impl Client {
@@ -178,6 +183,14 @@ impl Client {
                 req.form(&fields)
             }
             Some(Body::RawForm(fields)) => req.form(&fields),
+            Some(Body::Multipart { filename, content }) => {
+                let mut form = reqwest::multipart::Form::new()
+                    .part("file", reqwest::multipart::Part::bytes(content).file_name(filename));
+                if let Some(t) = &self.csrf {
+                    form = form.text("csrf", t.clone());
+                }
+                req.multipart(form)
+            }
             None => req,
         };
         let r = req.send().await.expect("request");

@@ -21,6 +21,8 @@ both_backends!(
     assessment_lifecycle_feedback_and_history,
     assessment_answers_are_checked_and_scoped,
     assessment_api_journey,
+    models_are_loaded_whole_or_not_at_all,
+    evidence_files_are_kept_with_the_assessment,
 );
 
 /// The callers a route must refuse, with the identities resolved.
@@ -58,6 +60,7 @@ enum Need {
     ViewAudit,
     ViewAssessments,
     ManageAssessments,
+    ManageModels,
 }
 
 struct Route {
@@ -248,6 +251,27 @@ fn routes(f: &Fixture) -> Vec<Route> {
         r("GET", "/api/v1/assessments".into(), None, Need::ViewAssessments, false),
         r(
             "POST",
+            "/models".into(),
+            Some(|_| Body::Multipart { filename: "modell.toml", content: b"[model]".to_vec() }),
+            Need::ManageModels,
+            false,
+        ),
+        r(
+            "POST",
+            format!("/assessments/{}/questions/ledning-1/evidence", f.assessment),
+            Some(|_| Body::Multipart { filename: "beslut.pdf", content: b"%PDF-1.4".to_vec() }),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "GET",
+            format!("/assessments/{}/questions/ledning-1/evidence", f.assessment),
+            None,
+            Need::ViewAssessments,
+            true,
+        ),
+        r(
+            "POST",
             "/api/v1/assessments".into(),
             Some(|f| Body::Json(json!({"org_id": f.kommun_org, "period": 2030, "model_id": uuid::Uuid::nil()}))),
             Need::ManageAssessments,
@@ -350,6 +374,7 @@ async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &TestApp
         let insider = match r.need {
             Need::ManageOrgs | Need::ManageUsers => Some(&ciso),
             Need::ViewUsers | Need::ViewAudit | Need::ManageAssessments => Some(&coordinator),
+            Need::ManageModels => Some(&ciso),
             Need::ViewAssessments => Some(&admin),
             _ => None,
         };
@@ -1235,4 +1260,105 @@ async fn assessment_api_journey(app: &TestApp) {
     {
         assert!(spec["paths"][p].is_object(), "{p}");
     }
+}
+
+async fn models_are_loaded_whole_or_not_at_all(app: &TestApp) {
+    let admin = app.login("admin@exempla.se").await;
+    let page = admin.get("/models").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Lisas grundmodell"));
+    let before = app.store.list_models().await.unwrap().len();
+    // A file with errors: every one named with its line, nothing stored.
+    let bad = lisa::builtin::SOURCE.replacen("level = 2\n", "level = 9\n", 1).replacen(
+        "area = \"ledning\"",
+        "area = \"finns-inte\"",
+        1,
+    );
+    let res =
+        admin.send("POST", "/models", Some(Body::Multipart { filename: "fel.toml", content: bad.into_bytes() })).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text.contains("Filen lästes inte in")
+            && res.text.contains("rad ")
+            && res.text.contains("området finns inte i modellen"),
+        "{}",
+        res.text
+    );
+    // The same version again: refused.
+    let res = admin
+        .send(
+            "POST",
+            "/models",
+            Some(Body::Multipart { filename: "lisa.toml", content: lisa::builtin::SOURCE.as_bytes().to_vec() }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("Den versionen av modellen finns redan"));
+    assert_eq!(app.store.list_models().await.unwrap().len(), before);
+    // A new version is stored.
+    let v2 = lisa::builtin::SOURCE.replacen("version = 1", "version = 2", 1);
+    let res = admin
+        .send("POST", "/models", Some(Body::Multipart { filename: "lisa-v2.toml", content: v2.into_bytes() }))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    assert_eq!(app.store.list_models().await.unwrap().len(), before + 1);
+}
+
+async fn evidence_files_are_kept_with_the_assessment(app: &TestApp) {
+    let kommun = app.org_id("Exempla kommun").await;
+    let draft = app
+        .store
+        .list_assessments(Some(&[kommun]))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.status.code() == "draft")
+        .unwrap();
+    let ciso = app.login("ciso@exempla.se").await;
+    let url = format!("/assessments/{}/questions/ledning-1/evidence", draft.id);
+    let content = "Informationssäkerhetspolicy, beslutad av kommunfullmäktige".as_bytes().to_vec();
+    let res = ciso
+        .send("POST", &url, Some(Body::Multipart { filename: "../../policy ÅÄÖ.txt", content: content.clone() }))
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let page = ciso.get(&url).await.text;
+    assert!(page.contains("policy ÅÄÖ.txt") && !page.contains("../"), "{page}");
+    let files = app.store.list_evidence(draft.id).await.unwrap();
+    let file = files.iter().find(|f| f.filename == "policy ÅÄÖ.txt").unwrap();
+    let res = ciso
+        .http
+        .get(format!("{}/evidence/{}", ciso.base, file.id))
+        .header("cookie", ciso.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    assert_eq!(res.bytes().await.unwrap().to_vec(), content);
+    // Too large, or empty: refused with a message.
+    let res =
+        ciso.send("POST", &url, Some(Body::Multipart { filename: "stor.bin", content: vec![7u8; 1_600_000] })).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("Filen är för stor"));
+    // Another organisation never gets the file.
+    let region = app.login("ciso@region-exempla.se").await;
+    assert_eq!(region.get(&format!("/evidence/{}", file.id)).await.status, StatusCode::NOT_FOUND);
+    // A submitted assessment takes no more files.
+    let social = app.org_id("Socialförvaltningen").await;
+    let submitted = app
+        .store
+        .list_assessments(Some(&[social]))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.status.code() == "submitted")
+        .unwrap();
+    let res = ciso
+        .send(
+            "POST",
+            &format!("/assessments/{}/questions/ledning-1/evidence", submitted.id),
+            Some(Body::Multipart { filename: "x.txt", content: b"x".to_vec() }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
 }

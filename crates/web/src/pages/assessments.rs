@@ -397,6 +397,7 @@ pub struct QuestionView {
     pub confidence: &'static str,
     pub evidence_url: String,
     pub answered_by: String,
+    pub files: usize,
 }
 
 #[derive(Template)]
@@ -422,6 +423,7 @@ struct AreaPage {
 fn area_page(
     s: &Session,
     l: &Loaded,
+    files: &[store::EvidenceFile],
     area_id: &str,
     submitted: Option<&HashMap<String, String>>,
     errors: Errors,
@@ -471,6 +473,7 @@ fn area_page(
                 answered_by: row
                     .map(|r| format!("{} {}", r.answered_by, ctx.date_time(&r.answered_at)))
                     .unwrap_or_default(),
+                files: files.iter().filter(|f| f.question_id == q.id).count(),
             }
         })
         .collect();
@@ -501,7 +504,8 @@ pub async fn area(
     let id = parse_id(&id)?;
     let l = load(&state, &s, id).await?;
     let editable = l.a.status.editable() && s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree);
-    render(&area_page(&s, &l, &area_id, None, Errors::default(), editable)?)
+    let files = state.store.list_evidence(id).await?;
+    render(&area_page(&s, &l, &files, &area_id, None, Errors::default(), editable)?)
 }
 
 /// Checks one answer against its question: the option, the comment, the
@@ -584,7 +588,8 @@ pub async fn save_area(
     let answers = match parse_area_answers(&l.model, &area_id, &form) {
         Ok(a) => a,
         Err(errs) => {
-            let page = area_page(&s, &l, &area_id, Some(&form), Errors::new(s.user.language, &errs), true)?;
+            let files = state.store.list_evidence(id).await?;
+            let page = area_page(&s, &l, &files, &area_id, Some(&form), Errors::new(s.user.language, &errs), true)?;
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -949,4 +954,123 @@ pub async fn history(
         area_names,
         ctx,
     })
+}
+
+/// Largest evidence file (the request body limit is 2 MiB).
+pub const MAX_EVIDENCE_BYTES: usize = 1536 * 1024;
+
+#[derive(Template)]
+#[template(path = "assessment_evidence.html")]
+struct EvidencePage {
+    ctx: Ctx,
+    id: Uuid,
+    org: String,
+    period: i32,
+    area_id: String,
+    question_id: String,
+    question: String,
+    files: Vec<store::EvidenceFile>,
+    editable: bool,
+    errors: Errors,
+}
+
+fn evidence_page(
+    s: &Session,
+    l: &Loaded,
+    qid: &str,
+    files: Vec<store::EvidenceFile>,
+    errors: Errors,
+) -> AppResult<EvidencePage> {
+    let q = l.model.question(qid).ok_or(AppError::NotFound)?;
+    let ctx = Ctx::for_session(s, "/assessments");
+    Ok(EvidencePage {
+        id: l.a.id,
+        org: l.org_name(),
+        period: l.a.period,
+        area_id: q.area.clone(),
+        question_id: q.id.clone(),
+        question: q.text.get(ctx.lang).to_owned(),
+        files: files.into_iter().filter(|f| f.question_id == qid).collect(),
+        editable: l.a.status.editable() && s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree),
+        errors,
+        ctx,
+    })
+}
+
+pub async fn evidence_form(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path((id, qid)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load(&state, &s, id).await?;
+    let files = state.store.list_evidence(id).await?;
+    render(&evidence_page(&s, &l, &qid, files, Errors::default())?)
+}
+
+/// A file name safe to store and to send back: no path, no control characters.
+fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    if cleaned.trim().is_empty() { "underlag".into() } else { cleaned.trim().to_owned() }
+}
+
+pub async fn evidence_upload(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path((id, qid)): Path<(String, String)>,
+    mut form: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load(&state, &s, id).await?;
+    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
+        return Err(AppError::Forbidden);
+    }
+    l.model.question(&qid).ok_or(AppError::NotFound)?;
+    let mut upload = None;
+    while let Some(field) = form.next_field().await.map_err(|_| AppError::BadRequest("error-too-large"))? {
+        if field.name() == Some("file") {
+            let name = clean_filename(field.file_name().unwrap_or(""));
+            let ct = field.content_type().unwrap_or("application/octet-stream").to_owned();
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest("error-too-large"))?;
+            upload = Some((name, ct, bytes));
+        }
+    }
+    let error = match &upload {
+        None => Some("error-evidence-missing"),
+        Some((_, _, b)) if b.is_empty() => Some("error-evidence-missing"),
+        Some((_, _, b)) if b.len() > MAX_EVIDENCE_BYTES => Some("error-evidence-too-large"),
+        _ => None,
+    };
+    if let Some(code) = error {
+        let files = state.store.list_evidence(id).await?;
+        let page =
+            evidence_page(&s, &l, &qid, files, Errors::new(s.user.language, &[domain::FieldError::new("file", code)]))?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let (name, ct, bytes) = upload.expect("checked above");
+    state.store.insert_evidence(&actor(&s), id, &qid, &name, &ct, &bytes).await?;
+    Ok(see_other(&format!("/assessments/{id}/questions/{qid}/evidence")))
+}
+
+pub async fn evidence_download(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let file = parse_id(&file)?;
+    let (meta, content) = state.store.find_evidence(file).await?.ok_or(AppError::NotFound)?;
+    load(&state, &s, meta.assessment_id).await?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        meta.filename.replace(|c: char| !c.is_ascii() || c == '"', "_"),
+        form_urlencoded::byte_serialize(meta.filename.as_bytes()).collect::<String>().replace('+', "%20")
+    );
+    Ok(axum::response::IntoResponse::into_response((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        content,
+    )))
 }

@@ -19,6 +19,7 @@ pub mod assessments;
 pub mod audit;
 mod home;
 mod login;
+mod models;
 pub mod orgs;
 pub mod users;
 
@@ -50,6 +51,12 @@ pub fn routes() -> Router<SharedState> {
         .route("/assessments/{id}/reopen", post(assessments::reopen))
         .route("/assessments/{id}/result", get(assessments::result))
         .route("/orgs/{id}/assessments", get(assessments::history))
+        .route("/models", get(models::list).post(models::import))
+        .route(
+            "/assessments/{id}/questions/{question}/evidence",
+            get(assessments::evidence_form).post(assessments::evidence_upload),
+        )
+        .route("/evidence/{file}", get(assessments::evidence_download))
 }
 
 /// One link of the main navigation.
@@ -83,6 +90,7 @@ impl Ctx {
             add("/orgs", "nav-orgs", p.can_somewhere(Permission::ViewOrgs));
             add("/users", "nav-users", p.can_somewhere(Permission::ViewUsers));
             add("/audit", "nav-audit", p.can_somewhere(Permission::ViewAudit));
+            add("/models", "nav-models", p.can_everywhere(Permission::ManageModels));
             add("/account", "nav-account", true);
         }
         Self {
