@@ -509,6 +509,13 @@ pub struct EvidenceFile {
     pub uploaded_at: DateTime<Utc>,
 }
 
+#[derive(FromRow)]
+struct EvidenceWithContent {
+    #[sqlx(flatten)]
+    file: EvidenceFile,
+    content: Vec<u8>,
+}
+
 impl Store {
     /// Attaches a file to an answer of a draft.
     pub async fn insert_evidence(
@@ -563,28 +570,13 @@ impl Store {
 
     /// A file and its content.
     pub async fn find_evidence(&self, id: Uuid) -> Result<Option<(EvidenceFile, Vec<u8>)>> {
-        let row: Option<(Uuid, Uuid, String, String, String, i64, String, String, DateTime<Utc>, Vec<u8>)> = with_pool!(self, p => {
-            sqlx::query_as(
+        let row: Option<EvidenceWithContent> = with_pool!(self, p => {
+            sqlx::query_as::<_, EvidenceWithContent>(
                 "SELECT id, assessment_id, question_id, filename, content_type, size, sha256, uploaded_by, uploaded_at, content \
                  FROM evidence_files WHERE id = $1",
             )
             .bind(id).fetch_optional(p).await?
         });
-        Ok(row.map(|r| {
-            (
-                EvidenceFile {
-                    id: r.0,
-                    assessment_id: r.1,
-                    question_id: r.2,
-                    filename: r.3,
-                    content_type: r.4,
-                    size: r.5,
-                    sha256: r.6,
-                    uploaded_by: r.7,
-                    uploaded_at: r.8,
-                },
-                r.9,
-            )
-        }))
+        Ok(row.map(|r| (r.file, r.content)))
     }
 }
