@@ -580,3 +580,184 @@ impl Store {
         Ok(row.map(|r| (r.file, r.content)))
     }
 }
+
+/// An area handed to a coordinator, whose answers arrive as proposals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct Delegation {
+    pub assessment_id: Uuid,
+    pub area_id: String,
+    pub user_id: Uuid,
+    pub delegated_by: String,
+    pub delegated_at: DateTime<Utc>,
+}
+
+/// A coordinator's proposed answer, waiting for the CISO.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Proposal {
+    pub question_id: String,
+    pub answer: String,
+    pub comment: String,
+    pub confidence: Confidence,
+    pub evidence_url: String,
+    pub proposed_by: String,
+    pub proposed_at: DateTime<Utc>,
+}
+
+#[derive(FromRow)]
+struct ProposalRow {
+    question_id: String,
+    answer: String,
+    comment: String,
+    confidence: String,
+    evidence_url: String,
+    proposed_by: String,
+    proposed_at: DateTime<Utc>,
+}
+
+impl From<ProposalRow> for Proposal {
+    fn from(r: ProposalRow) -> Self {
+        Proposal {
+            question_id: r.question_id,
+            answer: r.answer,
+            comment: r.comment,
+            confidence: r.confidence.parse().unwrap_or_default(),
+            evidence_url: r.evidence_url,
+            proposed_by: r.proposed_by,
+            proposed_at: r.proposed_at,
+        }
+    }
+}
+
+impl Store {
+    pub async fn list_delegations(&self, assessment_id: Uuid) -> Result<Vec<Delegation>> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, Delegation>(
+                "SELECT assessment_id, area_id, user_id, delegated_by, delegated_at FROM delegations WHERE assessment_id = $1",
+            )
+            .bind(assessment_id).fetch_all(p).await?
+        }))
+    }
+
+    /// Every delegation to one user.
+    pub async fn list_delegations_to(&self, user_id: Uuid) -> Result<Vec<Delegation>> {
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, Delegation>(
+                "SELECT assessment_id, area_id, user_id, delegated_by, delegated_at FROM delegations WHERE user_id = $1",
+            )
+            .bind(user_id).fetch_all(p).await?
+        }))
+    }
+
+    /// Hands an area to a user (replacing an earlier delegation), or takes it
+    /// back when `user_id` is `None`.
+    pub async fn set_delegation(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        area_id: &str,
+        user_id: Option<Uuid>,
+    ) -> Result<()> {
+        let now = domain::now();
+        write_tx!(self, tx, chain => {
+            let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
+            if !a.status.editable() {
+                return Err(StoreError::conflict("status", "error-assessment-not-draft"));
+            }
+            let before: Option<(Uuid,)> = sqlx::query_as("SELECT user_id FROM delegations WHERE assessment_id = $1 AND area_id = $2")
+                .bind(assessment_id).bind(area_id).fetch_optional(&mut *tx).await?;
+            sqlx::query("DELETE FROM delegations WHERE assessment_id = $1 AND area_id = $2")
+                .bind(assessment_id).bind(area_id).execute(&mut *tx).await?;
+            if let Some(u) = user_id {
+                sqlx::query("INSERT INTO delegations (assessment_id, area_id, user_id, delegated_by, delegated_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(assessment_id).bind(area_id).bind(u).bind(&actor.label).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            let json = |u: Option<Uuid>| u.map(|u| serde_json::json!({"area": area_id, "user_id": u}).to_string());
+            chain.push(now, change(actor, "assessment.delegate", &a, json(before.map(|b| b.0)), json(user_id)));
+        });
+        Ok(())
+    }
+
+    pub async fn list_proposals(&self, assessment_id: Uuid) -> Result<Vec<Proposal>> {
+        let rows: Vec<ProposalRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, ProposalRow>(
+                "SELECT question_id, answer, comment, confidence, evidence_url, proposed_by, proposed_at \
+                 FROM proposals WHERE assessment_id = $1 ORDER BY question_id",
+            )
+            .bind(assessment_id).fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(Proposal::from).collect())
+    }
+
+    /// Saves a coordinator's proposed answers of a draft.
+    pub async fn save_proposals(&self, actor: &Actor, assessment_id: Uuid, answers: Vec<NewAnswer>) -> Result<()> {
+        let now = domain::now();
+        write_tx!(self, tx, chain => {
+            let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
+            if !a.status.editable() {
+                return Err(StoreError::conflict("status", "error-assessment-not-draft"));
+            }
+            for n in answers {
+                sqlx::query(
+                    "INSERT INTO proposals (assessment_id, question_id, answer, comment, confidence, evidence_url, proposed_by, proposed_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                     ON CONFLICT (assessment_id, question_id) DO UPDATE SET answer = $3, comment = $4, confidence = $5, \
+                     evidence_url = $6, proposed_by = $7, proposed_at = $8",
+                )
+                .bind(assessment_id).bind(&n.question_id).bind(&n.answer).bind(&n.comment).bind(n.confidence.code())
+                .bind(&n.evidence_url).bind(&actor.label).bind(now)
+                .execute(&mut *tx).await?;
+                chain.push(now, change(actor, "assessment.propose", &a, None, Some(serde_json::json!({
+                    "question": n.question_id, "answer": n.answer, "comment": n.comment,
+                }).to_string())));
+            }
+        });
+        Ok(())
+    }
+
+    /// Accepts proposals as answers (`accept`) or discards them, one transaction.
+    pub async fn resolve_proposals(
+        &self,
+        actor: &Actor,
+        assessment_id: Uuid,
+        question_ids: &[String],
+        accept: bool,
+    ) -> Result<usize> {
+        let now = domain::now();
+        Ok(write_tx!(self, tx, chain => {
+            let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
+            if !a.status.editable() {
+                return Err(StoreError::conflict("status", "error-assessment-not-draft"));
+            }
+            let mut n = 0;
+            for qid in question_ids {
+                let p: Option<ProposalRow> = sqlx::query_as::<_, ProposalRow>(
+                    "SELECT question_id, answer, comment, confidence, evidence_url, proposed_by, proposed_at \
+                     FROM proposals WHERE assessment_id = $1 AND question_id = $2",
+                )
+                .bind(assessment_id).bind(qid).fetch_optional(&mut *tx).await?;
+                let Some(p) = p.map(Proposal::from) else { continue };
+                if accept {
+                    let row = AnswerRow {
+                        question_id: p.question_id.clone(),
+                        answer: p.answer.clone(),
+                        comment: p.comment.clone(),
+                        confidence: p.confidence,
+                        evidence_url: p.evidence_url.clone(),
+                        answered_by: p.proposed_by.clone(),
+                        answered_at: now,
+                    };
+                    insert_answer_row!(tx, assessment_id, row);
+                }
+                sqlx::query("DELETE FROM proposals WHERE assessment_id = $1 AND question_id = $2")
+                    .bind(assessment_id).bind(qid).execute(&mut *tx).await?;
+                let action = if accept { "assessment.proposal_accept" } else { "assessment.proposal_reject" };
+                chain.push(now, change(actor, action, &a, None, Some(serde_json::json!({
+                    "question": p.question_id, "answer": p.answer, "proposed_by": p.proposed_by,
+                }).to_string())));
+                n += 1;
+            }
+            n
+        }))
+    }
+}

@@ -20,7 +20,7 @@ mod auth;
 mod org;
 mod user;
 
-pub use assessment::{AnswerRow, Assessment, EvidenceFile, ModelRow, NewAnswer};
+pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
 pub use audit::{AuditFilter, AuditPage};
 pub use auth::{LoginOutcome, SessionRow};
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};

@@ -23,6 +23,7 @@ both_backends!(
     assessment_api_journey,
     models_are_loaded_whole_or_not_at_all,
     evidence_files_are_kept_with_the_assessment,
+    delegated_areas_arrive_as_proposals,
 );
 
 /// The callers a route must refuse, with the identities resolved.
@@ -1360,5 +1361,82 @@ async fn evidence_files_are_kept_with_the_assessment(app: &TestApp) {
             Some(Body::Multipart { filename: "x.txt", content: b"x".to_vec() }),
         )
         .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+}
+
+async fn delegated_areas_arrive_as_proposals(app: &TestApp) {
+    let kommun = app.org_id("Exempla kommun").await;
+    let draft = app
+        .store
+        .list_assessments(Some(&[kommun]))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.status.code() == "draft")
+        .unwrap();
+    let page = format!("/assessments/{}", draft.id);
+    let ciso = app.login("ciso@exempla.se").await;
+    let coordinator_id = app.user_id("samordnare@exempla.se").await;
+    // Only coordinators inside the kommun can get an area.
+    let dso = app.user_id("dso@exempla.se").await;
+    let res = ciso.post_form(&format!("{page}/delegations"), vec![("area.incidenter", dso.to_string())]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let overview = ciso.get(&page).await.text;
+    assert!(overview.contains("Erik Lind – Socialförvaltningen"), "the coordinator is offered");
+    let res =
+        ciso.post_form(&format!("{page}/delegations"), vec![("area.incidenter", coordinator_id.to_string())]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // The coordinator sees the assessment, only the delegated area, and no result.
+    let coordinator = app.login("samordnare@exempla.se").await;
+    assert!(coordinator.get("/assessments").await.text.contains("Exempla kommun"));
+    let view = coordinator.get(&page).await;
+    assert_eq!(view.status, StatusCode::OK);
+    assert!(view.text.contains("/areas/incidenter") && !view.text.contains("/areas/ledning"));
+    assert_eq!(coordinator.get(&format!("{page}/areas/ledning")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(coordinator.get(&format!("{page}/result")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(coordinator.get(&format!("/api/v1/assessments/{}", draft.id)).await.status, StatusCode::NOT_FOUND);
+    // The coordinator's answers are proposals: the answers stay as they were.
+    let before = app.store.list_answers(draft.id).await.unwrap();
+    let res = coordinator
+        .post_form(
+            &format!("{page}/areas/incidenter"),
+            vec![
+                ("answer.incidenter-1", "ja".into()),
+                ("comment.incidenter-1", "Rutinen finns på intranätet".into()),
+                ("answer.incidenter-2", "delvis".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    assert_eq!(app.store.list_answers(draft.id).await.unwrap(), before);
+    assert_eq!(app.store.list_proposals(draft.id).await.unwrap().len(), 2);
+    // The CISO sees them and takes one, rejects the other.
+    let area = ciso.get(&format!("{page}/areas/incidenter")).await.text;
+    assert!(
+        area.contains("Förslag från")
+            && area.contains("samordnare@exempla.se")
+            && area.contains("Rutinen finns på intranätet")
+    );
+    let res =
+        ciso.post_form(&format!("{page}/proposals?decision=accept"), vec![("question", "incidenter-1".into())]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = ciso
+        .post_form(
+            &format!("{page}/proposals"),
+            vec![("question", "incidenter-2".into()), ("decision", "reject".into())],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let answers = app.store.list_answers(draft.id).await.unwrap();
+    let a = answers.iter().find(|a| a.question_id == "incidenter-1").unwrap();
+    assert_eq!(
+        (a.answer.as_str(), a.comment.as_str(), a.answered_by.as_str()),
+        ("ja", "Rutinen finns på intranätet", "samordnare@exempla.se")
+    );
+    assert!(app.store.list_proposals(draft.id).await.unwrap().is_empty());
+    // Once submitted, no more proposals.
+    ciso.post_form(&format!("{page}/transition"), vec![("action", "submit".into())]).await;
+    let res =
+        coordinator.post_form(&format!("{page}/areas/incidenter"), vec![("answer.incidenter-3", "ja".into())]).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 }

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::Problem;
 use crate::SharedState;
 use crate::error::{AppError, AppResult};
-use crate::pages::assessments::{answer_map, check_answer, load, start, step_allowed};
+use crate::pages::assessments::{answer_map, check_answer, load_full as load, start, step_allowed};
 use crate::pages::orgs::actor;
 use crate::session::CurrentUser;
 

@@ -51,6 +51,11 @@ pub(crate) struct Loaded {
     pub model: Arc<Model>,
     pub answers: Vec<store::AnswerRow>,
     pub tree: OrgTree,
+    /// The user may see the whole assessment (not only areas delegated to them).
+    pub full: bool,
+    /// Areas delegated to the user.
+    pub mine: Vec<String>,
+    pub delegations: Vec<store::Delegation>,
 }
 
 impl Loaded {
@@ -70,12 +75,22 @@ pub(crate) fn answer_map(rows: &[store::AnswerRow]) -> HashMap<String, Answer> {
 pub(crate) async fn load(state: &SharedState, s: &Session, id: Uuid) -> AppResult<Loaded> {
     let a = state.store.find_assessment(id).await?.ok_or(AppError::NotFound)?;
     let tree = state.store.org_tree().await?;
-    if !s.principal.can(Permission::ViewAssessments, a.org_id, &tree) {
+    let full = s.principal.can(Permission::ViewAssessments, a.org_id, &tree);
+    let delegations = state.store.list_delegations(id).await?;
+    let mine: Vec<String> = delegations.iter().filter(|d| d.user_id == s.user.id).map(|d| d.area_id.clone()).collect();
+    if !full && mine.is_empty() {
         return Err(AppError::NotFound);
     }
     let model = state.models.get(&state.store, a.model_id).await?;
     let answers = state.store.list_answers(id).await?;
-    Ok(Loaded { a, model, answers, tree })
+    Ok(Loaded { a, model, answers, tree, full, mine, delegations })
+}
+
+/// Loads an assessment the user may see as a whole (404 for someone who only
+/// answers a delegated area).
+pub(crate) async fn load_full(state: &SharedState, s: &Session, id: Uuid) -> AppResult<Loaded> {
+    let l = load(state, s, id).await?;
+    if l.full { Ok(l) } else { Err(AppError::NotFound) }
 }
 
 fn status_label(ctx: &Ctx, s: AStatus) -> String {
@@ -101,14 +116,24 @@ struct ListPage {
 }
 
 pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
-    if !s.principal.can_somewhere(Permission::ViewAssessments) {
+    if !s.principal.can_somewhere(Permission::ViewAssessments)
+        && state.store.list_delegations_to(s.user.id).await?.is_empty()
+    {
         return Err(AppError::Forbidden);
     }
     let ctx = Ctx::for_session(&s, "/assessments");
     let tree = state.store.org_tree().await?;
     let orgs = s.principal.visible_orgs(Permission::ViewAssessments, &tree);
+    let mut found = state.store.list_assessments(Some(&orgs)).await?;
+    for d in state.store.list_delegations_to(s.user.id).await? {
+        if !found.iter().any(|a| a.id == d.assessment_id)
+            && let Some(a) = state.store.find_assessment(d.assessment_id).await?
+        {
+            found.push(a);
+        }
+    }
     let mut rows = Vec::new();
-    for a in state.store.list_assessments(Some(&orgs)).await? {
+    for a in found {
         let model = state.models.get(&state.store, a.model_id).await?;
         let answers = answer_map(&state.store.list_answers(a.id).await?);
         let o = scoring::score(&model, &answers);
@@ -260,6 +285,9 @@ pub struct AreaRow {
     pub answered: usize,
     pub questions: usize,
     pub percent: u32,
+    /// The user id the area is delegated to, or empty.
+    pub delegate: String,
+    pub proposals: usize,
 }
 
 #[derive(Template)]
@@ -284,6 +312,9 @@ struct OverviewPage {
     revisions: Vec<(Uuid, i32, String)>,
     notice: String,
     errors: Errors,
+    full: bool,
+    /// Coordinators who may get an area: (user id, "name – unit").
+    candidates: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -299,6 +330,7 @@ async fn overview(
     done: Option<&str>,
 ) -> AppResult<OverviewPage> {
     let l = load(state, s, id).await?;
+    let proposals = state.store.list_proposals(id).await?;
     let ctx = Ctx::for_session(s, "/assessments");
     let o = scoring::score(&l.model, &l.answer_map());
     let manage = s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree);
@@ -328,6 +360,7 @@ async fn overview(
         .model
         .areas
         .iter()
+        .filter(|a| l.full || l.mine.contains(&a.id))
         .map(|a| {
             let r = o.area(&a.id);
             AreaRow {
@@ -336,6 +369,16 @@ async fn overview(
                 answered: r.map(|r| r.answered).unwrap_or(0),
                 questions: r.map(|r| r.questions).unwrap_or(0),
                 percent: r.map(|r| r.tally.percent()).unwrap_or(0),
+                delegate: l
+                    .delegations
+                    .iter()
+                    .find(|d| d.area_id == a.id)
+                    .map(|d| d.user_id.to_string())
+                    .unwrap_or_default(),
+                proposals: proposals
+                    .iter()
+                    .filter(|p| l.model.question(&p.question_id).is_some_and(|q| q.area == a.id))
+                    .count(),
             }
         })
         .collect();
@@ -364,8 +407,112 @@ async fn overview(
         revisions,
         notice,
         errors,
+        full: l.full,
+        candidates: if manage && l.a.status.editable() { candidates(state, &l).await? } else { Vec::new() },
         ctx,
     })
+}
+
+/// Coordinators with a role inside the assessed organisation's subtree.
+async fn candidates(state: &SharedState, l: &Loaded) -> AppResult<Vec<(String, String)>> {
+    let users = state.store.list_users().await?;
+    let mut out: Vec<(String, String)> = state
+        .store
+        .list_all_assignments()
+        .await?
+        .into_iter()
+        .filter(|a| a.role == domain::user::Role::Coordinator)
+        .filter_map(|a| {
+            let org = a.org_id.filter(|o| l.tree.is_in_subtree(l.a.org_id, *o))?;
+            let u = users.iter().find(|u| u.id == a.user_id && u.active)?;
+            Some((u.id.to_string(), format!("{} – {}", u.name, l.tree.get(org).map(|n| n.name.as_str()).unwrap_or(""))))
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out.dedup_by(|a, b| a.0 == b.0);
+    Ok(out)
+}
+
+/// Hands areas to coordinators: one select per area (`area.<id>`), empty to take it back.
+pub async fn delegate(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load_full(&state, &s, id).await?;
+    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
+        return Err(AppError::Forbidden);
+    }
+    let allowed = candidates(&state, &l).await?;
+    for area in &l.model.areas {
+        let Some(choice) = form.get(&format!("area.{}", area.id)) else { continue };
+        let current =
+            l.delegations.iter().find(|d| d.area_id == area.id).map(|d| d.user_id.to_string()).unwrap_or_default();
+        if *choice == current {
+            continue;
+        }
+        let user = if choice.is_empty() {
+            None
+        } else if allowed.iter().any(|(u, _)| u == choice) {
+            Some(parse_id(choice)?)
+        } else {
+            return Err(AppError::Validation(vec![domain::FieldError::new(
+                "user_id",
+                "error-delegate-not-coordinator",
+            )]));
+        };
+        state.store.set_delegation(&actor(&s), id, &area.id, user).await?;
+    }
+    Ok(see_other(&format!("/assessments/{id}?done=delegated")))
+}
+
+#[derive(Deserialize)]
+pub struct ProposalForm {
+    /// One question, or every proposal of `area`.
+    #[serde(default)]
+    question: String,
+    #[serde(default)]
+    area: String,
+    #[serde(default)]
+    decision: String,
+}
+
+/// The decision may come in the query, from a button's `formaction`.
+#[derive(Deserialize)]
+pub struct DecisionQuery {
+    decision: Option<String>,
+}
+
+/// The CISO accepts proposals as answers or discards them.
+pub async fn resolve(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<DecisionQuery>,
+    Form(f): Form<ProposalForm>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load_full(&state, &s, id).await?;
+    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
+        return Err(AppError::Forbidden);
+    }
+    let decision = if f.decision.is_empty() { q.decision.unwrap_or_default() } else { f.decision.clone() };
+    let accept = match decision.as_str() {
+        "accept" => true,
+        "reject" => false,
+        _ => return Err(AppError::BadRequest("error-malformed")),
+    };
+    let (questions, area): (Vec<String>, String) = if !f.question.is_empty() {
+        let q = l.model.question(&f.question).ok_or(AppError::NotFound)?;
+        (vec![q.id.clone()], q.area.clone())
+    } else {
+        l.model.area(&f.area).ok_or(AppError::NotFound)?;
+        (l.model.questions_in(&f.area).map(|q| q.id.clone()).collect(), f.area.clone())
+    };
+    state.store.resolve_proposals(&actor(&s), id, &questions, accept).await?;
+    Ok(see_other(&format!("/assessments/{id}/areas/{area}")))
 }
 
 pub async fn show(
@@ -398,6 +545,8 @@ pub struct QuestionView {
     pub evidence_url: String,
     pub answered_by: String,
     pub files: usize,
+    /// A coordinator's proposal, as the CISO sees it; empty if none.
+    pub proposal: String,
 }
 
 #[derive(Template)]
@@ -416,6 +565,8 @@ struct AreaPage {
     prev: Option<String>,
     questions: Vec<QuestionView>,
     editable: bool,
+    proposing: bool,
+    can_resolve: bool,
     errors: Errors,
     confidences: Vec<(&'static str, String)>,
 }
@@ -424,6 +575,8 @@ fn area_page(
     s: &Session,
     l: &Loaded,
     files: &[store::EvidenceFile],
+    proposals: &[store::Proposal],
+    proposing: bool,
     area_id: &str,
     submitted: Option<&HashMap<String, String>>,
     errors: Errors,
@@ -433,8 +586,28 @@ fn area_page(
     let lang = ctx.lang;
     let pos = l.model.areas.iter().position(|a| a.id == area_id).ok_or(AppError::NotFound)?;
     let area = &l.model.areas[pos];
-    let stored: HashMap<&str, &store::AnswerRow> = l.answers.iter().map(|a| (a.question_id.as_str(), a)).collect();
-    let questions = l
+    let proposed: HashMap<&str, &store::Proposal> = proposals.iter().map(|p| (p.question_id.as_str(), p)).collect();
+    // A proposing coordinator sees their own proposals where they have made one.
+    let own: Vec<store::AnswerRow> = if proposing {
+        l.answers
+            .iter()
+            .filter(|a| !proposed.contains_key(a.question_id.as_str()))
+            .cloned()
+            .chain(proposals.iter().map(|p| store::AnswerRow {
+                question_id: p.question_id.clone(),
+                answer: p.answer.clone(),
+                comment: p.comment.clone(),
+                confidence: p.confidence,
+                evidence_url: p.evidence_url.clone(),
+                answered_by: p.proposed_by.clone(),
+                answered_at: p.proposed_at,
+            }))
+            .collect()
+    } else {
+        l.answers.clone()
+    };
+    let stored: HashMap<&str, &store::AnswerRow> = own.iter().map(|a| (a.question_id.as_str(), a)).collect();
+    let questions: Vec<QuestionView> = l
         .model
         .questions_in(&area.id)
         .enumerate()
@@ -474,6 +647,18 @@ fn area_page(
                     .map(|r| format!("{} {}", r.answered_by, ctx.date_time(&r.answered_at)))
                     .unwrap_or_default(),
                 files: files.iter().filter(|f| f.question_id == q.id).count(),
+                proposal: match proposed.get(q.id.as_str()) {
+                    Some(p) if !proposing => {
+                        let label = q
+                            .option(&p.answer)
+                            .map(|o| o.text.get(lang).to_owned())
+                            .unwrap_or_else(|| ctx.t("answer-not-applicable"));
+                        let comment =
+                            if p.comment.is_empty() { String::new() } else { format!(" – ”{}”", p.comment) };
+                        format!("{} ({}): {label}{comment}", p.proposed_by, ctx.date_time(&p.proposed_at))
+                    }
+                    _ => String::new(),
+                },
             }
         })
         .collect();
@@ -488,8 +673,10 @@ fn area_page(
         areas: l.model.areas.len(),
         next: l.model.areas.get(pos + 1).map(|a| a.id.clone()),
         prev: pos.checked_sub(1).map(|p| l.model.areas[p].id.clone()),
+        can_resolve: !proposing && editable && questions.iter().any(|q: &QuestionView| !q.proposal.is_empty()),
         questions,
         editable,
+        proposing,
         errors,
         confidences: Confidence::ALL.iter().map(|c| (c.code(), ctx.t(&format!("confidence-{}", c.code())))).collect(),
         ctx,
@@ -503,9 +690,15 @@ pub async fn area(
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let l = load(&state, &s, id).await?;
-    let editable = l.a.status.editable() && s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree);
+    if !l.full && !l.mine.contains(&area_id) {
+        return Err(AppError::NotFound);
+    }
+    let editable = l.a.status.editable()
+        && (s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) || l.mine.contains(&area_id));
     let files = state.store.list_evidence(id).await?;
-    render(&area_page(&s, &l, &files, &area_id, None, Errors::default(), editable)?)
+    let proposals = state.store.list_proposals(id).await?;
+    let proposing = !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) && l.mine.contains(&area_id);
+    render(&area_page(&s, &l, &files, &proposals, proposing, &area_id, None, Errors::default(), editable)?)
 }
 
 /// Checks one answer against its question: the option, the comment, the
@@ -579,21 +772,30 @@ pub async fn save_area(
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let l = load(&state, &s, id).await?;
-    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
-        return Err(AppError::Forbidden);
-    }
-    if l.model.area(&area_id).is_none() {
+    if l.model.area(&area_id).is_none() || (!l.full && !l.mine.contains(&area_id)) {
         return Err(AppError::NotFound);
+    }
+    let manage = s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree);
+    // A coordinator with the area delegated proposes; the CISO answers.
+    let proposing = !manage && l.mine.contains(&area_id);
+    if !manage && !proposing {
+        return Err(AppError::Forbidden);
     }
     let answers = match parse_area_answers(&l.model, &area_id, &form) {
         Ok(a) => a,
         Err(errs) => {
             let files = state.store.list_evidence(id).await?;
-            let page = area_page(&s, &l, &files, &area_id, Some(&form), Errors::new(s.user.language, &errs), true)?;
+            let proposals = state.store.list_proposals(id).await?;
+            let errors = Errors::new(s.user.language, &errs);
+            let page = area_page(&s, &l, &files, &proposals, proposing, &area_id, Some(&form), errors, true)?;
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    state.store.save_answers(&actor(&s), id, answers).await?;
+    if proposing {
+        state.store.save_proposals(&actor(&s), id, answers).await?;
+    } else {
+        state.store.save_answers(&actor(&s), id, answers).await?;
+    }
     // The autosave script asks for JSON; a plain form post goes on to the next area.
     if form.contains_key("autosave") {
         return Ok(axum::response::IntoResponse::into_response(Json(serde_json::json!({"saved": true}))));
@@ -627,7 +829,7 @@ pub async fn transition(
     Form(f): Form<StepForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let l = load(&state, &s, id).await?;
+    let l = load_full(&state, &s, id).await?;
     let step: Transition = f.action.parse().map_err(|_| AppError::BadRequest("error-malformed"))?;
     if !step_allowed(&s, l.a.org_id, &l.tree, step) {
         return Err(AppError::Forbidden);
@@ -650,7 +852,7 @@ pub async fn reopen(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let l = load(&state, &s, id).await?;
+    let l = load_full(&state, &s, id).await?;
     if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
         return Err(AppError::Forbidden);
     }
@@ -738,7 +940,7 @@ pub async fn result(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let l = load(&state, &s, id).await?;
+    let l = load_full(&state, &s, id).await?;
     let ctx = Ctx::for_session(&s, "/assessments");
     let o = scoring::score(&l.model, &l.answer_map());
     let (levels, areas) = outcome_views(&ctx, &l.model, &o);
@@ -1003,7 +1205,7 @@ pub async fn evidence_form(
     Path((id, qid)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let l = load(&state, &s, id).await?;
+    let l = load_full(&state, &s, id).await?;
     let files = state.store.list_evidence(id).await?;
     render(&evidence_page(&s, &l, &qid, files, Errors::default())?)
 }
@@ -1022,7 +1224,7 @@ pub async fn evidence_upload(
     mut form: axum::extract::Multipart,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let l = load(&state, &s, id).await?;
+    let l = load_full(&state, &s, id).await?;
     if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
         return Err(AppError::Forbidden);
     }
@@ -1060,7 +1262,7 @@ pub async fn evidence_download(
 ) -> AppResult<Response> {
     let file = parse_id(&file)?;
     let (meta, content) = state.store.find_evidence(file).await?.ok_or(AppError::NotFound)?;
-    load(&state, &s, meta.assessment_id).await?;
+    load_full(&state, &s, meta.assessment_id).await?;
     let disposition = format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",
         meta.filename.replace(|c: char| !c.is_ascii() || c == '"', "_"),

@@ -49,6 +49,8 @@ pub fn routes() -> Router<SharedState> {
         .route("/assessments/{id}/areas/{area}", get(assessments::area).post(assessments::save_area))
         .route("/assessments/{id}/transition", post(assessments::transition))
         .route("/assessments/{id}/reopen", post(assessments::reopen))
+        .route("/assessments/{id}/delegations", post(assessments::delegate))
+        .route("/assessments/{id}/proposals", post(assessments::resolve))
         .route("/assessments/{id}/result", get(assessments::result))
         .route("/orgs/{id}/assessments", get(assessments::history))
         .route("/models", get(models::list).post(models::import))
