@@ -571,17 +571,24 @@ struct AreaPage {
     confidences: Vec<(&'static str, String)>,
 }
 
+/// What an area page shows besides the answers.
+struct AreaExtras<'a> {
+    files: &'a [store::EvidenceFile],
+    proposals: &'a [store::Proposal],
+    /// The user answers as a delegated coordinator.
+    proposing: bool,
+    editable: bool,
+}
+
 fn area_page(
     s: &Session,
     l: &Loaded,
-    files: &[store::EvidenceFile],
-    proposals: &[store::Proposal],
-    proposing: bool,
+    x: AreaExtras<'_>,
     area_id: &str,
     submitted: Option<&HashMap<String, String>>,
     errors: Errors,
-    editable: bool,
 ) -> AppResult<AreaPage> {
+    let AreaExtras { files, proposals, proposing, editable } = x;
     let ctx = Ctx::for_session(s, "/assessments");
     let lang = ctx.lang;
     let pos = l.model.areas.iter().position(|a| a.id == area_id).ok_or(AppError::NotFound)?;
@@ -698,7 +705,8 @@ pub async fn area(
     let files = state.store.list_evidence(id).await?;
     let proposals = state.store.list_proposals(id).await?;
     let proposing = !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) && l.mine.contains(&area_id);
-    render(&area_page(&s, &l, &files, &proposals, proposing, &area_id, None, Errors::default(), editable)?)
+    let extras = AreaExtras { files: &files, proposals: &proposals, proposing, editable };
+    render(&area_page(&s, &l, extras, &area_id, None, Errors::default())?)
 }
 
 /// Checks one answer against its question: the option, the comment, the
@@ -787,7 +795,8 @@ pub async fn save_area(
             let files = state.store.list_evidence(id).await?;
             let proposals = state.store.list_proposals(id).await?;
             let errors = Errors::new(s.user.language, &errs);
-            let page = area_page(&s, &l, &files, &proposals, proposing, &area_id, Some(&form), errors, true)?;
+            let extras = AreaExtras { files: &files, proposals: &proposals, proposing, editable: true };
+            let page = area_page(&s, &l, extras, &area_id, Some(&form), errors)?;
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
