@@ -24,6 +24,7 @@ both_backends!(
     models_are_loaded_whole_or_not_at_all,
     evidence_files_are_kept_with_the_assessment,
     delegated_areas_arrive_as_proposals,
+    answers_go_out_and_in_through_excel,
 );
 
 /// The callers a route must refuse, with the identities resolved.
@@ -1439,4 +1440,96 @@ async fn delegated_areas_arrive_as_proposals(app: &TestApp) {
     let res =
         coordinator.post_form(&format!("{page}/areas/incidenter"), vec![("answer.incidenter-3", "ja".into())]).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
+}
+
+async fn download(c: &Client, path: &str) -> Vec<u8> {
+    let res =
+        c.http.get(format!("{}{}", c.base, path)).header("cookie", c.cookie.clone().unwrap()).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    assert!(res.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    res.bytes().await.unwrap().to_vec()
+}
+
+fn as_sheet(rows: Vec<Vec<String>>) -> documents::Sheet {
+    documents::Sheet {
+        name: "Svar".into(),
+        rows: rows.into_iter().map(|r| r.into_iter().map(documents::Cell::Text).collect()).collect(),
+        ..Default::default()
+    }
+}
+
+async fn answers_go_out_and_in_through_excel(app: &TestApp) {
+    let kommun = app.org_id("Exempla kommun").await;
+    let draft = app
+        .store
+        .list_assessments(Some(&[kommun]))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.status.code() == "draft")
+        .unwrap();
+    let ciso = app.login("ciso@exempla.se").await;
+    let bytes = download(&ciso, &format!("/assessments/{}/answers.xlsx", draft.id)).await;
+    let rows = documents::read_sheet(&bytes, "Svar").unwrap();
+    let header = rows.iter().position(|r| r[0] == "Fråge-id").unwrap();
+    assert_eq!(rows.len() - header - 1, 68, "one row per question");
+    let answer_col = rows[header].iter().position(|h| h == "Svar").unwrap();
+    let comment_col = rows[header].iter().position(|h| h == "Kommentar").unwrap();
+    // Change two answers and load the file back.
+    let mut edited = rows.clone();
+    let row_of = |id: &str| edited.iter().position(|r| r[0] == id).unwrap();
+    let (r1, r2) = (row_of("risk-1"), row_of("nis-1"));
+    edited[r1][answer_col] = "JA".into();
+    edited[r1][comment_col] = "Riskanalys gjord i mars".into();
+    edited[r2][answer_col] = "na".into();
+    let file = documents::workbook(&[as_sheet(edited.clone())]).unwrap();
+    let res = ciso
+        .send(
+            "POST",
+            &format!("/assessments/{}/import", draft.id),
+            Some(Body::Multipart { filename: "svar.xlsx", content: file }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let answers = app.store.list_answers(draft.id).await.unwrap();
+    let risk = answers.iter().find(|a| a.question_id == "risk-1").unwrap();
+    assert_eq!((risk.answer.as_str(), risk.comment.as_str()), ("ja", "Riskanalys gjord i mars"));
+    assert_eq!(answers.iter().find(|a| a.question_id == "nis-1").unwrap().answer, "na");
+    // A wrong answer and an unknown question: both named by row and column, nothing stored.
+    let before = app.store.list_answers(draft.id).await.unwrap();
+    let mut bad = edited.clone();
+    bad[r1][answer_col] = "kanske".into();
+    let ledning1 = bad.iter().position(|r| r[0] == "ledning-1").unwrap();
+    bad[ledning1][answer_col] = "na".into(); // ledning-1 does not allow "not applicable"
+    bad[r2][0] = "finns-inte".into();
+    let file = documents::workbook(&[as_sheet(bad)]).unwrap();
+    let res = ciso
+        .send(
+            "POST",
+            &format!("/assessments/{}/import", draft.id),
+            Some(Body::Multipart { filename: "svar.xlsx", content: file }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // `as_sheet` writes an empty header row first, so the rows sit one lower in the file.
+    assert!(res.text.contains(&format!("Rad {}, kolumn Svar", r1 + 2)), "{}", res.text);
+    assert!(res.text.contains(&format!("Rad {}, kolumn Svar", ledning1 + 2)));
+    assert!(res.text.contains(&format!("Rad {}, kolumn Fråge-id", r2 + 2)));
+    assert_eq!(app.store.list_answers(draft.id).await.unwrap(), before);
+    // Not an Excel file at all.
+    let res = ciso
+        .send(
+            "POST",
+            &format!("/assessments/{}/import", draft.id),
+            Some(Body::Multipart { filename: "svar.xlsx", content: b"hej".to_vec() }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("inte en Excel-fil"));
+    // The result workbook has the feedback.
+    let bytes = download(&ciso, &format!("/assessments/{}/result.xlsx", draft.id)).await;
+    let feedback = documents::read_sheet(&bytes, "Återkoppling").unwrap();
+    assert!(feedback.len() > 3);
+    let summary = documents::read_sheet(&bytes, "Resultat").unwrap();
+    assert!(summary.iter().any(|r| r[0].starts_with("Nivå: ")));
 }

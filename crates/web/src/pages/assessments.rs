@@ -62,7 +62,7 @@ impl Loaded {
     pub fn answer_map(&self) -> HashMap<String, Answer> {
         answer_map(&self.answers)
     }
-    fn org_name(&self) -> String {
+    pub fn org_name(&self) -> String {
         self.tree.get(self.a.org_id).map(|n| n.name.clone()).unwrap_or_default()
     }
 }
@@ -513,6 +513,17 @@ pub async fn resolve(
     };
     state.store.resolve_proposals(&actor(&s), id, &questions, accept).await?;
     Ok(see_other(&format!("/assessments/{id}/areas/{area}")))
+}
+
+/// The overview again, with problems listed (a refused import).
+pub(crate) async fn overview_with_problems(
+    state: &SharedState,
+    s: &Session,
+    id: Uuid,
+    problems: Vec<String>,
+) -> AppResult<Response> {
+    let errors = Errors(problems.into_iter().map(|p| (String::new(), p)).collect());
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &overview(state, s, id, errors, None).await?)
 }
 
 pub async fn show(

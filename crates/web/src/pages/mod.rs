@@ -17,6 +17,7 @@ use crate::session::Session;
 mod account;
 pub mod assessments;
 pub mod audit;
+mod exports;
 mod home;
 mod login;
 mod models;
@@ -54,6 +55,9 @@ pub fn routes() -> Router<SharedState> {
         .route("/assessments/{id}/result", get(assessments::result))
         .route("/orgs/{id}/assessments", get(assessments::history))
         .route("/models", get(models::list).post(models::import))
+        .route("/assessments/{id}/result.xlsx", get(exports::result))
+        .route("/assessments/{id}/answers.xlsx", get(exports::template))
+        .route("/assessments/{id}/import", post(exports::import))
         .route(
             "/assessments/{id}/questions/{question}/evidence",
             get(assessments::evidence_form).post(assessments::evidence_upload),
