@@ -11,7 +11,9 @@ fn esc(s: &str) -> String {
 /// Horizontal bars of shares 0–100 %, one per label.
 pub fn bars(items: &[(String, u32)]) -> String {
     let row = 30;
-    let label_w = 300;
+    // Wide enough for the longest label (about 8.6 units a character at 14 units).
+    let longest = items.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(10) as i32;
+    let label_w = (longest * 86 / 10 + 16).clamp(120, 520);
     let bar_w = 360;
     let h = items.len() as i32 * row + 30;
     let w = label_w + bar_w + 60;
@@ -45,10 +47,13 @@ pub fn bars(items: &[(String, u32)]) -> String {
 
 /// A line of values 0–`max` over labelled points (periods), with one or more series.
 pub fn lines(x_labels: &[String], series: &[(String, Vec<Option<f64>>)], max: f64, y_suffix: &str) -> String {
-    let (w, h, left, bottom, top) = (640.0, 260.0, 50.0, 40.0, 15.0);
-    let right = 170.0;
+    // The legend goes below the plot, one line a series, so long names fit.
+    let legend_h = 20.0 * series.len() as f64 + 10.0;
+    let (w, left, bottom, top) = (640.0, 50.0, 40.0, 15.0);
+    let plot_h = 205.0;
+    let h = top + plot_h + bottom + legend_h;
+    let right = 20.0;
     let plot_w = w - left - right;
-    let plot_h = h - top - bottom;
     let n = x_labels.len().max(1);
     let x_at = |i: usize| if n == 1 { left + plot_w / 2.0 } else { left + plot_w * i as f64 / (n - 1) as f64 };
     let y_at = |v: f64| top + plot_h * (1.0 - (v / max).clamp(0.0, 1.0));
@@ -73,7 +78,7 @@ pub fn lines(x_labels: &[String], series: &[(String, Vec<Option<f64>>)], max: f6
             s,
             r##"<text x="{x}" y="{y}" text-anchor="middle" fill="#1a1a1a">{l}</text>"##,
             x = x_at(i),
-            y = h - 15.0,
+            y = top + plot_h + 25.0,
             l = esc(l)
         );
     }
@@ -91,13 +96,13 @@ pub fn lines(x_labels: &[String], series: &[(String, Vec<Option<f64>>)], max: f6
             let (x, y) = p.split_once(',').unwrap_or(("0", "0"));
             let _ = write!(s, r#"<circle cx="{x}" cy="{y}" r="4" fill="{c}"/>"#);
         }
-        let ly = top + 18.0 * si as f64 + 6.0;
+        let ly = top + plot_h + bottom + 20.0 * si as f64 + 8.0;
         let _ = write!(
             s,
             r##"<rect x="{lx}" y="{ry}" width="14" height="4" fill="{c}"/><text x="{tx}" y="{ty}" fill="#1a1a1a">{name}</text>"##,
-            lx = w - right + 15.0,
+            lx = left,
             ry = ly - 4.0,
-            tx = w - right + 35.0,
+            tx = left + 20.0,
             ty = ly + 2.0,
             name = esc(name),
         );

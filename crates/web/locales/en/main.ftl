@@ -406,3 +406,6 @@ error-xlsx-not-xlsx = The file is not an Excel file (xlsx).
 error-xlsx-no-header = The header row with the question id, answer, comment and confidence is missing. Use the template from Lisa.
 error-xlsx-row = Row { $row }, column { $column }: { $message }
 error-xlsx-duplicate = The question is already on an earlier row.
+
+error-question-n = Question { $n }: { $message }
+error-comment-needs-answer = Choose an answer. A comment or link is only saved together with an answer.

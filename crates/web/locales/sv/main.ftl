@@ -417,3 +417,6 @@ error-xlsx-not-xlsx = Filen är inte en Excel-fil (xlsx).
 error-xlsx-no-header = Hittar inte rubrikraden med Fråge-id, Svar, Kommentar och Underlag. Använd mallen från Lisa.
 error-xlsx-row = Rad { $row }, kolumn { $column }: { $message }
 error-xlsx-duplicate = Frågan finns redan på en tidigare rad.
+
+error-question-n = Fråga { $n }: { $message }
+error-comment-needs-answer = Välj ett svar. En kommentar eller länk sparas bara tillsammans med ett svar.

@@ -558,6 +558,17 @@ pub struct QuestionView {
     pub files: usize,
     /// A coordinator's proposal, as the CISO sees it; empty if none.
     pub proposal: String,
+    /// The error keys of this question's inputs (see `AreaError`).
+    pub err_answer: String,
+    pub err_comment: String,
+    pub err_evidence: String,
+}
+
+impl QuestionView {
+    /// Whether an error key (`q-ID`, `c-ID`, `e-ID`, `k-ID`) belongs to this question.
+    pub fn owns(&self, field: &str) -> bool {
+        field.split_once('-').is_some_and(|(_, id)| id == self.id)
+    }
 }
 
 #[derive(Template)]
@@ -665,6 +676,9 @@ fn area_page(
                     .map(|r| format!("{} {}", r.answered_by, ctx.date_time(&r.answered_at)))
                     .unwrap_or_default(),
                 files: files.iter().filter(|f| f.question_id == q.id).count(),
+                err_answer: format!("q-{}", q.id),
+                err_comment: format!("c-{}", q.id),
+                err_evidence: format!("e-{}", q.id),
                 proposal: match proposed.get(q.id.as_str()) {
                     Some(p) if !proposing => {
                         let label = q
@@ -754,21 +768,60 @@ fn parse_area_answers(
     model: &Model,
     area: &str,
     form: &HashMap<String, String>,
-) -> Result<Vec<store::NewAnswer>, Vec<domain::FieldError>> {
+) -> Result<Vec<store::NewAnswer>, Vec<AreaError>> {
     let mut out = Vec::new();
     let mut errs = Vec::new();
-    for q in model.questions_in(area) {
+    for (n, q) in model.questions_in(area).enumerate() {
         let get = |name: &str| form.get(&format!("{name}.{}", q.id)).map(String::as_str).unwrap_or("");
         if get("answer").is_empty() {
-            // Unanswered stays unanswered; a comment alone is not stored.
+            // A comment or a link without an answer would be lost: say so.
+            if !get("comment").trim().is_empty() || !get("evidence").trim().is_empty() {
+                errs.push(AreaError { field: format!("q-{}", q.id), n: n + 1, code: "error-comment-needs-answer" });
+            }
             continue;
         }
         match check_answer(q, get("answer"), get("comment"), get("evidence"), get("confidence")) {
             Ok(a) => out.push(a),
-            Err(e) => errs.extend(e),
+            Err(e) => errs.extend(e.into_iter().map(|e| AreaError {
+                field: format!(
+                    "{}-{}",
+                    match e.field {
+                        "comment" => "c",
+                        "evidence_url" => "e",
+                        "confidence" => "k",
+                        _ => "q",
+                    },
+                    q.id
+                ),
+                n: n + 1,
+                code: e.code,
+            })),
         }
     }
     if errs.is_empty() { Ok(out) } else { Err(errs) }
+}
+
+/// A problem with one input of an area page: the input's id (without `f-`),
+/// the question's number on the page and the message key.
+pub(crate) struct AreaError {
+    field: String,
+    n: usize,
+    code: &'static str,
+}
+
+fn area_errors(lang: domain::user::Language, errs: &[AreaError]) -> Errors {
+    Errors(
+        errs.iter()
+            .map(|e| {
+                let msg = crate::i18n::t_args(
+                    lang,
+                    "error-question-n",
+                    &[("n", e.n.to_string()), ("message", crate::i18n::t(lang, e.code))],
+                );
+                (e.field.clone(), msg)
+            })
+            .collect(),
+    )
 }
 
 /// Who may take a lifecycle step: the CISO submits, locks and sends back;
@@ -805,7 +858,7 @@ pub async fn save_area(
         Err(errs) => {
             let files = state.store.list_evidence(id).await?;
             let proposals = state.store.list_proposals(id).await?;
-            let errors = Errors::new(s.user.language, &errs);
+            let errors = area_errors(s.user.language, &errs);
             let extras = AreaExtras { files: &files, proposals: &proposals, proposing, editable: true };
             let page = area_page(&s, &l, extras, &area_id, Some(&form), errors)?;
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
