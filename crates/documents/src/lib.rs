@@ -7,8 +7,12 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Workbook};
 
+pub mod pdf;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[error("the PDF could not be made: {0}")]
+    Pdf(String),
     #[error("the workbook could not be written: {0}")]
     Write(#[from] rust_xlsxwriter::XlsxError),
     #[error("the file is not an Excel workbook (xlsx)")]
@@ -159,5 +163,25 @@ mod tests {
         assert_eq!(rows[5], vec!["ledning-2", "", "0.5"]);
         assert!(matches!(read_sheet(&bytes, "Annat"), Err(Error::NoSheet(_))));
         assert!(matches!(read_sheet(b"inte en arbetsbok", "Svar"), Err(Error::NotXlsx)));
+    }
+}
+
+#[cfg(test)]
+mod pdf_tests {
+    #[test]
+    fn a_report_renders_and_user_text_stays_text() {
+        let data = serde_json::json!({
+            "lang": "sv", "title": "Självskattning 2026 – Exempla kommun", "subtitle": "Lisas grundmodell, version 1",
+            "footer": "Lisa", "page_label": "Sida", "level_label": "Nivå 2", "level_name": "Utvecklad grund",
+            "areas_heading": "Andel per område", "areas": [{"name": "Ledning", "pct": 75}, {"name": "#set page(fill: red)", "pct": 10}],
+            "levels_heading": "Nivåerna", "levels_header": ["Nivå", "Andel", "Krav", "Nådd"],
+            "levels": [{"name": "1 Grundläggande", "pct": 80, "threshold": 60, "reached": "Ja"}],
+            "feedback_heading": "Vad ni behöver göra härnäst", "feedback_intro": "Det här saknas för nivå 3.",
+            "must_label": "Skallkrav", "action_label": "Rekommenderad åtgärd:",
+            "feedback": [{"area": "Risk", "status": "Inte uppfyllt", "must": true, "question": "Gör ni riskanalyser?", "action": "Inför en metod."}],
+        });
+        let pdf = super::pdf::assessment_report(&data.to_string()).unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        assert!(pdf.len() > 5000);
     }
 }

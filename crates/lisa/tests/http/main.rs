@@ -1526,6 +1526,18 @@ async fn answers_go_out_and_in_through_excel(app: &TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text.contains("inte en Excel-fil"));
+    // The result as PDF.
+    let res = ciso
+        .http
+        .get(format!("{}/assessments/{}/result.pdf", ciso.base, draft.id))
+        .header("cookie", ciso.cookie.clone().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let pdf = res.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000);
     // The result workbook has the feedback.
     let bytes = download(&ciso, &format!("/assessments/{}/result.xlsx", draft.id)).await;
     let feedback = documents::read_sheet(&bytes, "Återkoppling").unwrap();

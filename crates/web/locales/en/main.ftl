@@ -409,3 +409,6 @@ error-xlsx-duplicate = The question is already on an earlier row.
 
 error-question-n = Question { $n }: { $message }
 error-comment-needs-answer = Choose an answer. A comment or link is only saved together with an answer.
+
+pdf-page = Page
+pdf-download-result = Download the result and feedback as PDF

@@ -420,3 +420,6 @@ error-xlsx-duplicate = Frågan finns redan på en tidigare rad.
 
 error-question-n = Fråga { $n }: { $message }
 error-comment-needs-answer = Välj ett svar. En kommentar eller länk sparas bara tillsammans med ett svar.
+
+pdf-page = Sida
+pdf-download-result = Ladda ner resultat och återkoppling som PDF

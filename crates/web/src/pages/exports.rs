@@ -304,3 +304,72 @@ fn parse_rows(ctx: &Ctx, l: &Loaded, rows: &[Vec<String>]) -> Result<Vec<store::
     }
     if problems.is_empty() { Ok(out) } else { Err(problems) }
 }
+
+/// The result and feedback as a PDF, with the area chart drawn by typst.
+pub async fn result_pdf(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let l = load_full(&state, &s, id).await?;
+    let ctx = Ctx::for_session(&s, "/assessments");
+    let o = scoring::score(&l.model, &l.answer_map());
+    let level_name = |n: u8| l.model.level(n).map(|d| d.name.get(ctx.lang).to_owned()).unwrap_or_default();
+    let yes_no = |b: bool| if b { ctx.t("yes") } else { ctx.t("no") };
+    let data = serde_json::json!({
+        "lang": ctx.lang.code(),
+        "title": format!("{} {} – {}", ctx.t("result-title"), l.a.period, l.org_name()),
+        "subtitle": format!(
+            "{} (version {}) · {}: {} / {} · {}",
+            l.model.name.get(ctx.lang), l.model.version, ctx.t("col-answered"), o.answered, o.questions,
+            ctx.t(&format!("assessment-status-{}", l.a.status.code()))
+        ),
+        "footer": format!("Lisa · {} {}", l.org_name(), l.a.period),
+        "page_label": ctx.t("pdf-page"),
+        "level_label": format!("{} {}", ctx.t("level"), o.level),
+        "level_name": if o.level == 0 { ctx.t("level-none") } else { level_name(o.level) },
+        "areas_heading": ctx.t("result-areas"),
+        "areas": o.areas.iter().map(|a| serde_json::json!({
+            "name": l.model.area(&a.area).map(|x| x.name.get(ctx.lang).to_owned()).unwrap_or_default(),
+            "pct": a.tally.percent(),
+        })).collect::<Vec<_>>(),
+        "levels_heading": ctx.t("result-levels"),
+        "levels_header": [ctx.t("col-level"), ctx.t("col-share"), ctx.t("col-threshold"), ctx.t("col-reached")],
+        "levels": o.levels.iter().map(|lv| serde_json::json!({
+            "name": format!("{} {}", lv.level, level_name(lv.level)),
+            "pct": lv.tally.percent(),
+            "threshold": (lv.threshold * 100.0).round() as u32,
+            "reached": yes_no(lv.reached),
+        })).collect::<Vec<_>>(),
+        "feedback_heading": ctx.t("feedback-title"),
+        "feedback_intro": if o.level >= 4 { ctx.t("feedback-top") } else { format!("{} {} ({}).", ctx.t("feedback-intro"), o.level + 1, level_name(o.level + 1)) },
+        "must_label": ctx.t("question-must"),
+        "action_label": ctx.t("feedback-action"),
+        "feedback": o.blockers.iter().filter_map(|b| {
+            let q = l.model.question(&b.question)?;
+            Some(serde_json::json!({
+                "area": l.model.area(&q.area).map(|x| x.name.get(ctx.lang).to_owned()).unwrap_or_default(),
+                "status": ctx.t(&format!("question-status-{}", b.status.code())),
+                "must": b.must,
+                "question": q.text.get(ctx.lang),
+                "action": q.action.get(ctx.lang),
+            }))
+        }).collect::<Vec<_>>(),
+    });
+    let pdf = tokio::task::spawn_blocking(move || documents::pdf::assessment_report(&data.to_string()))
+        .await
+        .map_err(|_| AppError::Internal)?
+        .map_err(|e| {
+            tracing::error!(error = %e, "PDF rendering failed");
+            AppError::Internal
+        })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"resultat-{}.pdf\"", file_stem(&l))),
+        ],
+        pdf,
+    )
+        .into_response())
+}

@@ -56,6 +56,7 @@ pub fn routes() -> Router<SharedState> {
         .route("/orgs/{id}/assessments", get(assessments::history))
         .route("/models", get(models::list).post(models::import))
         .route("/assessments/{id}/result.xlsx", get(exports::result))
+        .route("/assessments/{id}/result.pdf", get(exports::result_pdf))
         .route("/assessments/{id}/answers.xlsx", get(exports::template))
         .route("/assessments/{id}/import", post(exports::import))
         .route(
