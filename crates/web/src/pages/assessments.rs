@@ -865,6 +865,19 @@ pub async fn save_area(
         }
     };
     if proposing {
+        // Only what differs from the current answer is a proposal.
+        let answers = answers
+            .into_iter()
+            .filter(|n| {
+                !l.answers.iter().any(|a| {
+                    a.question_id == n.question_id
+                        && a.answer == n.answer
+                        && a.comment == n.comment
+                        && a.confidence == n.confidence
+                        && a.evidence_url == n.evidence_url
+                })
+            })
+            .collect();
         state.store.save_proposals(&actor(&s), id, answers).await?;
     } else {
         state.store.save_answers(&actor(&s), id, answers).await?;
