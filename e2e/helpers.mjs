@@ -425,3 +425,73 @@ export async function startLisa(t, name) {
   });
   return { url: server.url, server, browser };
 }
+
+/**
+ * Switches the signed-in user's language on /account ('sv' or 'en') through
+ * the language form, as a user does.
+ */
+export async function setLanguage(page, url, lang) {
+  await page.goto(`${url}/account`);
+  const form = page.locator('form[action="/account/language"]');
+  await form.locator('select[name=language]').selectOption(lang);
+  const res = await submitForm(page, form);
+  assert.equal(res.status(), 200, `changing the language to ${lang}`);
+  assert.equal(await page.locator('html').getAttribute('lang'), lang);
+}
+
+/** Collapses runs of white space (also line breaks and no-break spaces) to one space. */
+export function squash(text) {
+  return text.replace(/[\s\u00a0]+/g, ' ').trim();
+}
+
+function runTool(cmd, args) {
+  const { spawnSync } = require('node:child_process');
+  const out = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (out.error) throw new Error(`${cmd} could not run (${out.error.message}); apt-get install ${cmd === 'pdftotext' ? 'poppler-utils' : cmd}`);
+  assert.equal(out.status, 0, `${cmd} ${args.join(' ')} failed: ${out.stderr}`);
+  return out.stdout;
+}
+
+function tempFile(bytes, ext) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lisa-e2e-doc-'));
+  const file = path.join(dir, `document.${ext}`);
+  fs.writeFileSync(file, bytes);
+  return { file, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The text of a PDF (bytes) as pdftotext (poppler-utils) reads it: `raw`, and
+ * `text` with white space collapsed.
+ */
+export function pdfText(bytes) {
+  assert.ok(Buffer.from(bytes).subarray(0, 4).equals(Buffer.from('%PDF')), 'a PDF file');
+  const { file, done } = tempFile(bytes, 'pdf');
+  try {
+    const raw = runTool('pdftotext', ['-enc', 'UTF-8', file, '-']);
+    return { raw, text: squash(raw) };
+  } finally {
+    done();
+  }
+}
+
+/** The text of a Word document (bytes): word/document.xml read with `unzip -p`, one paragraph a line. */
+export function docxText(bytes) {
+  assert.ok(Buffer.from(bytes).subarray(0, 2).equals(Buffer.from('PK')), 'a DOCX (zip) file');
+  const { file, done } = tempFile(bytes, 'docx');
+  try {
+    const xml = runTool('unzip', ['-p', file, 'word/document.xml']);
+    const raw = xml
+      .replace(/<w:tab\s*\/>/g, '\t')
+      .replace(/<w:br(\s[^>]*)?\/>|<\/w:p>|<\/w:tc>/g, '\n')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&#(\d+);/g, (_, n) => String.fromCodePoint(Number(n)))
+      .replace(/&amp;/g, '&');
+    return { raw, text: squash(raw) };
+  } finally {
+    done();
+  }
+}

@@ -1,18 +1,27 @@
 //! Documents: Excel workbooks written with rust_xlsxwriter and read with
-//! calamine. The callers build the content (sheets of rows); this crate only
-//! lays it out, so it knows nothing of assessments or models.
+//! calamine, reports as PDF (typst) and Word (docx-rs) from one model
+//! (`report`), and SVG charts (`charts`). The callers build the content;
+//! this crate only lays it out, so it knows nothing of assessments or models.
 
 use std::io::Cursor;
 
 use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Workbook};
 
+pub mod charts;
+mod docx;
 pub mod pdf;
+mod raster;
+pub mod report;
+#[doc(hidden)]
+pub mod sample;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("the PDF could not be made: {0}")]
     Pdf(String),
+    #[error("the Word document could not be made: {0}")]
+    Docx(String),
     #[error("the workbook could not be written: {0}")]
     Write(#[from] rust_xlsxwriter::XlsxError),
     #[error("the file is not an Excel workbook (xlsx)")]

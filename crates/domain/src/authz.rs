@@ -28,6 +28,18 @@ pub enum Permission {
     ApproveAssessments,
     /// Load follow-up models.
     ManageModels,
+    /// See the action plan, management reviews, unit reports and the year wheel.
+    ViewPlans,
+    /// Add and change actions of the action plan.
+    ManageActions,
+    /// Prepare management reviews, their checklist and the year wheel.
+    ManageReviews,
+    /// Adopt (fastställa) a management review.
+    AdoptReviews,
+    /// Fill in and submit a unit's yearly report.
+    ReportUnit,
+    /// Approve a unit's yearly report.
+    ApproveUnitReports,
 }
 
 impl Permission {
@@ -40,7 +52,12 @@ impl Permission {
             ViewUsers | ViewAudit => matches!(role, Admin | Ciso | Auditor),
             ViewAssessments => matches!(role, Ciso | Coordinator | Owner | Dpo | Management | Auditor),
             ManageAssessments => role == Ciso,
-            ApproveAssessments => role == Management,
+            ApproveAssessments | AdoptReviews => role == Management,
+            ViewPlans => matches!(role, Ciso | Coordinator | Owner | Dpo | Management | Auditor),
+            ManageActions => matches!(role, Ciso | Coordinator),
+            ManageReviews => role == Ciso,
+            ReportUnit => matches!(role, Ciso | Coordinator),
+            ApproveUnitReports => role == Owner,
         }
     }
 }

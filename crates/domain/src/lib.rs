@@ -7,14 +7,89 @@
 pub mod assessment;
 pub mod audit;
 pub mod authz;
+pub mod calendar;
 pub mod error;
 pub mod model;
 pub mod org;
+pub mod plan;
+pub mod review;
 pub mod scoring;
 pub mod throttle;
 pub mod user;
 
 pub use error::{FieldError, ValidationErrors};
+
+/// An enum stored and sent as a short code: `code()`, `ALL`, `FromStr` (a
+/// malformed code is the field error `error-malformed` on `$field`) and
+/// serde as the code.
+#[macro_export]
+macro_rules! code_enum {
+    ($(#[$m:meta])* $name:ident, $field:literal { $($(#[$vm:meta])* $v:ident => $code:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($(#[$vm])* $v),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            pub fn code(self) -> &'static str {
+                match self { $($name::$v => $code),+ }
+            }
+        }
+        impl std::str::FromStr for $name {
+            type Err = $crate::FieldError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::ALL.iter().copied().find(|x| x.code() == s).ok_or($crate::FieldError::new($field, "error-malformed"))
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { f.write_str(self.code()) }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> { s.serialize_str(self.code()) }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(|_| serde::de::Error::custom(format!("unknown code {s}")))
+            }
+        }
+    };
+}
+
+/// A short single-line text: trimmed, 1..=`max` characters, no control characters.
+pub fn parse_line(field: &'static str, s: &str, max: usize, required: bool) -> Result<String, FieldError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return if required { Err(FieldError::new(field, "error-required")) } else { Ok(String::new()) };
+    }
+    if s.chars().count() > max || s.chars().any(char::is_control) {
+        return Err(FieldError::new(field, "error-text-too-long"));
+    }
+    Ok(s.to_owned())
+}
+
+/// A longer text with line breaks: at most `max` characters, no control characters but line breaks and tabs.
+pub fn parse_text(field: &'static str, s: &str, max: usize, required: bool) -> Result<String, FieldError> {
+    let s = s.trim().replace("\r\n", "\n");
+    if s.is_empty() && required {
+        return Err(FieldError::new(field, "error-required"));
+    }
+    if s.chars().count() > max || s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(FieldError::new(field, "error-text-too-long"));
+    }
+    Ok(s)
+}
+
+/// An ISO date (`2026-03-31`); empty is `None` unless required.
+pub fn parse_date(field: &'static str, s: &str, required: bool) -> Result<Option<chrono::NaiveDate>, FieldError> {
+    let s = s.trim();
+    if s.is_empty() {
+        return if required { Err(FieldError::new(field, "error-required")) } else { Ok(None) };
+    }
+    match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) if (2000..=2100).contains(&chrono::Datelike::year(&d)) => Ok(Some(d)),
+        _ => Err(FieldError::new(field, "error-date")),
+    }
+}
 
 /// Current time truncated to microseconds, the precision both databases keep.
 pub fn now() -> chrono::DateTime<chrono::Utc> {

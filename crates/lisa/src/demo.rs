@@ -201,6 +201,7 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
     }
     let builtin = crate::builtin::ensure(store).await?;
     crate::demo_assessments::load(store, builtin.id, &crate::builtin::model(), &ids).await?;
+    crate::demo_plans::load(store, &ids).await?;
     for u in USERS {
         let org_id =
             u.org.map(|name| ids.iter().find(|(n, _)| *n == name).map(|(_, id)| *id).expect("demo org exists"));

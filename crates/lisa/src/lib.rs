@@ -16,6 +16,7 @@ use store::{Actor, NewOrg, NewUser, Store, StoreError};
 pub mod builtin;
 pub mod demo;
 mod demo_assessments;
+mod demo_plans;
 
 /// Lisa – uppföljning av det systematiska informationssäkerhetsarbetet.
 #[derive(Parser, Debug)]
@@ -186,6 +187,7 @@ fn store_failure(e: StoreError) -> Failure {
             Failure::system(format!("databasen kunde inte uppdateras till den här versionen av Lisa: {e}"))
         }
         StoreError::Database(e) => Failure::system(format!("databasen svarar inte eller gav ett fel: {e}")),
+        StoreError::Other(e) => Failure::system(e),
     }
 }
 

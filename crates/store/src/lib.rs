@@ -18,12 +18,16 @@ mod assessment;
 mod audit;
 mod auth;
 mod org;
+mod plan;
+mod review;
 mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
 pub use audit::{AuditFilter, AuditPage};
 pub use auth::{LoginOutcome, SessionRow};
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
+pub use plan::{Action, Activity};
+pub use review::{Decision, Point, Review, UnitReport};
 pub use user::{AssignmentRow, NewUser, User, UserUpdate};
 
 /// Runs `$body` with `$pool` bound to whichever pool is live.
@@ -83,6 +87,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A fault of a caller working on the store (the demo loader).
+    #[error("{0}")]
+    Other(String),
 }
 
 impl StoreError {

@@ -249,6 +249,18 @@ impl Store {
             if assignments > 0 {
                 return Err(StoreError::conflict("id", "error-org-has-assignments"));
             }
+            for table in ["assessments", "actions", "reviews", "activities", "review_points"] {
+                let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE org_id = $1")))
+                    .bind(id).fetch_one(&mut *tx).await?;
+                if n > 0 {
+                    return Err(StoreError::conflict("id", "error-org-has-records"));
+                }
+            }
+            let (reports,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM unit_reports WHERE unit_id = $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if reports > 0 {
+                return Err(StoreError::conflict("id", "error-org-has-records"));
+            }
             sqlx::query("DELETE FROM orgs WHERE id = $1").bind(id).execute(&mut *tx).await?;
             chain.push(now, change(actor, "org.delete", &before, Some(before.audit_json()), None));
         });

@@ -24,6 +24,36 @@ mod session;
 pub use api::openapi_json;
 pub use auth::{hash_password, verify_password};
 
+/// A management review's report (the content the PDF and DOCX show), built
+/// outside a request, for benchmarks and tools.
+pub async fn review_report(
+    store: &store::Store,
+    id: uuid::Uuid,
+    lang: domain::user::Language,
+) -> Result<documents::report::Report, String> {
+    let models = pages::assessments::ModelCache::default();
+    let r = store.find_review(id).await.map_err(|e| e.to_string())?.ok_or("no such review")?;
+    let tree = store.org_tree().await.map_err(|e| e.to_string())?;
+    let c = match &r.snapshot {
+        Some(json) => serde_json::from_str(json).map_err(|e| e.to_string())?,
+        None => pages::review::compile_with(store, &models, &tree, &r).await.map_err(|e| e.to_string())?,
+    };
+    Ok(pages::review::report(&pages::Ctx::new(lang, None, ""), &r, &c))
+}
+
+/// Compiles and adopts a management review outside a request (for the demo
+/// data): the same steps as management's adopt button.
+pub async fn adopt_review(
+    store: &store::Store,
+    actor: &store::Actor,
+    adopted_by: &str,
+    adopted_on: chrono::NaiveDate,
+    id: uuid::Uuid,
+) -> Result<Vec<store::Action>, String> {
+    let models = pages::assessments::ModelCache::default();
+    pages::review::adopt_with(store, &models, actor, adopted_by, adopted_on, id).await.map_err(|e| e.to_string())
+}
+
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
 pub struct Config {

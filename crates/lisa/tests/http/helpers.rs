@@ -233,3 +233,17 @@ macro_rules! both_backends {
         }
     };
 }
+
+impl Client {
+    /// A GET whose body is binary (PDF, DOCX, XLSX).
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut req = self.http.get(format!("{}{}", self.base, path));
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", HeaderValue::from_str(c).unwrap());
+        }
+        let r = req.send().await.expect("request");
+        let status = r.status();
+        let headers = r.headers().clone();
+        (status, headers, r.bytes().await.unwrap_or_default().to_vec())
+    }
+}

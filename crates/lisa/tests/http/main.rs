@@ -1,6 +1,11 @@
 //! Black-box HTTP tests: every route, every kind of caller, both databases.
 
 mod helpers;
+mod plans;
+
+use plans::{
+    action_plan_refuses_bad_input_and_exports, calendar_feed_is_private_and_revocable, review_journey_through_the_api,
+};
 
 use helpers::{Body, Client, Res, TestApp};
 use reqwest::StatusCode;
@@ -25,11 +30,20 @@ both_backends!(
     evidence_files_are_kept_with_the_assessment,
     delegated_areas_arrive_as_proposals,
     answers_go_out_and_in_through_excel,
+    review_journey_through_the_api,
+    action_plan_refuses_bad_input_and_exports,
+    calendar_feed_is_private_and_revocable,
 );
 
 /// The callers a route must refuse, with the identities resolved.
 struct Fixture {
     assessment: String,
+    kommun: String,
+    action: String,
+    review: String,
+    decision: String,
+    point: String,
+    activity: String,
     kommun_org: String,
     social_nämnd: String,
     target_user: String,
@@ -41,7 +55,19 @@ async fn fixture(app: &TestApp) -> Fixture {
     let a = app.store.list_assignments(target).await.unwrap()[0].id;
     let social = app.org_id("Socialförvaltningen").await;
     let assessment = app.store.list_assessments(Some(&[social])).await.unwrap()[0].id;
+    let kommun = app.org_id("Exempla kommun").await;
+    let action = app.store.list_actions(&[social]).await.unwrap()[0].id;
+    let review = app.store.list_reviews(&[kommun]).await.unwrap()[0].id;
+    let decision = app.store.review_decisions(review).await.unwrap()[0].id;
+    let point = app.store.list_points(kommun).await.unwrap()[0].id;
+    let activity = app.store.list_activities(&[kommun]).await.unwrap()[0].id;
     Fixture {
+        kommun: kommun.to_string(),
+        action: action.to_string(),
+        review: review.to_string(),
+        decision: decision.to_string(),
+        point: point.to_string(),
+        activity: activity.to_string(),
         assessment: assessment.to_string(),
         kommun_org: social.to_string(),
         social_nämnd: app.org_id("Socialnämnden").await.to_string(),
@@ -63,6 +89,12 @@ enum Need {
     ViewAssessments,
     ManageAssessments,
     ManageModels,
+    ViewPlans,
+    ManageActions,
+    ManageReviews,
+    AdoptReviews,
+    ReportUnit,
+    ApproveUnitReports,
 }
 
 struct Route {
@@ -296,6 +328,171 @@ fn routes(f: &Fixture) -> Vec<Route> {
         ),
         r("POST", format!("/api/v1/assessments/{}/reopen", f.assessment), None, Need::ManageAssessments, true),
         r("GET", format!("/api/v1/assessments/{}/result", f.assessment), None, Need::ViewAssessments, true),
+        // Action plan, management review, unit reports, year wheel
+        r("GET", "/plan".into(), None, Need::ViewPlans, false),
+        r("GET", format!("/plan?org={k}"), None, Need::ViewPlans, true),
+        r("GET", "/plan/new".into(), None, Need::ManageActions, false),
+        r("GET", "/plan.xlsx".into(), None, Need::ViewPlans, false),
+        r("GET", format!("/plan.csv?org={k}"), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            "/plan".into(),
+            Some(|f| Body::Form(vec![("org_id", f.kommun_org.clone()), ("title", "Ny åtgärd".into())])),
+            Need::ManageActions,
+            true,
+        ),
+        r("GET", format!("/plan/{}", f.action), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/plan/{}", f.action),
+            Some(|_| Body::Form(vec![("title", "Ändrad".into()), ("status", "done".into())])),
+            Need::ManageActions,
+            true,
+        ),
+        r("GET", "/reviews".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/reviews".into(),
+            Some(|f| Body::Form(vec![("org_id", f.kommun.clone()), ("year", "2031".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", format!("/reviews/{}", f.review), None, Need::ViewPlans, true),
+        r("GET", format!("/reviews/{}/report.docx", f.review), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/reviews/{}/comments", f.review),
+            Some(|_| Body::Form(vec![("section", "risks".into()), ("comment", "Intrång".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/reviews/{}/meeting", f.review),
+            Some(|_| Body::Form(vec![("meeting_date", "2027-03-01".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/reviews/{}/decisions", f.review),
+            Some(|_| {
+                Body::Form(vec![
+                    ("kind", "improvement".into()),
+                    ("text", "Beslut".into()),
+                    ("responsible", "Någon".into()),
+                    ("deadline", "2027-12-31".into()),
+                ])
+            }),
+            Need::ManageReviews,
+            true,
+        ),
+        r("POST", format!("/reviews/{}/decisions/{}/delete", f.review, f.decision), None, Need::ManageReviews, true),
+        r("POST", format!("/reviews/{}/adopt", f.review), None, Need::AdoptReviews, true),
+        r("POST", format!("/reviews/{}/revise", f.review), None, Need::ManageReviews, true),
+        r("GET", format!("/orgs/{}/checklist", f.kommun), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/orgs/{}/checklist", f.kommun),
+            Some(|_| Body::Form(vec![("text", "Ny punkt".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/orgs/{}/checklist/{}", f.kommun, f.point),
+            Some(|_| Body::Form(vec![("text", "Omdöpt punkt".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", "/unit-reports".into(), None, Need::ViewPlans, false),
+        r("GET", format!("/unit-reports/{k}/2026"), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/unit-reports/{k}/2026"),
+            Some(|_| Body::Form(vec![("action", "save".into())])),
+            Need::ReportUnit,
+            true,
+        ),
+        r("POST", format!("/unit-reports/{k}/2026/approve"), None, Need::ApproveUnitReports, true),
+        r("GET", "/yearwheel".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/yearwheel".into(),
+            Some(|f| Body::Form(vec![("org_id", f.kommun.clone()), ("title", "Möte".into()), ("month", "3".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", format!("/yearwheel/{}", f.activity), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/yearwheel/{}", f.activity),
+            Some(|_| Body::Form(vec![("title", "Möte".into()), ("month", "4".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r("POST", format!("/yearwheel/{}/delete", f.activity), None, Need::ManageReviews, true),
+        r("GET", "/api/v1/actions".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/api/v1/actions".into(),
+            Some(|f| Body::Json(json!({"org_id": f.kommun_org, "title": "Ny åtgärd"}))),
+            Need::ManageActions,
+            true,
+        ),
+        r("GET", format!("/api/v1/actions/{}", f.action), None, Need::ViewPlans, true),
+        r(
+            "PUT",
+            format!("/api/v1/actions/{}", f.action),
+            Some(|_| Body::Json(json!({"title": "Ändrad", "status": "done"}))),
+            Need::ManageActions,
+            true,
+        ),
+        r("GET", "/api/v1/reviews".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/api/v1/reviews".into(),
+            Some(|f| Body::Json(json!({"org_id": f.kommun, "year": 2031}))),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", format!("/api/v1/reviews/{}", f.review), None, Need::ViewPlans, true),
+        r(
+            "PUT",
+            format!("/api/v1/reviews/{}/comments/risks", f.review),
+            Some(|_| Body::Json(json!({"text": "Intrång"}))),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "PUT",
+            format!("/api/v1/reviews/{}/meeting", f.review),
+            Some(|_| Body::Json(json!({"meeting_date": "2027-03-01"}))),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/reviews/{}/decisions", f.review),
+            Some(|_| {
+                Body::Json(
+                    json!({"kind": "resources", "text": "Mer folk", "responsible": "Någon", "deadline": "2027-12-31"}),
+                )
+            }),
+            Need::ManageReviews,
+            true,
+        ),
+        r("POST", format!("/api/v1/reviews/{}/adopt", f.review), None, Need::AdoptReviews, true),
+        r("GET", format!("/api/v1/unit-reports/{k}/2026"), None, Need::ViewPlans, true),
+        r(
+            "PUT",
+            format!("/api/v1/unit-reports/{k}/2026"),
+            Some(|_| Body::Json(json!({"items": []}))),
+            Need::ReportUnit,
+            true,
+        ),
+        r("POST", format!("/api/v1/unit-reports/{k}/2026/approve"), None, Need::ApproveUnitReports, true),
+        r("GET", "/api/v1/activities".into(), None, Need::ViewPlans, false),
     ]
 }
 
@@ -333,6 +530,7 @@ async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &TestApp
     let ciso = app.login("ciso@exempla.se").await; // sees users and audit, manages nothing
     let coordinator = app.login("samordnare@exempla.se").await; // sees organisations and assessments only
     let admin = app.login("admin@exempla.se").await; // manages users, reads no assessment
+    let auditor = app.login("revisor@exempla.se").await; // reads plans, changes nothing
     let before = audit_len(app).await;
     let routes = routes(&f);
     assert!(routes.len() >= 30);
@@ -363,6 +561,9 @@ async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &TestApp
                 | Need::ViewAudit
                 | Need::ViewAssessments
                 | Need::ManageAssessments
+                | Need::ViewPlans
+                | Need::ManageActions
+                | Need::ManageReviews
         );
         if r.specific || !outsider_may {
             assert!(refused(&res), "outsider {what}: {} {}", res.status, res.text);
@@ -377,7 +578,10 @@ async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &TestApp
             Need::ManageOrgs | Need::ManageUsers => Some(&ciso),
             Need::ViewUsers | Need::ViewAudit | Need::ManageAssessments => Some(&coordinator),
             Need::ManageModels => Some(&ciso),
-            Need::ViewAssessments => Some(&admin),
+            Need::ViewAssessments | Need::ViewPlans => Some(&admin),
+            Need::ManageActions | Need::ReportUnit => Some(&auditor),
+            Need::ManageReviews | Need::ApproveUnitReports => Some(&coordinator),
+            Need::AdoptReviews => Some(&ciso),
             _ => None,
         };
         if let Some(c) = insider {

@@ -20,6 +20,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 mod assessments;
+mod plans;
 
 use crate::SharedState;
 use crate::auth::{self, hash_password_blocking, verify_password_blocking};
@@ -34,7 +35,7 @@ use crate::session::{CurrentUser, clear_cookie, session_cookie};
     info(title = "Lisa API", version = "1", description = "Uppföljning av det systematiska informationssäkerhetsarbetet. \
         Log in with POST /api/v1/session; send the returned csrf_token in the X-CSRF-Token header on every \
         POST, PUT and DELETE. Errors are application/problem+json (RFC 9457) with a Swedish title."),
-    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"))
+    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"))
 )]
 struct ApiDoc;
 
@@ -59,6 +60,17 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assessments::transition))
         .routes(routes!(assessments::reopen))
         .routes(routes!(assessments::result))
+        .routes(routes!(plans::list_actions, plans::create_action))
+        .routes(routes!(plans::get_action, plans::update_action))
+        .routes(routes!(plans::list_reviews, plans::create_review))
+        .routes(routes!(plans::get_review))
+        .routes(routes!(plans::put_meeting))
+        .routes(routes!(plans::put_comment))
+        .routes(routes!(plans::add_decision))
+        .routes(routes!(plans::adopt))
+        .routes(routes!(plans::get_unit_report, plans::put_unit_report))
+        .routes(routes!(plans::approve_unit_report))
+        .routes(routes!(plans::list_activities))
         .split_for_parts()
 }
 

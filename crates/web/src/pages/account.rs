@@ -24,6 +24,8 @@ struct AccountPage {
     english: bool,
     errors: Errors,
     notice: String,
+    /// Whether the calendar section is shown: (issued at, the new feed address if just issued).
+    calendar: Option<(Option<String>, String)>,
 }
 
 #[derive(Deserialize)]
@@ -36,6 +38,7 @@ fn page(s: &Session, errors: &[domain::FieldError], done: Option<&str>) -> Accou
     let notice = match done {
         Some("password") => ctx.t("account-password-changed"),
         Some("language") => ctx.t("saved"),
+        Some("calendar") => ctx.t("calendar-revoked"),
         _ => String::new(),
     };
     AccountPage {
@@ -45,11 +48,41 @@ fn page(s: &Session, errors: &[domain::FieldError], done: Option<&str>) -> Accou
         email: s.user.email.clone(),
         english: s.user.language == Language::En,
         notice,
+        calendar: None,
     }
 }
 
-pub async fn show(CurrentUser(s): CurrentUser, Query(q): Query<Done>) -> AppResult<Response> {
-    render(&page(&s, &[], q.done.as_deref()))
+pub async fn show(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Query(q): Query<Done>,
+) -> AppResult<Response> {
+    let mut p = page(&s, &[], q.done.as_deref());
+    let issued = state.store.calendar_token_issued(s.user.id).await?;
+    p.calendar = Some((issued.map(|t| p.ctx.date_time(&t)), String::new()));
+    render(&p)
+}
+
+/// Issues (or renews) the user's calendar token and shows the feed's address, once.
+pub async fn renew_calendar(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    headers: axum::http::HeaderMap,
+) -> AppResult<Response> {
+    let token = crate::session::new_token();
+    state.store.renew_calendar_token(&actor(&s), s.user.id, &crate::session::hash_token(&token)).await?;
+    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
+    let mut p = page(&s, &[], None);
+    p.notice = p.ctx.t("calendar-issued");
+    let issued = state.store.calendar_token_issued(s.user.id).await?;
+    p.calendar = Some((issued.map(|t| p.ctx.date_time(&t)), format!("{scheme}://{host}/calendar/{token}.ics")));
+    render(&p)
+}
+
+pub async fn revoke_calendar(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
+    state.store.revoke_calendar_token(&actor(&s), s.user.id).await?;
+    Ok(see_other("/account?done=calendar#calendar"))
 }
 
 #[derive(Deserialize)]

@@ -955,6 +955,7 @@ pub async fn reopen(
 }
 
 pub struct FeedbackItem {
+    pub qid: String,
     pub question: String,
     pub area: String,
     pub must: bool,
@@ -990,6 +991,7 @@ struct ResultPage {
     chart: String,
     feedback: Vec<FeedbackItem>,
     unanswered: Vec<(String, String)>,
+    can_plan: bool,
 }
 
 fn status_text(ctx: &Ctx, s: Status) -> String {
@@ -1037,6 +1039,7 @@ pub async fn result(
         .filter_map(|b| {
             let q = l.model.question(&b.question)?;
             Some(FeedbackItem {
+                qid: q.id.clone(),
                 question: q.text.get(ctx.lang).to_owned(),
                 area: l.model.area(&q.area).map(|a| a.name.get(ctx.lang).to_owned()).unwrap_or_default(),
                 must: b.must,
@@ -1068,6 +1071,7 @@ pub async fn result(
         chart,
         feedback,
         unanswered,
+        can_plan: s.principal.can(Permission::ManageActions, l.a.org_id, &l.tree),
         ctx,
     })
 }

@@ -22,7 +22,11 @@ mod home;
 mod login;
 mod models;
 pub mod orgs;
+pub mod plan;
+pub mod review;
+pub mod units;
 pub mod users;
+mod yearwheel;
 
 pub fn routes() -> Router<SharedState> {
     Router::new()
@@ -64,6 +68,33 @@ pub fn routes() -> Router<SharedState> {
             get(assessments::evidence_form).post(assessments::evidence_upload),
         )
         .route("/evidence/{file}", get(assessments::evidence_download))
+        .route("/plan", get(plan::list).post(plan::create))
+        .route("/plan/new", get(plan::new_form))
+        .route("/plan.xlsx", get(plan::export_xlsx))
+        .route("/plan.csv", get(plan::export_csv))
+        .route("/plan.pdf", get(plan::export_pdf))
+        .route("/plan/{id}", get(plan::show).post(plan::update))
+        .route("/reviews", get(review::list).post(review::create))
+        .route("/reviews/{id}", get(review::show))
+        .route("/reviews/{id}/meeting", post(review::save_meeting))
+        .route("/reviews/{id}/comments", post(review::save_comment))
+        .route("/reviews/{id}/decisions", post(review::add_decision))
+        .route("/reviews/{id}/decisions/{decision}/delete", post(review::delete_decision))
+        .route("/reviews/{id}/adopt", post(review::adopt))
+        .route("/reviews/{id}/revise", post(review::revise))
+        .route("/reviews/{id}/report.pdf", get(review::report_pdf))
+        .route("/reviews/{id}/report.docx", get(review::report_docx))
+        .route("/orgs/{id}/checklist", get(units::checklist).post(units::add_point))
+        .route("/orgs/{id}/checklist/{point}", post(units::update_point))
+        .route("/unit-reports", get(units::list))
+        .route("/unit-reports/{unit}/{year}", get(units::show).post(units::save))
+        .route("/unit-reports/{unit}/{year}/approve", post(units::approve))
+        .route("/yearwheel", get(yearwheel::show).post(yearwheel::create))
+        .route("/yearwheel/{id}", get(yearwheel::show_activity).post(yearwheel::update_activity))
+        .route("/yearwheel/{id}/delete", post(yearwheel::delete_activity))
+        .route("/account/calendar", post(account::renew_calendar))
+        .route("/account/calendar/revoke", post(account::revoke_calendar))
+        .route("/calendar/{file}", get(yearwheel::feed))
 }
 
 /// One link of the main navigation.
@@ -94,6 +125,12 @@ impl Ctx {
             };
             add("/", "nav-home", true);
             add("/assessments", "nav-assessments", p.can_somewhere(Permission::ViewAssessments));
+            add("/plan", "nav-plan", p.can_somewhere(Permission::ViewPlans));
+            add(
+                "/reviews",
+                "nav-reviews",
+                p.can_somewhere(Permission::ViewPlans) || p.can_somewhere(Permission::ReportUnit),
+            );
             add("/orgs", "nav-orgs", p.can_somewhere(Permission::ViewOrgs));
             add("/users", "nav-users", p.can_somewhere(Permission::ViewUsers));
             add("/audit", "nav-audit", p.can_somewhere(Permission::ViewAudit));
@@ -114,6 +151,11 @@ impl Ctx {
 
     pub fn t(&self, key: &str) -> String {
         i18n::t(self.lang, key)
+    }
+
+    /// The translation of `prefix-code`, for codes stored in records.
+    pub fn tk(&self, prefix: &str, code: &dyn std::fmt::Display) -> String {
+        i18n::t(self.lang, &format!("{prefix}-{code}"))
     }
 
     pub fn lang_code(&self) -> &'static str {

@@ -1,0 +1,202 @@
+//! The report renderers, checked the way a reader would: the PDF's text as
+//! poppler extracts it, the DOCX's XML, and the DOCX as LibreOffice prints it.
+//!
+//! Needs the Debian packages `poppler-utils` (pdftotext) and
+//! `libreoffice-writer-nogui` (soffice); a missing tool fails the test.
+
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use documents::report::{self, Block, Report, Section};
+use documents::sample::{HOSTILE_TYPST, HOSTILE_XML, sample_report};
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "lisa-report-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+/// Runs a tool; if it is not installed, fails naming the Debian package.
+fn run(tool: &str, package: &str, args: &[&str]) -> std::process::Output {
+    match Command::new(tool).args(args).output() {
+        Ok(out) => {
+            assert!(out.status.success(), "{tool} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+            out
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            panic!("`{tool}` is not installed: install the Debian package {package} (apt-get install {package})")
+        }
+        Err(e) => panic!("could not run {tool}: {e}"),
+    }
+}
+
+/// The text of a PDF file, whitespace collapsed to single spaces.
+fn pdf_text(path: &Path) -> String {
+    let out = run("pdftotext", "poppler-utils", &[path.to_str().unwrap(), "-"]);
+    String::from_utf8_lossy(&out.stdout).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_has(text: &str, what: &str, wanted: &[&str]) {
+    for w in wanted {
+        assert!(text.contains(w), "{what} lacks {w:?}; it has:\n{text}");
+    }
+}
+
+/// The texts any rendering of the sample must show.
+fn sample_texts(r: &Report) -> Vec<String> {
+    let mut t = vec![r.title.clone(), r.subtitle.clone(), "Innehållshash".to_owned()];
+    t.extend(r.sections.iter().map(|s| s.heading.clone()));
+    t.extend(["Informationssäkerhetssamordnare", "Försenad", "Andel uppfyllda krav 2024–2026"].map(String::from));
+    t
+}
+
+#[test]
+fn the_pdf_shows_every_heading_the_footer_and_user_text_as_text() {
+    let r = sample_report();
+    let pdf = report::pdf(&r).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let dir = scratch("pdf");
+    let path = dir.join("report.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let text = pdf_text(&path);
+
+    let mut wanted = sample_texts(&r);
+    wanted.extend([r.footer.clone(), "Sida 2 av".to_owned(), "Innehåll".to_owned()]);
+    wanted.extend([HOSTILE_TYPST.to_owned(), HOSTILE_XML.to_owned(), "Risker & hot".to_owned()]);
+    // The last row of the long table made it, on a later page.
+    wanted.push("40. Utbilda chefer".to_owned());
+    assert_has(&text, "the PDF", &wanted.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!text.contains("Sida 1 av"), "the title page has no page number");
+    // Numbered headings, also in the table of contents.
+    assert!(text.matches("4.1 Områden som når målnivån").count() >= 2, "{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn unzip(bytes: &[u8]) -> zip::ZipArchive<Cursor<&[u8]>> {
+    zip::ZipArchive::new(Cursor::new(bytes)).expect("the DOCX is a zip archive")
+}
+
+fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> String {
+    let mut s = String::new();
+    zip.by_name(name).unwrap_or_else(|_| panic!("{name} missing")).read_to_string(&mut s).unwrap();
+    s
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[test]
+fn the_docx_holds_the_text_charts_as_png_and_opens_in_libreoffice() {
+    let r = sample_report();
+    let docx = report::docx(&r).unwrap();
+    assert!(docx.starts_with(b"PK"));
+    let mut zip = unzip(&docx);
+    let document = part(&mut zip, "word/document.xml");
+    let wanted: Vec<String> = sample_texts(&r)
+        .iter()
+        .map(|t| xml_escape(t))
+        .chain([xml_escape(HOSTILE_TYPST), xml_escape(HOSTILE_XML), "Risker &amp; hot".to_owned()])
+        .collect();
+    assert_has(&document, "word/document.xml", &wanted.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!document.contains(HOSTILE_XML), "user text became markup");
+    // Real heading styles, a contents field, repeated header rows, described images.
+    for needle in [
+        r#"w:val="Heading1""#,
+        r#"w:val="Heading2""#,
+        "TOC \\o &quot;1-2&quot;",
+        "<w:tblHeader />",
+        r#"descr="Linjediagram: Exempla kommun"#,
+        "<w:numPr>",
+    ] {
+        assert!(document.contains(needle), "word/document.xml lacks {needle}");
+    }
+    let footer_names: Vec<String> =
+        zip.file_names().filter(|n| n.starts_with("word/footer")).map(String::from).collect();
+    let footers: String = footer_names.iter().map(|n| part(&mut zip, n)).collect();
+    assert_has(&footers, "the footers", &[&xml_escape(&r.footer), "PAGE", "NUMPAGES"]);
+    let styles = part(&mut zip, "word/styles.xml");
+    assert!(styles.contains(r#"<w:lang w:val="sv-SE""#), "{styles}");
+    let core = part(&mut zip, "docProps/core.xml");
+    assert!(core.contains("<dc:title>Ledningens genomgång 2026</dc:title>"), "{core}");
+    let pngs: Vec<String> =
+        zip.file_names().filter(|n| n.starts_with("word/media/") && !n.ends_with('/')).map(String::from).collect();
+    assert_eq!(pngs.len(), 3, "{pngs:?}");
+    for name in &pngs {
+        let mut head = [0u8; 8];
+        zip.by_name(name).unwrap().read_exact(&mut head).unwrap();
+        assert_eq!(&head, b"\x89PNG\r\n\x1a\n", "{name} is not a PNG");
+    }
+
+    // LibreOffice opens it and prints the same content.
+    let dir = scratch("docx");
+    let path = dir.join("report.docx");
+    std::fs::write(&path, &docx).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}", dir.join("lo-profile").display());
+    let outdir = dir.join("out");
+    run(
+        "soffice",
+        "libreoffice-writer-nogui",
+        &[&profile, "--headless", "--convert-to", "pdf", "--outdir", outdir.to_str().unwrap(), path.to_str().unwrap()],
+    );
+    let text = pdf_text(&outdir.join("report.pdf"));
+    assert_has(
+        &text,
+        "the DOCX printed by LibreOffice",
+        &[&r.title, "Innehåll", "Sammanfattning", "Resultat per område", "Sida 2 av", HOSTILE_TYPST, HOSTILE_XML],
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn short_report() -> Report {
+    Report {
+        lang: "en".into(),
+        title: "Action plan".into(),
+        subtitle: "Exempla municipality".into(),
+        toc_title: None,
+        footer: "Lisa".into(),
+        page_label: "Page".into(),
+        of_label: "of".into(),
+        sections: vec![Section { heading: "Actions".into(), blocks: vec![Block::Paragraph("One & two".into())] }],
+        ..Report::default()
+    }
+}
+
+#[test]
+fn a_short_report_has_no_title_page_and_no_contents() {
+    let r = short_report();
+    let dir = scratch("short");
+    let path = dir.join("short.pdf");
+    std::fs::write(&path, report::pdf(&r).unwrap()).unwrap();
+    let text = pdf_text(&path);
+    assert_has(&text, "the short PDF", &["Action plan", "1 Actions", "One & two", "Page 1 of 1"]);
+    let docx = report::docx(&r).unwrap();
+    let document = part(&mut unzip(&docx), "word/document.xml");
+    assert!(!document.contains("TOC \\o"));
+    assert!(document.contains("One &amp; two"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Writes the sample's PDF and DOCX to `$LISA_REPORT_OUT` for a look
+/// (`pdftoppm -png -r 60 sample.pdf page`); does nothing without it.
+#[test]
+fn write_the_sample_for_a_look() {
+    let Some(dir) = std::env::var_os("LISA_REPORT_OUT") else { return };
+    let dir = PathBuf::from(dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let r = sample_report();
+    std::fs::write(dir.join("sample.pdf"), report::pdf(&r).unwrap()).unwrap();
+    std::fs::write(dir.join("sample.docx"), report::docx(&r).unwrap()).unwrap();
+    let r = short_report();
+    std::fs::write(dir.join("short.pdf"), report::pdf(&r).unwrap()).unwrap();
+    std::fs::write(dir.join("short.docx"), report::docx(&r).unwrap()).unwrap();
+}

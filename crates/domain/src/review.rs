@@ -1,0 +1,410 @@
+//! The management review (ledningens genomgång): the units' yearly reports
+//! against a checklist, the compiled inputs, the decisions, adoption and the
+//! frozen snapshot with its content hash.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::{FieldError, ValidationErrors};
+use crate::model::Text;
+use crate::org::{OrgKind, OrgTree};
+use crate::plan::Totals;
+use crate::{code_enum, parse_date, parse_line, parse_text};
+
+code_enum!(
+    /// A review is prepared as a draft and adopted (locked) by management.
+    ReviewStatus, "status" {
+        Draft => "draft",
+        Adopted => "adopted",
+    }
+);
+
+code_enum!(
+    /// The sections of a review that the CISO may comment on; the last three
+    /// are free text only.
+    SectionKey, "section" {
+        Assessment => "assessment",
+        Feedback => "feedback",
+        Actions => "actions",
+        PreviousDecisions => "previous_decisions",
+        UnitReports => "unit_reports",
+        Risks => "risks",
+        OutsideWorld => "outside_world",
+        Proposals => "proposals",
+    }
+);
+
+code_enum!(
+    DecisionKind, "kind" {
+        Improvement => "improvement",
+        Governance => "governance",
+        Resources => "resources",
+    }
+);
+
+code_enum!(
+    /// How far a unit has come with one checklist point.
+    PointStatus, "status" {
+        Done => "done",
+        Partial => "partial",
+        NotStarted => "not_started",
+        NotApplicable => "not_applicable",
+    }
+);
+
+code_enum!(
+    /// A unit's yearly report: filled in by its coordinator, approved by its owner.
+    UnitReportStatus, "status" {
+        Draft => "draft",
+        Submitted => "submitted",
+        Approved => "approved",
+    }
+);
+
+/// The checklist every organisation starts with (seed 001), Swedish and English.
+pub const DEFAULT_CHECKLIST: &[(&str, &str)] = &[
+    ("E-utbildning i informationssäkerhet för alla medarbetare", "E-learning in information security for all staff"),
+    ("E-utbildning i dataskydd (grundkurs)", "E-learning in data protection (basic course)"),
+    (
+        "Implementering av lokal anvisning för informationssäkerhet",
+        "Implementing the local information security directive",
+    ),
+    ("Informationsklassning", "Information classification"),
+    ("Riskanalys", "Risk analysis"),
+    ("Konsekvensbedömning avseende dataskydd", "Data protection impact assessment"),
+    ("Behörighetshantering", "Access management"),
+    ("Registerförteckning över behandlingar av personuppgifter", "Register of personal data processing"),
+    ("Informationssäkerhet vid upphandling", "Information security in procurement"),
+    ("Personuppgiftsbiträdesavtal", "Data processing agreements"),
+    ("Incidenthantering", "Incident management"),
+    ("Rapporteringsskyldighet enligt dataskyddsförordningen", "Reporting duty under the GDPR"),
+    ("Rapporteringsskyldighet enligt NIS-regelverket", "Reporting duty under the NIS rules"),
+];
+
+/// One decision as a form or the API gives it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DecisionFields {
+    pub kind: String,
+    pub text: String,
+    pub responsible: String,
+    pub deadline: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionInput {
+    pub kind: DecisionKind,
+    pub text: String,
+    pub responsible: String,
+    pub deadline: NaiveDate,
+}
+
+impl DecisionFields {
+    pub fn parse(&self) -> Result<DecisionInput, ValidationErrors> {
+        let mut errs = ValidationErrors::default();
+        let kind = errs.check(self.kind.trim().parse::<DecisionKind>());
+        let text = errs.check(parse_text("text", &self.text, 4000, true));
+        let responsible = errs.check(parse_line("responsible", &self.responsible, 200, true));
+        let deadline = errs.check(parse_date("deadline", &self.deadline, true));
+        errs.clone().into_result()?;
+        Ok(DecisionInput {
+            kind: kind.expect("checked"),
+            text: text.expect("checked"),
+            responsible: responsible.expect("checked"),
+            deadline: deadline.flatten().expect("checked"),
+        })
+    }
+}
+
+/// The meeting of a review.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MeetingFields {
+    pub meeting_date: String,
+    pub participants: String,
+}
+
+pub fn parse_meeting(f: &MeetingFields) -> Result<(Option<NaiveDate>, String), ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    let date = errs.check(parse_date("meeting_date", &f.meeting_date, false));
+    let participants = errs.check(parse_text("participants", &f.participants, 2000, false));
+    errs.clone().into_result()?;
+    Ok((date.flatten(), participants.unwrap_or_default()))
+}
+
+/// A comment on a section: at most 10,000 characters.
+pub fn parse_comment(s: &str) -> Result<String, FieldError> {
+    parse_text("comment", s, 10_000, false)
+}
+
+/// A checklist point's text.
+pub fn parse_point(s: &str) -> Result<String, FieldError> {
+    parse_line("text", s, 300, true)
+}
+
+/// The organisation whose review a unit reports to: the nearest enclosing
+/// organisation that is not itself a part (nämnd, förvaltning, enhet).
+pub fn review_org(tree: &OrgTree, unit: Uuid) -> Option<Uuid> {
+    tree.path(unit)
+        .iter()
+        .rev()
+        .find(|n| !matches!(n.kind, OrgKind::Committee | OrgKind::Administration | OrgKind::Unit))
+        .map(|n| n.id)
+}
+
+/// The units that report to `org`'s review: its förvaltningar and enheter
+/// that belong to no other organisation and lie in no other reporting unit;
+/// in tree order.
+pub fn reporting_units(tree: &OrgTree, org: Uuid) -> Vec<Uuid> {
+    let part = |k: OrgKind| matches!(k, OrgKind::Administration | OrgKind::Unit);
+    tree.subtree(org)
+        .into_iter()
+        .skip(1)
+        .filter(|(_, n)| {
+            part(n.kind)
+                && review_org(tree, n.id) == Some(org)
+                && !tree.path(n.id).iter().rev().skip(1).take_while(|p| p.id != org).any(|p| part(p.kind))
+        })
+        .map(|(_, n)| n.id)
+        .collect()
+}
+
+// ----- The compiled content of a review -----
+
+/// An assessment's level and area shares for one period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelPoint {
+    pub period: i32,
+    pub level: u8,
+    /// (area id, area name, share 0–100)
+    pub areas: Vec<(String, Text, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackItem {
+    pub area: Text,
+    pub question: Text,
+    pub action: Text,
+    pub must: bool,
+    /// Whether an action in the plan already answers it.
+    pub planned: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActionLine {
+    pub title: String,
+    pub responsible: String,
+    pub end_date: Option<NaiveDate>,
+    pub status: String,
+    pub cost: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviousDecision {
+    pub kind: DecisionKind,
+    pub text: String,
+    pub responsible: String,
+    pub deadline: NaiveDate,
+    /// The status code of the action made from it, if any.
+    pub action_status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitLine {
+    pub unit: String,
+    /// `None` (no report), or the report's status code.
+    pub status: Option<UnitReportStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PointLine {
+    pub text: String,
+    /// Units per status, in [`PointStatus::ALL`] order.
+    pub counts: Vec<usize>,
+    /// (unit, status) for every unit that reported this point.
+    pub by_unit: Vec<(String, PointStatus)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionLine {
+    pub kind: DecisionKind,
+    pub text: String,
+    pub responsible: String,
+    pub deadline: NaiveDate,
+}
+
+/// Everything a review shows, compiled from the registers; frozen as the
+/// snapshot when management adopts the review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewContent {
+    pub org_name: String,
+    pub year: i32,
+    pub revision: i32,
+    pub meeting_date: Option<NaiveDate>,
+    pub participants: String,
+    /// The latest assessment's period and status, if there is one.
+    pub assessment: Option<(i32, String)>,
+    pub levels: Vec<LevelPoint>,
+    pub open_feedback: Vec<FeedbackItem>,
+    pub totals: Totals,
+    pub overdue: Vec<ActionLine>,
+    pub previous_year: Option<i32>,
+    pub previous_decisions: Vec<PreviousDecision>,
+    pub units: Vec<UnitLine>,
+    pub points: Vec<PointLine>,
+    pub comments: BTreeMap<String, String>,
+    pub decisions: Vec<DecisionLine>,
+    pub adopted_by: Option<String>,
+    pub adopted_on: Option<NaiveDate>,
+}
+
+impl ReviewContent {
+    /// The SHA-256 of the content as canonical JSON (fields in declaration
+    /// order, maps sorted), in hex.
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.canonical_json().as_bytes()))
+    }
+
+    pub fn canonical_json(&self) -> String {
+        serde_json::to_string(self).expect("review content serialises")
+    }
+
+    pub fn comment(&self, key: SectionKey) -> &str {
+        self.comments.get(key.code()).map(String::as_str).unwrap_or("")
+    }
+
+    /// Units that have reported (submitted or approved) / all units.
+    pub fn reported(&self) -> (usize, usize) {
+        (self.units.iter().filter(|u| u.status.is_some_and(|s| s != UnitReportStatus::Draft)).count(), self.units.len())
+    }
+}
+
+/// Tallies the units' statuses for each checklist point.
+pub fn tally_points(points: &[(Uuid, String)], reports: &[(String, Vec<(Uuid, PointStatus)>)]) -> Vec<PointLine> {
+    points
+        .iter()
+        .map(|(id, text)| {
+            let mut counts = vec![0; PointStatus::ALL.len()];
+            let mut by_unit = Vec::new();
+            for (unit, items) in reports {
+                if let Some((_, st)) = items.iter().find(|(p, _)| p == id) {
+                    let i = PointStatus::ALL.iter().position(|x| x == st).expect("a known status");
+                    counts[i] += 1;
+                    by_unit.push((unit.clone(), *st));
+                }
+            }
+            PointLine { text: text.clone(), counts, by_unit }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::org::OrgNode;
+
+    fn tree() -> OrgTree {
+        let n = |id: u128, p: Option<u128>, kind: OrgKind| OrgNode {
+            id: Uuid::from_u128(id),
+            parent_id: p.map(Uuid::from_u128),
+            name: format!("org {id}"),
+            kind,
+        };
+        OrgTree::new(vec![
+            n(1, None, OrgKind::Municipality),
+            n(2, Some(1), OrgKind::Committee),
+            n(3, Some(2), OrgKind::Administration),
+            n(4, Some(3), OrgKind::Unit),
+            n(5, Some(1), OrgKind::Holding),
+            n(6, Some(5), OrgKind::Company),
+            n(7, None, OrgKind::Agency),
+            n(8, Some(7), OrgKind::Unit),
+        ])
+    }
+
+    #[test]
+    fn units_report_to_the_nearest_organisation() {
+        let t = tree();
+        let id = Uuid::from_u128;
+        assert_eq!(reporting_units(&t, id(1)), vec![id(3)]);
+        assert!(reporting_units(&t, id(5)).is_empty());
+        assert_eq!(reporting_units(&t, id(7)), vec![id(8)]);
+        assert_eq!(review_org(&t, id(4)), Some(id(1)));
+        assert_eq!(review_org(&t, id(6)), Some(id(6)));
+        assert_eq!(review_org(&t, id(3)), Some(id(1)));
+        assert_eq!(review_org(&t, id(8)), Some(id(7)));
+    }
+
+    #[test]
+    fn a_decision_needs_a_responsible_and_a_deadline() {
+        let f = DecisionFields { kind: "improvement".into(), text: "Inför MFA".into(), ..Default::default() };
+        let errs = f.parse().unwrap_err().0;
+        assert!(errs.contains(&FieldError::new("responsible", "error-required")));
+        assert!(errs.contains(&FieldError::new("deadline", "error-required")));
+        let ok = DecisionFields { responsible: "IT-chefen".into(), deadline: "2027-03-31".into(), ..f };
+        assert_eq!(ok.parse().unwrap().kind, DecisionKind::Improvement);
+        let bad = DecisionFields { kind: "bribe".into(), ..ok };
+        assert_eq!(bad.parse().unwrap_err().0, vec![FieldError::new("kind", "error-malformed")]);
+    }
+
+    fn content() -> ReviewContent {
+        ReviewContent {
+            org_name: "Exempla kommun".into(),
+            year: 2026,
+            revision: 1,
+            meeting_date: None,
+            participants: String::new(),
+            assessment: None,
+            levels: vec![],
+            open_feedback: vec![],
+            totals: Totals::default(),
+            overdue: vec![],
+            previous_year: None,
+            previous_decisions: vec![],
+            units: vec![
+                UnitLine { unit: "A".into(), status: Some(UnitReportStatus::Approved) },
+                UnitLine { unit: "B".into(), status: Some(UnitReportStatus::Draft) },
+                UnitLine { unit: "C".into(), status: None },
+            ],
+            points: vec![],
+            comments: BTreeMap::new(),
+            decisions: vec![],
+            adopted_by: None,
+            adopted_on: None,
+        }
+    }
+
+    #[test]
+    fn the_hash_changes_with_any_content_and_survives_a_round_trip() {
+        let a = content();
+        let json = a.canonical_json();
+        let back: ReviewContent = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.hash(), a.hash());
+        let mut b = a.clone();
+        b.comments.insert("risks".into(), "Ny risk".into());
+        assert_ne!(a.hash(), b.hash());
+        assert_eq!(a.hash().len(), 64);
+        assert_eq!(a.reported(), (1, 3));
+    }
+
+    #[test]
+    fn points_are_tallied_per_status() {
+        let p1 = Uuid::from_u128(1);
+        let p2 = Uuid::from_u128(2);
+        let lines = tally_points(
+            &[(p1, "Riskanalys".into()), (p2, "Incidenthantering".into())],
+            &[
+                ("A".into(), vec![(p1, PointStatus::Done), (p2, PointStatus::Partial)]),
+                ("B".into(), vec![(p1, PointStatus::Done)]),
+            ],
+        );
+        assert_eq!(lines[0].counts, vec![2, 0, 0, 0]);
+        assert_eq!(lines[1].counts, vec![0, 1, 0, 0]);
+        assert_eq!(lines[1].by_unit, vec![("A".to_owned(), PointStatus::Partial)]);
+        assert_eq!(DEFAULT_CHECKLIST.len(), 13);
+    }
+}
