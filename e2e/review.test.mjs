@@ -275,6 +275,10 @@ test('new pages: no console errors or CSP violations, no axe violations (sv and 
   [a, b] = await figures();
   assert.ok(a.left === b.left && a.top < b.top, `the charts stacked on a narrow screen: ${JSON.stringify([a, b])}`);
   await checkA11y(page, 'review on a narrow screen');
+  for (const path of [review2025, '/plan', '/reviews', '/unit-reports?year=2026', unitReport, checklist, '/yearwheel']) {
+    await page.goto(url + path);
+    await checkA11y(page, `${path} on a narrow screen`);
+  }
   await page.goto(url + review2025);
   assert.ok(await page.locator('code.hash').evaluate((c) => c.getBoundingClientRect().right <= document.documentElement.clientWidth), 'the hash wraps on a narrow screen');
   await screenshot(page, 'review-2025-narrow');

@@ -139,6 +139,11 @@ impl ActivityInput {
         }
     }
 
+    /// The date the activity falls on in a month of a year (its day clamped to the month).
+    pub fn date_in(&self, year: i32, month: u32) -> NaiveDate {
+        on(year, month, self.day)
+    }
+
     /// Every date in `year` the activity falls on.
     pub fn dates_in(&self, year: i32) -> Vec<NaiveDate> {
         self.months_in(year).into_iter().map(|m| on(year, m, self.day)).collect()
@@ -156,7 +161,11 @@ impl ActivityInput {
 
     /// An iCalendar RRULE value for the recurrence, if it repeats.
     pub fn rrule(&self) -> Option<String> {
-        let by_day = self.day.map(|d| if d > 28 { "BYMONTHDAY=-1".to_owned() } else { format!("BYMONTHDAY={d}") });
+        // Day 29–31 falls on the month's last day in shorter months: the last of 28..=d.
+        let by_day = self.day.filter(|d| *d > 28).map(|d| {
+            let days: Vec<String> = (28..=d).map(|x| x.to_string()).collect();
+            format!("BYMONTHDAY={};BYSETPOS=-1", days.join(","))
+        });
         let base = match self.recurrence {
             Recurrence::Once => return None,
             Recurrence::Yearly => "FREQ=YEARLY".to_owned(),
@@ -164,8 +173,8 @@ impl ActivityInput {
             Recurrence::Monthly => "FREQ=MONTHLY".to_owned(),
         };
         Some(match by_day {
-            Some(b) if self.day.is_some_and(|d| d > 28) => format!("{base};{b}"),
-            _ => base,
+            Some(b) => format!("{base};{b}"),
+            None => base,
         })
     }
 }
@@ -202,7 +211,15 @@ mod tests {
         let dates = a.dates_in(2026);
         assert_eq!(dates[1], NaiveDate::from_ymd_opt(2026, 2, 28).unwrap());
         assert_eq!(dates[3], NaiveDate::from_ymd_opt(2026, 4, 30).unwrap());
-        assert_eq!(a.rrule().unwrap(), "FREQ=MONTHLY;BYMONTHDAY=-1");
+        assert_eq!(a.rrule().unwrap(), "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1");
+        assert_eq!(
+            act(Recurrence::Yearly, 2, Some(30)).rrule().unwrap(),
+            "FREQ=YEARLY;BYMONTHDAY=28,29,30;BYSETPOS=-1"
+        );
+        assert_eq!(
+            act(Recurrence::Yearly, 2, Some(30)).date_in(2028, 2),
+            NaiveDate::from_ymd_opt(2028, 2, 29).unwrap()
+        );
         assert_eq!(act(Recurrence::Yearly, 2, Some(10)).rrule().unwrap(), "FREQ=YEARLY");
         assert_eq!(act(Recurrence::Once, 2, Some(10)).rrule(), None);
     }

@@ -180,7 +180,7 @@ impl Totals {
     /// Share of the actions that are not cancelled that are done, 0–100.
     pub fn done_percent(&self) -> u32 {
         let relevant = self.count - self.cancelled;
-        if relevant == 0 { 0 } else { (self.done * 100 / relevant) as u32 }
+        (self.done * 100).checked_div(relevant).unwrap_or(0) as u32
     }
 }
 

@@ -20,7 +20,14 @@ fn fail(e: String) -> StoreError {
 }
 
 /// (title, unit or "" for the kommun, responsible, start, end, status, cost, origin, progress)
-const ACTIONS: &[(&str, &str, &str, &str, &str, ActionStatus, i64, Origin, &str)] = &[
+type DemoAction =
+    (&'static str, &'static str, &'static str, &'static str, &'static str, ActionStatus, i64, Origin, &'static str);
+/// (title, month, day, recurrence, responsible, concerns)
+type DemoActivity = (&'static str, u32, Option<u32>, Recurrence, &'static str, Concerns);
+/// (kind, text, responsible, deadline)
+type DemoDecision = (DecisionKind, &'static str, &'static str, &'static str);
+
+const ACTIONS: &[DemoAction] = &[
     (
         "Inför tvåfaktorsinloggning för alla konton",
         "",
@@ -375,7 +382,7 @@ const ACTIONS: &[(&str, &str, &str, &str, &str, ActionStatus, i64, Origin, &str)
     ),
 ];
 
-const WHEEL: &[(&str, u32, Option<u32>, Recurrence, &str, Concerns)] = &[
+const WHEEL: &[DemoActivity] = &[
     (
         "Självskattningen påbörjas",
         9,
@@ -499,15 +506,13 @@ pub async fn load(store: &Store, ids: &[(&str, Uuid)]) -> Result<(), StoreError>
                 .collect();
             let draft = year == 2026 && i == 1;
             store.save_unit_report(&coordinator, *unit, year, items, !draft).await?;
-            if year < 2026 || i % 2 == 0 {
-                if !draft {
-                    store.approve_unit_report(&owner, *unit, year).await?;
-                }
+            if (year < 2026 || i % 2 == 0) && !draft {
+                store.approve_unit_report(&owner, *unit, year).await?;
             }
         }
     }
     // Two adopted reviews, then this year's in preparation.
-    let reviews: [(i32, &str, &[(DecisionKind, &str, &str, &str)]); 2] = [
+    let reviews: [(i32, &str, &[DemoDecision]); 2] = [
         (
             2024,
             "2025-03-12",

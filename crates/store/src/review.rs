@@ -169,6 +169,9 @@ struct UnitReportRow {
     approved_at: Option<DateTime<Utc>>,
 }
 
+/// (report, point, status, comment)
+type ItemRow = (Uuid, Uuid, String, String);
+
 const UNIT_REPORT_COLUMNS: &str = "SELECT id, unit_id, year, status, updated_by, updated_at, submitted_at, approved_by, \
      approved_at FROM unit_reports";
 
@@ -539,7 +542,7 @@ impl Store {
         if unit_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let (rows, items): (Vec<UnitReportRow>, Vec<(Uuid, Uuid, String, String)>) = with_pool!(self, p => {
+        let (rows, items): (Vec<UnitReportRow>, Vec<ItemRow>) = with_pool!(self, p => {
             let mut q = sqlx::QueryBuilder::new(format!("{UNIT_REPORT_COLUMNS} WHERE year = "));
             q.push_bind(year);
             q.push(" AND unit_id IN (");
@@ -560,7 +563,7 @@ impl Store {
                 sep.push_bind(*id);
             }
             q.push(")");
-            let items = q.build_query_as::<(Uuid, Uuid, String, String)>().fetch_all(p).await?;
+            let items = q.build_query_as::<ItemRow>().fetch_all(p).await?;
             (rows, items)
         });
         rows.into_iter()
@@ -606,9 +609,9 @@ impl Store {
         let id = write_tx!(self, tx, chain => {
             let current: Option<(Uuid, String)> = sqlx::query_as("SELECT id, status FROM unit_reports WHERE unit_id = $1 AND year = $2")
                 .bind(unit_id).bind(year).fetch_optional(&mut *tx).await?;
-            let status = if submit { UnitReportStatus::Submitted } else {
-                match &current { Some((_, s)) => code::<UnitReportStatus>(s)?, None => UnitReportStatus::Draft }
-            };
+            // Saving without submitting takes a submitted report back to a draft: the owner
+            // approves only what was submitted whole.
+            let status = if submit { UnitReportStatus::Submitted } else { UnitReportStatus::Draft };
             let id = match current {
                 Some((_, s)) if s == UnitReportStatus::Approved.code() => {
                     return Err(StoreError::conflict("status", "error-unit-report-approved"));

@@ -636,3 +636,4 @@ calendar-none = You have no calendar address.
 calendar-issued = A new calendar address has been created. Any earlier address no longer works.
 calendar-revoked = The calendar address is closed.
 feedback-to-action = Make it an action
+col-revision = Revision

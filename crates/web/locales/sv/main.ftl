@@ -647,3 +647,4 @@ calendar-none = Du har ingen kalenderadress.
 calendar-issued = En ny kalenderadress är skapad. En tidigare adress fungerar inte längre.
 calendar-revoked = Kalenderadressen är stängd.
 feedback-to-action = Gör till åtgärd
+col-revision = Version

@@ -331,7 +331,8 @@ pub async fn put_unit_report(
         form.push((format!("status-{}", i.point_id), i.status.clone()));
         form.push((format!("comment-{}", i.point_id), i.comment.clone()));
     }
-    let (items, _, errs) = crate::pages::units::parse_items(&points, &form, b.submit);
+    let crate::pages::units::ParsedItems { items, errs, .. } =
+        crate::pages::units::parse_items(&points, &form, b.submit);
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }

@@ -52,15 +52,19 @@ fn page(s: &Session, errors: &[domain::FieldError], done: Option<&str>) -> Accou
     }
 }
 
+/// Adds the calendar section's state to the page.
+async fn with_calendar(state: &SharedState, mut p: AccountPage, s: &Session) -> AppResult<AccountPage> {
+    let issued = state.store.calendar_token_issued(s.user.id).await?;
+    p.calendar = Some((issued.map(|t| p.ctx.date_time(&t)), String::new()));
+    Ok(p)
+}
+
 pub async fn show(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Query(q): Query<Done>,
 ) -> AppResult<Response> {
-    let mut p = page(&s, &[], q.done.as_deref());
-    let issued = state.store.calendar_token_issued(s.user.id).await?;
-    p.calendar = Some((issued.map(|t| p.ctx.date_time(&t)), String::new()));
-    render(&p)
+    render(&with_calendar(&state, page(&s, &[], q.done.as_deref()), &s).await?)
 }
 
 /// Issues (or renews) the user's calendar token and shows the feed's address, once.
@@ -110,7 +114,10 @@ pub async fn change_password(
         errs.push(domain::FieldError::new("repeat", "error-password-mismatch"));
     }
     let Some(new) = new.filter(|_| errs.is_empty()) else {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&s, &errs.0, None));
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &with_calendar(&state, page(&s, &errs.0, None), &s).await?,
+        );
     };
     let hash = hash_password_blocking(new.expose().to_owned()).await?;
     state.store.set_password(&actor(&s), s.user.id, &hash, "user.password_change", Some(&s.token_hash)).await?;
@@ -130,7 +137,12 @@ pub async fn change_language(
 ) -> AppResult<Response> {
     let language = match f.language.parse::<Language>() {
         Ok(l) => l,
-        Err(e) => return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&s, &[e], None)),
+        Err(e) => {
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &with_calendar(&state, page(&s, &[e], None), &s).await?,
+            );
+        }
     };
     let name = PersonName::parse(&s.user.name)?;
     state.store.update_user(&actor(&s), s.user.id, store::UserUpdate { name, language, active: s.user.active }).await?;

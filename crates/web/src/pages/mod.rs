@@ -179,7 +179,7 @@ impl Ctx {
 
 /// UTC offset of Europe/Stockholm at `t` in seconds (CET/CEST: EU rules,
 /// last Sunday of March 01:00 UTC to last Sunday of October 01:00 UTC).
-fn stockholm_offset(t: &chrono::DateTime<chrono::Utc>) -> i32 {
+pub fn stockholm_offset(t: &chrono::DateTime<chrono::Utc>) -> i32 {
     use chrono::{Datelike, NaiveDate, TimeZone, Utc};
     let y = t.year();
     let last_sunday = |month: u32| {

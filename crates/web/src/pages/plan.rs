@@ -21,7 +21,8 @@ use crate::session::{CurrentUser, Session};
 
 /// Today in Sweden.
 pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(1)).date_naive()
+    let now = chrono::Utc::now();
+    (now + chrono::Duration::seconds(i64::from(super::stockholm_offset(&now)))).date_naive()
 }
 
 /// The list's filters, from the query string.
@@ -231,10 +232,10 @@ struct FormPage {
     origins: Vec<(&'static str, String)>,
     editable: bool,
     meta: Option<(String, String, String)>,
+    saved: bool,
 }
 
 fn form_page(
-    ctx: Ctx,
     s: &Session,
     tree: &OrgTree,
     id: Option<Uuid>,
@@ -243,6 +244,7 @@ fn form_page(
     errors: Errors,
     editable: bool,
 ) -> FormPage {
+    let ctx = Ctx::for_session(s, "/plan");
     FormPage {
         errors,
         id,
@@ -253,6 +255,7 @@ fn form_page(
         origins: options(&ctx, "origin", &Origin::ALL.iter().map(|x| x.code()).collect::<Vec<_>>()),
         editable,
         meta: None,
+        saved: false,
         ctx,
     }
 }
@@ -285,7 +288,7 @@ pub async fn new_form(
         status: "planned".into(),
         ..Default::default()
     };
-    render(&form_page(Ctx::for_session(&s, "/plan"), &s, &tree, None, p.org, f, Errors::default(), true))
+    render(&form_page(&s, &tree, None, p.org, f, Errors::default(), true))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -320,11 +323,10 @@ pub async fn create(
             Ok(see_other(&format!("/plan/{}", a.id)))
         }
         _ => {
-            let ctx = Ctx::for_session(&s, "/plan");
-            let errors = Errors::new(ctx.lang, &errs);
+            let errors = Errors::new(s.user.language, &errs);
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(ctx, &s, &tree, None, form.org_id, form.f, errors, true),
+                &form_page(&s, &tree, None, form.org_id, form.f, errors, true),
             )
         }
     }
@@ -357,21 +359,32 @@ pub async fn load(state: &SharedState, s: &Session, tree: &OrgTree, id: Uuid) ->
     Ok((a, may))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Saved {
+    saved: String,
+}
+
+fn meta_of(page: &FormPage, tree: &OrgTree, a: &store::Action) -> Option<(String, String, String)> {
+    Some((
+        tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
+        a.created_by.clone(),
+        page.ctx.date_time(&a.updated_at),
+    ))
+}
+
 pub async fn show(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
+    Query(q): Query<Saved>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let tree = state.store.org_tree().await?;
     let (a, may) = load(&state, &s, &tree, id).await?;
-    let ctx = Ctx::for_session(&s, "/plan");
-    let mut page = form_page(ctx, &s, &tree, Some(id), a.org_id.to_string(), fields_of(&a), Errors::default(), may);
-    page.meta = Some((
-        tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
-        a.created_by.clone(),
-        page.ctx.date_time(&a.updated_at),
-    ));
+    let mut page = form_page(&s, &tree, Some(id), a.org_id.to_string(), fields_of(&a), Errors::default(), may);
+    page.meta = meta_of(&page, &tree, &a);
+    page.saved = !q.saved.is_empty();
     render(&page)
 }
 
@@ -393,12 +406,10 @@ pub async fn update(
             Ok(see_other(&format!("/plan/{id}?saved=1")))
         }
         Err(e) => {
-            let ctx = Ctx::for_session(&s, "/plan");
-            let errors = Errors::new(ctx.lang, &e.0);
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(ctx, &s, &tree, Some(id), a.org_id.to_string(), form.f, errors, true),
-            )
+            let errors = Errors::new(s.user.language, &e.0);
+            let mut page = form_page(&s, &tree, Some(id), a.org_id.to_string(), form.f, errors, true);
+            page.meta = meta_of(&page, &tree, &a);
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }

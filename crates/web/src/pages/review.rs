@@ -687,7 +687,7 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
     let mut facts = vec![
         (ctx.t("col-org"), c.org_name.clone()),
         (ctx.t("col-year"), c.year.to_string()),
-        (ctx.t("revision"), c.revision.to_string()),
+        (ctx.t("col-revision"), c.revision.to_string()),
         (ctx.t("col-status"), ctx.t(&format!("review-status-{}", r.status.code()))),
         (ctx.t("review-meeting-date"), c.meeting_date.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("not-given"))),
     ];

@@ -227,11 +227,14 @@ pub async fn show(
 
 /// Parses a report form: `status-<point>` and `comment-<point>` for every
 /// active point; submitting needs a status on every point.
-pub fn parse_items(
-    points: &[store::Point],
-    form: &[(String, String)],
-    submit: bool,
-) -> (Vec<(Uuid, PointStatus, String)>, Vec<(String, String, String)>, Vec<domain::FieldError>) {
+/// A report form read: the valid items, what was typed (to show again), the errors.
+pub struct ParsedItems {
+    pub items: Vec<(Uuid, PointStatus, String)>,
+    pub given: Vec<(String, String, String)>,
+    pub errs: Vec<domain::FieldError>,
+}
+
+pub fn parse_items(points: &[store::Point], form: &[(String, String)], submit: bool) -> ParsedItems {
     let get = |k: String| form.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let mut items = Vec::new();
     let mut given = Vec::new();
@@ -251,7 +254,7 @@ pub fn parse_items(
         }
     }
     errs.dedup();
-    (items, given, errs)
+    ParsedItems { items, given, errs }
 }
 
 pub async fn save(
@@ -267,7 +270,7 @@ pub async fn save(
     let year = domain::assessment::Period::parse(&year).map_err(|_| AppError::NotFound)?.year();
     let submit = form.iter().any(|(k, v)| k == "action" && v == "submit");
     let points = state.store.ensure_points(&store::Actor::system(), u.org, &default_points()).await?;
-    let (items, given, errs) = parse_items(&points, &form, submit);
+    let ParsedItems { items, given, errs } = parse_items(&points, &form, submit);
     if !errs.is_empty() {
         let errors = Errors::new(s.user.language, &errs);
         return render_status(

@@ -33,7 +33,20 @@ pub struct Entry {
     pub day: String,
     pub org: String,
     pub concerns: String,
+    /// Where in Lisa the activity's work is done, if anywhere.
+    pub link: Option<&'static str>,
     pub responsible: String,
+}
+
+/// The page an activity's subject lives on.
+pub fn concerns_link(c: Concerns) -> Option<&'static str> {
+    match c {
+        Concerns::Assessment => Some("/assessments"),
+        Concerns::UnitReports => Some("/unit-reports"),
+        Concerns::Review => Some("/reviews"),
+        Concerns::ActionPlan => Some("/plan"),
+        Concerns::Training | Concerns::Classification | Concerns::RiskAnalysis | Concerns::Other => None,
+    }
 }
 
 pub struct Month {
@@ -55,6 +68,20 @@ struct WheelPage {
     f: ActivityFields,
     recurrences: Vec<(&'static str, String)>,
     concerns: Vec<(&'static str, String)>,
+}
+
+/// The organisations whose year wheel a user follows: those they may see and
+/// every organisation above them (a förvaltning follows its kommun's wheel).
+pub fn wheel_orgs(p: &domain::authz::Principal, tree: &OrgTree) -> Vec<Uuid> {
+    let mut out: Vec<Uuid> = Vec::new();
+    for o in p.visible_orgs(Permission::ViewPlans, tree) {
+        for n in tree.path(o) {
+            if !out.contains(&n.id) {
+                out.push(n.id);
+            }
+        }
+    }
+    out
 }
 
 fn org_list(s: &Session, tree: &OrgTree, perm: Permission) -> Vec<(Uuid, String)> {
@@ -84,13 +111,12 @@ async fn wheel_page(
     let tree = state.store.org_tree().await?;
     let ctx = Ctx::for_session(s, "/reviews");
     let year = domain::assessment::Period::parse(&q.year).map(|p| p.year()).unwrap_or_else(|_| today().year());
-    let orgs: Vec<Uuid> = match q.org.parse::<Uuid>() {
+    // The chosen organisation and the ones above it (whose wheel it follows), or all the user follows.
+    let visible: Vec<Uuid> = match q.org.parse::<Uuid>() {
         Ok(o) if s.principal.can(Permission::ViewPlans, o, &tree) => tree.path(o).iter().map(|n| n.id).collect(),
         Ok(_) => return Err(AppError::NotFound),
-        Err(_) => s.principal.visible_orgs(Permission::ViewPlans, &tree),
+        Err(_) => wheel_orgs(&s.principal, &tree),
     };
-    // Activities of the chosen organisation and the ones above it (whose wheel it follows), or all visible.
-    let visible: Vec<Uuid> = orgs.into_iter().filter(|o| s.principal.can(Permission::ViewPlans, *o, &tree)).collect();
     let activities = state.store.list_activities(&visible).await?;
     let now = today();
     let months = (1..=12)
@@ -99,7 +125,7 @@ async fn wheel_page(
                 .iter()
                 .filter(|a| a.data.months_in(year).contains(&m))
                 .map(|a| {
-                    let day = a.data.day.map(|d| d.min(31));
+                    let day = a.data.day.map(|_| a.data.date_in(year, m).day());
                     (
                         day.unwrap_or(0),
                         Entry {
@@ -108,6 +134,7 @@ async fn wheel_page(
                             day: day.map(|d| format!("{d}/{m}")).unwrap_or_else(|| ctx.t("yearwheel-whole-month")),
                             org: tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
                             concerns: ctx.t(&format!("concerns-{}", a.data.concerns.code())),
+                            link: concerns_link(a.data.concerns),
                             responsible: a.data.responsible.clone(),
                         },
                     )
@@ -199,7 +226,7 @@ struct ActivityPage {
 async fn load(state: &SharedState, s: &Session, id: &str) -> AppResult<(store::Activity, OrgTree, bool)> {
     let a = state.store.find_activity(parse_id(id)?).await?.ok_or(AppError::NotFound)?;
     let tree = state.store.org_tree().await?;
-    if !s.principal.can(Permission::ViewPlans, a.org_id, &tree) {
+    if !wheel_orgs(&s.principal, &tree).contains(&a.org_id) {
         return Err(AppError::NotFound);
     }
     let may = s.principal.can(Permission::ManageReviews, a.org_id, &tree);
@@ -302,8 +329,7 @@ pub async fn feed(State(state): State<SharedState>, Path(file): Path<String>) ->
     let assignments = state.store.list_assignments(user_id).await?;
     let principal = domain::authz::Principal::new(user_id, assignments.iter().map(|a| a.assignment()).collect());
     let tree = state.store.org_tree().await?;
-    let orgs = principal.visible_orgs(Permission::ViewPlans, &tree);
-    let activities = state.store.list_activities(&orgs).await?;
+    let activities = state.store.list_activities(&wheel_orgs(&principal, &tree)).await?;
     let lang = user.language;
     let ics = ical(&activities, &tree, lang, today().year());
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "private, max-age=900")], ics)
@@ -332,7 +358,12 @@ pub fn ical(activities: &[store::Activity], tree: &OrgTree, lang: domain::user::
             desc.push_str(&format!("\n{}", d.note));
         }
         let mut e = Event::new();
-        e.uid(&format!("{}@lisa", a.id)).summary(&d.title).description(&desc).all_day(start).timestamp(a.updated_at);
+        e.uid(&format!("{}@lisa", a.id))
+            .summary(&d.title)
+            .description(&desc)
+            .starts(start)
+            .ends(start.succ_opt().unwrap_or(start))
+            .timestamp(a.updated_at);
         if let Some(rule) = d.rrule() {
             e.add_property("RRULE", rule);
         }
