@@ -4,6 +4,7 @@
 //! whose `code` is a translation key (`locales/*/*.ftl` in the web crate), so only
 //! valid data reaches the store.
 
+pub mod aggregate;
 pub mod assessment;
 pub mod audit;
 pub mod authz;
