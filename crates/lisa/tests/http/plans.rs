@@ -116,6 +116,13 @@ pub async fn review_journey_through_the_api(app: &TestApp) {
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
     }
+    // A comment that is too long comes back with the error and the text as typed.
+    let long = format!("Lång kommentar {}", "x".repeat(10_000));
+    let res = ciso
+        .post_form(&format!("/reviews/{id}/comments"), vec![("section", "proposals".into()), ("comment", long.clone())])
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("för lång") && res.text.contains(&long), "the typed text is kept");
     let res = ciso.send("POST", &format!("{r}/adopt"), None).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "the CISO does not adopt");
 

@@ -219,6 +219,30 @@ pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Result<Response,
     Ok((status, Html(t.render()?)).into_response())
 }
 
+/// Renders a document off the async runtime (typst and docx-rs are CPU-bound);
+/// a failure is logged with `what` and answered as an internal error.
+pub async fn render_blocking<F>(what: &'static str, f: F) -> Result<Vec<u8>, AppError>
+where
+    F: FnOnce() -> Result<Vec<u8>, documents::Error> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await.map_err(|_| AppError::Internal)?.map_err(|e| {
+        tracing::error!(error = %e, "{what}");
+        AppError::Internal
+    })
+}
+
+/// A file to download, with its content type and file name.
+pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// A redirect after a successful form post (303, so the browser GETs).
 pub fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()

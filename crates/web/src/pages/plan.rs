@@ -4,8 +4,8 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use chrono::NaiveDate;
 use domain::authz::Permission;
 use domain::org::OrgTree;
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::orgs::actor;
-use super::{Ctx, Errors, parse_id, render, render_status, see_other};
+use super::{Ctx, Errors, download, parse_id, render, render_blocking, render_status, see_other};
 use crate::SharedState;
 use crate::error::{AppError, AppResult};
 use crate::session::{CurrentUser, Session};
@@ -461,17 +461,6 @@ fn export_rows(ctx: &Ctx, tree: &OrgTree, actions: &[store::Action]) -> Vec<Vec<
         .collect()
 }
 
-fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 pub async fn export_xlsx(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -617,12 +606,6 @@ pub async fn export_pdf(
         None => ctx.t("plan-all-visible"),
     };
     let report = plan_report(&ctx, &tree, &actions, &heading);
-    let pdf = tokio::task::spawn_blocking(move || documents::report::pdf(&report))
-        .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "action plan pdf");
-            AppError::Internal
-        })?;
+    let pdf = render_blocking("action plan pdf", move || documents::report::pdf(&report)).await?;
     Ok(download("application/pdf", &format!("handlingsplan-{}.pdf", today()), pdf))
 }

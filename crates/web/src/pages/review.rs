@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use domain::authz::Permission;
 use domain::model::Text;
 use domain::org::OrgTree;
@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use super::orgs::actor;
 use super::plan::today;
-use super::{Ctx, Errors, parse_id, render, render_status, see_other};
+use super::{Ctx, Errors, download, parse_id, render, render_blocking, render_status, see_other};
 use crate::SharedState;
 use crate::error::{AppError, AppResult};
 use crate::session::{CurrentUser, Session};
@@ -229,6 +229,7 @@ struct ListPage {
     orgs: Vec<(Uuid, String)>,
     errors: Errors,
     year: String,
+    org_id: String,
 }
 
 fn review_orgs(s: &Session, tree: &OrgTree) -> Vec<(Uuid, String)> {
@@ -243,7 +244,13 @@ fn review_orgs(s: &Session, tree: &OrgTree) -> Vec<(Uuid, String)> {
     out
 }
 
-async fn list_page(state: &SharedState, s: &Session, errors: Errors, year: String) -> AppResult<ListPage> {
+async fn list_page(
+    state: &SharedState,
+    s: &Session,
+    errors: Errors,
+    year: String,
+    org_id: String,
+) -> AppResult<ListPage> {
     if !s.principal.can_somewhere(Permission::ViewPlans) {
         return Err(AppError::Forbidden);
     }
@@ -264,12 +271,12 @@ async fn list_page(state: &SharedState, s: &Session, errors: Errors, year: Strin
             adopted: r.status == ReviewStatus::Adopted,
         })
         .collect();
-    Ok(ListPage { rows, orgs: review_orgs(s, &tree), errors, year, ctx })
+    Ok(ListPage { rows, orgs: review_orgs(s, &tree), errors, year, org_id, ctx })
 }
 
 pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     let year = chrono::Datelike::year(&today()).to_string();
-    render(&list_page(&state, &s, Errors::default(), year).await?)
+    render(&list_page(&state, &s, Errors::default(), year, String::new()).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -315,7 +322,7 @@ pub async fn create(
         }
     };
     let ctx_lang = s.user.language;
-    let page = list_page(&state, &s, Errors::new(ctx_lang, &result), f.year).await?;
+    let page = list_page(&state, &s, Errors::new(ctx_lang, &result), f.year, f.org_id).await?;
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
@@ -597,11 +604,26 @@ pub async fn save_comment(
     Path(id): Path<String>,
     Form(f): Form<CommentForm>,
 ) -> AppResult<Response> {
-    let (r, _) = load_for_edit(&state, &s, &id).await?;
+    let (r, tree) = load_for_edit(&state, &s, &id).await?;
     let section: SectionKey = f.section.parse()?;
-    let text = domain::review::parse_comment(&f.comment)?;
-    state.store.set_review_comment(&actor(&s), r.id, section, &text).await?;
-    Ok(see_other(&format!("/reviews/{}#s-{}", r.id, section.code())))
+    match domain::review::parse_comment(&f.comment) {
+        Ok(text) => {
+            state.store.set_review_comment(&actor(&s), r.id, section, &text).await?;
+            Ok(see_other(&format!("/reviews/{}#s-{}", r.id, section.code())))
+        }
+        Err(e) => {
+            if r.status != ReviewStatus::Draft {
+                return Err(AppError::Conflict(domain::FieldError::new("status", "error-review-adopted")));
+            }
+            // Shown again with the error and the text as typed, so nothing is lost.
+            let errors = Errors::new(s.user.language, &[e]);
+            let mut page = review_page(&state, &s, r, tree, errors, DecisionFields::default()).await?;
+            if let Some(sec) = page.v.sections.iter_mut().find(|x| x.key == section.code()) {
+                sec.comment = f.comment;
+            }
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
 }
 
 pub async fn add_decision(
@@ -913,21 +935,8 @@ pub async fn report_pdf(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (rep, name) = report_for(&state, &s, &id).await?;
-    let bytes = tokio::task::spawn_blocking(move || documents::report::pdf(&rep))
-        .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "review pdf");
-            AppError::Internal
-        })?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}pdf\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    let bytes = render_blocking("review pdf", move || documents::report::pdf(&rep)).await?;
+    Ok(download("application/pdf", &format!("{name}pdf"), bytes))
 }
 
 pub async fn report_docx(
@@ -936,22 +945,10 @@ pub async fn report_docx(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (rep, name) = report_for(&state, &s, &id).await?;
-    let bytes = tokio::task::spawn_blocking(move || documents::report::docx(&rep))
-        .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "review docx");
-            AppError::Internal
-        })?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_owned(),
-            ),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}docx\"")),
-        ],
+    let bytes = render_blocking("review docx", move || documents::report::docx(&rep)).await?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("{name}docx"),
         bytes,
-    )
-        .into_response())
+    ))
 }
