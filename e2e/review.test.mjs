@@ -465,7 +465,11 @@ test('journey: a 2027 review is started, prepared, adopted, documented, refused 
   // --- The CISO prepares the review. ---
   await page.goto(url + review);
   const unitsSection = page.locator('#s-unit_reports');
-  assert.match(await unitsSection.locator('tr', { hasText: SOCIAL }).innerText(), /Godkänd/);
+  assert.match(await unitsSection.locator('tbody tr', { hasText: SOCIAL }).first().innerText(), /Godkänd/);
+  // Each point's status per unit: Socialförvaltningen's column carries its answers.
+  const matrix = unitsSection.locator('table', { has: page.locator('caption', { hasText: 'Läget per punkt och enhet' }) });
+  assert.match(await matrix.locator('thead').innerText(), new RegExp(SOCIAL));
+  assert.match(await matrix.locator('tbody tr').first().innerText(), /Delvis|Genomförd|Ej påbörjad|Ej aktuell/);
   assert.match(await unitsSection.innerText(), /Enheter som har rapporterat: 1 \/ \d+/);
   // The meeting.
   const meeting = page.locator('#meeting form');

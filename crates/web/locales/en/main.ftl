@@ -637,3 +637,4 @@ calendar-issued = A new calendar address has been created. Any earlier address n
 calendar-revoked = The calendar address is closed.
 feedback-to-action = Make it an action
 col-revision = Revision
+review-matrix-heading = Status per point and unit

@@ -648,3 +648,4 @@ calendar-issued = En ny kalenderadress är skapad. En tidigare adress fungerar i
 calendar-revoked = Kalenderadressen är stängd.
 feedback-to-action = Gör till åtgärd
 col-revision = Version
+review-matrix-heading = Läget per punkt och enhet

@@ -377,6 +377,8 @@ pub struct ReviewView {
     pub reported: (usize, usize),
     pub point_header: Vec<String>,
     pub points: Vec<(String, Vec<usize>)>,
+    /// Each point's status per reporting unit: (units, rows of point and one status per unit).
+    pub matrix: (Vec<String>, Vec<(String, Vec<String>)>),
     pub assessment: String,
 }
 
@@ -498,6 +500,32 @@ pub fn view(ctx: &Ctx, c: &ReviewContent) -> ReviewView {
         reported: c.reported(),
         point_header: header,
         points: c.points.iter().map(|p| (p.text.clone(), p.counts.clone())).collect(),
+        matrix: {
+            let units: Vec<String> = c
+                .units
+                .iter()
+                .filter(|u| c.points.iter().any(|p| p.by_unit.iter().any(|(n, _)| *n == u.unit)))
+                .map(|u| u.unit.clone())
+                .collect();
+            let rows = c
+                .points
+                .iter()
+                .map(|p| {
+                    let cells = units
+                        .iter()
+                        .map(|u| {
+                            p.by_unit
+                                .iter()
+                                .find(|(n, _)| n == u)
+                                .map(|(_, st)| ctx.t(&format!("point-status-{}", st.code())))
+                                .unwrap_or_else(|| "–".into())
+                        })
+                        .collect();
+                    (p.text.clone(), cells)
+                })
+                .collect();
+            (units, rows)
+        },
         assessment: match &c.assessment {
             Some((period, status)) => format!(
                 "{} {} ({})",
@@ -853,6 +881,20 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
             numeric: vec![false, true, true, true, true],
             widths: vec![5, 1, 1, 1, 1],
         });
+        // Each unit's status per point, where the table fits a page.
+        let (units, rows) = &v.matrix;
+        if !units.is_empty() && units.len() <= 6 {
+            b.push(Block::Subheading(ctx.t("review-matrix-heading")));
+            b.push(Block::Table {
+                header: std::iter::once(ctx.t("col-point")).chain(units.iter().cloned()).collect(),
+                rows: rows
+                    .iter()
+                    .map(|(p, cells)| std::iter::once(p.clone()).chain(cells.iter().cloned()).collect())
+                    .collect(),
+                numeric: vec![],
+                widths: std::iter::once(3).chain(units.iter().map(|_| 1)).collect(),
+            });
+        }
     }
     b.extend(note(SectionKey::UnitReports));
     sections.push(Section { heading: ctx.t("review-section-unit_reports"), blocks: b });
