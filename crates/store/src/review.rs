@@ -488,6 +488,11 @@ impl Store {
 
     /// Gives an organisation the default checklist if it has none yet.
     pub async fn ensure_points(&self, actor: &Actor, org_id: Uuid, defaults: &[String]) -> Result<Vec<Point>> {
+        // The common case reads only; the write transaction (which checks again) is for the first time.
+        let points = self.list_points(org_id).await?;
+        if !points.is_empty() {
+            return Ok(points);
+        }
         let now = domain::now();
         write_tx!(self, tx, chain => {
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM review_points WHERE org_id = $1")
@@ -606,7 +611,7 @@ impl Store {
     ) -> Result<UnitReport> {
         let now = domain::now();
         let before = self.unit_report(unit_id, year).await?;
-        let id = write_tx!(self, tx, chain => {
+        write_tx!(self, tx, chain => {
             let current: Option<(Uuid, String)> = sqlx::query_as("SELECT id, status FROM unit_reports WHERE unit_id = $1 AND year = $2")
                 .bind(unit_id).bind(year).fetch_optional(&mut *tx).await?;
             // Saving without submitting takes a submitted report back to a draft: the owner
@@ -643,9 +648,7 @@ impl Store {
             };
             chain.push(now, audit(actor, if submit { "unit_report.submit" } else { "unit_report.save" }, "unit_report", id, unit_id,
                 before.as_ref().map(report_json), Some(report_json(&after))));
-            id
         });
-        let _ = id;
         self.unit_report(unit_id, year).await?.ok_or(StoreError::NotFound)
     }
 
