@@ -183,6 +183,84 @@ pub fn round_figures(rs: &[Respondent], k: usize, top_blockers: usize) -> RoundF
     }
 }
 
+/// A round's figures for all respondents, by kind of organisation and by size class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Breakdown {
+    pub respondents: usize,
+    pub k: usize,
+    pub all: GroupFigures,
+    /// Kind code → figures.
+    pub by_kind: BTreeMap<String, GroupFigures>,
+    /// Size class code → figures.
+    pub by_size: BTreeMap<String, GroupFigures>,
+}
+
+/// The figures of a round; `sizes[i]` is the size class of `rs[i]`, whose
+/// `group` is its kind.
+pub fn breakdown(rs: &[Respondent], sizes: &[String], k: usize, top_blockers: usize) -> Breakdown {
+    let all: Vec<&Respondent> = rs.iter().collect();
+    let mut by_kind: BTreeMap<&str, Vec<&Respondent>> = BTreeMap::new();
+    let mut by_size: BTreeMap<&str, Vec<&Respondent>> = BTreeMap::new();
+    for (i, r) in rs.iter().enumerate() {
+        by_kind.entry(r.group.as_str()).or_default().push(r);
+        if let Some(s) = sizes.get(i) {
+            by_size.entry(s.as_str()).or_default().push(r);
+        }
+    }
+    let group = |m: BTreeMap<&str, Vec<&Respondent>>| {
+        m.into_iter().map(|(g, members)| (g.to_owned(), figures(&members, k, top_blockers))).collect()
+    };
+    Breakdown {
+        respondents: rs.len(),
+        k,
+        all: figures(&all, k, top_blockers),
+        by_kind: group(by_kind),
+        by_size: group(by_size),
+    }
+}
+
+/// One round of a trend: the figures of all its respondents and of the panel
+/// (the organisations that answered in every compared round).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendRow {
+    pub round_id: Uuid,
+    pub name: String,
+    pub period: i32,
+    pub respondents: usize,
+    pub panel_size: usize,
+    pub all: GroupFigures,
+    pub panel: GroupFigures,
+}
+
+pub fn trend_row(
+    (round_id, name, period): (Uuid, &str, i32),
+    rs: &[Respondent],
+    panel: &BTreeSet<Uuid>,
+    k: usize,
+    top_blockers: usize,
+) -> TrendRow {
+    let all: Vec<&Respondent> = rs.iter().collect();
+    let in_panel: Vec<&Respondent> = rs.iter().filter(|r| panel.contains(&r.org_id)).collect();
+    TrendRow {
+        round_id,
+        name: name.to_owned(),
+        period,
+        respondents: rs.len(),
+        panel_size: in_panel.len(),
+        all: figures(&all, k, top_blockers),
+        panel: figures(&in_panel, k, top_blockers),
+    }
+}
+
+/// The mean level of a level distribution.
+pub fn mean_level(levels: &[usize; 5]) -> f64 {
+    let n: usize = levels.iter().sum();
+    if n == 0 {
+        return f64::NAN;
+    }
+    levels.iter().enumerate().map(|(l, c)| (l * c) as f64).sum::<f64>() / n as f64
+}
+
 /// The organisations that answered in every one of `rounds` (each a list of org ids).
 pub fn panel(rounds: &[Vec<Uuid>]) -> BTreeSet<Uuid> {
     let mut it = rounds.iter();
@@ -257,6 +335,25 @@ mod tests {
             areas: [("styrning".to_owned(), share)].into_iter().collect(),
             blockers: blockers.iter().map(|b| (*b).to_owned()).collect(),
         }
+    }
+
+    #[test]
+    fn breakdown_by_kind_and_size_and_trend_with_panel() {
+        let rs: Vec<Respondent> =
+            (0..8).map(|i| r(i, if i < 6 { "municipality" } else { "region" }, (i % 3) as u8, 0.5, &[])).collect();
+        let sizes: Vec<String> = (0..8).map(|i| if i < 5 { "small".into() } else { "large".into() }).collect();
+        let b = breakdown(&rs, &sizes, 5, 3);
+        assert_eq!(b.respondents, 8);
+        assert!(!b.by_kind["municipality"].levels.is_suppressed());
+        assert!(b.by_kind["region"].levels.is_suppressed());
+        assert!(!b.by_size["small"].levels.is_suppressed());
+        assert!(b.by_size["large"].levels.is_suppressed());
+        let panel: BTreeSet<Uuid> = (0..4).map(Uuid::from_u128).collect();
+        let t = trend_row((Uuid::nil(), "2026", 2026), &rs, &panel, 3, 3);
+        assert_eq!((t.respondents, t.panel_size), (8, 4));
+        assert_eq!(t.panel.levels, Cell::Value([2, 1, 1, 0, 0]));
+        assert!((mean_level(&[1, 0, 1, 0, 0]) - 1.0).abs() < 1e-12);
+        assert!(mean_level(&[0; 5]).is_nan());
     }
 
     #[test]

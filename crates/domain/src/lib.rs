@@ -14,6 +14,7 @@ pub mod model;
 pub mod org;
 pub mod plan;
 pub mod review;
+pub mod round;
 pub mod scoring;
 pub mod throttle;
 pub mod user;

@@ -177,6 +177,11 @@ impl OrgTree {
         self.nodes.is_empty()
     }
 
+    /// Every organisation, in no particular order.
+    pub fn nodes(&self) -> impl Iterator<Item = &OrgNode> {
+        self.nodes.values()
+    }
+
     pub fn roots(&self) -> &[Uuid] {
         &self.roots
     }

@@ -20,6 +20,7 @@ mod auth;
 mod org;
 mod plan;
 mod review;
+mod round;
 mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
@@ -28,6 +29,7 @@ pub use auth::{LoginOutcome, SessionRow};
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
 pub use plan::{Action, Activity};
 pub use review::{Decision, Point, Review, UnitReport};
+pub use round::{Invitation, Invitee, MappingRow, NewResponse, Response, Round, Shared};
 pub use user::{AssignmentRow, NewUser, User, UserUpdate};
 
 /// Runs `$body` with `$pool` bound to whichever pool is live.

@@ -197,6 +197,38 @@ impl Store {
         Ok(org)
     }
 
+    /// Adds many top-level or child organisations in one transaction (a
+    /// generated population); parents must come before their children.
+    pub async fn insert_orgs_bulk(&self, actor: &Actor, new: Vec<NewOrg>) -> Result<Vec<Org>> {
+        let now = domain::now();
+        let orgs: Vec<Org> = new
+            .into_iter()
+            .map(|n| Org {
+                id: Uuid::now_v7(),
+                parent_id: n.parent_id,
+                name: n.name.into_inner(),
+                kind: n.kind,
+                org_number: n.org_number.map(|x| x.as_str().to_owned()),
+                created_at: now,
+                updated_at: now,
+            })
+            .collect();
+        write_tx!(self, tx, chain => {
+            for chunk in orgs.chunks(500) {
+                let mut q = sqlx::QueryBuilder::new("INSERT INTO orgs (id, parent_id, name, kind, org_number, created_at, updated_at) ");
+                q.push_values(chunk, |mut b, o| {
+                    b.push_bind(o.id).push_bind(o.parent_id).push_bind(&o.name).push_bind(o.kind.code())
+                        .push_bind(&o.org_number).push_bind(now).push_bind(now);
+                });
+                q.build().execute(&mut *tx).await?;
+            }
+            for o in &orgs {
+                chain.push(now, change(actor, "org.create", o, None, Some(o.audit_json())));
+            }
+        });
+        Ok(orgs)
+    }
+
     pub async fn update_org(&self, actor: &Actor, id: Uuid, upd: OrgUpdate) -> Result<Org> {
         let now = domain::now();
         let org = write_tx!(self, tx, chain => {
@@ -249,7 +281,7 @@ impl Store {
             if assignments > 0 {
                 return Err(StoreError::conflict("id", "error-org-has-assignments"));
             }
-            for table in ["assessments", "actions", "reviews", "activities", "review_points"] {
+            for table in ["assessments", "actions", "reviews", "activities", "review_points", "rounds", "round_invitations"] {
                 let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE org_id = $1")))
                     .bind(id).fetch_one(&mut *tx).await?;
                 if n > 0 {

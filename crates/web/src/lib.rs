@@ -19,6 +19,7 @@ mod error;
 mod i18n;
 mod metrics;
 mod pages;
+pub mod round_data;
 mod session;
 
 pub use api::openapi_json;

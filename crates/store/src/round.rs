@@ -1,0 +1,541 @@
+//! Follow-up rounds: the round, its invitations, what each respondent shared,
+//! reminders and mappings between model versions.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::round::{InviteeStatus, Phase, RoundInput, SharedResult, SizeClass};
+use serde::Serialize;
+use sqlx::FromRow;
+use uuid::Uuid;
+
+use crate::plan::{audit, code};
+use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Round {
+    pub id: Uuid,
+    /// The coordinating organisation.
+    pub org_id: Uuid,
+    pub model_id: Uuid,
+    #[serde(flatten)]
+    pub data: RoundInput,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Round {
+    pub fn phase(&self, today: NaiveDate) -> Phase {
+        domain::round::phase(self.data.opens_on, self.data.closes_on, self.closed_at.is_some(), today)
+    }
+}
+
+#[derive(FromRow)]
+struct RoundRow {
+    id: Uuid,
+    org_id: Uuid,
+    name: String,
+    model_id: Uuid,
+    period: i32,
+    opens_on: NaiveDate,
+    closes_on: NaiveDate,
+    message: String,
+    k: i32,
+    remind_days: i32,
+    closed_at: Option<DateTime<Utc>>,
+    created_by: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<RoundRow> for Round {
+    fn from(r: RoundRow) -> Round {
+        Round {
+            id: r.id,
+            org_id: r.org_id,
+            model_id: r.model_id,
+            data: RoundInput {
+                name: r.name,
+                period: r.period,
+                opens_on: r.opens_on,
+                closes_on: r.closes_on,
+                message: r.message,
+                k: r.k.max(1) as usize,
+                remind_days: r.remind_days.max(0) as u32,
+            },
+            closed_at: r.closed_at,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const ROUND_COLUMNS: &str = "SELECT id, org_id, name, model_id, period, opens_on, closes_on, message, k, remind_days, \
+                             closed_at, created_by, created_at, updated_at FROM rounds";
+
+/// What a respondent shares when it submits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewResponse {
+    pub assessment_id: Option<Uuid>,
+    /// The organisation's kind (code) when it submitted.
+    pub kind: String,
+    pub employees: u32,
+    pub result: SharedResult,
+    /// Question id → answer code, only when the respondent chose to share its answers.
+    pub answers: Option<BTreeMap<String, String>>,
+}
+
+/// A stored response (submitted or withdrawn).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Response {
+    pub round_id: Uuid,
+    pub org_id: Uuid,
+    pub status: InviteeStatus,
+    pub assessment_id: Option<Uuid>,
+    pub kind: String,
+    pub employees: u32,
+    pub size_class: SizeClass,
+    pub result: SharedResult,
+    pub answers: Option<BTreeMap<String, String>>,
+    pub submitted_by: String,
+    pub submitted_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(FromRow)]
+struct ResponseRow {
+    round_id: Uuid,
+    org_id: Uuid,
+    status: String,
+    assessment_id: Option<Uuid>,
+    kind: String,
+    employees: i32,
+    size_class: String,
+    result: String,
+    answers: Option<String>,
+    submitted_by: String,
+    submitted_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+fn json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T> {
+    serde_json::from_str(s).map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))
+}
+
+impl ResponseRow {
+    fn parse(self) -> Result<Response> {
+        Ok(Response {
+            round_id: self.round_id,
+            org_id: self.org_id,
+            status: code(&self.status)?,
+            assessment_id: self.assessment_id,
+            kind: self.kind,
+            employees: self.employees.max(0) as u32,
+            size_class: code(&self.size_class)?,
+            result: json(&self.result)?,
+            answers: self.answers.as_deref().map(json).transpose()?,
+            submitted_by: self.submitted_by,
+            submitted_at: self.submitted_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// The part of a submitted response that aggregation needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shared {
+    pub org_id: Uuid,
+    pub kind: String,
+    pub size_class: SizeClass,
+    pub result: SharedResult,
+}
+
+/// An invited organisation and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invitee {
+    pub org_id: Uuid,
+    pub status: InviteeStatus,
+    pub reminded_at: Option<DateTime<Utc>>,
+}
+
+/// One invitation of an organisation, with its round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invitation {
+    pub round: Round,
+    pub org_id: Uuid,
+    pub status: InviteeStatus,
+    pub reminded_at: Option<DateTime<Utc>>,
+}
+
+/// A stored mapping between two model versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MappingRow {
+    pub id: Uuid,
+    pub from_model_id: Uuid,
+    pub to_model_id: Uuid,
+    pub mapping: domain::round::Mapping,
+}
+
+fn invitee_status(response: Option<&str>, has_assessment: bool) -> Result<InviteeStatus> {
+    Ok(match response {
+        Some(s) => code(s)?,
+        None if has_assessment => InviteeStatus::Draft,
+        None => InviteeStatus::NotStarted,
+    })
+}
+
+/// Inserts invitations in chunks (both backends limit bound parameters).
+macro_rules! insert_invitations {
+    ($tx:expr, $round:expr, $orgs:expr, $now:expr) => {
+        for chunk in $orgs.chunks(500) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO round_invitations (round_id, org_id, invited_at) ");
+            q.push_values(chunk, |mut b, org| {
+                b.push_bind($round).push_bind(*org).push_bind($now);
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+    };
+}
+
+macro_rules! upsert_response {
+    ($tx:expr, $round:expr, $org:expr, $r:expr, $by:expr, $now:expr) => {{
+        let size = SizeClass::of($r.employees);
+        let result = serde_json::to_string(&$r.result).expect("a result serialises");
+        let answers = $r.answers.as_ref().map(|a| serde_json::to_string(a).expect("answers serialise"));
+        sqlx::query(
+            "INSERT INTO round_responses (round_id, org_id, status, assessment_id, kind, employees, size_class, level, result, \
+             answers, submitted_by, submitted_at, updated_at) VALUES ($1, $2, 'submitted', $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+             ON CONFLICT (round_id, org_id) DO UPDATE SET status = 'submitted', assessment_id = $3, kind = $4, employees = $5, \
+             size_class = $6, level = $7, result = $8, answers = $9, submitted_by = $10, submitted_at = $11, updated_at = $11",
+        )
+        .bind($round).bind($org).bind($r.assessment_id).bind(&$r.kind).bind(i32::try_from($r.employees).unwrap_or(i32::MAX)).bind(size.code())
+        .bind(i32::from($r.result.level)).bind(result).bind(answers).bind($by).bind($now)
+        .execute(&mut *$tx).await?;
+    }};
+}
+
+impl Store {
+    /// Creates a round with its invitations in one transaction.
+    pub async fn insert_round(
+        &self,
+        actor: &Actor,
+        org_id: Uuid,
+        model_id: Uuid,
+        data: RoundInput,
+        invitees: &[Uuid],
+    ) -> Result<Round> {
+        let now = domain::now();
+        let round = Round {
+            id: Uuid::now_v7(),
+            org_id,
+            model_id,
+            data,
+            closed_at: None,
+            created_by: actor.label.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        let mut invitees = invitees.to_vec();
+        invitees.sort();
+        invitees.dedup();
+        if invitees.is_empty() {
+            return Err(StoreError::conflict("invitees", "error-no-invitees"));
+        }
+        write_tx!(self, tx, chain => {
+            let model: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM models WHERE id = $1").bind(model_id).fetch_optional(&mut *tx).await?;
+            if model.is_none() {
+                return Err(StoreError::conflict("model", "error-model-unknown"));
+            }
+            let d = &round.data;
+            sqlx::query(
+                "INSERT INTO rounds (id, org_id, name, model_id, period, opens_on, closes_on, message, k, remind_days, created_by, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+            )
+            .bind(round.id).bind(org_id).bind(&d.name).bind(model_id).bind(d.period).bind(d.opens_on).bind(d.closes_on)
+            .bind(&d.message).bind(d.k as i32).bind(d.remind_days as i32).bind(&round.created_by).bind(now)
+            .execute(&mut *tx).await?;
+            insert_invitations!(tx, round.id, invitees, now);
+            let after = serde_json::json!({ "round": d, "invitees": invitees.len() }).to_string();
+            chain.push(now, audit(actor, "round.create", "round", round.id, org_id, None, Some(after)));
+        });
+        Ok(round)
+    }
+
+    pub async fn find_round(&self, id: Uuid) -> Result<Option<Round>> {
+        let row: Option<RoundRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, RoundRow>(sqlx::AssertSqlSafe(format!("{ROUND_COLUMNS} WHERE id = $1"))).bind(id).fetch_optional(p).await?
+        });
+        Ok(row.map(Round::from))
+    }
+
+    /// Rounds run by these organisations, newest period first.
+    pub async fn list_rounds_of(&self, org_ids: &[Uuid]) -> Result<Vec<Round>> {
+        if org_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<RoundRow> = with_pool!(self, p => {
+            let mut q = sqlx::QueryBuilder::new(ROUND_COLUMNS);
+            q.push(" WHERE org_id IN (");
+            let mut sep = q.separated(", ");
+            for id in org_ids {
+                sep.push_bind(*id);
+            }
+            q.push(") ORDER BY period DESC, created_at DESC");
+            q.build_query_as::<RoundRow>().fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(Round::from).collect())
+    }
+
+    /// The invitations of these organisations, newest round first.
+    pub async fn list_invitations(&self, org_ids: &[Uuid]) -> Result<Vec<Invitation>> {
+        if org_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        #[derive(FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            round: RoundRow,
+            invited: Uuid,
+            response: Option<String>,
+            has_assessment: bool,
+            reminded_at: Option<DateTime<Utc>>,
+        }
+        let rows: Vec<Row> = with_pool!(self, p => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT r.id, r.org_id, r.name, r.model_id, r.period, r.opens_on, r.closes_on, r.message, r.k, r.remind_days, \
+                 r.closed_at, r.created_by, r.created_at, r.updated_at, i.org_id AS invited, s.status AS response, \
+                 EXISTS (SELECT 1 FROM assessments a WHERE a.org_id = i.org_id AND a.period = r.period) AS has_assessment, \
+                 m.sent_at AS reminded_at \
+                 FROM round_invitations i JOIN rounds r ON r.id = i.round_id \
+                 LEFT JOIN round_responses s ON s.round_id = i.round_id AND s.org_id = i.org_id \
+                 LEFT JOIN round_reminders m ON m.round_id = i.round_id AND m.org_id = i.org_id WHERE i.org_id IN (",
+            );
+            let mut sep = q.separated(", ");
+            for id in org_ids {
+                sep.push_bind(*id);
+            }
+            q.push(") ORDER BY r.period DESC, r.created_at DESC");
+            q.build_query_as::<Row>().fetch_all(p).await?
+        });
+        rows.into_iter()
+            .map(|r| {
+                Ok(Invitation {
+                    status: invitee_status(r.response.as_deref(), r.has_assessment)?,
+                    org_id: r.invited,
+                    reminded_at: r.reminded_at,
+                    round: Round::from(r.round),
+                })
+            })
+            .collect()
+    }
+
+    /// Every invited organisation of a round and where it stands.
+    pub async fn list_invitees(&self, round_id: Uuid) -> Result<Vec<Invitee>> {
+        let rows: Vec<(Uuid, Option<String>, bool, Option<DateTime<Utc>>)> = with_pool!(self, p => {
+            sqlx::query_as(
+                "SELECT i.org_id, s.status, \
+                 EXISTS (SELECT 1 FROM assessments a WHERE a.org_id = i.org_id AND a.period = r.period), m.sent_at \
+                 FROM round_invitations i JOIN rounds r ON r.id = i.round_id \
+                 LEFT JOIN round_responses s ON s.round_id = i.round_id AND s.org_id = i.org_id \
+                 LEFT JOIN round_reminders m ON m.round_id = i.round_id AND m.org_id = i.org_id \
+                 WHERE i.round_id = $1",
+            )
+            .bind(round_id).fetch_all(p).await?
+        });
+        rows.into_iter()
+            .map(|(org_id, resp, has, reminded_at)| {
+                Ok(Invitee { org_id, status: invitee_status(resp.as_deref(), has)?, reminded_at })
+            })
+            .collect()
+    }
+
+    /// The submitted results of a round, for aggregation (never the answers).
+    pub async fn list_shared(&self, round_id: Uuid) -> Result<Vec<Shared>> {
+        let rows: Vec<(Uuid, String, String, String)> = with_pool!(self, p => {
+            sqlx::query_as("SELECT org_id, kind, size_class, result FROM round_responses WHERE round_id = $1 AND status = 'submitted'")
+                .bind(round_id).fetch_all(p).await?
+        });
+        rows.into_iter()
+            .map(|(org_id, kind, size, result)| {
+                Ok(Shared { org_id, kind, size_class: code(&size)?, result: json(&result)? })
+            })
+            .collect()
+    }
+
+    /// The organisations that submitted to each of these rounds.
+    pub async fn list_respondent_ids(&self, round_ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>> {
+        if round_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(with_pool!(self, p => {
+            let mut q = sqlx::QueryBuilder::new("SELECT round_id, org_id FROM round_responses WHERE status = 'submitted' AND round_id IN (");
+            let mut sep = q.separated(", ");
+            for id in round_ids {
+                sep.push_bind(*id);
+            }
+            q.push(")");
+            q.build_query_as::<(Uuid, Uuid)>().fetch_all(p).await?
+        }))
+    }
+
+    pub async fn find_response(&self, round_id: Uuid, org_id: Uuid) -> Result<Option<Response>> {
+        let row: Option<ResponseRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, ResponseRow>(
+                "SELECT round_id, org_id, status, assessment_id, kind, employees, size_class, result, answers, submitted_by, \
+                 submitted_at, updated_at FROM round_responses WHERE round_id = $1 AND org_id = $2",
+            )
+            .bind(round_id).bind(org_id).fetch_optional(p).await?
+        });
+        row.map(ResponseRow::parse).transpose()
+    }
+
+    /// Submits (or submits again) an invited organisation's result.
+    pub async fn submit_response(&self, actor: &Actor, round_id: Uuid, org_id: Uuid, r: NewResponse) -> Result<()> {
+        let now = domain::now();
+        write_tx!(self, tx, chain => {
+            let invited: Option<(Uuid,)> = sqlx::query_as("SELECT org_id FROM round_invitations WHERE round_id = $1 AND org_id = $2")
+                .bind(round_id).bind(org_id).fetch_optional(&mut *tx).await?;
+            if invited.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            upsert_response!(tx, round_id, org_id, r, &actor.label, now);
+            let after = serde_json::json!({ "level": r.result.level, "employees": r.employees, "answers_shared": r.answers.is_some() }).to_string();
+            chain.push(now, audit(actor, "round.submit", "round_response", round_id, org_id, None, Some(after)));
+        });
+        Ok(())
+    }
+
+    /// Withdraws a submitted response; the result stays stored but counts nowhere.
+    pub async fn withdraw_response(&self, actor: &Actor, round_id: Uuid, org_id: Uuid) -> Result<()> {
+        let now = domain::now();
+        write_tx!(self, tx, chain => {
+            let done = sqlx::query("UPDATE round_responses SET status = 'withdrawn', answers = NULL, updated_at = $3 \
+                                    WHERE round_id = $1 AND org_id = $2 AND status = 'submitted'")
+                .bind(round_id).bind(org_id).bind(now).execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::conflict("status", "error-nothing-to-withdraw"));
+            }
+            chain.push(now, audit(actor, "round.withdraw", "round_response", round_id, org_id, None, None));
+        });
+        Ok(())
+    }
+
+    /// Closes a round before its closing date.
+    pub async fn close_round(&self, actor: &Actor, id: Uuid) -> Result<Round> {
+        let now = domain::now();
+        let round = self.find_round(id).await?.ok_or(StoreError::NotFound)?;
+        write_tx!(self, tx, chain => {
+            let done = sqlx::query("UPDATE rounds SET closed_at = $2, updated_at = $2 WHERE id = $1 AND closed_at IS NULL")
+                .bind(id).bind(now).execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::conflict("status", "error-round-closed"));
+            }
+            chain.push(now, audit(actor, "round.close", "round", id, round.org_id, None, None));
+        });
+        Ok(Round { closed_at: Some(now), updated_at: now, ..round })
+    }
+
+    /// Records that an invitee was reminded (in the app, and by e-mail to `emailed` addresses).
+    pub async fn record_reminder(&self, round_id: Uuid, org_id: Uuid, emailed: u32) -> Result<bool> {
+        let now = domain::now();
+        let done = with_pool!(self, p => {
+            sqlx::query("INSERT INTO round_reminders (round_id, org_id, sent_at, emailed) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (round_id, org_id) DO NOTHING")
+                .bind(round_id).bind(org_id).bind(now).bind(emailed as i32).execute(p).await?.rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Every round that has not been closed early and whose closing date is not past.
+    pub async fn list_open_rounds(&self, today: NaiveDate) -> Result<Vec<Round>> {
+        let rows: Vec<RoundRow> = with_pool!(self, p => {
+            sqlx::query_as::<_, RoundRow>(sqlx::AssertSqlSafe(format!("{ROUND_COLUMNS} WHERE closed_at IS NULL AND opens_on <= $1 AND closes_on >= $1")))
+                .bind(today).fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(Round::from).collect())
+    }
+
+    /// E-mail addresses of the active users who answer for `org_id` (its CISOs).
+    pub async fn ciso_emails(&self, org_id: Uuid) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> = with_pool!(self, p => {
+            sqlx::query_as("SELECT DISTINCT u.email FROM users u JOIN role_assignments a ON a.user_id = u.id \
+                            WHERE a.org_id = $1 AND a.role = 'ciso' AND u.active ORDER BY u.email")
+                .bind(org_id).fetch_all(p).await?
+        });
+        Ok(rows.into_iter().map(|(e,)| e).collect())
+    }
+
+    /// Loads a generated round with its invitations and responses in one
+    /// transaction (the demo population); one audit entry for the whole load.
+    pub async fn insert_generated_round(
+        &self,
+        actor: &Actor,
+        round: &Round,
+        invitees: &[Uuid],
+        responses: &[(Uuid, NewResponse)],
+    ) -> Result<()> {
+        let now = domain::now();
+        write_tx!(self, tx, chain => {
+            let d = &round.data;
+            sqlx::query(
+                "INSERT INTO rounds (id, org_id, name, model_id, period, opens_on, closes_on, message, k, remind_days, closed_at, \
+                 created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+            )
+            .bind(round.id).bind(round.org_id).bind(&d.name).bind(round.model_id).bind(d.period).bind(d.opens_on).bind(d.closes_on)
+            .bind(&d.message).bind(d.k as i32).bind(d.remind_days as i32).bind(round.closed_at).bind(&round.created_by).bind(round.created_at)
+            .execute(&mut *tx).await?;
+            insert_invitations!(tx, round.id, invitees, now);
+            for (org, r) in responses {
+                upsert_response!(tx, round.id, *org, r, &actor.label, round.created_at);
+            }
+            let after = serde_json::json!({ "round": d, "invitees": invitees.len(), "responses": responses.len() }).to_string();
+            chain.push(now, audit(actor, "round.generate", "round", round.id, round.org_id, None, Some(after)));
+        });
+        Ok(())
+    }
+
+    // ----- Mappings between model versions -----
+
+    pub async fn insert_mapping(
+        &self,
+        actor: &Actor,
+        from_model_id: Uuid,
+        to_model_id: Uuid,
+        mapping: &domain::round::Mapping,
+    ) -> Result<Uuid> {
+        let now = domain::now();
+        let id = Uuid::now_v7();
+        let text = serde_json::to_string(mapping).expect("a mapping serialises");
+        write_tx!(self, tx, chain => {
+            sqlx::query("DELETE FROM model_mappings WHERE from_model_id = $1 AND to_model_id = $2")
+                .bind(from_model_id).bind(to_model_id).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO model_mappings (id, from_model_id, to_model_id, mapping, created_at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id).bind(from_model_id).bind(to_model_id).bind(&text).bind(now).execute(&mut *tx).await?;
+            chain.push(now, domain::audit::Change {
+                actor_id: actor.id,
+                actor: actor.label.clone(),
+                action: "model.mapping".into(),
+                record_type: "model_mapping".into(),
+                record_id: id.to_string(),
+                org_id: None,
+                before: None,
+                after: Some(text.clone()),
+            });
+        });
+        Ok(id)
+    }
+
+    pub async fn list_mappings(&self) -> Result<Vec<MappingRow>> {
+        let rows: Vec<(Uuid, Uuid, Uuid, String)> = with_pool!(self, p => {
+            sqlx::query_as("SELECT id, from_model_id, to_model_id, mapping FROM model_mappings").fetch_all(p).await?
+        });
+        rows.into_iter()
+            .map(|(id, from_model_id, to_model_id, m)| {
+                Ok(MappingRow { id, from_model_id, to_model_id, mapping: json(&m)? })
+            })
+            .collect()
+    }
+}

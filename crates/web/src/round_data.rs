@@ -1,0 +1,103 @@
+//! The figures of follow-up rounds, read from the store and computed by the
+//! domain: one round's breakdown, the trend over a coordinator's rounds with
+//! its panel, and a respondent's comparison with its peers. Pages, the API,
+//! exports and the benchmark all call these, so they cannot disagree about
+//! what is suppressed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::aggregate::{self, Breakdown, Comparison, Respondent, TrendRow};
+use domain::round::SharedResult;
+use serde::Serialize;
+use store::{Round, Store, StoreError};
+use uuid::Uuid;
+
+/// How many of the most common blockers a breakdown lists.
+pub const TOP_BLOCKERS: usize = 10;
+
+/// How many rounds a trend compares at most (the newest ones).
+pub const TREND_ROUNDS: usize = 10;
+
+/// All aggregates of one round (the coordinator's dashboard).
+pub async fn dashboard(store: &Store, round: &Round) -> Result<Breakdown, StoreError> {
+    let shared = store.list_shared(round.id).await?;
+    let sizes: Vec<String> = shared.iter().map(|s| s.size_class.code().to_owned()).collect();
+    let rs: Vec<Respondent> = shared.into_iter().map(|s| s.result.respondent(s.org_id, &s.kind)).collect();
+    Ok(aggregate::breakdown(&rs, &sizes, round.data.k, TOP_BLOCKERS))
+}
+
+/// The trend up to and including `round` over the same coordinator's rounds
+/// (oldest first, at most [`TREND_ROUNDS`]): every round's figures for all
+/// respondents and for the panel that answered in all of them. Rounds on
+/// another model version are translated through a stored mapping; without
+/// one only the levels compare. Rounds are read one at a time.
+pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreError> {
+    let mut rounds: Vec<Round> = store
+        .list_rounds_of(&[round.org_id])
+        .await?
+        .into_iter()
+        .filter(|r| r.data.period <= round.data.period && r.created_at <= round.created_at || r.id == round.id)
+        .collect();
+    rounds.sort_by_key(|r| (r.data.period, r.created_at));
+    if rounds.len() > TREND_ROUNDS {
+        rounds.drain(..rounds.len() - TREND_ROUNDS);
+    }
+    let ids: Vec<Uuid> = rounds.iter().map(|r| r.id).collect();
+    let mut per_round: BTreeMap<Uuid, Vec<Uuid>> = ids.iter().map(|id| (*id, Vec::new())).collect();
+    for (r, org) in store.list_respondent_ids(&ids).await? {
+        per_round.entry(r).or_default().push(org);
+    }
+    let lists: Vec<Vec<Uuid>> = ids.iter().map(|id| per_round.remove(id).unwrap_or_default()).collect();
+    let panel: BTreeSet<Uuid> = aggregate::panel(&lists);
+    let mappings = store.list_mappings().await?;
+    let mut out = Vec::with_capacity(rounds.len());
+    for r in &rounds {
+        let shared = store.list_shared(r.id).await?;
+        let mapping = (r.model_id != round.model_id)
+            .then(|| mappings.iter().find(|m| m.from_model_id == r.model_id && m.to_model_id == round.model_id))
+            .flatten();
+        let rs: Vec<Respondent> = shared
+            .into_iter()
+            .map(|s| {
+                let resp = s.result.respondent(s.org_id, &s.kind);
+                match (r.model_id == round.model_id, mapping) {
+                    (true, _) => resp,
+                    (false, Some(m)) => m.mapping.apply(&resp),
+                    (false, None) => Respondent { areas: BTreeMap::new(), blockers: Vec::new(), ..resp },
+                }
+            })
+            .collect();
+        out.push(aggregate::trend_row((r.id, &r.data.name, r.data.period), &rs, &panel, round.data.k, TOP_BLOCKERS));
+    }
+    Ok(out)
+}
+
+/// A respondent's comparative feedback.
+#[derive(Debug, Clone, Serialize)]
+pub struct Feedback {
+    pub org_id: Uuid,
+    pub kind: String,
+    pub mine: SharedResult,
+    /// Against the other respondents of the same kind.
+    pub same_kind: Comparison,
+    /// Against all other respondents.
+    pub all: Comparison,
+}
+
+/// The comparative feedback of `org_id` in `round`, if it has a submitted response.
+pub async fn feedback(store: &Store, round: &Round, org_id: Uuid) -> Result<Option<Feedback>, StoreError> {
+    let shared = store.list_shared(round.id).await?;
+    let Some(me) = shared.iter().find(|s| s.org_id == org_id) else { return Ok(None) };
+    let me_r = me.result.respondent(org_id, &me.kind);
+    let others: Vec<Respondent> =
+        shared.iter().filter(|s| s.org_id != org_id).map(|s| s.result.respondent(s.org_id, &s.kind)).collect();
+    let all: Vec<&Respondent> = others.iter().collect();
+    let same: Vec<&Respondent> = others.iter().filter(|r| r.group == me.kind).collect();
+    Ok(Some(Feedback {
+        org_id,
+        kind: me.kind.clone(),
+        mine: me.result.clone(),
+        same_kind: aggregate::compare(&me_r, &same, round.data.k),
+        all: aggregate::compare(&me_r, &all, round.data.k),
+    }))
+}
