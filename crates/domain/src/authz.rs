@@ -40,6 +40,9 @@ pub enum Permission {
     ReportUnit,
     /// Approve a unit's yearly report.
     ApproveUnitReports,
+    /// Run follow-up rounds from an organisation: invite, follow the
+    /// responses, see the shared results and the aggregates.
+    RunRounds,
 }
 
 impl Permission {
@@ -58,6 +61,7 @@ impl Permission {
             ManageReviews => role == Ciso,
             ReportUnit => matches!(role, Ciso | Coordinator),
             ApproveUnitReports => role == Owner,
+            RunRounds => matches!(role, Ciso | Analyst),
         }
     }
 }

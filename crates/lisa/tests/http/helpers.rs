@@ -148,6 +148,7 @@ impl TestApp {
     }
 }
 
+#[derive(Clone)]
 pub enum Body {
     Json(Value),
     /// Form fields; the client's CSRF token is added unless `raw`.

@@ -2,9 +2,15 @@
 
 mod helpers;
 mod plans;
+mod rounds;
 
 use plans::{
     action_plan_refuses_bad_input_and_exports, calendar_feed_is_private_and_revocable, review_journey_through_the_api,
+};
+
+use rounds::{
+    demo_national_rounds_have_figures_reports_and_feedback, rounds_invite_submit_withdraw_and_suppress,
+    rounds_refuse_strangers_on_every_route,
 };
 
 use helpers::{Body, Client, Res, TestApp};
@@ -33,6 +39,9 @@ both_backends!(
     review_journey_through_the_api,
     action_plan_refuses_bad_input_and_exports,
     calendar_feed_is_private_and_revocable,
+    rounds_invite_submit_withdraw_and_suppress,
+    rounds_refuse_strangers_on_every_route,
+    demo_national_rounds_have_figures_reports_and_feedback,
 );
 
 /// The callers a route must refuse, with the identities resolved.

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::helpers::{Body, TestApp};
 
 /// The text of a PDF, by poppler's pdftotext (installed by the test command).
-fn pdf_text(pdf: &[u8]) -> String {
+pub fn pdf_text(pdf: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("lisa-pdf-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("r.pdf");
@@ -23,7 +23,7 @@ fn pdf_text(pdf: &[u8]) -> String {
 }
 
 /// The text of a DOCX's main part (word/document.xml).
-fn docx_xml(docx: &[u8]) -> String {
+pub fn docx_xml(docx: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a DOCX is a zip archive");
     let mut part = zip.by_name("word/document.xml").expect("word/document.xml");
     let mut s = String::new();

@@ -21,6 +21,7 @@ use uuid::Uuid;
 
 mod assessments;
 mod plans;
+mod rounds;
 
 use crate::SharedState;
 use crate::auth::{self, hash_password_blocking, verify_password_blocking};
@@ -35,7 +36,7 @@ use crate::session::{CurrentUser, clear_cookie, session_cookie};
     info(title = "Lisa API", version = "1", description = "Uppföljning av det systematiska informationssäkerhetsarbetet. \
         Log in with POST /api/v1/session; send the returned csrf_token in the X-CSRF-Token header on every \
         POST, PUT and DELETE. Errors are application/problem+json (RFC 9457) with a Swedish title."),
-    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"))
+    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"), (name = "rounds"))
 )]
 struct ApiDoc;
 
@@ -71,6 +72,14 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plans::get_unit_report, plans::put_unit_report))
         .routes(routes!(plans::approve_unit_report))
         .routes(routes!(plans::list_activities))
+        .routes(routes!(rounds::list_rounds, rounds::create_round))
+        .routes(routes!(rounds::get_round))
+        .routes(routes!(rounds::respond))
+        .routes(routes!(rounds::withdraw))
+        .routes(routes!(rounds::results))
+        .routes(routes!(rounds::trend))
+        .routes(routes!(rounds::respondent))
+        .routes(routes!(rounds::feedback))
         .split_for_parts()
 }
 

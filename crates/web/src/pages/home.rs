@@ -89,6 +89,7 @@ pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
             .count();
         stats.push((ctx.t("stat-users"), visible_users.to_string()));
     }
+    attention.extend(super::rounds::attention(&state, &s, &ctx).await?);
     let greeting = crate::i18n::t_args(ctx.lang, "home-greeting", &[("name", s.user.name.clone())]);
     render(&HomePage { ctx, greeting, roles, attention, stats })
 }

@@ -24,6 +24,7 @@ mod models;
 pub mod orgs;
 pub mod plan;
 pub mod review;
+pub mod rounds;
 pub mod units;
 pub mod users;
 mod yearwheel;
@@ -95,6 +96,21 @@ pub fn routes() -> Router<SharedState> {
         .route("/account/calendar", post(account::renew_calendar))
         .route("/account/calendar/revoke", post(account::revoke_calendar))
         .route("/calendar/{file}", get(yearwheel::feed))
+        .route("/rounds", get(rounds::list).post(rounds::create))
+        .route("/rounds/new", get(rounds::new_form))
+        .route("/rounds/{id}", get(rounds::show))
+        .route("/rounds/{id}/respond", post(rounds::respond))
+        .route("/rounds/{id}/withdraw", post(rounds::withdraw))
+        .route("/rounds/{id}/close", post(rounds::close))
+        .route("/rounds/{id}/results", get(rounds::results))
+        .route("/rounds/{id}/results.xlsx", get(rounds::results_xlsx))
+        .route("/rounds/{id}/results.csv", get(rounds::results_csv))
+        .route("/rounds/{id}/report.pdf", get(rounds::report_pdf))
+        .route("/rounds/{id}/report.docx", get(rounds::report_docx))
+        .route("/rounds/{id}/trend", get(rounds::trend))
+        .route("/rounds/{id}/respondents/{org}", get(rounds::respondent))
+        .route("/rounds/{id}/feedback", get(rounds::feedback))
+        .route("/rounds/{id}/feedback.pdf", get(rounds::feedback_pdf))
 }
 
 /// One link of the main navigation.
@@ -130,6 +146,11 @@ impl Ctx {
                 "/reviews",
                 "nav-reviews",
                 p.can_somewhere(Permission::ViewPlans) || p.can_somewhere(Permission::ReportUnit),
+            );
+            add(
+                "/rounds",
+                "nav-rounds",
+                p.can_somewhere(Permission::RunRounds) || p.can_somewhere(Permission::ViewAssessments),
             );
             add("/orgs", "nav-orgs", p.can_somewhere(Permission::ViewOrgs));
             add("/users", "nav-users", p.can_somewhere(Permission::ViewUsers));

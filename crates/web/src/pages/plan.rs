@@ -501,7 +501,7 @@ pub async fn export_xlsx(
     ))
 }
 
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     // Excel would run a cell starting with = + - @ as a formula: quote it away.
     let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_owned() };
     if s.contains([';', '"', '\n', '\r', ',']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }

@@ -1,0 +1,273 @@
+//! Follow-up rounds through the API and the pages: invitations, submit and
+//! withdraw, who sees what, the anonymity threshold on pages, exports and API.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Body, Client, TestApp};
+use crate::{audit_len, refused};
+
+const NATIONAL: &str = "Nationell samordning för informationssäkerhet";
+
+async fn model_id(app: &TestApp) -> String {
+    app.store.list_models().await.unwrap()[0].id.to_string()
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// A round of the national coordinator inviting the kommun, the region and the agency.
+async fn national_round(app: &TestApp, analyst: &Client, k: u32) -> String {
+    let body = json!({
+        "org_id": app.org_id(NATIONAL).await,
+        "model_id": model_id(app).await,
+        "name": "Testomgång",
+        "period": "2026",
+        "opens_on": (today() - chrono::Duration::days(1)).to_string(),
+        "closes_on": (today() + chrono::Duration::days(10)).to_string(),
+        "message": "Svara gärna.",
+        "k": k.to_string(),
+        "remind_days": "7",
+        "invitees": [app.org_id("Exempla kommun").await, app.org_id("Region Exempla").await, app.org_id("Exempelmyndigheten").await],
+    });
+    let res = analyst.send("POST", "/api/v1/rounds", Some(Body::Json(body))).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    res.json()["id"].as_str().unwrap().to_owned()
+}
+
+fn submit(org: uuid::Uuid, share: bool) -> Option<Body> {
+    Some(Body::Json(json!({"org_id": org, "employees": 1200, "share_answers": share})))
+}
+
+fn is_suppressed(v: &Value) -> bool {
+    v["kind"] == "suppressed"
+}
+
+pub async fn rounds_invite_submit_withdraw_and_suppress(app: &TestApp) {
+    let analyst = app.login("analytiker@samordning.example").await;
+    let kommun_ciso = app.login("ciso@exempla.se").await;
+    let region_ciso = app.login("ciso@region-exempla.se").await;
+    let agency_ciso = app.login("ciso@exempelmyndigheten.se").await;
+    let dso = app.login("dso@exempla.se").await;
+    let (kommun, region, agency) = (
+        app.org_id("Exempla kommun").await,
+        app.org_id("Region Exempla").await,
+        app.org_id("Exempelmyndigheten").await,
+    );
+
+    // Bad input: a clear Swedish message per field, nothing written.
+    let before = audit_len(app).await;
+    let bad = json!({"org_id": app.org_id(NATIONAL).await, "model_id": model_id(app).await, "name": "", "period": "20x6",
+        "opens_on": "2026-10-01", "closes_on": "2026-09-01", "k": "1", "invitees": []});
+    let res = analyst.send("POST", "/api/v1/rounds", Some(Body::Json(bad))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    for msg in ["Sista svarsdag kan inte vara före", "Minsta gruppstorlek", "minst en organisation"] {
+        assert!(res.text.contains(msg), "{msg}: {}", res.text);
+    }
+    // A kommun may only invite inside its own tree.
+    let foreign = json!({"org_id": kommun, "model_id": model_id(app).await, "name": "Kommunens omgång", "period": "2026",
+        "opens_on": "2026-09-01", "closes_on": "2026-12-01", "invitees": [region]});
+    let res = kommun_ciso.send("POST", "/api/v1/rounds", Some(Body::Json(foreign))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("bara bjuda in"), "{}", res.text);
+    // Nobody runs a round from an organisation outside their roles.
+    let stolen = json!({"org_id": app.org_id(NATIONAL).await, "model_id": model_id(app).await, "name": "X", "period": "2026",
+        "opens_on": "2026-09-01", "closes_on": "2026-12-01", "invitees": [kommun]});
+    let res = kommun_ciso.send("POST", "/api/v1/rounds", Some(Body::Json(stolen))).await;
+    assert!(refused(&res), "{}", res.status);
+    assert_eq!(audit_len(app).await, before, "refused rounds leave no trace");
+
+    let id = national_round(app, &analyst, 3).await;
+    let path = format!("/api/v1/rounds/{id}");
+
+    // The coordinator follows every invitee; each invitee sees only itself.
+    let res = analyst.get(&path).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.json()["invitees"].as_array().unwrap().len(), 3);
+    let res = kommun_ciso.get(&path).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.json()["invitees"].is_null(), "an invitee does not see the other invitees");
+    assert_eq!(res.json()["mine"][0]["org_id"], json!(kommun));
+    assert!(!res.text.contains(&region.to_string()));
+    // The start page invites.
+    let home = kommun_ciso.get("/").await;
+    assert!(home.text.contains("Inbjudan: Testomgång"), "the start page shows the invitation");
+
+    // Submitting: only the invitee's CISO, for its own organisation.
+    let res = dso.send("POST", &format!("{path}/responses"), submit(kommun, false)).await;
+    assert!(refused(&res), "the DPO reads but does not submit: {}", res.status);
+    let res = kommun_ciso.send("POST", &format!("{path}/responses"), submit(region, false)).await;
+    assert!(refused(&res), "no submitting for another invitee: {}", res.status);
+    let res = kommun_ciso
+        .send("POST", &format!("{path}/responses"), Some(Body::Json(json!({"org_id": kommun, "employees": 0}))))
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("antalet anställda"), "{}", res.text);
+    for (c, org, share) in [(&kommun_ciso, kommun, true), (&region_ciso, region, false), (&agency_ciso, agency, false)] {
+        let res = c.send("POST", &format!("{path}/responses"), submit(org, share)).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    }
+    // One withdraws through the page.
+    let res = agency_ciso.post_form(&format!("/rounds/{id}/withdraw"), vec![("org", agency.to_string())]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let res = agency_ciso.send("POST", &format!("{path}/withdraw"), Some(Body::Json(json!({"org_id": agency})))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to withdraw");
+
+    // The coordinator sees shared results, raw answers only where shared.
+    let res = analyst.get(&format!("{path}/respondents/{kommun}")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(res.json()["answers"].is_object(), "the kommun shared its answers");
+    let res = analyst.get(&format!("{path}/respondents/{region}")).await;
+    assert!(res.json()["answers"].is_null(), "the region did not share its answers");
+    assert!(res.json()["result"]["level"].is_number());
+    let page = analyst.get(&format!("/rounds/{id}/respondents/{region}")).await;
+    assert!(page.text.contains("har inte delat sina svar"), "{}", page.status);
+    assert_eq!(analyst.get(&format!("{path}/respondents/{agency}")).await.status, StatusCode::NOT_FOUND);
+
+    // Two respondents under k = 3: every figure is suppressed, in the API, the page and the exports.
+    let res = analyst.get(&format!("{path}/results")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let b = res.json();
+    assert_eq!(b["respondents"], 2);
+    assert!(is_suppressed(&b["all"]["levels"]) && is_suppressed(&b["all"]["blockers"]), "{b}");
+    assert!(b["all"]["areas"].as_object().unwrap().values().all(is_suppressed));
+    let page = analyst.get(&format!("/rounds/{id}/results")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Färre än 3"));
+    let csv = analyst.get(&format!("/rounds/{id}/results.csv")).await;
+    assert!(csv.text.contains("Färre än 3"));
+    assert!(!csv.text.contains("1 (50 %)"), "no level count of a small group leaks");
+
+    // Invitees never see another invitee's result nor the aggregates; no feedback before closing.
+    for (c, who) in [(&kommun_ciso, "kommun"), (&region_ciso, "region")] {
+        for p in [format!("{path}/results"), format!("{path}/trend"), format!("{path}/respondents/{region}")] {
+            assert!(refused(&c.get(&p).await), "{who} {p}");
+        }
+        for p in [format!("/rounds/{id}/results"), format!("/rounds/{id}/results.csv"), format!("/rounds/{id}/report.pdf")] {
+            assert!(refused(&c.get(&p).await), "{who} {p}");
+        }
+    }
+    let res = kommun_ciso.get(&format!("{path}/feedback")).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    let res = region_ciso.get(&format!("{path}/feedback?org={kommun}")).await;
+    assert!(refused(&res), "no one else's feedback");
+
+    // Closing: no more submitting; the feedback appears, suppressed below k peers.
+    assert!(refused(&kommun_ciso.post_form(&format!("/rounds/{id}/close"), vec![]).await), "only the coordinator closes");
+    let res = analyst.post_form(&format!("/rounds/{id}/close"), vec![]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = region_ciso.send("POST", &format!("{path}/responses"), submit(region, false)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("inte öppen"), "{}", res.text);
+    let res = kommun_ciso.get(&format!("{path}/feedback")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    let f = res.json();
+    assert!(is_suppressed(&f["all"]["level_percentile"]), "one peer is fewer than k: {f}");
+    assert!(f["mine"]["level"].is_number());
+    let page = kommun_ciso.get(&format!("/rounds/{id}/feedback?org={kommun}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Färre än 3"));
+}
+
+pub async fn rounds_refuse_strangers_on_every_route(app: &TestApp) {
+    let analyst = app.login("analytiker@samordning.example").await;
+    let id = national_round(app, &analyst, 5).await;
+    let kommun = app.org_id("Exempla kommun").await;
+    let stranger = app.login("samordnare@exempla.se").await; // sees assessments of a förvaltning, not invited
+    let admin = app.login("admin@exempla.se").await; // manages users, runs no rounds, answers nothing
+    let anonymous = app.anonymous();
+    let before = audit_len(app).await;
+    let get = |p: String| ("GET", p, None::<Body>);
+    let routes: Vec<(&str, String, Option<Body>)> = vec![
+        get(format!("/rounds/{id}")),
+        get(format!("/rounds/{id}/results")),
+        get(format!("/rounds/{id}/results.xlsx")),
+        get(format!("/rounds/{id}/results.csv")),
+        get(format!("/rounds/{id}/report.pdf")),
+        get(format!("/rounds/{id}/report.docx")),
+        get(format!("/rounds/{id}/trend")),
+        get(format!("/rounds/{id}/respondents/{kommun}")),
+        get(format!("/rounds/{id}/feedback?org={kommun}")),
+        get(format!("/rounds/{id}/feedback.pdf?org={kommun}")),
+        ("POST", format!("/rounds/{id}/respond"), Some(Body::Form(vec![("org", kommun.to_string()), ("employees", "10".into())]))),
+        ("POST", format!("/rounds/{id}/withdraw"), Some(Body::Form(vec![("org", kommun.to_string())]))),
+        ("POST", format!("/rounds/{id}/close"), Some(Body::Form(vec![]))),
+        get(format!("/api/v1/rounds/{id}")),
+        get(format!("/api/v1/rounds/{id}/results")),
+        get(format!("/api/v1/rounds/{id}/trend")),
+        get(format!("/api/v1/rounds/{id}/respondents/{kommun}")),
+        get(format!("/api/v1/rounds/{id}/feedback?org={kommun}")),
+        ("POST", format!("/api/v1/rounds/{id}/responses"), Some(Body::Json(json!({"org_id": kommun, "employees": 10})))),
+        ("POST", format!("/api/v1/rounds/{id}/withdraw"), Some(Body::Json(json!({"org_id": kommun})))),
+    ];
+    for (method, path, body) in &routes {
+        let res = anonymous.send(method, path, body.clone()).await;
+        if path.starts_with("/api/") {
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "anonymous {method} {path}");
+        } else {
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "anonymous {method} {path}");
+        }
+        for (who, c) in [("stranger", &stranger), ("admin", &admin)] {
+            let res = c.send(method, path, body.clone()).await;
+            assert!(refused(&res), "{who} {method} {path}: {} {}", res.status, res.text);
+            assert!(!res.text.contains("Testomgång"), "{who} {method} {path} learns of the round");
+        }
+    }
+    for path in ["/rounds/new", "/api/v1/rounds"] {
+        let res = stranger.send("POST", path, Some(Body::Json(json!({})))).await;
+        assert!(res.status.is_client_error(), "{path}: {}", res.status);
+    }
+    assert!(refused(&stranger.get("/rounds/new").await));
+    // Lists show only what is one's own.
+    let list = stranger.get("/api/v1/rounds").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(!list.text.contains("Testomgång"));
+    assert_eq!(audit_len(app).await, before, "refused calls write nothing");
+}
+
+/// The demo's national rounds: enough respondents for figures, the trend
+/// with its panel, the reports, and Exempla kommun's comparison.
+pub async fn demo_national_rounds_have_figures_reports_and_feedback(app: &TestApp) {
+    let analyst = app.login("analytiker@samordning.example").await;
+    let kommun_ciso = app.login("ciso@exempla.se").await;
+    let list = analyst.get("/api/v1/rounds").await.json();
+    let rounds = list["coordinated"].as_array().unwrap().clone();
+    assert!(rounds.len() >= 3, "three national rounds in the demo: {list}");
+    let newest = rounds.iter().filter(|r| r["phase"] == "closed").max_by_key(|r| r["period"].as_i64()).unwrap();
+    let id = newest["id"].as_str().unwrap();
+    let b = analyst.get(&format!("/api/v1/rounds/{id}/results")).await.json();
+    assert!(b["respondents"].as_u64().unwrap() >= 100, "{}", b["respondents"]);
+    let levels = b["all"]["levels"]["value"].as_array().expect("the whole round is shown");
+    assert_eq!(levels.iter().map(|v| v.as_u64().unwrap()).sum::<u64>(), b["respondents"].as_u64().unwrap());
+    assert!(!is_suppressed(&b["by_kind"]["municipality"]["levels"]));
+    let t = analyst.get(&format!("/api/v1/rounds/{id}/trend")).await.json();
+    let t = t.as_array().unwrap();
+    assert!(t.len() >= 3, "the trend covers the earlier rounds");
+    assert!(t.iter().all(|r| r["panel_size"].as_u64() <= r["respondents"].as_u64()));
+    let page = analyst.get(&format!("/rounds/{id}/trend")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Panelen"));
+    let (status, headers, pdf) = analyst.get_bytes(&format!("/rounds/{id}/report.pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/pdf");
+    let text = crate::plans::pdf_text(&pdf);
+    assert!(text.contains("Samlad bedömning") && text.contains("Fördelning av nivåer"), "{text}");
+    let (status, _, docx) = analyst.get_bytes(&format!("/rounds/{id}/report.docx")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(crate::plans::docx_xml(&docx).contains("Vanligaste hindren"));
+    let (status, _, xlsx) = analyst.get_bytes(&format!("/rounds/{id}/results.xlsx")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(xlsx.starts_with(b"PK"));
+
+    // Exempla kommun answered: its comparison has real figures.
+    let f = kommun_ciso.get(&format!("/api/v1/rounds/{id}/feedback")).await;
+    assert_eq!(f.status, StatusCode::OK, "{}", f.text);
+    let f = f.json();
+    assert_eq!(f["all"]["level_percentile"]["kind"], "value", "{f}");
+    let (status, _, pdf) = kommun_ciso.get_bytes(&format!("/rounds/{id}/feedback.pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(crate::plans::pdf_text(&pdf).contains("Jämförande återkoppling"));
+    // But the kommun's CISO sees no other organisation's result.
+    assert!(refused(&kommun_ciso.get(&format!("/api/v1/rounds/{id}/results")).await));
+}
