@@ -333,6 +333,7 @@ impl Store {
     }
 
     /// Every invited organisation of a round and where it stands.
+    #[allow(clippy::type_complexity)]
     pub async fn list_invitees(&self, round_id: Uuid) -> Result<Vec<Invitee>> {
         let rows: Vec<(Uuid, Option<String>, bool, Option<DateTime<Utc>>)> = with_pool!(self, p => {
             sqlx::query_as(
@@ -478,6 +479,14 @@ impl Store {
         responses: &[(Uuid, NewResponse)],
     ) -> Result<()> {
         let now = domain::now();
+        let rows: Vec<(Uuid, &NewResponse, SizeClass, String, Option<String>)> = responses
+            .iter()
+            .map(|(org, r)| {
+                let result = serde_json::to_string(&r.result).expect("a result serialises");
+                let answers = r.answers.as_ref().map(|a| serde_json::to_string(a).expect("answers serialise"));
+                (*org, r, SizeClass::of(r.employees), result, answers)
+            })
+            .collect();
         write_tx!(self, tx, chain => {
             let d = &round.data;
             sqlx::query(
@@ -488,8 +497,19 @@ impl Store {
             .bind(&d.message).bind(d.k as i32).bind(d.remind_days as i32).bind(round.closed_at).bind(&round.created_by).bind(round.created_at)
             .execute(&mut *tx).await?;
             insert_invitations!(tx, round.id, invitees, now);
-            for (org, r) in responses {
-                upsert_response!(tx, round.id, *org, r, &actor.label, round.created_at);
+            // Many rows per statement: a national population is tens of thousands of responses.
+            for chunk in rows.chunks(400) {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO round_responses (round_id, org_id, status, assessment_id, kind, employees, size_class, level, \
+                     result, answers, submitted_by, submitted_at, updated_at) ",
+                );
+                q.push_values(chunk, |mut b, (org, r, size, result, answers)| {
+                    b.push_bind(round.id).push_bind(*org).push("'submitted'").push_bind(r.assessment_id).push_bind(&r.kind)
+                        .push_bind(i32::try_from(r.employees).unwrap_or(i32::MAX)).push_bind(size.code())
+                        .push_bind(i32::from(r.result.level)).push_bind(result).push_bind(answers)
+                        .push_bind(&actor.label).push_bind(round.created_at).push_bind(round.created_at);
+                });
+                q.build().execute(&mut *tx).await?;
             }
             let after = serde_json::json!({ "round": d, "invitees": invitees.len(), "responses": responses.len() }).to_string();
             chain.push(now, audit(actor, "round.generate", "round", round.id, round.org_id, None, Some(after)));

@@ -19,6 +19,7 @@ mod error;
 mod i18n;
 mod metrics;
 mod pages;
+pub mod reminders;
 pub mod round_data;
 mod session;
 

@@ -22,8 +22,21 @@ pub const TREND_ROUNDS: usize = 10;
 pub async fn dashboard(store: &Store, round: &Round) -> Result<Breakdown, StoreError> {
     let shared = store.list_shared(round.id).await?;
     let sizes: Vec<String> = shared.iter().map(|s| s.size_class.code().to_owned()).collect();
-    let rs: Vec<Respondent> = shared.into_iter().map(|s| s.result.respondent(s.org_id, &s.kind)).collect();
+    let rs: Vec<Respondent> = shared.into_iter().map(into_respondent).collect();
     Ok(aggregate::breakdown(&rs, &sizes, round.data.k, TOP_BLOCKERS))
+}
+
+/// The respondent of a shared result, its kind as its group; moves the
+/// result's areas and blockers instead of copying them (a national round has
+/// tens of thousands).
+fn into_respondent(s: store::Shared) -> Respondent {
+    Respondent {
+        org_id: s.org_id,
+        group: s.kind,
+        level: s.result.level,
+        areas: s.result.areas,
+        blockers: s.result.blockers,
+    }
 }
 
 /// The trend up to and including `round` over the same coordinator's rounds
@@ -36,7 +49,9 @@ pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreE
         .list_rounds_of(&[round.org_id])
         .await?
         .into_iter()
-        .filter(|r| r.data.period <= round.data.period && r.created_at <= round.created_at || r.id == round.id)
+        .filter(|r| {
+            r.data.period < round.data.period || (r.data.period == round.data.period && r.created_at <= round.created_at)
+        })
         .collect();
     rounds.sort_by_key(|r| (r.data.period, r.created_at));
     if rounds.len() > TREND_ROUNDS {
@@ -59,7 +74,7 @@ pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreE
         let rs: Vec<Respondent> = shared
             .into_iter()
             .map(|s| {
-                let resp = s.result.respondent(s.org_id, &s.kind);
+                let resp = into_respondent(s);
                 match (r.model_id == round.model_id, mapping) {
                     (true, _) => resp,
                     (false, Some(m)) => m.mapping.apply(&resp),

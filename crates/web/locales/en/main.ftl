@@ -778,3 +778,5 @@ error-remind-days = The reminder must be a number of days from 0 to 90.
 error-round-closed = The round is already closed.
 error-round-no-assessment = There is no self-assessment for the round's year and model. Start it first, then submit.
 error-round-not-open = The round is not open for answers.
+round-blockers-by-group = Most common blockers per group
+col-top-blockers = The three most common (question no. and number of organisations)

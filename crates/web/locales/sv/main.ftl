@@ -789,3 +789,5 @@ error-remind-days = Påminnelsen ska vara ett antal dagar från 0 till 90.
 error-round-closed = Omgången är redan stängd.
 error-round-no-assessment = Det finns ingen självskattning för omgångens år och modell. Starta den först och lämna sedan in.
 error-round-not-open = Omgången är inte öppen för svar.
+round-blockers-by-group = Vanligaste hindren per grupp
+col-top-blockers = De tre vanligaste (fråga nr och antal organisationer)

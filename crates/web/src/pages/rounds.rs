@@ -354,6 +354,7 @@ pub struct Parsed {
 
 /// Checks a new round against the rules: the coordinator's permission, a
 /// known model, invitees only among those the coordinator may invite.
+#[allow(clippy::too_many_arguments)]
 pub async fn parse_new(
     state: &SharedState,
     s: &Session,
@@ -827,6 +828,23 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
         rows: blocker_rows,
     };
 
+    // The most common blockers of each group.
+    let top = |label: String, g: &GroupFigures| match &g.blockers {
+        Cell::Value(list) if list.is_empty() => FigRow { label, cells: vec!["–".into()], suppressed: false },
+        Cell::Value(list) => FigRow {
+            label,
+            cells: vec![list.iter().take(3).map(|(q, n)| format!("{q} ({n})")).collect::<Vec<_>>().join(", ")],
+            suppressed: false,
+        },
+        Cell::Suppressed { k } => FigRow { label, cells: vec![suppressed(ctx, *k)], suppressed: true },
+    };
+    let mut group_blockers: Vec<FigRow> = b.by_kind.iter().map(|(g, f)| top(kind_label(ctx, g), f)).collect();
+    group_blockers.extend(b.by_size.iter().map(|(g, f)| top(ctx.t(&format!("size-{g}")), f)));
+    let tables_group_blockers = Table {
+        caption: ctx.t("round-blockers-by-group"),
+        header: vec![ctx.t("col-group"), ctx.t("col-top-blockers")],
+        rows: group_blockers,
+    };
     let level_chart = match &b.all.levels {
         Cell::Value(l) => documents::charts::bar_chart(
             &(0..=4).map(|i| (format!("{} {i}", ctx.t("level")), l[i] as f64)).collect::<Vec<_>>(),
@@ -851,7 +869,7 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
         suppressed_note: crate::i18n::t_args(ctx.lang, "suppressed-note", &[("k", k.to_string())]),
         level_chart,
         area_chart,
-        tables: vec![tables_levels, tables_areas, tables_blockers],
+        tables: vec![tables_levels, tables_areas, tables_blockers, tables_group_blockers],
     }
 }
 
@@ -962,7 +980,12 @@ pub fn results_report(
     sections.push(Section { heading: v.tables[1].caption.clone(), blocks: areas });
     sections.push(Section {
         heading: v.tables[2].caption.clone(),
-        blocks: vec![Block::Paragraph(ctx.t("round-blockers-explained")), table(&v.tables[2])],
+        blocks: vec![
+            Block::Paragraph(ctx.t("round-blockers-explained")),
+            table(&v.tables[2]),
+            Block::Subheading(v.tables[3].caption.clone()),
+            table(&v.tables[3]),
+        ],
     });
     if trend.len() > 1 {
         let tv = trend_view(ctx, trend);
