@@ -95,7 +95,8 @@ fn phase_label(ctx: &Ctx, p: Phase) -> String {
 }
 
 fn pct(v: f64) -> String {
-    if v.is_finite() { format!("{:.0} %", v * 100.0) } else { "–".into() }
+    // Rounded half away from zero, as the charts round, so 62.5 % reads 63 % in both.
+    if v.is_finite() { format!("{} %", (v * 100.0).round()) } else { "–".into() }
 }
 
 fn dec(v: f64) -> String {
@@ -254,6 +255,7 @@ struct NewPage {
     f: RoundForm,
     kinds: Vec<(String, String, bool)>,
     candidates: Vec<Choice>,
+    any_picked: bool,
 }
 
 fn coordinators(s: &Session, tree: &OrgTree) -> Vec<(Uuid, String)> {
@@ -313,7 +315,8 @@ async fn new_page(
         .into_iter()
         .map(|k| (k.code().to_owned(), ctx.kind_label(&k), kinds_picked.iter().any(|p| p == k.code())))
         .collect();
-    Ok(NewPage { ctx, errors, coordinators, org, models, model, f, kinds, candidates })
+    let any_picked = candidates.iter().any(|c| c.checked);
+    Ok(NewPage { ctx, errors, coordinators, org, models, model, f, kinds, candidates, any_picked })
 }
 
 pub async fn new_form(
@@ -527,7 +530,7 @@ async fn show_page(state: &SharedState, s: &Session, a: &Access, errors: Errors)
         let list = state.store.list_invitees(r.id).await?;
         let count = |st: InviteeStatus| list.iter().filter(|i| i.status == st).count();
         let submitted = count(InviteeStatus::Submitted);
-        rate = (submitted * 100).checked_div(list.len()).unwrap_or(0) as u32;
+        rate = if list.is_empty() { 0 } else { (submitted as f64 * 100.0 / list.len() as f64).round() as u32 };
         stats.push((ctx.t("round-invited"), list.len().to_string()));
         for st in InviteeStatus::ALL {
             stats.push((ctx.tk("invitee-status", st), count(*st).to_string()));
@@ -1148,7 +1151,7 @@ pub fn trend_view(ctx: &Ctx, rows: &[TrendRow]) -> TrendView {
         rows: rows
             .iter()
             .map(|t| FigRow {
-                label: format!("{} ({})", t.name, t.period),
+                label: if t.name.contains(&t.period.to_string()) { t.name.clone() } else { format!("{} ({})", t.name, t.period) },
                 cells: vec![
                     t.respondents.to_string(),
                     cell(&t.all),
@@ -1210,6 +1213,9 @@ pub async fn trend(
     let ctx = Ctx::for_session(&s, "/rounds");
     let model = state.models.get(&state.store, a.round.model_id).await?;
     let mut v = trend_view(&ctx, &rows);
+    // The model's order and names.
+    let position = |id: &str| model.areas.iter().position(|x| x.id == id).unwrap_or(usize::MAX);
+    v.areas.rows.sort_by_key(|r| position(&r.label));
     for row in &mut v.areas.rows {
         if let Some(area) = model.areas.iter().find(|x| x.id == row.label) {
             row.label = area.name.get(ctx.lang).to_owned();
