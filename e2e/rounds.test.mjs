@@ -610,21 +610,23 @@ test('the newest national round with real figures: results, trend, a respondent,
   // The coordinator's pages are not the kommun's.
   await csv.visit(`${round}/results`, { status: 404, label: 'national results as the kommun' });
 
-  // The kommun's own round: its CISO coordinates it and answers for each nämnd and bolag.
+  // The kommun's own round: its CISO coordinates it and answers for each förvaltning and bolag.
   await csv.visit('/rounds', { label: '/rounds as the kommun again' });
   await clickAndWait(ciso, ciso.locator('section[aria-labelledby="h-coordinated"]').getByRole('link', { name: KOMMUN_ROUND, exact: true }));
   await csv.check("the kommun's own round", { shot: 'rounds-kommun-round' });
   assert.equal(await fact(ciso, 'Status'), 'Öppen för svar');
-  assert.equal(await fact(ciso, 'Inbjudna', 'stats'), '9');
-  assert.equal(await fact(ciso, 'Inlämnad', 'stats'), '5');
-  assert.equal(await ciso.locator('section.card-section').count(), 9, 'an answer section per nämnd and bolag');
+  assert.equal(await fact(ciso, 'Inbjudna', 'stats'), '7');
+  assert.equal(await fact(ciso, 'Inlämnad', 'stats'), '4');
+  assert.equal(await ciso.locator('section.card-section').count(), 7, 'an answer section per förvaltning and bolag');
+  // Who submitted answers with its own self-assessment.
+  assert.equal(await ciso.getByText('Ni har ingen självskattning för året än', { exact: false }).count(), 3, 'only the three bolag without an assessment');
   // Each section's fields have their own label (ids unique on the page).
   const ids = await ciso.locator('main [id]').evaluateAll((els) => els.map((e) => e.id));
   assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'no duplicate ids');
-  assert.equal(await ciso.getByRole('textbox', { name: 'Antal anställda', exact: true }).count(), 9, 'each number of employees has its label');
-  assert.equal(await ciso.getByRole('checkbox', { name: 'Dela även våra svar fråga för fråga med samordnaren', exact: true }).count(), 9);
+  assert.equal(await ciso.getByRole('textbox', { name: 'Antal anställda', exact: true }).count(), 7, 'each number of employees has its label');
+  assert.equal(await ciso.getByRole('checkbox', { name: 'Dela även våra svar fråga för fråga med samordnaren', exact: true }).count(), 7);
   await csv.visit(pathOf(ciso) + '/results', { label: "results of the kommun's round" });
-  assert.ok((await figures(ciso, 'Fördelning av nivåer')).Alla.every((c) => !c.startsWith('Färre än')), 'five respondents, k = 3');
+  assert.ok((await figures(ciso, 'Fördelning av nivåer')).Alla.every((c) => !c.startsWith('Färre än')), 'four respondents, k = 3');
   await setLanguage(ciso, url, 'en');
   const cen = pageChecker(ciso, url, 'en');
   await cen.visit(feedback, { label: 'national feedback (en)', shot: 'rounds-national-feedback-en' });

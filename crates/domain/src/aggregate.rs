@@ -77,11 +77,13 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
 }
 
 pub fn spread(values: &[f64]) -> Option<Spread> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-    v.sort_by(|a, b| a.total_cmp(b));
+    spread_of(values.to_vec())
+}
+
+/// [`spread`] of values it may reorder.
+fn spread_of(mut v: Vec<f64>) -> Option<Spread> {
+    v.retain(|x| x.is_finite());
+    v.sort_unstable_by(|a, b| a.total_cmp(b));
     let n = v.len();
     if n == 0 {
         return None;
@@ -117,41 +119,43 @@ pub struct GroupFigures {
     pub blockers: Cell<Vec<(String, usize)>>,
 }
 
-fn suppressed_figures(k: usize, areas: &BTreeSet<String>) -> GroupFigures {
-    GroupFigures {
-        levels: Cell::Suppressed { k },
-        areas: areas.iter().map(|a| (a.clone(), Cell::Suppressed { k })).collect(),
-        blockers: Cell::Suppressed { k },
-    }
-}
-
 /// The figures of one group, suppressed as a whole when it has fewer than `k` members.
 pub fn figures(rs: &[&Respondent], k: usize, top_blockers: usize) -> GroupFigures {
-    let areas: BTreeSet<String> = rs.iter().flat_map(|r| r.areas.keys().cloned()).collect();
+    // One pass over the group collects every area's shares (a national round
+    // has tens of thousands of respondents, so nothing is copied per respondent).
+    let mut by_area: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for r in rs {
+        for (a, v) in &r.areas {
+            by_area.entry(a.as_str()).or_insert_with(|| Vec::with_capacity(rs.len())).push(*v);
+        }
+    }
     if rs.len() < k.max(1) {
-        return suppressed_figures(k, &areas);
+        return GroupFigures {
+            levels: Cell::Suppressed { k },
+            areas: by_area.into_keys().map(|a| (a.to_owned(), Cell::Suppressed { k })).collect(),
+            blockers: Cell::Suppressed { k },
+        };
     }
     let mut levels = [0usize; 5];
     for r in rs {
         levels[usize::from(r.level.min(4))] += 1;
     }
-    let area_cells = areas
-        .iter()
-        .map(|a| {
-            let vals: Vec<f64> = rs.iter().filter_map(|r| r.areas.get(a).copied()).collect();
+    let area_cells = by_area
+        .into_iter()
+        .map(|(a, vals)| {
             // An area answered by fewer than k is suppressed on its own.
-            let cell = match spread(&vals) {
+            let cell = match spread_of(vals) {
                 Some(s) if s.n >= k.max(1) => Cell::Value(s),
                 _ => Cell::Suppressed { k },
             };
-            (a.clone(), cell)
+            (a.to_owned(), cell)
         })
         .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for r in rs {
-        let mut seen = BTreeSet::new();
-        for b in &r.blockers {
-            if seen.insert(b.as_str()) {
+        for (i, b) in r.blockers.iter().enumerate() {
+            // Each organisation counts once per blocker.
+            if !r.blockers[..i].contains(b) {
                 *counts.entry(b.as_str()).or_default() += 1;
             }
         }

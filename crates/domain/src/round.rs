@@ -271,6 +271,37 @@ impl Mapping {
         if errs.is_empty() { Ok(m) } else { Err(errs) }
     }
 
+    /// Question and area ids the two models do not have, one message each.
+    pub fn check(&self, from: &crate::model::Model, to: &crate::model::Model) -> Vec<String> {
+        let mut errs = Vec::new();
+        for (old, new) in &self.questions {
+            if from.question(old).is_none() {
+                errs.push(format!("questions: frågan \"{old}\" finns inte i {}", self.from));
+            }
+            if to.question(new).is_none() {
+                errs.push(format!("questions: frågan \"{new}\" finns inte i {}", self.to));
+            }
+        }
+        for (old, new) in &self.areas {
+            if !from.areas.iter().any(|a| &a.id == old) {
+                errs.push(format!("areas: området \"{old}\" finns inte i {}", self.from));
+            }
+            if !to.areas.iter().any(|a| &a.id == new) {
+                errs.push(format!("areas: området \"{new}\" finns inte i {}", self.to));
+            }
+        }
+        errs
+    }
+
+    /// `(key, version)` of the `from` and `to` models.
+    pub fn versions(&self) -> ((String, u32), (String, u32)) {
+        let split = |s: &str| {
+            let (k, v) = s.split_once('@').unwrap_or((s, "0"));
+            (k.to_owned(), v.parse().unwrap_or(0))
+        };
+        (split(&self.from), split(&self.to))
+    }
+
     /// The respondent in the newer version's ids; what does not map is left out.
     pub fn apply(&self, r: &Respondent) -> Respondent {
         Respondent {

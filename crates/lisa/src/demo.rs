@@ -1,7 +1,8 @@
 //! The demo world: fictional but realistic, the same every time.
 //! *Exempla kommun* with kommunstyrelsen, four nämnder with their
 //! förvaltningar and Exempla Stadshus AB with three bolag; a region; a
-//! statlig myndighet; a national coordinating body; one user per role.
+//! statlig myndighet; a national coordinating body with its national rounds
+//! (see `demo_rounds`); one user per role.
 
 use domain::authz::Assignment;
 use domain::org::{OrgKind, OrgName, OrgNumber};
@@ -35,7 +36,7 @@ pub const USERS: &[DemoUser] = &[
         email: "analytiker@samordning.example",
         name: "Johan Strand",
         role: Role::Analyst,
-        org: Some("Nationellt samordningsorgan för informationssäkerhet"),
+        org: Some(crate::demo_rounds::COORDINATOR),
     },
     DemoUser { email: "ciso@region-exempla.se", name: "Peter Dahl", role: Role::Ciso, org: Some("Region Exempla") },
     DemoUser {
@@ -145,7 +146,7 @@ const WORLD: &[Node] = &[
         children: &[leaf("IT-avdelningen", OrgKind::Unit), leaf("Verksamhetsavdelningen", OrgKind::Unit)],
     },
     Node {
-        name: "Nationellt samordningsorgan för informationssäkerhet",
+        name: crate::demo_rounds::COORDINATOR,
         kind: OrgKind::Coordinator,
         number: Some("202100888"),
         children: &[],
@@ -202,10 +203,11 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
     let builtin = crate::builtin::ensure(store).await?;
     crate::demo_assessments::load(store, builtin.id, &crate::builtin::model(), &ids).await?;
     crate::demo_plans::load(store, &ids).await?;
+    let mut users = Vec::new();
     for u in USERS {
         let org_id =
             u.org.map(|name| ids.iter().find(|(n, _)| *n == name).map(|(_, id)| *id).expect("demo org exists"));
-        store
+        let user = store
             .insert_user(
                 &actor,
                 NewUser {
@@ -217,7 +219,9 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
                 Some(Assignment { role: u.role, org_id }),
             )
             .await?;
+        users.push((u.email, user.id));
     }
+    crate::demo_rounds::load_demo(store, &ids, &users).await?;
     Ok(())
 }
 

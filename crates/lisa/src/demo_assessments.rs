@@ -53,6 +53,25 @@ fn answer(model: &Model, org: &str, qid: &str, maturity: f64) -> String {
     by_points[pick].id.clone()
 }
 
+/// Every answer the demo gives for `org` in `year`: what its self-assessment of
+/// that year holds, and for this year's unfinished draft also the answers still
+/// to be filled in.
+pub(crate) fn planned_answers(
+    model: &Model,
+    org: &str,
+    year: i32,
+) -> Option<std::collections::HashMap<String, domain::scoring::Answer>> {
+    let (_, _, maturity) = PLAN.iter().find(|(o, _, _)| *o == org)?;
+    let i = YEARS.iter().position(|y| *y == year)?;
+    Some(
+        model
+            .questions
+            .iter()
+            .map(|q| (q.id.clone(), domain::scoring::Answer::from_code(&answer(model, org, &q.id, maturity[i]))))
+            .collect(),
+    )
+}
+
 pub async fn load(store: &Store, model_id: Uuid, model: &Model, ids: &[(&str, Uuid)]) -> Result<(), StoreError> {
     for (org, who, maturity) in PLAN {
         let Some((_, org_id)) = ids.iter().find(|(n, _)| n == org) else { continue };

@@ -17,6 +17,7 @@ pub mod builtin;
 pub mod demo;
 mod demo_assessments;
 mod demo_plans;
+pub mod demo_rounds;
 
 /// Lisa – uppföljning av det systematiska informationssäkerhetsarbetet.
 #[derive(Parser, Debug)]
@@ -68,6 +69,9 @@ pub enum ModelCommand {
     Import { file: PathBuf },
     /// List the stored models.
     List,
+    /// Load a mapping between two model versions' question and area ids (TOML,
+    /// see docs/model-format.md), so trends over rounds cover what maps.
+    Map { file: PathBuf },
 }
 
 #[derive(Args, Debug)]
@@ -81,6 +85,16 @@ pub struct ServeArgs {
     /// Minutes without activity after which a session ends.
     #[arg(long, env = "LISA_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub session_idle_minutes: u64,
+    /// SMTP server for reminder e-mails, e.g. smtp://127.0.0.1:25 (plain SMTP, no TLS or login).
+    /// Without it, reminders are shown in Lisa only.
+    #[arg(long, env = "LISA_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender of Lisa's e-mail, e.g. "Lisa <lisa@kommun.se>".
+    #[arg(long, env = "LISA_MAIL_FROM", default_value = "lisa@localhost")]
+    pub mail_from: String,
+    /// The address users open Lisa at, for links in e-mail (default http://<bind address>).
+    #[arg(long, env = "LISA_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -136,6 +150,8 @@ pub enum AuditCommand {
 pub enum DemoCommand {
     /// Load the demo data set into an empty database.
     Load,
+    /// Generate a national population with yearly follow-up rounds, into any database.
+    Generate(demo_rounds::GenerateArgs),
 }
 
 /// A failure to report to the user: a Swedish message and an exit code
@@ -352,6 +368,45 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Model(ModelCommand::Map { file }) => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Failure::input(format!("kunde inte läsa {}: {e}", file.display())))?;
+            let list = |errs: Vec<String>| {
+                Failure::input(format!(
+                    "{} innehåller {} fel och lästes inte in:\n{}",
+                    file.display(),
+                    errs.len(),
+                    errs.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+                ))
+            };
+            let mapping = domain::round::Mapping::parse(&text).map_err(list)?;
+            let store = cli.db.open().await?;
+            let ((fk, fv), (tk, tv)) = mapping.versions();
+            let mut rows = Vec::new();
+            for (k, v) in [(&fk, fv), (&tk, tv)] {
+                let row = store.find_model_version(k, v as i32).await.map_err(store_failure)?.ok_or_else(|| {
+                    Failure::input(format!("modellen {k} version {v} är inte inläst; läs in den först"))
+                })?;
+                rows.push(row);
+            }
+            let parse = |source: &str| {
+                domain::model::parse_model(source).map_err(|_| Failure::input("en lagrad modell kunde inte läsas"))
+            };
+            let (from, to) = (parse(&rows[0].source)?, parse(&rows[1].source)?);
+            let errs = mapping.check(&from, &to);
+            if !errs.is_empty() {
+                return Err(list(errs));
+            }
+            store.insert_mapping(&Actor::cli(), rows[0].id, rows[1].id, &mapping).await.map_err(store_failure)?;
+            println!(
+                "Mappningen från {} till {} är inläst: {} frågor och {} områden.",
+                mapping.from,
+                mapping.to,
+                mapping.questions.len(),
+                mapping.areas.len()
+            );
+            Ok(())
+        }
         Command::Demo(DemoCommand::Load) => {
             let store = cli.db.open().await?;
             if !demo::is_empty(&store).await.map_err(store_failure)? {
@@ -359,6 +414,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             }
             load_demo(&store).await
         }
+        Command::Demo(DemoCommand::Generate(args)) => demo_rounds::run(&cli.db, args).await,
     }
 }
 
@@ -417,6 +473,17 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
     let addr: SocketAddr = args.bind.parse().map_err(|_| {
         Failure::input(format!("--bind: \"{}\" är ingen adress med port, till exempel 127.0.0.1:8080", args.bind))
     })?;
+    let mailer = match args.smtp_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(url) => Some(
+            web::reminders::Mailer::new(url, &args.mail_from).map_err(|e| Failure::input(format!("e-post: {e}")))?,
+        ),
+        None => None,
+    };
+    if let Some(u) = &args.public_url
+        && !(u.starts_with("http://") || u.starts_with("https://"))
+    {
+        return Err(Failure::input(format!("--public-url: \"{u}\" ska börja med http:// eller https://")));
+    }
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => {
             Failure::system(format!("porten är upptagen: {addr} används redan av ett annat program"))
@@ -447,6 +514,11 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
     };
     let store = std::sync::Arc::new(store);
     tokio::spawn(purge_sessions(store.clone(), config.clone()));
+    if let Some(m) = &mailer {
+        println!("Påminnelser skickas med e-post via {} från {}.", m.server(), m.from());
+    }
+    let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+    tokio::spawn(send_reminders(store.clone(), mailer, public_url));
     let app = web::app_shared(store, config);
     println!(
         "Lisa är igång på http://{local} ({}).",
@@ -454,6 +526,19 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
     );
     tracing::info!(%local, "listening");
     web::serve(listener, app, shutdown_signal()).await.map_err(|e| Failure::system(format!("servern stannade: {e}")))
+}
+
+/// Reminds invitees of follow-up rounds at start and then every hour.
+async fn send_reminders(store: std::sync::Arc<Store>, mailer: Option<web::reminders::Mailer>, public_url: String) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let today = web::reminders::today();
+        if let Err(e) = web::reminders::send_due_reminders(&store, mailer.as_ref(), &public_url, today).await {
+            tracing::warn!(error = %e, "could not send reminders; trying again in an hour");
+        }
+    }
 }
 
 /// Removes ended sessions every ten minutes.

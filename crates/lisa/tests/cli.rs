@@ -162,3 +162,85 @@ fn help_documents_options_and_environment_variables() {
         assert!(out.contains(want), "{want} missing from serve --help");
     }
 }
+
+#[test]
+fn demo_generate_gives_the_same_figures_for_the_same_seed() {
+    let rounds = |seed: &str| {
+        let dir = temp_dir();
+        let o = lisa(&dir, &["demo", "generate", "--orgs", "120", "--years", "3", "--seed", seed], None);
+        assert!(o.status.success(), "{}", text(&o));
+        let out = text(&o);
+        assert!(out.contains("120 organisationer skapade (54 kommuner, 3 regioner, 63 statliga myndigheter)"), "{out}");
+        let lines: Vec<String> =
+            out.lines().filter(|l| l.trim_start().starts_with("Nationell uppföljning")).map(str::to_owned).collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert!(lines.iter().all(|l| l.contains("av 120 svarade") && l.contains("nivå 0–4:")), "{out}");
+        let o = lisa(&dir, &["audit", "verify"], None);
+        assert!(o.status.success(), "{}", text(&o));
+        let o = lisa(&dir, &["org", "list"], None);
+        assert!(text(&o).contains("Nationell samordning för informationssäkerhet (coordinator)"), "{}", text(&o));
+        std::fs::remove_dir_all(dir).ok();
+        lines
+    };
+    let first = rounds("42");
+    assert_eq!(first, rounds("42"), "the same seed, the same level distribution");
+    assert_ne!(first, rounds("43"));
+}
+
+#[test]
+fn demo_generate_refuses_bad_sizes_in_swedish() {
+    let dir = temp_dir();
+    for (args, expect) in [
+        (vec!["--orgs", "0"], "antalet organisationer ska vara ett heltal från 1 till 100000"),
+        (vec!["--orgs", "100001"], "antalet organisationer"),
+        (vec!["--orgs", "många"], "antalet organisationer"),
+        (vec!["--orgs", "10", "--years", "0"], "antalet år ska vara ett heltal från 1 till 20"),
+        (vec!["--orgs", "10", "--years", "21"], "antalet år"),
+        (vec!["--orgs", "10", "--seed=-1"], "fröet"),
+    ] {
+        let mut all = vec!["demo", "generate"];
+        all.extend(args.iter().copied());
+        let o = lisa(&dir, &all, None);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(expect), "{args:?}: {}", text(&o));
+    }
+    let o = lisa(&dir, &["org", "list"], None);
+    assert!(text(&o).trim().is_empty(), "nothing was written: {}", text(&o));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn model_version_mapping_is_checked_against_both_models() {
+    let dir = temp_dir();
+    let v1 = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/lisa-grund-v1.toml")).unwrap();
+    // Version 2: the same model with one question renamed.
+    let v2 = v1.replacen("version = 1", "version = 2", 1).replacen("id = \"ledning-1\"", "id = \"ledning-1b\"", 1);
+    for (name, body) in [("v1.toml", &v1), ("v2.toml", &v2)] {
+        let file = dir.join(name);
+        std::fs::write(&file, body).unwrap();
+        let o = lisa(&dir, &["model", "import", file.to_str().unwrap()], None);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let map = dir.join("map.toml");
+    std::fs::write(
+        &map,
+        "from = \"lisa-grund@1\"\nto = \"lisa-grund@2\"\n[questions]\n\"ledning-1\" = \"ledning-1b\"\n\"ledning-2\" = \"finns-inte\"\n[areas]\nledning = \"ledning\"\n",
+    )
+    .unwrap();
+    let o = lisa(&dir, &["model", "map", map.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("frågan \"finns-inte\" finns inte i lisa-grund@2"), "{}", text(&o));
+    std::fs::write(
+        &map,
+        "from = \"lisa-grund@1\"\nto = \"lisa-grund@2\"\n[questions]\n\"ledning-1\" = \"ledning-1b\"\n[areas]\nledning = \"ledning\"\n",
+    )
+    .unwrap();
+    let o = lisa(&dir, &["model", "map", map.to_str().unwrap()], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1 frågor och 1 områden"), "{}", text(&o));
+    std::fs::write(&map, "from = \"lisa-grund@1\"\nto = \"lisa-grund@9\"\n[areas]\nledning = \"ledning\"\n").unwrap();
+    let o = lisa(&dir, &["model", "map", map.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("är inte inläst"), "{}", text(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

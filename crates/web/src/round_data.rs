@@ -50,7 +50,8 @@ pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreE
         .await?
         .into_iter()
         .filter(|r| {
-            r.data.period < round.data.period || (r.data.period == round.data.period && r.created_at <= round.created_at)
+            r.data.period < round.data.period
+                || (r.data.period == round.data.period && r.created_at <= round.created_at)
         })
         .collect();
     rounds.sort_by_key(|r| (r.data.period, r.created_at));

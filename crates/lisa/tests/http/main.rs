@@ -10,7 +10,7 @@ use plans::{
 
 use rounds::{
     demo_national_rounds_have_figures_reports_and_feedback, rounds_invite_submit_withdraw_and_suppress,
-    rounds_refuse_strangers_on_every_route,
+    rounds_refuse_strangers_on_every_route, trend_over_model_versions_covers_what_maps,
 };
 
 use helpers::{Body, Client, Res, TestApp};
@@ -42,6 +42,7 @@ both_backends!(
     rounds_invite_submit_withdraw_and_suppress,
     rounds_refuse_strangers_on_every_route,
     demo_national_rounds_have_figures_reports_and_feedback,
+    trend_over_model_versions_covers_what_maps,
 );
 
 /// The callers a route must refuse, with the identities resolved.

@@ -104,7 +104,8 @@ pub async fn rounds_invite_submit_withdraw_and_suppress(app: &TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text.contains("antalet anställda"), "{}", res.text);
-    for (c, org, share) in [(&kommun_ciso, kommun, true), (&region_ciso, region, false), (&agency_ciso, agency, false)] {
+    for (c, org, share) in [(&kommun_ciso, kommun, true), (&region_ciso, region, false), (&agency_ciso, agency, false)]
+    {
         let res = c.send("POST", &format!("{path}/responses"), submit(org, share)).await;
         assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
     }
@@ -144,7 +145,9 @@ pub async fn rounds_invite_submit_withdraw_and_suppress(app: &TestApp) {
         for p in [format!("{path}/results"), format!("{path}/trend"), format!("{path}/respondents/{region}")] {
             assert!(refused(&c.get(&p).await), "{who} {p}");
         }
-        for p in [format!("/rounds/{id}/results"), format!("/rounds/{id}/results.csv"), format!("/rounds/{id}/report.pdf")] {
+        for p in
+            [format!("/rounds/{id}/results"), format!("/rounds/{id}/results.csv"), format!("/rounds/{id}/report.pdf")]
+        {
             assert!(refused(&c.get(&p).await), "{who} {p}");
         }
     }
@@ -154,7 +157,10 @@ pub async fn rounds_invite_submit_withdraw_and_suppress(app: &TestApp) {
     assert!(refused(&res), "no one else's feedback");
 
     // Closing: no more submitting; the feedback appears, suppressed below k peers.
-    assert!(refused(&kommun_ciso.post_form(&format!("/rounds/{id}/close"), vec![]).await), "only the coordinator closes");
+    assert!(
+        refused(&kommun_ciso.post_form(&format!("/rounds/{id}/close"), vec![]).await),
+        "only the coordinator closes"
+    );
     let res = analyst.post_form(&format!("/rounds/{id}/close"), vec![]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let res = region_ciso.send("POST", &format!("{path}/responses"), submit(region, false)).await;
@@ -190,7 +196,11 @@ pub async fn rounds_refuse_strangers_on_every_route(app: &TestApp) {
         get(format!("/rounds/{id}/respondents/{kommun}")),
         get(format!("/rounds/{id}/feedback?org={kommun}")),
         get(format!("/rounds/{id}/feedback.pdf?org={kommun}")),
-        ("POST", format!("/rounds/{id}/respond"), Some(Body::Form(vec![("org", kommun.to_string()), ("employees", "10".into())]))),
+        (
+            "POST",
+            format!("/rounds/{id}/respond"),
+            Some(Body::Form(vec![("org", kommun.to_string()), ("employees", "10".into())])),
+        ),
         ("POST", format!("/rounds/{id}/withdraw"), Some(Body::Form(vec![("org", kommun.to_string())]))),
         ("POST", format!("/rounds/{id}/close"), Some(Body::Form(vec![]))),
         get(format!("/api/v1/rounds/{id}")),
@@ -198,7 +208,11 @@ pub async fn rounds_refuse_strangers_on_every_route(app: &TestApp) {
         get(format!("/api/v1/rounds/{id}/trend")),
         get(format!("/api/v1/rounds/{id}/respondents/{kommun}")),
         get(format!("/api/v1/rounds/{id}/feedback?org={kommun}")),
-        ("POST", format!("/api/v1/rounds/{id}/responses"), Some(Body::Json(json!({"org_id": kommun, "employees": 10})))),
+        (
+            "POST",
+            format!("/api/v1/rounds/{id}/responses"),
+            Some(Body::Json(json!({"org_id": kommun, "employees": 10}))),
+        ),
         ("POST", format!("/api/v1/rounds/{id}/withdraw"), Some(Body::Json(json!({"org_id": kommun})))),
     ];
     for (method, path, body) in &routes {
@@ -270,4 +284,91 @@ pub async fn demo_national_rounds_have_figures_reports_and_feedback(app: &TestAp
     assert!(crate::plans::pdf_text(&pdf).contains("Jämförande återkoppling"));
     // But the kommun's CISO sees no other organisation's result.
     assert!(refused(&kommun_ciso.get(&format!("/api/v1/rounds/{id}/results")).await));
+}
+
+/// A round on a newer model version: the trend covers what the mapping maps,
+/// and only the levels without one.
+pub async fn trend_over_model_versions_covers_what_maps(app: &TestApp) {
+    let analyst = app.login("analytiker@samordning.example").await;
+    let v1 = app.store.list_models().await.unwrap().into_iter().find(|m| m.key == "lisa-grund").unwrap();
+    let source =
+        v1.source.replacen("version = 1", "version = 2", 1).replacen("id = \"ledning-1\"", "id = \"ledning-1b\"", 1);
+    let v2 = app.store.insert_model(&store::Actor::cli(), "lisa-grund", 2, "Lisa grund 2", &source).await.unwrap();
+    let national = app.org_id(NATIONAL).await;
+    let orgs: Vec<uuid::Uuid> = app
+        .store
+        .list_orgs()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.kind == domain::org::OrgKind::Municipality)
+        .take(8)
+        .map(|o| o.id)
+        .collect();
+    let now = domain::now();
+    let round = store::Round {
+        id: uuid::Uuid::now_v7(),
+        org_id: national,
+        model_id: v2.id,
+        data: domain::round::RoundInput {
+            name: "Uppföljning 2030".into(),
+            period: 2030,
+            opens_on: "2030-09-01".parse().unwrap(),
+            closes_on: "2030-10-31".parse().unwrap(),
+            message: String::new(),
+            k: 5,
+            remind_days: 0,
+        },
+        closed_at: Some(now),
+        created_by: "test".into(),
+        created_at: now,
+        updated_at: now,
+    };
+    let result = domain::round::SharedResult {
+        level: 2,
+        areas: [("ledning".to_owned(), 0.5), ("styrdokument".to_owned(), 0.5)].into_iter().collect(),
+        levels: [(1u8, 1.0)].into_iter().collect(),
+        blockers: vec!["ledning-1b".into()],
+    };
+    let responses: Vec<(uuid::Uuid, store::NewResponse)> = orgs
+        .iter()
+        .map(|o| {
+            (
+                *o,
+                store::NewResponse {
+                    assessment_id: None,
+                    kind: "municipality".into(),
+                    employees: 500,
+                    result: result.clone(),
+                    answers: None,
+                },
+            )
+        })
+        .collect();
+    app.store.insert_generated_round(&store::Actor::cli(), &round, &orgs, &responses).await.unwrap();
+    let path = format!("/api/v1/rounds/{}/trend", round.id);
+
+    // Without a mapping, the older rounds compare by level only.
+    let t = analyst.get(&path).await.json();
+    let rows = t.as_array().unwrap();
+    assert!(rows.len() >= 4, "{t}");
+    let older = &rows[rows.len() - 2];
+    assert!(older["all"]["areas"].as_object().unwrap().is_empty(), "no areas without a mapping: {older}");
+    assert!(older["all"]["levels"]["kind"] == "value");
+
+    // With one, the mapped area and question carry over, the rest is left out.
+    let mapping = domain::round::Mapping::parse(
+        "from = \"lisa-grund@1\"\nto = \"lisa-grund@2\"\n[questions]\n\"ledning-1\" = \"ledning-1b\"\n[areas]\nledning = \"ledning\"\n",
+    )
+    .unwrap();
+    app.store.insert_mapping(&store::Actor::cli(), v1.id, v2.id, &mapping).await.unwrap();
+    let t = analyst.get(&path).await.json();
+    let older = &t.as_array().unwrap()[t.as_array().unwrap().len() - 2];
+    let areas: Vec<&String> = older["all"]["areas"].as_object().unwrap().keys().collect();
+    assert_eq!(areas, vec!["ledning"], "{older}");
+    for (q, _) in
+        older["all"]["blockers"]["value"].as_array().unwrap().iter().map(|b| (b[0].as_str().unwrap(), b[1].clone()))
+    {
+        assert_eq!(q, "ledning-1b", "only mapped blockers, in the new ids");
+    }
 }

@@ -666,7 +666,18 @@ pub async fn respond(
     match submit_for(&state, &s, &a, &f).await? {
         Ok(()) => Ok(see_other(&format!("/rounds/{}", a.round.id))),
         Err(errs) => {
-            let errors = Errors::new(s.user.language, &errs);
+            let mut errors = Errors::new(s.user.language, &errs);
+            if a.mine.len() > 1 {
+                // Several answer forms on the page: the message links to the one that failed,
+                // and an empty marker names its organisation.
+                for (field, _) in &mut errors.0 {
+                    if field == "employees" {
+                        field.push_str(&format!("-{}", f.org));
+                    }
+                }
+                errors.0.push((f.org.clone(), String::new()));
+                errors.0.push(("employees".into(), String::new()));
+            }
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, &s, &a, errors).await?)
         }
     }
@@ -1151,7 +1162,11 @@ pub fn trend_view(ctx: &Ctx, rows: &[TrendRow]) -> TrendView {
         rows: rows
             .iter()
             .map(|t| FigRow {
-                label: if t.name.contains(&t.period.to_string()) { t.name.clone() } else { format!("{} ({})", t.name, t.period) },
+                label: if t.name.contains(&t.period.to_string()) {
+                    t.name.clone()
+                } else {
+                    format!("{} ({})", t.name, t.period)
+                },
                 cells: vec![
                     t.respondents.to_string(),
                     cell(&t.all),
