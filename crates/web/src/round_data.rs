@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use domain::aggregate::{self, Breakdown, Comparison, Respondent, TrendRow};
+use domain::aggregate::{self, Breakdown, Cell, Comparison, Respondent, Spread, TrendRow};
 use domain::round::SharedResult;
 use serde::Serialize;
 use store::{Round, Store, StoreError};
@@ -98,6 +98,10 @@ pub struct Feedback {
     pub same_kind: Comparison,
     /// Against all other respondents.
     pub all: Comparison,
+    /// Each level's share ("1"–"4") against the same kind: its percentile and the peers' spread.
+    pub level_shares_same_kind: BTreeMap<String, Cell<(f64, Spread)>>,
+    /// Each level's share against all.
+    pub level_shares_all: BTreeMap<String, Cell<(f64, Spread)>>,
 }
 
 /// The comparative feedback of `org_id` in `round`, if it has a submitted response.
@@ -109,11 +113,26 @@ pub async fn feedback(store: &Store, round: &Round, org_id: Uuid) -> Result<Opti
         shared.iter().filter(|s| s.org_id != org_id).map(|s| s.result.respondent(s.org_id, &s.kind)).collect();
     let all: Vec<&Respondent> = others.iter().collect();
     let same: Vec<&Respondent> = others.iter().filter(|r| r.group == me.kind).collect();
+    // The shares per level compare the same way, each level as one figure.
+    let by_level = |r: &SharedResult, org: Uuid, kind: &str| Respondent {
+        org_id: org,
+        group: kind.to_owned(),
+        level: r.level,
+        areas: r.levels.iter().map(|(l, v)| (l.to_string(), *v)).collect(),
+        blockers: Vec::new(),
+    };
+    let me_l = by_level(&me.result, org_id, &me.kind);
+    let others_l: Vec<Respondent> =
+        shared.iter().filter(|s| s.org_id != org_id).map(|s| by_level(&s.result, s.org_id, &s.kind)).collect();
+    let all_l: Vec<&Respondent> = others_l.iter().collect();
+    let same_l: Vec<&Respondent> = others_l.iter().filter(|r| r.group == me.kind).collect();
     Ok(Some(Feedback {
         org_id,
         kind: me.kind.clone(),
         mine: me.result.clone(),
         same_kind: aggregate::compare(&me_r, &same, round.data.k),
+        level_shares_same_kind: aggregate::compare(&me_l, &same_l, round.data.k).areas,
+        level_shares_all: aggregate::compare(&me_l, &all_l, round.data.k).areas,
         all: aggregate::compare(&me_r, &all, round.data.k),
     }))
 }

@@ -214,6 +214,7 @@ pub async fn rounds_refuse_strangers_on_every_route(app: &TestApp) {
             Some(Body::Json(json!({"org_id": kommun, "employees": 10}))),
         ),
         ("POST", format!("/api/v1/rounds/{id}/withdraw"), Some(Body::Json(json!({"org_id": kommun})))),
+        ("POST", format!("/api/v1/rounds/{id}/close"), Some(Body::Json(json!({})))),
     ];
     for (method, path, body) in &routes {
         let res = anonymous.send(method, path, body.clone()).await;
@@ -238,6 +239,12 @@ pub async fn rounds_refuse_strangers_on_every_route(app: &TestApp) {
     assert_eq!(list.status, StatusCode::OK);
     assert!(!list.text.contains("Testomgång"));
     assert_eq!(audit_len(app).await, before, "refused calls write nothing");
+    // The coordinator closes through the API, once.
+    let res = analyst.send("POST", &format!("/api/v1/rounds/{id}/close"), Some(Body::Json(json!({})))).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    let res = analyst.send("POST", &format!("/api/v1/rounds/{id}/close"), Some(Body::Json(json!({})))).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.text.contains("redan stängd"), "{}", res.text);
 }
 
 /// The demo's national rounds: enough respondents for figures, the trend
@@ -279,6 +286,8 @@ pub async fn demo_national_rounds_have_figures_reports_and_feedback(app: &TestAp
     assert_eq!(f.status, StatusCode::OK, "{}", f.text);
     let f = f.json();
     assert_eq!(f["all"]["level_percentile"]["kind"], "value", "{f}");
+    assert_eq!(f["level_shares_all"]["1"]["kind"], "value", "each level's share compares too: {f}");
+    assert!(f["level_shares_all"]["1"]["value"][0].as_f64().is_some(), "with a percentile: {f}");
     let (status, _, pdf) = kommun_ciso.get_bytes(&format!("/rounds/{id}/feedback.pdf")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(crate::plans::pdf_text(&pdf).contains("Jämförande återkoppling"));

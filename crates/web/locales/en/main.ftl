@@ -780,3 +780,4 @@ error-round-no-assessment = There is no self-assessment for the round's year and
 error-round-not-open = The round is not open for answers.
 round-blockers-by-group = Most common blockers per group
 col-top-blockers = The three most common (question no. and number of organisations)
+peer-level-shares = Share met per level

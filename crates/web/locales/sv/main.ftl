@@ -791,3 +791,4 @@ error-round-no-assessment = Det finns ingen självskattning för omgångens år 
 error-round-not-open = Omgången är inte öppen för svar.
 round-blockers-by-group = Vanligaste hindren per grupp
 col-top-blockers = De tre vanligaste (fråga nr och antal organisationer)
+peer-level-shares = Andel uppfyllt per nivå

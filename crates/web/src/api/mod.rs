@@ -76,6 +76,7 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(rounds::get_round))
         .routes(routes!(rounds::respond))
         .routes(routes!(rounds::withdraw))
+        .routes(routes!(rounds::close))
         .routes(routes!(rounds::results))
         .routes(routes!(rounds::trend))
         .routes(routes!(rounds::respondent))

@@ -185,6 +185,19 @@ pub async fn withdraw(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Close a round before its closing date (coordinator).
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/close", tag = "rounds", params(("id" = String, Path)),
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn close(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    let a = coordinator_access(&state, &s, &id).await?;
+    state.store.close_round(&crate::pages::orgs::actor(&s), a.round.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// All aggregates of a round (coordinator); groups under k are suppressed.
 #[utoipa::path(get, path = "/api/v1/rounds/{id}/results", tag = "rounds", params(("id" = String, Path)),
     responses((status = 200, body = Object), (status = 404, body = Problem)))]

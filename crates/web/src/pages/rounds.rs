@@ -1321,6 +1321,8 @@ pub struct CompareRow {
 }
 
 pub struct FeedbackView {
+    /// Level 1–4: mine, then median, middle half and percentile for the same kind and for all.
+    pub level_rows: Vec<CompareRow>,
     pub org: String,
     pub kind: String,
     pub level: u8,
@@ -1385,7 +1387,19 @@ pub fn feedback_view(ctx: &Ctx, tree: &OrgTree, model: &Model, k: usize, f: &Fee
         100.0,
         " %",
     );
+    let level_rows = f
+        .mine
+        .levels
+        .iter()
+        .map(|(l, mine)| CompareRow {
+            area: format!("{} {l}", ctx.t("level")),
+            mine: pct(*mine),
+            kind: compare_cells(ctx, f.level_shares_same_kind.get(&l.to_string())),
+            all: compare_cells(ctx, f.level_shares_all.get(&l.to_string())),
+        })
+        .collect();
     FeedbackView {
+        level_rows,
         org: org_name(tree, f.org_id),
         kind: kind_label(ctx, &f.kind),
         level: f.mine.level,
@@ -1494,6 +1508,26 @@ pub fn feedback_report(ctx: &Ctx, r: &store::Round, coordinator: &str, v: &Feedb
                         (format!("{} – {}", ctx.t("col-percentile"), ctx.t("group-all")), v.level_all.clone()),
                     ]),
                     Block::Paragraph(ctx.t("peer-percentile-explained")),
+                    Block::Subheading(ctx.t("peer-level-shares")),
+                    Block::Table {
+                        header: {
+                            let mut h = header.clone();
+                            h[0] = ctx.t("level");
+                            h
+                        },
+                        rows: v
+                            .level_rows
+                            .iter()
+                            .map(|r| {
+                                let mut cells = vec![r.area.clone(), r.mine.clone()];
+                                cells.extend(r.kind.iter().cloned());
+                                cells.extend(r.all.iter().cloned());
+                                cells
+                            })
+                            .collect(),
+                        numeric: (0..8).map(|i| i > 0).collect(),
+                        widths: vec![4, 1, 1, 2, 1, 1, 2, 1],
+                    },
                 ],
             },
             Section {
