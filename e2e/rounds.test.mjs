@@ -423,8 +423,8 @@ test('journey: a round is created, answered, withdrawn from, closed, summed up w
   assert.equal(pathOf(analyst), `${round}/trend`);
   await sv.check('trend of the small round', { shot: 'rounds-trend-small' });
   const trend = await figures(analyst, 'Utveckling över åren');
-  assert.ok(trend[`${ROUND} (2026)`], `the new round in the trend: ${JSON.stringify(Object.keys(trend))}`);
-  assert.deepEqual(trend[`${ROUND} (2026)`].slice(0, 3), ['2', SUPPRESSED, SUPPRESSED]);
+  assert.ok(trend[ROUND], `the new round in the trend: ${JSON.stringify(Object.keys(trend))}`);
+  assert.deepEqual(trend[ROUND].slice(0, 3), ['2', SUPPRESSED, SUPPRESSED]);
 
   // --- The remaining respondents read their feedback; the one that withdrew gets none. ---
   for (const c of [kommun, region]) {
@@ -547,7 +547,7 @@ test('the newest national round with real figures: results, trend, a respondent,
   await sv.check('national trend', { shot: 'rounds-national-trend' });
   const trend = await figures(analyst, 'Utveckling över åren');
   for (const year of [2024, 2025, 2026]) {
-    const row = trend[`Nationell uppföljning ${year} (${year})`];
+    const row = trend[`Nationell uppföljning ${year}`];
     assert.ok(row, `the ${year} round in the trend: ${JSON.stringify(Object.keys(trend))}`);
     assert.match(row[1], /^\d,\d$/, `a mean level for ${year}: ${row}`);
   }
