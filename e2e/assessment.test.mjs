@@ -16,6 +16,7 @@ import {
   logout,
   newContext,
   optionValueByLabel,
+  pageChecker,
   pathOf,
   postForm,
   screenshot,
@@ -31,39 +32,6 @@ const REGION_CISO = 'ciso@region-exempla.se';
 const NAV = 'Huvudmeny';
 const ASSESSMENT_RE = /^\/assessments\/[0-9a-f-]{36}$/;
 const QUESTIONS = 68;
-
-/** What every page of Lisa has: language, a title, one h1, a main landmark. */
-async function assertPageBasics(page, lang) {
-  assert.equal(await page.locator('html').getAttribute('lang'), lang, `html lang on ${page.url()}`);
-  assert.match(await page.title(), / – Lisa$/, `title of ${page.url()}`);
-  assert.equal(await page.locator('h1').count(), 1, `exactly one h1 on ${page.url()}`);
-  assert.equal(await page.locator('main#main').count(), 1, `a main landmark on ${page.url()}`);
-}
-
-/**
- * A checker bound to one page: basics, styling, axe and a clean console (the
- * page under Lisa's own CSP), and an optional screenshot.
- */
-function pageChecker(page, url, lang = 'sv') {
-  const watch = watchProblems(page);
-  const check = async (label, { shot } = {}) => {
-    await assertPageBasics(page, lang);
-    await assertStyled(page);
-    await checkA11y(page, label);
-    watch.assertNone(label);
-    if (shot) await screenshot(page, shot);
-  };
-  return {
-    watch,
-    check,
-    async visit(path, { status = 200, shot, label = path } = {}) {
-      const res = await page.goto(url + path);
-      assert.equal(res.status(), status, `GET ${path} answered ${res.status()}, expected ${status}`);
-      await check(label, { shot });
-      return res;
-    },
-  };
-}
 
 /** Rows of the list on /assessments as [org, year, status, level, answered]. */
 async function listRows(page) {

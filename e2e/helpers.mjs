@@ -495,3 +495,39 @@ export function docxText(bytes) {
     done();
   }
 }
+
+/** What every page of Lisa has: language, a title, one h1, a main landmark. */
+export async function assertPageBasics(page, lang) {
+  assert.equal(await page.locator('html').getAttribute('lang'), lang, `html lang on ${page.url()}`);
+  const title = await page.title();
+  assert.match(title, / – Lisa$/, `title of ${page.url()}`);
+  assert.doesNotMatch(title, /[<>]/, `no markup in the title of ${page.url()}`);
+  assert.equal(await page.locator('h1').count(), 1, `exactly one h1 on ${page.url()}`);
+  assert.equal(await page.locator('main#main').count(), 1, `a main landmark on ${page.url()}`);
+}
+
+/**
+ * A checker bound to one page: basics, styling, axe and a clean console (the
+ * page under Lisa's own CSP), and an optional screenshot; `lang` may be
+ * overridden per check after a language switch.
+ */
+export function pageChecker(page, url, lang = 'sv') {
+  const watch = watchProblems(page);
+  const check = async (label, { shot, lang: l = lang } = {}) => {
+    await assertPageBasics(page, l);
+    await assertStyled(page);
+    await checkA11y(page, label);
+    watch.assertNone(label);
+    if (shot) await screenshot(page, shot);
+  };
+  return {
+    watch,
+    check,
+    async visit(path, { status = 200, shot, label = path, lang: l } = {}) {
+      const res = await page.goto(url + path);
+      assert.equal(res.status(), status, `GET ${path} answered ${res.status()}, expected ${status}`);
+      await check(label, { shot, lang: l });
+      return res;
+    },
+  };
+}

@@ -19,6 +19,7 @@ import {
   docxText,
   login,
   newContext,
+  pageChecker,
   pathOf,
   pdfText,
   screenshot,
@@ -48,38 +49,6 @@ const SUPPRESSED = 'Färre än 3';
 const NOT_FOUND_H1 = 'Sidan eller uppgiften finns inte';
 /** Journeys with several users post many forms and render documents. */
 const LONG_TIMEOUT_MS = 240_000;
-
-/** What every page of Lisa has: language, a title, one h1, a main landmark. */
-async function assertPageBasics(page, lang) {
-  assert.equal(await page.locator('html').getAttribute('lang'), lang, `html lang on ${page.url()}`);
-  const title = await page.title();
-  assert.match(title, / – Lisa$/, `title of ${page.url()}`);
-  assert.doesNotMatch(title, /[<>]/, `no markup in the title of ${page.url()}`);
-  assert.equal(await page.locator('h1').count(), 1, `exactly one h1 on ${page.url()}`);
-  assert.equal(await page.locator('main#main').count(), 1, `a main landmark on ${page.url()}`);
-}
-
-/** A checker bound to one page: basics, styling, axe and a clean console, and an optional screenshot. */
-function pageChecker(page, url, lang = 'sv') {
-  const watch = watchProblems(page);
-  const check = async (label, { shot, lang: l = lang } = {}) => {
-    await assertPageBasics(page, l);
-    await assertStyled(page);
-    await checkA11y(page, label);
-    watch.assertNone(label);
-    if (shot) await screenshot(page, shot);
-  };
-  return {
-    watch,
-    check,
-    async visit(path, { status = 200, shot, label = path, lang: l } = {}) {
-      const res = await page.goto(url + path);
-      assert.equal(res.status(), status, `GET ${path} answered ${res.status()}, expected ${status}`);
-      await check(label, { shot, lang: l });
-      return res;
-    },
-  };
-}
 
 /** A new browser context (own cookies) with `email` logged in; closed when the test ends. */
 async function userPage(t, browser, url, email) {

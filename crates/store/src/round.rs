@@ -353,6 +353,26 @@ impl Store {
             .collect()
     }
 
+    /// For each of these rounds: how many are invited and how many have submitted.
+    pub async fn count_responses(&self, round_ids: &[Uuid]) -> Result<Vec<(Uuid, i64, i64)>> {
+        if round_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(with_pool!(self, p => {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT i.round_id, COUNT(*), COUNT(s.org_id) FROM round_invitations i \
+                 LEFT JOIN round_responses s ON s.round_id = i.round_id AND s.org_id = i.org_id AND s.status = 'submitted' \
+                 WHERE i.round_id IN (",
+            );
+            let mut sep = q.separated(", ");
+            for id in round_ids {
+                sep.push_bind(*id);
+            }
+            q.push(") GROUP BY i.round_id");
+            q.build_query_as::<(Uuid, i64, i64)>().fetch_all(p).await?
+        }))
+    }
+
     /// The submitted results of a round, for aggregation (never the answers).
     pub async fn list_shared(&self, round_id: Uuid) -> Result<Vec<Shared>> {
         let rows: Vec<(Uuid, String, String, String)> = with_pool!(self, p => {

@@ -108,6 +108,7 @@ async fn rounds_invite_submit_withdraw_and_close() {
         let w = s.find_response(r.id, orgs[1]).await.unwrap().unwrap();
         assert_eq!(w.status, InviteeStatus::Withdrawn, "{n}");
         assert!(w.answers.is_none(), "{n}");
+        assert_eq!(s.count_responses(&[r.id]).await.unwrap(), vec![(r.id, 2, 1)], "{n}: invited and submitted");
         let ids = s.list_respondent_ids(&[r.id]).await.unwrap();
         assert_eq!(ids, vec![(r.id, orgs[0])], "{n}");
 

@@ -264,6 +264,26 @@ pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
+/// A report rendered as a PDF download named `file` (off the async runtime).
+pub async fn pdf_download(
+    what: &'static str,
+    file: String,
+    report: documents::report::Report,
+) -> Result<Response, AppError> {
+    let bytes = render_blocking(what, move || documents::report::pdf(&report)).await?;
+    Ok(download("application/pdf", &file, bytes))
+}
+
+/// A report rendered as an editable Word download named `file`.
+pub async fn docx_download(
+    what: &'static str,
+    file: String,
+    report: documents::report::Report,
+) -> Result<Response, AppError> {
+    let bytes = render_blocking(what, move || documents::report::docx(&report)).await?;
+    Ok(download("application/vnd.openxmlformats-officedocument.wordprocessingml.document", &file, bytes))
+}
+
 /// A redirect after a successful form post (303, so the browser GETs).
 pub fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()

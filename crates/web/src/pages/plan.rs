@@ -14,7 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::orgs::actor;
-use super::{Ctx, Errors, download, parse_id, render, render_blocking, render_status, see_other};
+use super::{Ctx, Errors, download, parse_id, render, render_status, see_other};
 use crate::SharedState;
 use crate::error::{AppError, AppResult};
 use crate::session::{CurrentUser, Session};
@@ -606,6 +606,5 @@ pub async fn export_pdf(
         None => ctx.t("plan-all-visible"),
     };
     let report = plan_report(&ctx, &tree, &actions, &heading);
-    let pdf = render_blocking("action plan pdf", move || documents::report::pdf(&report)).await?;
-    Ok(download("application/pdf", &format!("handlingsplan-{}.pdf", today()), pdf))
+    super::pdf_download("action plan pdf", format!("handlingsplan-{}.pdf", today()), report).await
 }

@@ -24,7 +24,7 @@ use uuid::Uuid;
 
 use super::orgs::actor;
 use super::plan::today;
-use super::{Ctx, Errors, download, parse_id, render, render_blocking, render_status, see_other};
+use super::{Ctx, Errors, docx_download, parse_id, pdf_download, render, render_status, see_other};
 use crate::SharedState;
 use crate::error::{AppError, AppResult};
 use crate::session::{CurrentUser, Session};
@@ -977,8 +977,7 @@ pub async fn report_pdf(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (rep, name) = report_for(&state, &s, &id).await?;
-    let bytes = render_blocking("review pdf", move || documents::report::pdf(&rep)).await?;
-    Ok(download("application/pdf", &format!("{name}pdf"), bytes))
+    pdf_download("review pdf", format!("{name}pdf"), rep).await
 }
 
 pub async fn report_docx(
@@ -987,10 +986,5 @@ pub async fn report_docx(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (rep, name) = report_for(&state, &s, &id).await?;
-    let bytes = render_blocking("review docx", move || documents::report::docx(&rep)).await?;
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        &format!("{name}docx"),
-        bytes,
-    ))
+    docx_download("review docx", format!("{name}docx"), rep).await
 }

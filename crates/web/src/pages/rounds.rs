@@ -27,7 +27,9 @@ use uuid::Uuid;
 
 use super::orgs::actor;
 use super::plan::{csv_field, today};
-use super::{Ctx, Errors, download, parse_id, render, render_blocking, render_status, see_other};
+use super::{
+    Ctx, Errors, docx_download, download, parse_id, pdf_download, render, render_blocking, render_status, see_other,
+};
 use crate::SharedState;
 use crate::error::{AppError, AppResult};
 use crate::round_data::{self, Feedback};
@@ -142,9 +144,12 @@ pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
     let today = today();
     let mut coordinated = Vec::new();
     let runs = s.principal.visible_orgs(Permission::RunRounds, &tree);
-    for r in state.store.list_rounds_of(&runs).await? {
-        let invitees = state.store.list_invitees(r.id).await?;
-        let submitted = invitees.iter().filter(|i| i.status == InviteeStatus::Submitted).count();
+    let rounds = state.store.list_rounds_of(&runs).await?;
+    let ids: Vec<Uuid> = rounds.iter().map(|r| r.id).collect();
+    let counts = state.store.count_responses(&ids).await?;
+    for r in rounds {
+        let (invited, submitted) =
+            counts.iter().find(|(id, _, _)| *id == r.id).map(|(_, i, s)| (*i, *s)).unwrap_or((0, 0));
         let p = r.phase(today);
         coordinated.push(RoundRow {
             id: r.id,
@@ -157,7 +162,7 @@ pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
             responses: crate::i18n::t_args(
                 ctx.lang,
                 "round-responses-of",
-                &[("submitted", submitted.to_string()), ("invited", invitees.len().to_string())],
+                &[("submitted", submitted.to_string()), ("invited", invited.to_string())],
             ),
         });
     }
@@ -1042,8 +1047,7 @@ pub async fn report_pdf(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (report, stem) = report_parts(&state, &s, &id).await?;
-    let bytes = render_blocking("round report pdf", move || documents::report::pdf(&report)).await?;
-    Ok(download("application/pdf", &format!("{stem}.pdf"), bytes))
+    pdf_download("round report pdf", format!("{stem}.pdf"), report).await
 }
 
 pub async fn report_docx(
@@ -1052,12 +1056,7 @@ pub async fn report_docx(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (report, stem) = report_parts(&state, &s, &id).await?;
-    let bytes = render_blocking("round report docx", move || documents::report::docx(&report)).await?;
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        &format!("{stem}.docx"),
-        bytes,
-    ))
+    docx_download("round report docx", format!("{stem}.docx"), report).await
 }
 
 fn sheet_rows(t: &Table) -> Vec<Vec<documents::Cell>> {
@@ -1559,6 +1558,5 @@ pub async fn feedback_pdf(
     let model = state.models.get(&state.store, a.round.model_id).await?;
     let v = feedback_view(&ctx, &a.tree, &model, a.round.data.k, &f);
     let report = feedback_report(&ctx, &a.round, &org_name(&a.tree, a.round.org_id), &v);
-    let bytes = render_blocking("round feedback pdf", move || documents::report::pdf(&report)).await?;
-    Ok(download("application/pdf", "jamforande-aterkoppling.pdf", bytes))
+    pdf_download("round feedback pdf", "jamforande-aterkoppling.pdf".into(), report).await
 }
