@@ -1134,10 +1134,6 @@ pub fn trend_view(ctx: &Ctx, rows: &[TrendRow]) -> TrendView {
         (ctx.t("group-panel"), rows.iter().filter_map(|t| mean(&t.panel).map(|m| (t.period.to_string(), m))).collect()),
     ];
     let chart = documents::charts::line_chart(&ctx.t("col-period"), &series, 4.0, &[0.0, 1.0, 2.0, 3.0, 4.0], "");
-    let k = rows.last().map(|t| match &t.all.levels {
-        Cell::Suppressed { k } => *k,
-        _ => 0,
-    });
     let cell = |g: &GroupFigures| match &g.levels {
         Cell::Value(l) => dec(mean_level(l)),
         Cell::Suppressed { k } => suppressed(ctx, *k),
@@ -1146,7 +1142,6 @@ pub fn trend_view(ctx: &Ctx, rows: &[TrendRow]) -> TrendView {
         Cell::Value(l) => l.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" / "),
         Cell::Suppressed { k } => suppressed(ctx, *k),
     };
-    let _ = k;
     let table = Table {
         caption: ctx.t("round-trend"),
         header: vec![
@@ -1338,7 +1333,7 @@ pub struct FeedbackView {
 fn compare_cells(ctx: &Ctx, c: Option<&Cell<(f64, Spread)>>) -> Vec<String> {
     match c {
         Some(Cell::Value((p, s))) => {
-            vec![pct(s.median), format!("{}–{}", pct(s.q1), pct(s.q3)), format!("{:.0}", p)]
+            vec![pct(s.median), format!("{}–{}", pct(s.q1), pct(s.q3)), p.round().to_string()]
         }
         Some(Cell::Suppressed { k }) => vec![suppressed(ctx, *k); 3],
         None => vec!["–".into(); 3],
@@ -1347,7 +1342,7 @@ fn compare_cells(ctx: &Ctx, c: Option<&Cell<(f64, Spread)>>) -> Vec<String> {
 
 pub fn feedback_view(ctx: &Ctx, tree: &OrgTree, model: &Model, k: usize, f: &Feedback) -> FeedbackView {
     let perc = |c: &Cell<f64>| match c {
-        Cell::Value(p) => crate::i18n::t_args(ctx.lang, "peer-percentile", &[("p", format!("{p:.0}"))]),
+        Cell::Value(p) => crate::i18n::t_args(ctx.lang, "peer-percentile", &[("p", p.round().to_string())]),
         Cell::Suppressed { k } => suppressed(ctx, *k),
     };
     let rows: Vec<CompareRow> = model
