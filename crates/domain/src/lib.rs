@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod audit;
 pub mod authz;
 pub mod calendar;
+pub mod clock;
 pub mod error;
 pub mod model;
 pub mod org;
@@ -16,6 +17,7 @@ pub mod plan;
 pub mod review;
 pub mod round;
 pub mod scoring;
+pub mod slug;
 pub mod throttle;
 pub mod user;
 

@@ -221,49 +221,68 @@ impl Store {
             sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(source.as_bytes())),
             created_at: now,
         };
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let taken: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM models WHERE key = $1 AND version = $2")
-                .bind(key).bind(version).fetch_optional(&mut *tx).await?;
+                .bind(key)
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
             if taken.is_some() {
                 return Err(StoreError::conflict("version", "error-model-version-exists"));
             }
             sqlx::query("INSERT INTO models (id, key, version, name, source, sha256, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(row.id).bind(&row.key).bind(row.version).bind(&row.name).bind(&row.source).bind(&row.sha256).bind(row.created_at)
                 .execute(&mut *tx).await?;
-            chain.push(now, Change {
-                actor_id: actor.id,
-                actor: actor.label.clone(),
-                action: "model.import".into(),
-                record_type: "model".into(),
-                record_id: row.id.to_string(),
-                org_id: None,
-                before: None,
-                after: Some(serde_json::json!({"key": key, "version": version, "name": name, "sha256": row.sha256}).to_string()),
-            });
+            chain.push(
+                now,
+                Change {
+                    actor_id: actor.id,
+                    actor: actor.label.clone(),
+                    action: "model.import".into(),
+                    record_type: "model".into(),
+                    record_id: row.id.to_string(),
+                    org_id: None,
+                    before: None,
+                    after: Some(
+                        serde_json::json!({"key": key, "version": version, "name": name, "sha256": row.sha256})
+                            .to_string(),
+                    ),
+                },
+            );
         });
         Ok(row)
     }
 
     pub async fn list_models(&self) -> Result<Vec<ModelRow>> {
-        Ok(with_pool!(self, p => {
-            sqlx::query_as::<_, ModelRow>("SELECT id, key, version, name, source, sha256, created_at FROM models ORDER BY key, version")
-                .fetch_all(p).await?
+        Ok(with_pool!(self, |p| {
+            sqlx::query_as::<_, ModelRow>(
+                "SELECT id, key, version, name, source, sha256, created_at FROM models ORDER BY key, version",
+            )
+            .fetch_all(p)
+            .await?
         }))
     }
 
     pub async fn find_model(&self, id: Uuid) -> Result<Option<ModelRow>> {
-        Ok(with_pool!(self, p => {
-            sqlx::query_as::<_, ModelRow>("SELECT id, key, version, name, source, sha256, created_at FROM models WHERE id = $1")
-                .bind(id).fetch_optional(p).await?
+        Ok(with_pool!(self, |p| {
+            sqlx::query_as::<_, ModelRow>(
+                "SELECT id, key, version, name, source, sha256, created_at FROM models WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(p)
+            .await?
         }))
     }
 
     pub async fn find_model_version(&self, key: &str, version: i32) -> Result<Option<ModelRow>> {
-        Ok(with_pool!(self, p => {
+        Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, ModelRow>(
                 "SELECT id, key, version, name, source, sha256, created_at FROM models WHERE key = $1 AND version = $2",
             )
-            .bind(key).bind(version).fetch_optional(p).await?
+            .bind(key)
+            .bind(version)
+            .fetch_optional(p)
+            .await?
         }))
     }
 
@@ -273,7 +292,7 @@ impl Store {
         if matches!(org_ids, Some(ids) if ids.is_empty()) {
             return Ok(Vec::new());
         }
-        let rows: Vec<AssessmentRow> = with_pool!(self, p => {
+        let rows: Vec<AssessmentRow> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(format!("{ASSESSMENT_COLUMNS} WHERE 1 = 1"));
             if let Some(ids) = org_ids {
                 q.push(" AND org_id IN (");
@@ -290,16 +309,18 @@ impl Store {
     }
 
     pub async fn find_assessment(&self, id: Uuid) -> Result<Option<Assessment>> {
-        Ok(with_pool!(self, p => fetch_assessment!(p, id)))
+        Ok(with_pool!(self, |p| fetch_assessment!(p, id)))
     }
 
     pub async fn list_answers(&self, assessment_id: Uuid) -> Result<Vec<AnswerRow>> {
-        let rows: Vec<AnswerDbRow> = with_pool!(self, p => {
+        let rows: Vec<AnswerDbRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, AnswerDbRow>(
                 "SELECT question_id, answer, comment, confidence, evidence_url, answered_by, answered_at \
                  FROM answers WHERE assessment_id = $1 ORDER BY question_id",
             )
-            .bind(assessment_id).fetch_all(p).await?
+            .bind(assessment_id)
+            .fetch_all(p)
+            .await?
         });
         Ok(rows.into_iter().map(AnswerRow::from).collect())
     }
@@ -330,13 +351,18 @@ impl Store {
             approved_by: None,
             locked_at: None,
         };
-        write_tx!(self, tx, chain => {
-            let (exists,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM assessments WHERE org_id = $1 AND period = $2")
-                .bind(org_id).bind(a.period).fetch_one(&mut *tx).await?;
+        write_tx!(self, |tx, chain| {
+            let (exists,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM assessments WHERE org_id = $1 AND period = $2")
+                    .bind(org_id)
+                    .bind(a.period)
+                    .fetch_one(&mut *tx)
+                    .await?;
             if exists > 0 {
                 return Err(StoreError::conflict("period", "error-assessment-exists"));
             }
-            let model: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM models WHERE id = $1").bind(model_id).fetch_optional(&mut *tx).await?;
+            let model: Option<(Uuid,)> =
+                sqlx::query_as("SELECT id FROM models WHERE id = $1").bind(model_id).fetch_optional(&mut *tx).await?;
             if model.is_none() {
                 return Err(StoreError::conflict("model_id", "error-model-unknown"));
             }
@@ -349,7 +375,8 @@ impl Store {
             .execute(&mut *tx).await?;
             let mut copied = 0u64;
             if let Some(src) = copy_from {
-                let src_row = fetch_assessment!(&mut *tx, src).ok_or(StoreError::conflict("copy_from", "error-assessment-unknown"))?;
+                let src_row = fetch_assessment!(&mut *tx, src)
+                    .ok_or(StoreError::conflict("copy_from", "error-assessment-unknown"))?;
                 if src_row.org_id != org_id || src_row.model_id != model_id {
                     return Err(StoreError::conflict("copy_from", "error-assessment-unknown"));
                 }
@@ -370,7 +397,7 @@ impl Store {
     /// assessment is a draft.
     pub async fn save_answers(&self, actor: &Actor, assessment_id: Uuid, answers: Vec<NewAnswer>) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
             if !a.status.editable() {
                 return Err(StoreError::conflict("status", "error-assessment-not-draft"));
@@ -380,7 +407,10 @@ impl Store {
                     "SELECT question_id, answer, comment, confidence, evidence_url, answered_by, answered_at \
                      FROM answers WHERE assessment_id = $1 AND question_id = $2",
                 )
-                .bind(assessment_id).bind(&n.question_id).fetch_optional(&mut *tx).await?;
+                .bind(assessment_id)
+                .bind(&n.question_id)
+                .fetch_optional(&mut *tx)
+                .await?;
                 let before = before.map(AnswerRow::from);
                 let row = AnswerRow {
                     question_id: n.question_id,
@@ -395,9 +425,16 @@ impl Store {
                     continue;
                 }
                 insert_answer_row!(tx, assessment_id, row);
-                chain.push(now, change(actor, "assessment.answer", &a, before.map(|b| b.audit_json()), Some(row.audit_json())));
+                chain.push(
+                    now,
+                    change(actor, "assessment.answer", &a, before.map(|b| b.audit_json()), Some(row.audit_json())),
+                );
             }
-            sqlx::query("UPDATE assessments SET updated_at = $1 WHERE id = $2").bind(now).bind(assessment_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE assessments SET updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(assessment_id)
+                .execute(&mut *tx)
+                .await?;
         });
         Ok(())
     }
@@ -405,7 +442,7 @@ impl Store {
     /// Takes one lifecycle step, checked against the stored status inside the transaction.
     pub async fn transition_assessment(&self, actor: &Actor, id: Uuid, step: Transition) -> Result<Assessment> {
         let now = domain::now();
-        Ok(write_tx!(self, tx, chain => {
+        Ok(write_tx!(self, |tx, chain| {
             let before = fetch_assessment!(&mut *tx, id).ok_or(StoreError::NotFound)?;
             let to = step.apply(before.status).map_err(|e| StoreError::conflict(e.field, e.code))?;
             let mut after = Assessment { status: to, updated_at: now, ..before.clone() };
@@ -427,7 +464,16 @@ impl Store {
             .bind(after.status.code()).bind(now).bind(after.submitted_at).bind(after.approved_at).bind(&after.approved_by)
             .bind(after.locked_at).bind(id)
             .execute(&mut *tx).await?;
-            chain.push(now, change(actor, &format!("assessment.{}", step.code()), &after, Some(assessment_json(&before)), Some(assessment_json(&after))));
+            chain.push(
+                now,
+                change(
+                    actor,
+                    &format!("assessment.{}", step.code()),
+                    &after,
+                    Some(assessment_json(&before)),
+                    Some(assessment_json(&after)),
+                ),
+            );
             after
         }))
     }
@@ -436,13 +482,17 @@ impl Store {
     /// the locked one stays as it is.
     pub async fn reopen_assessment(&self, actor: &Actor, id: Uuid) -> Result<Assessment> {
         let now = domain::now();
-        Ok(write_tx!(self, tx, chain => {
+        Ok(write_tx!(self, |tx, chain| {
             let old = fetch_assessment!(&mut *tx, id).ok_or(StoreError::NotFound)?;
             if old.status != Status::Locked {
                 return Err(StoreError::conflict("status", "error-assessment-wrong-status"));
             }
-            let (latest,): (i32,) = sqlx::query_as("SELECT MAX(revision) FROM assessments WHERE org_id = $1 AND period = $2")
-                .bind(old.org_id).bind(old.period).fetch_one(&mut *tx).await?;
+            let (latest,): (i32,) =
+                sqlx::query_as("SELECT MAX(revision) FROM assessments WHERE org_id = $1 AND period = $2")
+                    .bind(old.org_id)
+                    .bind(old.period)
+                    .fetch_one(&mut *tx)
+                    .await?;
             if latest != old.revision {
                 return Err(StoreError::conflict("revision", "error-assessment-not-latest"));
             }
@@ -471,7 +521,10 @@ impl Store {
                  SELECT $1, question_id, answer, comment, confidence, evidence_url, answered_by, answered_at FROM answers WHERE assessment_id = $2",
             )
             .bind(new.id).bind(old.id).execute(&mut *tx).await?;
-            chain.push(now, change(actor, "assessment.reopen", &new, Some(assessment_json(&old)), Some(assessment_json(&new))));
+            chain.push(
+                now,
+                change(actor, "assessment.reopen", &new, Some(assessment_json(&old)), Some(assessment_json(&new))),
+            );
             new
         }))
     }
@@ -480,7 +533,7 @@ impl Store {
     /// importing history (the demo, migrations from other tools).
     pub async fn import_answers(&self, actor: &Actor, assessment_id: Uuid, rows: Vec<AnswerRow>) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
             if !a.status.editable() {
                 return Err(StoreError::conflict("status", "error-assessment-not-draft"));
@@ -489,7 +542,10 @@ impl Store {
             for r in rows {
                 insert_answer_row!(tx, assessment_id, r);
             }
-            chain.push(now, change(actor, "assessment.import", &a, None, Some(serde_json::json!({"answers": n}).to_string())));
+            chain.push(
+                now,
+                change(actor, "assessment.import", &a, None, Some(serde_json::json!({"answers": n}).to_string())),
+            );
         });
         Ok(())
     }
@@ -539,7 +595,7 @@ impl Store {
             uploaded_by: actor.label.clone(),
             uploaded_at: now,
         };
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
             if !a.status.editable() {
                 return Err(StoreError::conflict("status", "error-assessment-not-draft"));
@@ -559,18 +615,20 @@ impl Store {
     }
 
     pub async fn list_evidence(&self, assessment_id: Uuid) -> Result<Vec<EvidenceFile>> {
-        Ok(with_pool!(self, p => {
+        Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, EvidenceFile>(
                 "SELECT id, assessment_id, question_id, filename, content_type, size, sha256, uploaded_by, uploaded_at \
                  FROM evidence_files WHERE assessment_id = $1 ORDER BY uploaded_at",
             )
-            .bind(assessment_id).fetch_all(p).await?
+            .bind(assessment_id)
+            .fetch_all(p)
+            .await?
         }))
     }
 
     /// A file and its content.
     pub async fn find_evidence(&self, id: Uuid) -> Result<Option<(EvidenceFile, Vec<u8>)>> {
-        let row: Option<EvidenceWithContent> = with_pool!(self, p => {
+        let row: Option<EvidenceWithContent> = with_pool!(self, |p| {
             sqlx::query_as::<_, EvidenceWithContent>(
                 "SELECT id, assessment_id, question_id, filename, content_type, size, sha256, uploaded_by, uploaded_at, content \
                  FROM evidence_files WHERE id = $1",
@@ -630,7 +688,7 @@ impl From<ProposalRow> for Proposal {
 
 impl Store {
     pub async fn list_delegations(&self, assessment_id: Uuid) -> Result<Vec<Delegation>> {
-        Ok(with_pool!(self, p => {
+        Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, Delegation>(
                 "SELECT assessment_id, area_id, user_id, delegated_by, delegated_at FROM delegations WHERE assessment_id = $1",
             )
@@ -640,7 +698,7 @@ impl Store {
 
     /// Every delegation to one user.
     pub async fn list_delegations_to(&self, user_id: Uuid) -> Result<Vec<Delegation>> {
-        Ok(with_pool!(self, p => {
+        Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, Delegation>(
                 "SELECT assessment_id, area_id, user_id, delegated_by, delegated_at FROM delegations WHERE user_id = $1",
             )
@@ -658,15 +716,22 @@ impl Store {
         user_id: Option<Uuid>,
     ) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
             if !a.status.editable() {
                 return Err(StoreError::conflict("status", "error-assessment-not-draft"));
             }
-            let before: Option<(Uuid,)> = sqlx::query_as("SELECT user_id FROM delegations WHERE assessment_id = $1 AND area_id = $2")
-                .bind(assessment_id).bind(area_id).fetch_optional(&mut *tx).await?;
+            let before: Option<(Uuid,)> =
+                sqlx::query_as("SELECT user_id FROM delegations WHERE assessment_id = $1 AND area_id = $2")
+                    .bind(assessment_id)
+                    .bind(area_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             sqlx::query("DELETE FROM delegations WHERE assessment_id = $1 AND area_id = $2")
-                .bind(assessment_id).bind(area_id).execute(&mut *tx).await?;
+                .bind(assessment_id)
+                .bind(area_id)
+                .execute(&mut *tx)
+                .await?;
             if let Some(u) = user_id {
                 sqlx::query("INSERT INTO delegations (assessment_id, area_id, user_id, delegated_by, delegated_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(assessment_id).bind(area_id).bind(u).bind(&actor.label).bind(now)
@@ -679,12 +744,14 @@ impl Store {
     }
 
     pub async fn list_proposals(&self, assessment_id: Uuid) -> Result<Vec<Proposal>> {
-        let rows: Vec<ProposalRow> = with_pool!(self, p => {
+        let rows: Vec<ProposalRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, ProposalRow>(
                 "SELECT question_id, answer, comment, confidence, evidence_url, proposed_by, proposed_at \
                  FROM proposals WHERE assessment_id = $1 ORDER BY question_id",
             )
-            .bind(assessment_id).fetch_all(p).await?
+            .bind(assessment_id)
+            .fetch_all(p)
+            .await?
         });
         Ok(rows.into_iter().map(Proposal::from).collect())
     }
@@ -692,7 +759,7 @@ impl Store {
     /// Saves a coordinator's proposed answers of a draft.
     pub async fn save_proposals(&self, actor: &Actor, assessment_id: Uuid, answers: Vec<NewAnswer>) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
             if !a.status.editable() {
                 return Err(StoreError::conflict("status", "error-assessment-not-draft"));
@@ -707,9 +774,21 @@ impl Store {
                 .bind(assessment_id).bind(&n.question_id).bind(&n.answer).bind(&n.comment).bind(n.confidence.code())
                 .bind(&n.evidence_url).bind(&actor.label).bind(now)
                 .execute(&mut *tx).await?;
-                chain.push(now, change(actor, "assessment.propose", &a, None, Some(serde_json::json!({
-                    "question": n.question_id, "answer": n.answer, "comment": n.comment,
-                }).to_string())));
+                chain.push(
+                    now,
+                    change(
+                        actor,
+                        "assessment.propose",
+                        &a,
+                        None,
+                        Some(
+                            serde_json::json!({
+                                "question": n.question_id, "answer": n.answer, "comment": n.comment,
+                            })
+                            .to_string(),
+                        ),
+                    ),
+                );
             }
         });
         Ok(())
@@ -724,7 +803,7 @@ impl Store {
         accept: bool,
     ) -> Result<usize> {
         let now = domain::now();
-        Ok(write_tx!(self, tx, chain => {
+        Ok(write_tx!(self, |tx, chain| {
             let a = fetch_assessment!(&mut *tx, assessment_id).ok_or(StoreError::NotFound)?;
             if !a.status.editable() {
                 return Err(StoreError::conflict("status", "error-assessment-not-draft"));
@@ -735,7 +814,10 @@ impl Store {
                     "SELECT question_id, answer, comment, confidence, evidence_url, proposed_by, proposed_at \
                      FROM proposals WHERE assessment_id = $1 AND question_id = $2",
                 )
-                .bind(assessment_id).bind(qid).fetch_optional(&mut *tx).await?;
+                .bind(assessment_id)
+                .bind(qid)
+                .fetch_optional(&mut *tx)
+                .await?;
                 let Some(p) = p.map(Proposal::from) else { continue };
                 if accept {
                     let row = AnswerRow {
@@ -750,11 +832,26 @@ impl Store {
                     insert_answer_row!(tx, assessment_id, row);
                 }
                 sqlx::query("DELETE FROM proposals WHERE assessment_id = $1 AND question_id = $2")
-                    .bind(assessment_id).bind(qid).execute(&mut *tx).await?;
+                    .bind(assessment_id)
+                    .bind(qid)
+                    .execute(&mut *tx)
+                    .await?;
                 let action = if accept { "assessment.proposal_accept" } else { "assessment.proposal_reject" };
-                chain.push(now, change(actor, action, &a, None, Some(serde_json::json!({
-                    "question": p.question_id, "answer": p.answer, "proposed_by": p.proposed_by,
-                }).to_string())));
+                chain.push(
+                    now,
+                    change(
+                        actor,
+                        action,
+                        &a,
+                        None,
+                        Some(
+                            serde_json::json!({
+                                "question": p.question_id, "answer": p.answer, "proposed_by": p.proposed_by,
+                            })
+                            .to_string(),
+                        ),
+                    ),
+                );
                 n += 1;
             }
             n

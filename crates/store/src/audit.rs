@@ -161,7 +161,7 @@ impl Store {
         if matches!(&f.org_ids, Some(ids) if ids.is_empty()) {
             return Ok(AuditPage { entries: Vec::new(), next_before: None });
         }
-        let rows: Vec<EntryRow> = with_pool!(self, pool => {
+        let rows: Vec<EntryRow> = with_pool!(self, |pool| {
             let mut q = sqlx::QueryBuilder::new(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE 1 = 1"));
             if let Some(ids) = &f.org_ids {
                 q.push(" AND org_id IN (");
@@ -204,7 +204,7 @@ impl Store {
 
     /// Entries in chain order from `after_seq` (exclusive), for verification.
     pub async fn audit_chain_page(&self, after_seq: i64, limit: i64) -> Result<Vec<Entry>> {
-        let rows: Vec<EntryRow> = with_pool!(self, pool => {
+        let rows: Vec<EntryRow> = with_pool!(self, |pool| {
             sqlx::query_as::<_, EntryRow>(
                 "SELECT seq, at, actor_id, actor, action, record_type, record_id, org_id, \
                  before_json, after_json, prev_hash, hash FROM audit_log \
@@ -233,7 +233,7 @@ impl Store {
                 }
             }
         }
-        let (head_seq,): (i64,) = with_pool!(self, pool => {
+        let (head_seq,): (i64,) = with_pool!(self, |pool| {
             sqlx::query_as("SELECT seq FROM audit_head WHERE id = 1").fetch_one(pool).await?
         });
         if head_seq != v.next_seq() - 1 {
@@ -245,7 +245,7 @@ impl Store {
     /// Records an event that changes no other record (a login, a logout).
     pub async fn record_event(&self, change: Change) -> Result<()> {
         let now = domain::now();
-        crate::write_tx!(self, tx, chain => {
+        crate::write_tx!(self, |tx, chain| {
             chain.push(now, change);
         });
         Ok(())

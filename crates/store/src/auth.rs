@@ -28,7 +28,7 @@ pub enum LoginOutcome {
 impl Store {
     pub async fn insert_session(&self, token_hash: &str, user_id: Uuid, csrf_token: &str) -> Result<()> {
         let now = domain::now();
-        with_pool!(self, p => {
+        with_pool!(self, |p| {
             sqlx::query(
                 "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)",
             )
@@ -39,24 +39,29 @@ impl Store {
     }
 
     pub async fn find_session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
-        Ok(with_pool!(self, p => {
+        Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, SessionRow>(
                 "SELECT token_hash, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
             )
-            .bind(token_hash).fetch_optional(p).await?
+            .bind(token_hash)
+            .fetch_optional(p)
+            .await?
         }))
     }
 
     pub async fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
-        with_pool!(self, p => {
+        with_pool!(self, |p| {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                .bind(at).bind(token_hash).execute(p).await?;
+                .bind(at)
+                .bind(token_hash)
+                .execute(p)
+                .await?;
         });
         Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        with_pool!(self, p => {
+        with_pool!(self, |p| {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(p).await?;
         });
         Ok(())
@@ -64,18 +69,24 @@ impl Store {
 
     /// Removes sessions idle since before `idle_before` or created before `created_before`.
     pub async fn purge_sessions(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> Result<u64> {
-        Ok(with_pool!(self, p => {
+        Ok(with_pool!(self, |p| {
             sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
-                .bind(idle_before).bind(created_before).execute(p).await?.rows_affected()
+                .bind(idle_before)
+                .bind(created_before)
+                .execute(p)
+                .await?
+                .rows_affected()
         }))
     }
 
     /// Failures counted for `key` (such as `account:EMAIL` or `address:IP`)
     /// within `window` of `now`.
     pub async fn find_failures(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<Failures> {
-        let row: Option<(i32, DateTime<Utc>)> = with_pool!(self, p => {
+        let row: Option<(i32, DateTime<Utc>)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT count, last_at FROM login_failures WHERE key = $1")
-                .bind(key).fetch_optional(p).await?
+                .bind(key)
+                .fetch_optional(p)
+                .await?
         });
         Ok(match row {
             Some((count, last)) if last + window > now => Failures { count: count.max(0) as u32, last: Some(last) },
@@ -87,7 +98,7 @@ impl Store {
     /// or clears the keys after a success.
     pub async fn record_login(&self, keys: &[&str], outcome: LoginOutcome, window: Duration) -> Result<()> {
         let now = domain::now();
-        with_pool!(self, p => {
+        with_pool!(self, |p| {
             let mut tx = p.begin().await?;
             for key in keys {
                 match outcome {
@@ -101,8 +112,11 @@ impl Store {
                              count = CASE WHEN login_failures.last_at < $3 THEN 1 ELSE login_failures.count + 1 END, \
                              last_at = $2",
                         )
-                        .bind(*key).bind(now).bind(now - window)
-                        .execute(&mut *tx).await?;
+                        .bind(*key)
+                        .bind(now)
+                        .bind(now - window)
+                        .execute(&mut *tx)
+                        .await?;
                     }
                 }
             }
@@ -114,20 +128,25 @@ impl Store {
     /// Stores a new one-time setup token (hash), replacing any earlier one.
     pub async fn replace_setup_token(&self, token_hash: &str) -> Result<()> {
         let now = domain::now();
-        with_pool!(self, p => {
+        with_pool!(self, |p| {
             let mut tx = p.begin().await?;
             sqlx::query("DELETE FROM setup_tokens").execute(&mut *tx).await?;
             sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
-                .bind(token_hash).bind(now).execute(&mut *tx).await?;
+                .bind(token_hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         });
         Ok(())
     }
 
     pub async fn setup_token_exists(&self, token_hash: &str) -> Result<bool> {
-        Ok(with_pool!(self, p => {
+        Ok(with_pool!(self, |p| {
             let row: Option<(String,)> = sqlx::query_as("SELECT token_hash FROM setup_tokens WHERE token_hash = $1")
-                .bind(token_hash).fetch_optional(p).await?;
+                .bind(token_hash)
+                .fetch_optional(p)
+                .await?;
             row.is_some()
         }))
     }

@@ -34,7 +34,7 @@ pub use user::{AssignmentRow, NewUser, User, UserUpdate};
 
 /// Runs `$body` with `$pool` bound to whichever pool is live.
 macro_rules! with_pool {
-    ($store:expr, $pool:ident => $body:expr) => {
+    ($store:expr, |$pool:ident| $body:expr) => {
         match &$store.backend {
             $crate::Backend::Sqlite($pool) => $body,
             $crate::Backend::Postgres($pool) => $body,
@@ -46,7 +46,7 @@ macro_rules! with_pool {
 /// chain head `$chain` locked; commits when `$body` succeeds (a `?` inside
 /// rolls everything back, audit entries included).
 macro_rules! write_tx {
-    ($store:expr, $tx:ident, $chain:ident => $body:expr) => {
+    ($store:expr, |$tx:ident, $chain:ident| $body:expr) => {
         match &$store.backend {
             $crate::Backend::Sqlite(pool) => {
                 let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -196,7 +196,7 @@ impl Store {
 
     /// Does the database answer?
     pub async fn ping(&self) -> Result<()> {
-        with_pool!(self, p => {
+        with_pool!(self, |p| {
             sqlx::query("SELECT 1").execute(p).await?;
         });
         Ok(())
@@ -204,11 +204,11 @@ impl Store {
 
     /// Connections in the pool: (open, idle).
     pub fn pool_stats(&self) -> (u32, usize) {
-        with_pool!(self, p => (p.size(), p.num_idle()))
+        with_pool!(self, |p| (p.size(), p.num_idle()))
     }
 
     pub async fn close(&self) {
-        with_pool!(self, p => p.close().await)
+        with_pool!(self, |p| p.close().await)
     }
 }
 

@@ -128,7 +128,7 @@ macro_rules! fetch_nodes {
 
 impl Store {
     pub async fn list_orgs(&self) -> Result<Vec<Org>> {
-        let rows: Vec<OrgRow> = with_pool!(self, p => {
+        let rows: Vec<OrgRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY name"))).fetch_all(p).await?
         });
         let mut orgs = rows.into_iter().map(Org::try_from).collect::<Result<Vec<_>>>()?;
@@ -139,11 +139,11 @@ impl Store {
 
     /// The whole tree, for authorisation and navigation.
     pub async fn org_tree(&self) -> Result<OrgTree> {
-        Ok(with_pool!(self, p => fetch_nodes!(p)))
+        Ok(with_pool!(self, |p| fetch_nodes!(p)))
     }
 
     pub async fn find_org(&self, id: Uuid) -> Result<Option<Org>> {
-        Ok(with_pool!(self, p => fetch_org!(p, id)))
+        Ok(with_pool!(self, |p| fetch_org!(p, id)))
     }
 
     /// Organisations with exactly this name (case-insensitive).
@@ -153,11 +153,11 @@ impl Store {
     }
 
     pub async fn org_dependents(&self, id: Uuid) -> Result<Dependents> {
-        Ok(with_pool!(self, p => {
-            let (children,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orgs WHERE parent_id = $1")
-                .bind(id).fetch_one(p).await?;
-            let (assignments,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM role_assignments WHERE org_id = $1")
-                .bind(id).fetch_one(p).await?;
+        Ok(with_pool!(self, |p| {
+            let (children,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM orgs WHERE parent_id = $1").bind(id).fetch_one(p).await?;
+            let (assignments,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM role_assignments WHERE org_id = $1").bind(id).fetch_one(p).await?;
             Dependents { children, assignments }
         }))
     }
@@ -173,7 +173,7 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             if let Some(p) = org.parent_id
                 && fetch_org!(&mut *tx, p).is_none()
             {
@@ -213,12 +213,19 @@ impl Store {
                 updated_at: now,
             })
             .collect();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             for chunk in orgs.chunks(500) {
-                let mut q = sqlx::QueryBuilder::new("INSERT INTO orgs (id, parent_id, name, kind, org_number, created_at, updated_at) ");
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO orgs (id, parent_id, name, kind, org_number, created_at, updated_at) ",
+                );
                 q.push_values(chunk, |mut b, o| {
-                    b.push_bind(o.id).push_bind(o.parent_id).push_bind(&o.name).push_bind(o.kind.code())
-                        .push_bind(&o.org_number).push_bind(now).push_bind(now);
+                    b.push_bind(o.id)
+                        .push_bind(o.parent_id)
+                        .push_bind(&o.name)
+                        .push_bind(o.kind.code())
+                        .push_bind(&o.org_number)
+                        .push_bind(now)
+                        .push_bind(now);
                 });
                 q.build().execute(&mut *tx).await?;
             }
@@ -231,7 +238,7 @@ impl Store {
 
     pub async fn update_org(&self, actor: &Actor, id: Uuid, upd: OrgUpdate) -> Result<Org> {
         let now = domain::now();
-        let org = write_tx!(self, tx, chain => {
+        let org = write_tx!(self, |tx, chain| {
             let before = fetch_org!(&mut *tx, id).ok_or(StoreError::NotFound)?;
             let tree = fetch_nodes!(&mut *tx);
             tree.can_move(id, upd.parent_id).map_err(|e| StoreError::conflict(e.field, e.code))?;
@@ -269,27 +276,36 @@ impl Store {
     /// Deletes an organisation that nothing depends on.
     pub async fn delete_org(&self, actor: &Actor, id: Uuid) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let before = fetch_org!(&mut *tx, id).ok_or(StoreError::NotFound)?;
-            let (children,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orgs WHERE parent_id = $1")
-                .bind(id).fetch_one(&mut *tx).await?;
+            let (children,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM orgs WHERE parent_id = $1").bind(id).fetch_one(&mut *tx).await?;
             if children > 0 {
                 return Err(StoreError::conflict("id", "error-org-has-children"));
             }
             let (assignments,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM role_assignments WHERE org_id = $1")
-                .bind(id).fetch_one(&mut *tx).await?;
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
             if assignments > 0 {
                 return Err(StoreError::conflict("id", "error-org-has-assignments"));
             }
-            for table in ["assessments", "actions", "reviews", "activities", "review_points", "rounds", "round_invitations"] {
-                let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE org_id = $1")))
-                    .bind(id).fetch_one(&mut *tx).await?;
+            for table in
+                ["assessments", "actions", "reviews", "activities", "review_points", "rounds", "round_invitations"]
+            {
+                let (n,): (i64,) =
+                    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE org_id = $1")))
+                        .bind(id)
+                        .fetch_one(&mut *tx)
+                        .await?;
                 if n > 0 {
                     return Err(StoreError::conflict("id", "error-org-has-records"));
                 }
             }
             let (reports,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM unit_reports WHERE unit_id = $1")
-                .bind(id).fetch_one(&mut *tx).await?;
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
             if reports > 0 {
                 return Err(StoreError::conflict("id", "error-org-has-records"));
             }

@@ -212,7 +212,7 @@ impl Store {
         if org_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<ActionRow> = with_pool!(self, p => {
+        let rows: Vec<ActionRow> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(ACTION_COLUMNS);
             push_orgs!(q, org_ids);
             q.push(" ORDER BY CASE WHEN end_date IS NULL THEN 1 ELSE 0 END, end_date, title");
@@ -222,7 +222,7 @@ impl Store {
     }
 
     pub async fn find_action(&self, id: Uuid) -> Result<Option<Action>> {
-        Ok(with_pool!(self, p => fetch_action!(p, id)))
+        Ok(with_pool!(self, |p| fetch_action!(p, id)))
     }
 
     /// Actions that came from one of these origins (`origin_ref` values).
@@ -230,7 +230,7 @@ impl Store {
         if refs.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<ActionRow> = with_pool!(self, p => {
+        let rows: Vec<ActionRow> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(format!("{ACTION_COLUMNS} WHERE origin = "));
             q.push_bind(origin.code());
             q.push(" AND origin_ref IN (");
@@ -254,8 +254,9 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        write_tx!(self, tx, chain => {
-            let org: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM orgs WHERE id = $1").bind(org_id).fetch_optional(&mut *tx).await?;
+        write_tx!(self, |tx, chain| {
+            let org: Option<(Uuid,)> =
+                sqlx::query_as("SELECT id FROM orgs WHERE id = $1").bind(org_id).fetch_optional(&mut *tx).await?;
             if org.is_none() {
                 return Err(StoreError::conflict("org_id", "error-org-unknown"));
             }
@@ -267,7 +268,7 @@ impl Store {
 
     pub async fn update_action(&self, actor: &Actor, id: Uuid, data: ActionInput) -> Result<Action> {
         let now = domain::now();
-        Ok(write_tx!(self, tx, chain => {
+        Ok(write_tx!(self, |tx, chain| {
             let before = fetch_action!(&mut *tx, id).ok_or(StoreError::NotFound)?;
             if before.data == data {
                 before
@@ -280,7 +281,18 @@ impl Store {
                 .bind(data.start_date).bind(data.end_date).bind(data.status.code()).bind(&data.progress_note)
                 .bind(data.origin.code()).bind(&data.origin_ref).bind(now).bind(id)
                 .execute(&mut *tx).await?;
-                chain.push(now, audit(actor, "action.update", "action", id, before.org_id, Some(action_json(&before.data)), Some(action_json(&data))));
+                chain.push(
+                    now,
+                    audit(
+                        actor,
+                        "action.update",
+                        "action",
+                        id,
+                        before.org_id,
+                        Some(action_json(&before.data)),
+                        Some(action_json(&data)),
+                    ),
+                );
                 Action { data, updated_at: now, ..before }
             }
         }))
@@ -292,7 +304,7 @@ impl Store {
         if org_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<ActivityRow> = with_pool!(self, p => {
+        let rows: Vec<ActivityRow> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(ACTIVITY_COLUMNS);
             push_orgs!(q, org_ids);
             q.push(" ORDER BY month, day, title");
@@ -302,9 +314,11 @@ impl Store {
     }
 
     pub async fn find_activity(&self, id: Uuid) -> Result<Option<Activity>> {
-        let row: Option<ActivityRow> = with_pool!(self, p => {
+        let row: Option<ActivityRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, ActivityRow>(sqlx::AssertSqlSafe(format!("{ACTIVITY_COLUMNS} WHERE id = $1")))
-                .bind(id).fetch_optional(p).await?
+                .bind(id)
+                .fetch_optional(p)
+                .await?
         });
         row.map(ActivityRow::parse).transpose()
     }
@@ -312,7 +326,7 @@ impl Store {
     pub async fn insert_activity(&self, actor: &Actor, org_id: Uuid, data: ActivityInput) -> Result<Activity> {
         let now = domain::now();
         let a = Activity { id: Uuid::now_v7(), org_id, data, updated_at: now };
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             sqlx::query(
                 "INSERT INTO activities (id, org_id, title, month, day, recurrence, year, responsible, concerns, note, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
@@ -321,7 +335,10 @@ impl Store {
             .bind(a.data.recurrence.code()).bind(a.data.year).bind(&a.data.responsible).bind(a.data.concerns.code())
             .bind(&a.data.note).bind(now)
             .execute(&mut *tx).await?;
-            chain.push(now, audit(actor, "activity.create", "activity", a.id, org_id, None, Some(activity_json(&a.data))));
+            chain.push(
+                now,
+                audit(actor, "activity.create", "activity", a.id, org_id, None, Some(activity_json(&a.data))),
+            );
         });
         Ok(a)
     }
@@ -329,18 +346,39 @@ impl Store {
     pub async fn update_activity(&self, actor: &Actor, id: Uuid, data: ActivityInput) -> Result<Activity> {
         let now = domain::now();
         let before = self.find_activity(id).await?.ok_or(StoreError::NotFound)?;
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let n = sqlx::query(
                 "UPDATE activities SET title = $1, month = $2, day = $3, recurrence = $4, year = $5, responsible = $6, \
                  concerns = $7, note = $8, updated_at = $9 WHERE id = $10",
             )
-            .bind(&data.title).bind(data.month as i32).bind(data.day.map(|d| d as i32)).bind(data.recurrence.code())
-            .bind(data.year).bind(&data.responsible).bind(data.concerns.code()).bind(&data.note).bind(now).bind(id)
-            .execute(&mut *tx).await?.rows_affected();
+            .bind(&data.title)
+            .bind(data.month as i32)
+            .bind(data.day.map(|d| d as i32))
+            .bind(data.recurrence.code())
+            .bind(data.year)
+            .bind(&data.responsible)
+            .bind(data.concerns.code())
+            .bind(&data.note)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
             if n == 0 {
                 return Err(StoreError::NotFound);
             }
-            chain.push(now, audit(actor, "activity.update", "activity", id, before.org_id, Some(activity_json(&before.data)), Some(activity_json(&data))));
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    "activity.update",
+                    "activity",
+                    id,
+                    before.org_id,
+                    Some(activity_json(&before.data)),
+                    Some(activity_json(&data)),
+                ),
+            );
         });
         Ok(Activity { data, updated_at: now, ..before })
     }
@@ -348,9 +386,12 @@ impl Store {
     pub async fn delete_activity(&self, actor: &Actor, id: Uuid) -> Result<()> {
         let now = domain::now();
         let before = self.find_activity(id).await?.ok_or(StoreError::NotFound)?;
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             sqlx::query("DELETE FROM activities WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            chain.push(now, audit(actor, "activity.delete", "activity", id, before.org_id, Some(activity_json(&before.data)), None));
+            chain.push(
+                now,
+                audit(actor, "activity.delete", "activity", id, before.org_id, Some(activity_json(&before.data)), None),
+            );
         });
         Ok(())
     }
@@ -360,29 +401,59 @@ impl Store {
     /// Issues a new calendar token for a user, revoking any earlier one.
     pub async fn renew_calendar_token(&self, actor: &Actor, user_id: Uuid, token_hash: &str) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                .bind(now).bind(user_id).execute(&mut *tx).await?;
+                .bind(now)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("INSERT INTO calendar_tokens (id, user_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
-                .bind(Uuid::now_v7()).bind(user_id).bind(token_hash).bind(now).execute(&mut *tx).await?;
-            chain.push(now, Change {
-                actor_id: actor.id, actor: actor.label.clone(), action: "calendar.token_issue".into(),
-                record_type: "user".into(), record_id: user_id.to_string(), org_id: None, before: None, after: None,
-            });
+                .bind(Uuid::now_v7())
+                .bind(user_id)
+                .bind(token_hash)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            chain.push(
+                now,
+                Change {
+                    actor_id: actor.id,
+                    actor: actor.label.clone(),
+                    action: "calendar.token_issue".into(),
+                    record_type: "user".into(),
+                    record_id: user_id.to_string(),
+                    org_id: None,
+                    before: None,
+                    after: None,
+                },
+            );
         });
         Ok(())
     }
 
     pub async fn revoke_calendar_token(&self, actor: &Actor, user_id: Uuid) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let n = sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                .bind(now).bind(user_id).execute(&mut *tx).await?.rows_affected();
+                .bind(now)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             if n > 0 {
-                chain.push(now, Change {
-                    actor_id: actor.id, actor: actor.label.clone(), action: "calendar.token_revoke".into(),
-                    record_type: "user".into(), record_id: user_id.to_string(), org_id: None, before: None, after: None,
-                });
+                chain.push(
+                    now,
+                    Change {
+                        actor_id: actor.id,
+                        actor: actor.label.clone(),
+                        action: "calendar.token_revoke".into(),
+                        record_type: "user".into(),
+                        record_id: user_id.to_string(),
+                        org_id: None,
+                        before: None,
+                        after: None,
+                    },
+                );
             }
         });
         Ok(())
@@ -390,18 +461,22 @@ impl Store {
 
     /// When the user's live calendar token was issued, if they have one.
     pub async fn calendar_token_issued(&self, user_id: Uuid) -> Result<Option<DateTime<Utc>>> {
-        let row: Option<(DateTime<Utc>,)> = with_pool!(self, p => {
+        let row: Option<(DateTime<Utc>,)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT created_at FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL")
-                .bind(user_id).fetch_optional(p).await?
+                .bind(user_id)
+                .fetch_optional(p)
+                .await?
         });
         Ok(row.map(|r| r.0))
     }
 
     /// The user a live calendar token belongs to.
     pub async fn calendar_token_user(&self, token_hash: &str) -> Result<Option<Uuid>> {
-        let row: Option<(Uuid,)> = with_pool!(self, p => {
+        let row: Option<(Uuid,)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT user_id FROM calendar_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
-                .bind(token_hash).fetch_optional(p).await?
+                .bind(token_hash)
+                .fetch_optional(p)
+                .await?
         });
         Ok(row.map(|r| r.0))
     }

@@ -197,7 +197,7 @@ impl Store {
         if org_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<ReviewRow> = with_pool!(self, p => {
+        let rows: Vec<ReviewRow> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(format!("{REVIEW_COLUMNS} WHERE org_id IN ("));
             let mut sep = q.separated(", ");
             for id in org_ids {
@@ -210,7 +210,7 @@ impl Store {
     }
 
     pub async fn find_review(&self, id: Uuid) -> Result<Option<Review>> {
-        Ok(with_pool!(self, p => fetch_review!(p, id)))
+        Ok(with_pool!(self, |p| fetch_review!(p, id)))
     }
 
     /// Starts the review of an organisation's year (refused if one exists).
@@ -232,9 +232,12 @@ impl Store {
             adopted_at: None,
             adopted_by: None,
         };
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM reviews WHERE org_id = $1 AND year = $2")
-                .bind(org_id).bind(year).fetch_one(&mut *tx).await?;
+                .bind(org_id)
+                .bind(year)
+                .fetch_one(&mut *tx)
+                .await?;
             if n > 0 {
                 return Err(StoreError::conflict("year", "error-review-exists"));
             }
@@ -257,19 +260,38 @@ impl Store {
         participants: &str,
     ) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let before = draft_review!(tx, id);
             sqlx::query("UPDATE reviews SET meeting_date = $1, participants = $2, updated_at = $3 WHERE id = $4")
-                .bind(meeting_date).bind(participants).bind(now).bind(id).execute(&mut *tx).await?;
+                .bind(meeting_date)
+                .bind(participants)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             let after = Review { meeting_date, participants: participants.to_owned(), ..before.clone() };
-            chain.push(now, audit(actor, "review.meeting", "review", id, before.org_id, Some(review_json(&before)), Some(review_json(&after))));
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    "review.meeting",
+                    "review",
+                    id,
+                    before.org_id,
+                    Some(review_json(&before)),
+                    Some(review_json(&after)),
+                ),
+            );
         });
         Ok(())
     }
 
     pub async fn review_comments(&self, id: Uuid) -> Result<BTreeMap<String, String>> {
-        let rows: Vec<(String, String)> = with_pool!(self, p => {
-            sqlx::query_as("SELECT section, text FROM review_comments WHERE review_id = $1").bind(id).fetch_all(p).await?
+        let rows: Vec<(String, String)> = with_pool!(self, |p| {
+            sqlx::query_as("SELECT section, text FROM review_comments WHERE review_id = $1")
+                .bind(id)
+                .fetch_all(p)
+                .await?
         });
         Ok(rows.into_iter().collect())
     }
@@ -277,32 +299,59 @@ impl Store {
     /// Sets (or, with empty text, clears) the CISO's comment on a section.
     pub async fn set_review_comment(&self, actor: &Actor, id: Uuid, section: SectionKey, text: &str) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let r = draft_review!(tx, id);
-            let before: Option<(String,)> = sqlx::query_as("SELECT text FROM review_comments WHERE review_id = $1 AND section = $2")
-                .bind(id).bind(section.code()).fetch_optional(&mut *tx).await?;
+            let before: Option<(String,)> =
+                sqlx::query_as("SELECT text FROM review_comments WHERE review_id = $1 AND section = $2")
+                    .bind(id)
+                    .bind(section.code())
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let before = before.map(|b| b.0);
             if before.as_deref().unwrap_or("") != text {
                 if text.is_empty() {
                     sqlx::query("DELETE FROM review_comments WHERE review_id = $1 AND section = $2")
-                        .bind(id).bind(section.code()).execute(&mut *tx).await?;
+                        .bind(id)
+                        .bind(section.code())
+                        .execute(&mut *tx)
+                        .await?;
                 } else {
                     sqlx::query(
                         "INSERT INTO review_comments (review_id, section, text) VALUES ($1, $2, $3) \
                          ON CONFLICT (review_id, section) DO UPDATE SET text = $3",
                     )
-                    .bind(id).bind(section.code()).bind(text).execute(&mut *tx).await?;
+                    .bind(id)
+                    .bind(section.code())
+                    .bind(text)
+                    .execute(&mut *tx)
+                    .await?;
                 }
-                sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *tx).await?;
-                let j = |t: Option<&str>| t.map(|t| serde_json::json!({"section": section.code(), "text": t}).to_string());
-                chain.push(now, audit(actor, "review.comment", "review", id, r.org_id, j(before.as_deref()), j(Some(text).filter(|t| !t.is_empty()))));
+                sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                let j =
+                    |t: Option<&str>| t.map(|t| serde_json::json!({"section": section.code(), "text": t}).to_string());
+                chain.push(
+                    now,
+                    audit(
+                        actor,
+                        "review.comment",
+                        "review",
+                        id,
+                        r.org_id,
+                        j(before.as_deref()),
+                        j(Some(text).filter(|t| !t.is_empty())),
+                    ),
+                );
             }
         });
         Ok(())
     }
 
     pub async fn review_decisions(&self, id: Uuid) -> Result<Vec<Decision>> {
-        let rows: Vec<DecisionRow> = with_pool!(self, p => {
+        let rows: Vec<DecisionRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, DecisionRow>(
                 "SELECT id, root_id, kind, text, responsible, deadline FROM review_decisions WHERE review_id = $1 ORDER BY position, id",
             )
@@ -314,26 +363,50 @@ impl Store {
     pub async fn add_decision(&self, actor: &Actor, review_id: Uuid, data: DecisionInput) -> Result<Decision> {
         let now = domain::now();
         let id = Uuid::now_v7();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let r = draft_review!(tx, review_id);
-            let (pos,): (Option<i32>,) = sqlx::query_as("SELECT MAX(position) FROM review_decisions WHERE review_id = $1")
-                .bind(review_id).fetch_one(&mut *tx).await?;
+            let (pos,): (Option<i32>,) =
+                sqlx::query_as("SELECT MAX(position) FROM review_decisions WHERE review_id = $1")
+                    .bind(review_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
             sqlx::query(
                 "INSERT INTO review_decisions (id, review_id, root_id, position, kind, text, responsible, deadline) \
                  VALUES ($1, $2, $1, $3, $4, $5, $6, $7)",
             )
-            .bind(id).bind(review_id).bind(pos.unwrap_or(0) + 1).bind(data.kind.code()).bind(&data.text)
-            .bind(&data.responsible).bind(data.deadline)
-            .execute(&mut *tx).await?;
-            sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2").bind(now).bind(review_id).execute(&mut *tx).await?;
-            chain.push(now, audit(actor, "review.decision_add", "review", review_id, r.org_id, None, Some(serde_json::to_string(&data).unwrap_or_default())));
+            .bind(id)
+            .bind(review_id)
+            .bind(pos.unwrap_or(0) + 1)
+            .bind(data.kind.code())
+            .bind(&data.text)
+            .bind(&data.responsible)
+            .bind(data.deadline)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(review_id)
+                .execute(&mut *tx)
+                .await?;
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    "review.decision_add",
+                    "review",
+                    review_id,
+                    r.org_id,
+                    None,
+                    Some(serde_json::to_string(&data).unwrap_or_default()),
+                ),
+            );
         });
         Ok(Decision { id, root_id: id, data })
     }
 
     pub async fn delete_decision(&self, actor: &Actor, review_id: Uuid, decision_id: Uuid) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let r = draft_review!(tx, review_id);
             let row: Option<DecisionRow> = sqlx::query_as::<_, DecisionRow>(
                 "SELECT id, root_id, kind, text, responsible, deadline FROM review_decisions WHERE id = $1 AND review_id = $2",
@@ -341,8 +414,23 @@ impl Store {
             .bind(decision_id).bind(review_id).fetch_optional(&mut *tx).await?;
             let d = row.ok_or(StoreError::NotFound)?.parse()?;
             sqlx::query("DELETE FROM review_decisions WHERE id = $1").bind(decision_id).execute(&mut *tx).await?;
-            sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2").bind(now).bind(review_id).execute(&mut *tx).await?;
-            chain.push(now, audit(actor, "review.decision_delete", "review", review_id, r.org_id, Some(serde_json::to_string(&d.data).unwrap_or_default()), None));
+            sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(review_id)
+                .execute(&mut *tx)
+                .await?;
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    "review.decision_delete",
+                    "review",
+                    review_id,
+                    r.org_id,
+                    Some(serde_json::to_string(&d.data).unwrap_or_default()),
+                    None,
+                ),
+            );
         });
         Ok(())
     }
@@ -360,7 +448,7 @@ impl Store {
         content_hash: &str,
     ) -> Result<Vec<Action>> {
         let now = domain::now();
-        Ok(write_tx!(self, tx, chain => {
+        Ok(write_tx!(self, |tx, chain| {
             let before = draft_review!(tx, id);
             if before.updated_at != seen {
                 return Err(StoreError::conflict("review", "error-review-changed"));
@@ -376,7 +464,10 @@ impl Store {
                     continue;
                 }
                 let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM actions WHERE origin = $1 AND origin_ref = $2")
-                    .bind(Origin::Review.code()).bind(d.root_id.to_string()).fetch_one(&mut *tx).await?;
+                    .bind(Origin::Review.code())
+                    .bind(d.root_id.to_string())
+                    .fetch_one(&mut *tx)
+                    .await?;
                 if n > 0 {
                     continue;
                 }
@@ -402,7 +493,10 @@ impl Store {
                     updated_at: now,
                 };
                 insert_action_row!(tx, a);
-                chain.push(now, audit(actor, "action.create", "action", a.id, a.org_id, None, Some(action_json(&a.data))));
+                chain.push(
+                    now,
+                    audit(actor, "action.create", "action", a.id, a.org_id, None, Some(action_json(&a.data))),
+                );
                 made.push(a);
             }
             sqlx::query(
@@ -417,7 +511,18 @@ impl Store {
                 adopted_by: Some(actor.label.clone()),
                 ..before.clone()
             };
-            chain.push(now, audit(actor, "review.adopt", "review", id, before.org_id, Some(review_json(&before)), Some(review_json(&after))));
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    "review.adopt",
+                    "review",
+                    id,
+                    before.org_id,
+                    Some(review_json(&before)),
+                    Some(review_json(&after)),
+                ),
+            );
             made
         }))
     }
@@ -426,13 +531,16 @@ impl Store {
     /// comments and decisions; the adopted one stays as it is.
     pub async fn revise_review(&self, actor: &Actor, id: Uuid) -> Result<Review> {
         let now = domain::now();
-        Ok(write_tx!(self, tx, chain => {
+        Ok(write_tx!(self, |tx, chain| {
             let old = fetch_review!(&mut *tx, id).ok_or(StoreError::NotFound)?;
             if old.status != ReviewStatus::Adopted {
                 return Err(StoreError::conflict("status", "error-review-not-adopted"));
             }
             let (latest,): (i32,) = sqlx::query_as("SELECT MAX(revision) FROM reviews WHERE org_id = $1 AND year = $2")
-                .bind(old.org_id).bind(old.year).fetch_one(&mut *tx).await?;
+                .bind(old.org_id)
+                .bind(old.year)
+                .fetch_one(&mut *tx)
+                .await?;
             if latest != old.revision {
                 return Err(StoreError::conflict("revision", "error-review-not-latest"));
             }
@@ -471,7 +579,18 @@ impl Store {
                 .bind(&d.responsible).bind(d.deadline)
                 .execute(&mut *tx).await?;
             }
-            chain.push(now, audit(actor, "review.revise", "review", new.id, new.org_id, Some(review_json(&old)), Some(review_json(&new))));
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    "review.revise",
+                    "review",
+                    new.id,
+                    new.org_id,
+                    Some(review_json(&old)),
+                    Some(review_json(&new)),
+                ),
+            );
             new
         }))
     }
@@ -480,9 +599,13 @@ impl Store {
 
     /// The organisation's checklist points in order (inactive ones too).
     pub async fn list_points(&self, org_id: Uuid) -> Result<Vec<Point>> {
-        Ok(with_pool!(self, p => {
-            sqlx::query_as::<_, Point>("SELECT id, org_id, position, text, active FROM review_points WHERE org_id = $1 ORDER BY position")
-                .bind(org_id).fetch_all(p).await?
+        Ok(with_pool!(self, |p| {
+            sqlx::query_as::<_, Point>(
+                "SELECT id, org_id, position, text, active FROM review_points WHERE org_id = $1 ORDER BY position",
+            )
+            .bind(org_id)
+            .fetch_all(p)
+            .await?
         }))
     }
 
@@ -494,15 +617,35 @@ impl Store {
             return Ok(points);
         }
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM review_points WHERE org_id = $1")
-                .bind(org_id).fetch_one(&mut *tx).await?;
+                .bind(org_id)
+                .fetch_one(&mut *tx)
+                .await?;
             if n == 0 {
                 for (i, text) in defaults.iter().enumerate() {
-                    sqlx::query("INSERT INTO review_points (id, org_id, position, text, active) VALUES ($1, $2, $3, $4, TRUE)")
-                        .bind(Uuid::now_v7()).bind(org_id).bind(i as i32 + 1).bind(text).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "INSERT INTO review_points (id, org_id, position, text, active) VALUES ($1, $2, $3, $4, TRUE)",
+                    )
+                    .bind(Uuid::now_v7())
+                    .bind(org_id)
+                    .bind(i as i32 + 1)
+                    .bind(text)
+                    .execute(&mut *tx)
+                    .await?;
                 }
-                chain.push(now, audit(actor, "checklist.create", "org", org_id, org_id, None, Some(serde_json::json!({"points": defaults}).to_string())));
+                chain.push(
+                    now,
+                    audit(
+                        actor,
+                        "checklist.create",
+                        "org",
+                        org_id,
+                        org_id,
+                        None,
+                        Some(serde_json::json!({"points": defaults}).to_string()),
+                    ),
+                );
             }
         });
         self.list_points(org_id).await
@@ -511,13 +654,31 @@ impl Store {
     pub async fn add_point(&self, actor: &Actor, org_id: Uuid, text: &str) -> Result<Point> {
         let now = domain::now();
         let id = Uuid::now_v7();
-        let pos = write_tx!(self, tx, chain => {
+        let pos = write_tx!(self, |tx, chain| {
             let (pos,): (Option<i32>,) = sqlx::query_as("SELECT MAX(position) FROM review_points WHERE org_id = $1")
-                .bind(org_id).fetch_one(&mut *tx).await?;
+                .bind(org_id)
+                .fetch_one(&mut *tx)
+                .await?;
             let pos = pos.unwrap_or(0) + 1;
             sqlx::query("INSERT INTO review_points (id, org_id, position, text, active) VALUES ($1, $2, $3, $4, TRUE)")
-                .bind(id).bind(org_id).bind(pos).bind(text).execute(&mut *tx).await?;
-            chain.push(now, audit(actor, "checklist.add", "org", org_id, org_id, None, Some(serde_json::json!({"point": text}).to_string())));
+                .bind(id)
+                .bind(org_id)
+                .bind(pos)
+                .bind(text)
+                .execute(&mut *tx)
+                .await?;
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    "checklist.add",
+                    "org",
+                    org_id,
+                    org_id,
+                    None,
+                    Some(serde_json::json!({"point": text}).to_string()),
+                ),
+            );
             pos
         });
         Ok(Point { id, org_id, position: pos, text: text.to_owned(), active: true })
@@ -526,16 +687,33 @@ impl Store {
     /// Renames a point or takes it out of (or back into) use.
     pub async fn update_point(&self, actor: &Actor, org_id: Uuid, id: Uuid, text: &str, active: bool) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let before: Option<Point> = sqlx::query_as::<_, Point>(
                 "SELECT id, org_id, position, text, active FROM review_points WHERE id = $1 AND org_id = $2",
             )
-            .bind(id).bind(org_id).fetch_optional(&mut *tx).await?;
+            .bind(id)
+            .bind(org_id)
+            .fetch_optional(&mut *tx)
+            .await?;
             let before = before.ok_or(StoreError::NotFound)?;
-            sqlx::query("UPDATE review_points SET text = $1, active = $2 WHERE id = $3").bind(text).bind(active).bind(id).execute(&mut *tx).await?;
-            chain.push(now, audit(actor, "checklist.update", "org", org_id, org_id,
-                Some(serde_json::json!({"point": before.text, "active": before.active}).to_string()),
-                Some(serde_json::json!({"point": text, "active": active}).to_string())));
+            sqlx::query("UPDATE review_points SET text = $1, active = $2 WHERE id = $3")
+                .bind(text)
+                .bind(active)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    "checklist.update",
+                    "org",
+                    org_id,
+                    org_id,
+                    Some(serde_json::json!({"point": before.text, "active": before.active}).to_string()),
+                    Some(serde_json::json!({"point": text, "active": active}).to_string()),
+                ),
+            );
         });
         Ok(())
     }
@@ -547,7 +725,7 @@ impl Store {
         if unit_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let (rows, items): (Vec<UnitReportRow>, Vec<ItemRow>) = with_pool!(self, p => {
+        let (rows, items): (Vec<UnitReportRow>, Vec<ItemRow>) = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(format!("{UNIT_REPORT_COLUMNS} WHERE year = "));
             q.push_bind(year);
             q.push(" AND unit_id IN (");
@@ -611,9 +789,13 @@ impl Store {
     ) -> Result<UnitReport> {
         let now = domain::now();
         let before = self.unit_report(unit_id, year).await?;
-        write_tx!(self, tx, chain => {
-            let current: Option<(Uuid, String)> = sqlx::query_as("SELECT id, status FROM unit_reports WHERE unit_id = $1 AND year = $2")
-                .bind(unit_id).bind(year).fetch_optional(&mut *tx).await?;
+        write_tx!(self, |tx, chain| {
+            let current: Option<(Uuid, String)> =
+                sqlx::query_as("SELECT id, status FROM unit_reports WHERE unit_id = $1 AND year = $2")
+                    .bind(unit_id)
+                    .bind(year)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             // Saving without submitting takes a submitted report back to a draft: the owner
             // approves only what was submitted whole.
             let status = if submit { UnitReportStatus::Submitted } else { UnitReportStatus::Draft };
@@ -622,32 +804,76 @@ impl Store {
                     return Err(StoreError::conflict("status", "error-unit-report-approved"));
                 }
                 Some((id, _)) => {
-                    sqlx::query("UPDATE unit_reports SET status = $1, updated_by = $2, updated_at = $3, \
-                                 submitted_at = CASE WHEN $4 THEN $3 ELSE submitted_at END WHERE id = $5")
-                        .bind(status.code()).bind(&actor.label).bind(now).bind(submit).bind(id).execute(&mut *tx).await?;
-                    sqlx::query("DELETE FROM unit_report_items WHERE report_id = $1").bind(id).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "UPDATE unit_reports SET status = $1, updated_by = $2, updated_at = $3, \
+                                 submitted_at = CASE WHEN $4 THEN $3 ELSE submitted_at END WHERE id = $5",
+                    )
+                    .bind(status.code())
+                    .bind(&actor.label)
+                    .bind(now)
+                    .bind(submit)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query("DELETE FROM unit_report_items WHERE report_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
                     id
                 }
                 None => {
                     let id = Uuid::now_v7();
-                    sqlx::query("INSERT INTO unit_reports (id, unit_id, year, status, updated_by, updated_at, submitted_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                        .bind(id).bind(unit_id).bind(year).bind(status.code()).bind(&actor.label).bind(now)
-                        .bind(if submit { Some(now) } else { None })
-                        .execute(&mut *tx).await?;
+                    sqlx::query(
+                        "INSERT INTO unit_reports (id, unit_id, year, status, updated_by, updated_at, submitted_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id)
+                    .bind(unit_id)
+                    .bind(year)
+                    .bind(status.code())
+                    .bind(&actor.label)
+                    .bind(now)
+                    .bind(if submit { Some(now) } else { None })
+                    .execute(&mut *tx)
+                    .await?;
                     id
                 }
             };
             for (point, st, comment) in &items {
-                sqlx::query("INSERT INTO unit_report_items (report_id, point_id, status, comment) VALUES ($1, $2, $3, $4)")
-                    .bind(id).bind(point).bind(st.code()).bind(comment).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO unit_report_items (report_id, point_id, status, comment) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(id)
+                .bind(point)
+                .bind(st.code())
+                .bind(comment)
+                .execute(&mut *tx)
+                .await?;
             }
             let after = UnitReport {
-                id, unit_id, year, status, updated_by: actor.label.clone(), updated_at: now,
-                submitted_at: None, approved_by: None, approved_at: None, items: items.clone(),
+                id,
+                unit_id,
+                year,
+                status,
+                updated_by: actor.label.clone(),
+                updated_at: now,
+                submitted_at: None,
+                approved_by: None,
+                approved_at: None,
+                items: items.clone(),
             };
-            chain.push(now, audit(actor, if submit { "unit_report.submit" } else { "unit_report.save" }, "unit_report", id, unit_id,
-                before.as_ref().map(report_json), Some(report_json(&after))));
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    if submit { "unit_report.submit" } else { "unit_report.save" },
+                    "unit_report",
+                    id,
+                    unit_id,
+                    before.as_ref().map(report_json),
+                    Some(report_json(&after)),
+                ),
+            );
         });
         self.unit_report(unit_id, year).await?.ok_or(StoreError::NotFound)
     }
@@ -655,18 +881,36 @@ impl Store {
     /// Approves a submitted unit report.
     pub async fn approve_unit_report(&self, actor: &Actor, unit_id: Uuid, year: i32) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
-            let current: Option<(Uuid, String)> = sqlx::query_as("SELECT id, status FROM unit_reports WHERE unit_id = $1 AND year = $2")
-                .bind(unit_id).bind(year).fetch_optional(&mut *tx).await?;
+        write_tx!(self, |tx, chain| {
+            let current: Option<(Uuid, String)> =
+                sqlx::query_as("SELECT id, status FROM unit_reports WHERE unit_id = $1 AND year = $2")
+                    .bind(unit_id)
+                    .bind(year)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             let (id, status) = current.ok_or(StoreError::NotFound)?;
             if status != UnitReportStatus::Submitted.code() {
                 return Err(StoreError::conflict("status", "error-unit-report-not-submitted"));
             }
             sqlx::query("UPDATE unit_reports SET status = $1, approved_by = $2, approved_at = $3 WHERE id = $4")
-                .bind(UnitReportStatus::Approved.code()).bind(&actor.label).bind(now).bind(id).execute(&mut *tx).await?;
-            chain.push(now, audit(actor, "unit_report.approve", "unit_report", id, unit_id,
-                Some(serde_json::json!({"status": status}).to_string()),
-                Some(serde_json::json!({"status": UnitReportStatus::Approved.code()}).to_string())));
+                .bind(UnitReportStatus::Approved.code())
+                .bind(&actor.label)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            chain.push(
+                now,
+                audit(
+                    actor,
+                    "unit_report.approve",
+                    "unit_report",
+                    id,
+                    unit_id,
+                    Some(serde_json::json!({"status": status}).to_string()),
+                    Some(serde_json::json!({"status": UnitReportStatus::Approved.code()}).to_string()),
+                ),
+            );
         });
         Ok(())
     }

@@ -244,8 +244,9 @@ impl Store {
         if invitees.is_empty() {
             return Err(StoreError::conflict("invitees", "error-no-invitees"));
         }
-        write_tx!(self, tx, chain => {
-            let model: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM models WHERE id = $1").bind(model_id).fetch_optional(&mut *tx).await?;
+        write_tx!(self, |tx, chain| {
+            let model: Option<(Uuid,)> =
+                sqlx::query_as("SELECT id FROM models WHERE id = $1").bind(model_id).fetch_optional(&mut *tx).await?;
             if model.is_none() {
                 return Err(StoreError::conflict("model", "error-model-unknown"));
             }
@@ -265,8 +266,11 @@ impl Store {
     }
 
     pub async fn find_round(&self, id: Uuid) -> Result<Option<Round>> {
-        let row: Option<RoundRow> = with_pool!(self, p => {
-            sqlx::query_as::<_, RoundRow>(sqlx::AssertSqlSafe(format!("{ROUND_COLUMNS} WHERE id = $1"))).bind(id).fetch_optional(p).await?
+        let row: Option<RoundRow> = with_pool!(self, |p| {
+            sqlx::query_as::<_, RoundRow>(sqlx::AssertSqlSafe(format!("{ROUND_COLUMNS} WHERE id = $1")))
+                .bind(id)
+                .fetch_optional(p)
+                .await?
         });
         Ok(row.map(Round::from))
     }
@@ -276,7 +280,7 @@ impl Store {
         if org_ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<RoundRow> = with_pool!(self, p => {
+        let rows: Vec<RoundRow> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(ROUND_COLUMNS);
             q.push(" WHERE org_id IN (");
             let mut sep = q.separated(", ");
@@ -303,7 +307,7 @@ impl Store {
             has_assessment: bool,
             reminded_at: Option<DateTime<Utc>>,
         }
-        let rows: Vec<Row> = with_pool!(self, p => {
+        let rows: Vec<Row> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(
                 "SELECT r.id, r.org_id, r.name, r.model_id, r.period, r.opens_on, r.closes_on, r.message, r.k, r.remind_days, \
                  r.closed_at, r.created_by, r.created_at, r.updated_at, i.org_id AS invited, s.status AS response, \
@@ -335,7 +339,7 @@ impl Store {
     /// Every invited organisation of a round and where it stands.
     #[allow(clippy::type_complexity)]
     pub async fn list_invitees(&self, round_id: Uuid) -> Result<Vec<Invitee>> {
-        let rows: Vec<(Uuid, Option<String>, bool, Option<DateTime<Utc>>)> = with_pool!(self, p => {
+        let rows: Vec<(Uuid, Option<String>, bool, Option<DateTime<Utc>>)> = with_pool!(self, |p| {
             sqlx::query_as(
                 "SELECT i.org_id, s.status, \
                  EXISTS (SELECT 1 FROM assessments a WHERE a.org_id = i.org_id AND a.period = r.period), m.sent_at \
@@ -344,7 +348,9 @@ impl Store {
                  LEFT JOIN round_reminders m ON m.round_id = i.round_id AND m.org_id = i.org_id \
                  WHERE i.round_id = $1",
             )
-            .bind(round_id).fetch_all(p).await?
+            .bind(round_id)
+            .fetch_all(p)
+            .await?
         });
         rows.into_iter()
             .map(|(org_id, resp, has, reminded_at)| {
@@ -358,7 +364,7 @@ impl Store {
         if round_ids.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(with_pool!(self, p => {
+        Ok(with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(
                 "SELECT i.round_id, COUNT(*), COUNT(s.org_id) FROM round_invitations i \
                  LEFT JOIN round_responses s ON s.round_id = i.round_id AND s.org_id = i.org_id AND s.status = 'submitted' \
@@ -375,7 +381,7 @@ impl Store {
 
     /// The submitted results of a round, for aggregation (never the answers).
     pub async fn list_shared(&self, round_id: Uuid) -> Result<Vec<Shared>> {
-        let rows: Vec<(Uuid, String, String, String)> = with_pool!(self, p => {
+        let rows: Vec<(Uuid, String, String, String)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT org_id, kind, size_class, result FROM round_responses WHERE round_id = $1 AND status = 'submitted'")
                 .bind(round_id).fetch_all(p).await?
         });
@@ -391,8 +397,10 @@ impl Store {
         if round_ids.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(with_pool!(self, p => {
-            let mut q = sqlx::QueryBuilder::new("SELECT round_id, org_id FROM round_responses WHERE status = 'submitted' AND round_id IN (");
+        Ok(with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT round_id, org_id FROM round_responses WHERE status = 'submitted' AND round_id IN (",
+            );
             let mut sep = q.separated(", ");
             for id in round_ids {
                 sep.push_bind(*id);
@@ -403,7 +411,7 @@ impl Store {
     }
 
     pub async fn find_response(&self, round_id: Uuid, org_id: Uuid) -> Result<Option<Response>> {
-        let row: Option<ResponseRow> = with_pool!(self, p => {
+        let row: Option<ResponseRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, ResponseRow>(
                 "SELECT round_id, org_id, status, assessment_id, kind, employees, size_class, result, answers, submitted_by, \
                  submitted_at, updated_at FROM round_responses WHERE round_id = $1 AND org_id = $2",
@@ -416,9 +424,13 @@ impl Store {
     /// Submits (or submits again) an invited organisation's result.
     pub async fn submit_response(&self, actor: &Actor, round_id: Uuid, org_id: Uuid, r: NewResponse) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
-            let invited: Option<(Uuid,)> = sqlx::query_as("SELECT org_id FROM round_invitations WHERE round_id = $1 AND org_id = $2")
-                .bind(round_id).bind(org_id).fetch_optional(&mut *tx).await?;
+        write_tx!(self, |tx, chain| {
+            let invited: Option<(Uuid,)> =
+                sqlx::query_as("SELECT org_id FROM round_invitations WHERE round_id = $1 AND org_id = $2")
+                    .bind(round_id)
+                    .bind(org_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             if invited.is_none() {
                 return Err(StoreError::NotFound);
             }
@@ -432,10 +444,16 @@ impl Store {
     /// Withdraws a submitted response; the result stays stored but counts nowhere.
     pub async fn withdraw_response(&self, actor: &Actor, round_id: Uuid, org_id: Uuid) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
-            let done = sqlx::query("UPDATE round_responses SET status = 'withdrawn', answers = NULL, updated_at = $3 \
-                                    WHERE round_id = $1 AND org_id = $2 AND status = 'submitted'")
-                .bind(round_id).bind(org_id).bind(now).execute(&mut *tx).await?;
+        write_tx!(self, |tx, chain| {
+            let done = sqlx::query(
+                "UPDATE round_responses SET status = 'withdrawn', answers = NULL, updated_at = $3 \
+                                    WHERE round_id = $1 AND org_id = $2 AND status = 'submitted'",
+            )
+            .bind(round_id)
+            .bind(org_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::conflict("status", "error-nothing-to-withdraw"));
             }
@@ -448,9 +466,13 @@ impl Store {
     pub async fn close_round(&self, actor: &Actor, id: Uuid) -> Result<Round> {
         let now = domain::now();
         let round = self.find_round(id).await?.ok_or(StoreError::NotFound)?;
-        write_tx!(self, tx, chain => {
-            let done = sqlx::query("UPDATE rounds SET closed_at = $2, updated_at = $2 WHERE id = $1 AND closed_at IS NULL")
-                .bind(id).bind(now).execute(&mut *tx).await?;
+        write_tx!(self, |tx, chain| {
+            let done =
+                sqlx::query("UPDATE rounds SET closed_at = $2, updated_at = $2 WHERE id = $1 AND closed_at IS NULL")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::conflict("status", "error-round-closed"));
             }
@@ -462,29 +484,45 @@ impl Store {
     /// Records that an invitee was reminded (in the app, and by e-mail to `emailed` addresses).
     pub async fn record_reminder(&self, round_id: Uuid, org_id: Uuid, emailed: u32) -> Result<bool> {
         let now = domain::now();
-        let done = with_pool!(self, p => {
-            sqlx::query("INSERT INTO round_reminders (round_id, org_id, sent_at, emailed) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (round_id, org_id) DO NOTHING")
-                .bind(round_id).bind(org_id).bind(now).bind(emailed as i32).execute(p).await?.rows_affected()
+        let done = with_pool!(self, |p| {
+            sqlx::query(
+                "INSERT INTO round_reminders (round_id, org_id, sent_at, emailed) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (round_id, org_id) DO NOTHING",
+            )
+            .bind(round_id)
+            .bind(org_id)
+            .bind(now)
+            .bind(emailed as i32)
+            .execute(p)
+            .await?
+            .rows_affected()
         });
         Ok(done == 1)
     }
 
     /// Every round that has not been closed early and whose closing date is not past.
     pub async fn list_open_rounds(&self, today: NaiveDate) -> Result<Vec<Round>> {
-        let rows: Vec<RoundRow> = with_pool!(self, p => {
-            sqlx::query_as::<_, RoundRow>(sqlx::AssertSqlSafe(format!("{ROUND_COLUMNS} WHERE closed_at IS NULL AND opens_on <= $1 AND closes_on >= $1")))
-                .bind(today).fetch_all(p).await?
+        let rows: Vec<RoundRow> = with_pool!(self, |p| {
+            sqlx::query_as::<_, RoundRow>(sqlx::AssertSqlSafe(format!(
+                "{ROUND_COLUMNS} WHERE closed_at IS NULL AND opens_on <= $1 AND closes_on >= $1"
+            )))
+            .bind(today)
+            .fetch_all(p)
+            .await?
         });
         Ok(rows.into_iter().map(Round::from).collect())
     }
 
     /// E-mail addresses of the active users who answer for `org_id` (its CISOs).
     pub async fn ciso_emails(&self, org_id: Uuid) -> Result<Vec<String>> {
-        let rows: Vec<(String,)> = with_pool!(self, p => {
-            sqlx::query_as("SELECT DISTINCT u.email FROM users u JOIN role_assignments a ON a.user_id = u.id \
-                            WHERE a.org_id = $1 AND a.role = 'ciso' AND u.active ORDER BY u.email")
-                .bind(org_id).fetch_all(p).await?
+        let rows: Vec<(String,)> = with_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT DISTINCT u.email FROM users u JOIN role_assignments a ON a.user_id = u.id \
+                            WHERE a.org_id = $1 AND a.role = 'ciso' AND u.active ORDER BY u.email",
+            )
+            .bind(org_id)
+            .fetch_all(p)
+            .await?
         });
         Ok(rows.into_iter().map(|(e,)| e).collect())
     }
@@ -507,7 +545,7 @@ impl Store {
                 (*org, r, SizeClass::of(r.employees), result, answers)
             })
             .collect();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let d = &round.data;
             sqlx::query(
                 "INSERT INTO rounds (id, org_id, name, model_id, period, opens_on, closes_on, message, k, remind_days, closed_at, \
@@ -524,14 +562,24 @@ impl Store {
                      result, answers, submitted_by, submitted_at, updated_at) ",
                 );
                 q.push_values(chunk, |mut b, (org, r, size, result, answers)| {
-                    b.push_bind(round.id).push_bind(*org).push("'submitted'").push_bind(r.assessment_id).push_bind(&r.kind)
-                        .push_bind(i32::try_from(r.employees).unwrap_or(i32::MAX)).push_bind(size.code())
-                        .push_bind(i32::from(r.result.level)).push_bind(result).push_bind(answers)
-                        .push_bind(&actor.label).push_bind(round.created_at).push_bind(round.created_at);
+                    b.push_bind(round.id)
+                        .push_bind(*org)
+                        .push("'submitted'")
+                        .push_bind(r.assessment_id)
+                        .push_bind(&r.kind)
+                        .push_bind(i32::try_from(r.employees).unwrap_or(i32::MAX))
+                        .push_bind(size.code())
+                        .push_bind(i32::from(r.result.level))
+                        .push_bind(result)
+                        .push_bind(answers)
+                        .push_bind(&actor.label)
+                        .push_bind(round.created_at)
+                        .push_bind(round.created_at);
                 });
                 q.build().execute(&mut *tx).await?;
             }
-            let after = serde_json::json!({ "round": d, "invitees": invitees.len(), "responses": responses.len() }).to_string();
+            let after =
+                serde_json::json!({ "round": d, "invitees": invitees.len(), "responses": responses.len() }).to_string();
             chain.push(now, audit(actor, "round.generate", "round", round.id, round.org_id, None, Some(after)));
         });
         Ok(())
@@ -549,27 +597,33 @@ impl Store {
         let now = domain::now();
         let id = Uuid::now_v7();
         let text = serde_json::to_string(mapping).expect("a mapping serialises");
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             sqlx::query("DELETE FROM model_mappings WHERE from_model_id = $1 AND to_model_id = $2")
-                .bind(from_model_id).bind(to_model_id).execute(&mut *tx).await?;
+                .bind(from_model_id)
+                .bind(to_model_id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("INSERT INTO model_mappings (id, from_model_id, to_model_id, mapping, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id).bind(from_model_id).bind(to_model_id).bind(&text).bind(now).execute(&mut *tx).await?;
-            chain.push(now, domain::audit::Change {
-                actor_id: actor.id,
-                actor: actor.label.clone(),
-                action: "model.mapping".into(),
-                record_type: "model_mapping".into(),
-                record_id: id.to_string(),
-                org_id: None,
-                before: None,
-                after: Some(text.clone()),
-            });
+            chain.push(
+                now,
+                domain::audit::Change {
+                    actor_id: actor.id,
+                    actor: actor.label.clone(),
+                    action: "model.mapping".into(),
+                    record_type: "model_mapping".into(),
+                    record_id: id.to_string(),
+                    org_id: None,
+                    before: None,
+                    after: Some(text.clone()),
+                },
+            );
         });
         Ok(id)
     }
 
     pub async fn list_mappings(&self) -> Result<Vec<MappingRow>> {
-        let rows: Vec<(Uuid, Uuid, Uuid, String)> = with_pool!(self, p => {
+        let rows: Vec<(Uuid, Uuid, Uuid, String)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT id, from_model_id, to_model_id, mapping FROM model_mappings").fetch_all(p).await?
         });
         rows.into_iter()

@@ -226,16 +226,19 @@ macro_rules! first_org {
 
 impl Store {
     pub async fn count_users(&self) -> Result<i64> {
-        Ok(with_pool!(self, p => {
+        Ok(with_pool!(self, |p| {
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(p).await?;
             n
         }))
     }
 
     pub async fn list_users(&self) -> Result<Vec<User>> {
-        let rows: Vec<UserRow> = with_pool!(self, p => {
-            sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, email")))
-                .fetch_all(p).await?
+        let rows: Vec<UserRow> = with_pool!(self, |p| {
+            sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {USER_COLUMNS} FROM users ORDER BY name, email"
+            )))
+            .fetch_all(p)
+            .await?
         });
         let mut users: Vec<User> = rows.into_iter().map(User::from).collect();
         users.sort_by_cached_key(|u| (u.name.to_lowercase(), u.email.clone()));
@@ -243,20 +246,24 @@ impl Store {
     }
 
     pub async fn find_user(&self, id: Uuid) -> Result<Option<User>> {
-        Ok(with_pool!(self, p => fetch_user!(p, id)))
+        Ok(with_pool!(self, |p| fetch_user!(p, id)))
     }
 
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>> {
         let email = email.trim().to_lowercase();
-        let row: Option<UserRow> = with_pool!(self, p => {
-            sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1")))
-                .bind(&email).fetch_optional(p).await?
+        let row: Option<UserRow> = with_pool!(self, |p| {
+            sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+            )))
+            .bind(&email)
+            .fetch_optional(p)
+            .await?
         });
         Ok(row.map(User::from))
     }
 
     pub async fn list_assignments(&self, user_id: Uuid) -> Result<Vec<AssignmentRow>> {
-        let rows: Vec<AssignmentDbRow> = with_pool!(self, p => {
+        let rows: Vec<AssignmentDbRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, AssignmentDbRow>(
                 "SELECT id, user_id, role, org_id, created_at FROM role_assignments WHERE user_id = $1 ORDER BY created_at",
             )
@@ -266,21 +273,24 @@ impl Store {
     }
 
     pub async fn list_all_assignments(&self) -> Result<Vec<AssignmentRow>> {
-        let rows: Vec<AssignmentDbRow> = with_pool!(self, p => {
+        let rows: Vec<AssignmentDbRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, AssignmentDbRow>(
                 "SELECT id, user_id, role, org_id, created_at FROM role_assignments ORDER BY created_at",
             )
-            .fetch_all(p).await?
+            .fetch_all(p)
+            .await?
         });
         Ok(rows.into_iter().filter_map(AssignmentDbRow::parse).collect())
     }
 
     pub async fn find_assignment(&self, id: Uuid) -> Result<Option<AssignmentRow>> {
-        let row: Option<AssignmentDbRow> = with_pool!(self, p => {
+        let row: Option<AssignmentDbRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, AssignmentDbRow>(
                 "SELECT id, user_id, role, org_id, created_at FROM role_assignments WHERE id = $1",
             )
-            .bind(id).fetch_optional(p).await?
+            .bind(id)
+            .fetch_optional(p)
+            .await?
         });
         Ok(row.and_then(AssignmentDbRow::parse))
     }
@@ -289,14 +299,26 @@ impl Store {
     pub async fn insert_user(&self, actor: &Actor, new: NewUser, first_role: Option<Assignment>) -> Result<User> {
         let now = domain::now();
         let user = User::new(new, now);
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let taken: Option<(Uuid,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-                .bind(&user.email).fetch_optional(&mut *tx).await?;
+                .bind(&user.email)
+                .fetch_optional(&mut *tx)
+                .await?;
             if taken.is_some() {
                 return Err(StoreError::conflict("email", "error-email-taken"));
             }
             insert_user_row!(tx, user);
-            chain.push(now, user_change(actor, "user.create", &user, first_role.as_ref().and_then(|a| a.org_id), None, Some(user.audit_json())));
+            chain.push(
+                now,
+                user_change(
+                    actor,
+                    "user.create",
+                    &user,
+                    first_role.as_ref().and_then(|a| a.org_id),
+                    None,
+                    Some(user.audit_json()),
+                ),
+            );
             if let Some(a) = first_role {
                 insert_assignment_row!(tx, chain, actor, now, user.id, a.role, a.org_id);
             }
@@ -311,9 +333,12 @@ impl Store {
         let now = domain::now();
         let user = User::new(new, now);
         let actor = Actor::system();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let taken = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1")
-                .bind(token_hash).execute(&mut *tx).await?.rows_affected();
+                .bind(token_hash)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
             if taken == 0 {
                 return Err(StoreError::NotFound);
             }
@@ -331,7 +356,7 @@ impl Store {
 
     pub async fn update_user(&self, actor: &Actor, id: Uuid, upd: UserUpdate) -> Result<User> {
         let now = domain::now();
-        Ok(write_tx!(self, tx, chain => {
+        Ok(write_tx!(self, |tx, chain| {
             let before = fetch_user!(&mut *tx, id).ok_or(StoreError::NotFound)?;
             let after = User {
                 name: upd.name.as_str().to_owned(),
@@ -355,7 +380,10 @@ impl Store {
                     sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
                 }
                 let org = first_org!(tx, id);
-                chain.push(now, user_change(actor, "user.update", &after, org, Some(before.audit_json()), Some(after.audit_json())));
+                chain.push(
+                    now,
+                    user_change(actor, "user.update", &after, org, Some(before.audit_json()), Some(after.audit_json())),
+                );
                 after
             }
         }))
@@ -372,22 +400,39 @@ impl Store {
         keep_session: Option<&str>,
     ) -> Result<()> {
         let now = domain::now();
-        write_tx!(self, tx, chain => {
+        write_tx!(self, |tx, chain| {
             let user = fetch_user!(&mut *tx, id).ok_or(StoreError::NotFound)?;
             sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-                .bind(password_hash).bind(now).bind(id).execute(&mut *tx).await?;
+                .bind(password_hash)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-                .bind(id).bind(keep_session.unwrap_or("")).execute(&mut *tx).await?;
+                .bind(id)
+                .bind(keep_session.unwrap_or(""))
+                .execute(&mut *tx)
+                .await?;
             let org = first_org!(tx, id);
             // The hash itself is never logged, only that it changed.
-            chain.push(now, user_change(actor, action, &user, org, Some(r#"{"password":"(tidigare)"}"#.into()), Some(r#"{"password":"(nytt)"}"#.into())));
+            chain.push(
+                now,
+                user_change(
+                    actor,
+                    action,
+                    &user,
+                    org,
+                    Some(r#"{"password":"(tidigare)"}"#.into()),
+                    Some(r#"{"password":"(nytt)"}"#.into()),
+                ),
+            );
         });
         Ok(())
     }
 
     pub async fn insert_assignment(&self, actor: &Actor, user_id: Uuid, a: Assignment) -> Result<AssignmentRow> {
         let now = domain::now();
-        Ok(write_tx!(self, tx, chain => {
+        Ok(write_tx!(self, |tx, chain| {
             if fetch_user!(&mut *tx, user_id).is_none() {
                 return Err(StoreError::NotFound);
             }
@@ -397,34 +442,39 @@ impl Store {
 
     pub async fn delete_assignment(&self, actor: &Actor, id: Uuid) -> Result<AssignmentRow> {
         let now = domain::now();
-        Ok(write_tx!(self, tx, chain => {
+        Ok(write_tx!(self, |tx, chain| {
             let row: AssignmentDbRow = sqlx::query_as::<_, AssignmentDbRow>(
                 "SELECT id, user_id, role, org_id, created_at FROM role_assignments WHERE id = $1",
             )
-            .bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
             let row = row.parse().ok_or(StoreError::NotFound)?;
             if row.role == Role::Admin && row.org_id.is_none() {
                 // Inside the write transaction, so two withdrawals cannot both pass.
-                let (admins,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM role_assignments WHERE role = 'admin' AND org_id IS NULL",
-                )
-                .fetch_one(&mut *tx)
-                .await?;
+                let (admins,): (i64,) =
+                    sqlx::query_as("SELECT COUNT(*) FROM role_assignments WHERE role = 'admin' AND org_id IS NULL")
+                        .fetch_one(&mut *tx)
+                        .await?;
                 if admins <= 1 {
                     return Err(StoreError::conflict("role", "error-last-admin"));
                 }
             }
             sqlx::query("DELETE FROM role_assignments WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            chain.push(now, Change {
-                actor_id: actor.id,
-                actor: actor.label.clone(),
-                action: "role.withdraw".into(),
-                record_type: "user".into(),
-                record_id: row.user_id.to_string(),
-                org_id: row.org_id,
-                before: Some(row.audit_json()),
-                after: None,
-            });
+            chain.push(
+                now,
+                Change {
+                    actor_id: actor.id,
+                    actor: actor.label.clone(),
+                    action: "role.withdraw".into(),
+                    record_type: "user".into(),
+                    record_id: row.user_id.to_string(),
+                    org_id: row.org_id,
+                    before: Some(row.audit_json()),
+                    after: None,
+                },
+            );
             row
         }))
     }

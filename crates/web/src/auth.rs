@@ -30,11 +30,11 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password("ingen sådan användare finns"));
 
 pub async fn hash_password_blocking(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|_| AppError::Internal)
+    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(AppError::internal)
 }
 
 pub async fn verify_password_blocking(password: String, hash: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(|_| AppError::Internal)
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(AppError::internal)
 }
 
 /// A new session for a user who has logged in.

@@ -6,6 +6,8 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use std::sync::Arc;
+
 use domain::FieldError;
 use domain::user::Language;
 
@@ -32,11 +34,18 @@ pub enum AppError {
     Locked,
     #[error("csrf check failed")]
     Csrf,
+    /// A fault of Lisa or its database. The source is logged (with the
+    /// request id, once, by [`render_errors`]) and never shown.
     #[error("internal error")]
-    Internal,
+    Internal(#[source] Arc<dyn std::error::Error + Send + Sync>),
 }
 
 impl AppError {
+    /// An internal error caused by `source`.
+    pub fn internal(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        AppError::Internal(Arc::new(source))
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -46,7 +55,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Locked => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -61,7 +70,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Locked => "too-many-attempts",
             AppError::Csrf => "csrf",
-            AppError::Internal => "internal",
+            AppError::Internal(_) => "internal",
         }
     }
 
@@ -76,7 +85,7 @@ impl AppError {
             AppError::Conflict(_) => "problem-conflict",
             AppError::Locked => "problem-locked",
             AppError::Csrf => "problem-csrf",
-            AppError::Internal => "problem-internal",
+            AppError::Internal(_) => "problem-internal",
         }
     }
 
@@ -93,13 +102,19 @@ impl AppError {
 
 impl From<store::StoreError> for AppError {
     fn from(e: store::StoreError) -> Self {
+        crate::app::Error::from(e).into()
+    }
+}
+
+impl From<crate::app::Error> for AppError {
+    fn from(e: crate::app::Error) -> Self {
+        use crate::app::Error as E;
         match e {
-            store::StoreError::NotFound => AppError::NotFound,
-            store::StoreError::Conflict { field, code } => AppError::Conflict(FieldError::new(field, code)),
-            other => {
-                tracing::error!(error = %other, "storage error");
-                AppError::Internal
-            }
+            E::Forbidden => AppError::Forbidden,
+            E::NotFound => AppError::NotFound,
+            E::Validation(v) => AppError::Validation(v),
+            E::Conflict(f) => AppError::Conflict(f),
+            E::Internal(source) => AppError::Internal(source),
         }
     }
 }
@@ -118,8 +133,7 @@ impl From<FieldError> for AppError {
 
 impl From<askama::Error> for AppError {
     fn from(e: askama::Error) -> Self {
-        tracing::error!(error = %e, "template error");
-        AppError::Internal
+        AppError::internal(e)
     }
 }
 
@@ -185,8 +199,8 @@ pub async fn render_errors(State(_state): State<SharedState>, req: Request, next
             _ => return res,
         },
     };
-    if matches!(err, AppError::Internal) {
-        tracing::error!(%path, "internal error answered with 500");
+    if let AppError::Internal(source) = &err {
+        tracing::error!(%path, error = %ErrorChain(source.as_ref()), "internal error answered with 500");
     }
     if is_api(&path) {
         let body = problem_json(&err, Language::Sv);
@@ -226,4 +240,19 @@ fn is_plain_ok_type(res: &Response) -> bool {
     res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
         ct.starts_with("text/html") || ct.starts_with("application/json") || ct.starts_with("application/problem+json")
     })
+}
+
+/// Displays an error with all its sources: `outer: inner: innermost`.
+pub struct ErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl std::fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut next = self.0.source();
+        while let Some(e) = next {
+            write!(f, ": {e}")?;
+            next = e.source();
+        }
+        Ok(())
+    }
 }

@@ -12,6 +12,7 @@ use axum::middleware;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 mod api;
+pub mod app;
 mod assets;
 mod auth;
 mod charts;

@@ -29,6 +29,13 @@ pub struct Session {
     pub principal: Arc<Principal>,
 }
 
+impl Session {
+    /// The caller of a use case in the application layer.
+    pub fn caller(&self) -> crate::app::Caller {
+        crate::app::Caller { user: self.user.clone(), principal: self.principal.clone() }
+    }
+}
+
 /// A random token, hex-encoded (256 bits).
 pub fn new_token() -> String {
     let mut b = [0u8; 32];

@@ -59,7 +59,7 @@ pub async fn get_model(
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<serde_json::Value>> {
     let m = state.models.get(&state.store, id).await?;
-    Ok(Json(serde_json::to_value(&*m).map_err(|_| AppError::Internal)?))
+    Ok(Json(serde_json::to_value(&*m).map_err(AppError::internal)?))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -318,5 +318,5 @@ pub async fn result(
             })
         })
         .collect();
-    Ok(Json(ResultOut { level: o.level, outcome: serde_json::to_value(&o).map_err(|_| AppError::Internal)?, feedback }))
+    Ok(Json(ResultOut { level: o.level, outcome: serde_json::to_value(&o).map_err(AppError::internal)?, feedback }))
 }

@@ -36,7 +36,7 @@ impl ModelCache {
         let row = store.find_model(id).await?.ok_or(AppError::NotFound)?;
         let model = Arc::new(domain::model::parse_model(&row.source).map_err(|e| {
             tracing::error!(model = %id, errors = ?e, "a stored model does not parse");
-            AppError::Internal
+            AppError::internal(crate::app::error::Invariant("a stored model does not parse"))
         })?);
         if let Ok(mut c) = self.0.lock() {
             c.insert(id, model.clone());

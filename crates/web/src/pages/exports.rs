@@ -121,7 +121,7 @@ pub async fn template(
     let id = parse_id(&id)?;
     let l = load_full(&state, &s, id).await?;
     let ctx = Ctx::for_session(&s, "/assessments");
-    let bytes = documents::workbook(&[answers_sheet(&ctx, &l)]).map_err(|_| AppError::Internal)?;
+    let bytes = documents::workbook(&[answers_sheet(&ctx, &l)]).map_err(AppError::internal)?;
     Ok(xlsx(format!("svar-{}.xlsx", file_stem(&l)), bytes))
 }
 
@@ -194,7 +194,7 @@ pub async fn result(
         widths: vec![26.0, 50.0, 8.0, 16.0, 50.0, 60.0],
         choice: None,
     };
-    let bytes = documents::workbook(&[summary, feedback, answers_sheet(&ctx, &l)]).map_err(|_| AppError::Internal)?;
+    let bytes = documents::workbook(&[summary, feedback, answers_sheet(&ctx, &l)]).map_err(AppError::internal)?;
     Ok(xlsx(format!("resultat-{}.xlsx", file_stem(&l)), bytes))
 }
 
@@ -359,11 +359,8 @@ pub async fn result_pdf(
     });
     let pdf = tokio::task::spawn_blocking(move || documents::pdf::assessment_report(&data.to_string()))
         .await
-        .map_err(|_| AppError::Internal)?
-        .map_err(|e| {
-            tracing::error!(error = %e, "PDF rendering failed");
-            AppError::Internal
-        })?;
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

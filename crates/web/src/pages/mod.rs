@@ -193,23 +193,8 @@ impl Ctx {
 
     pub fn date_time(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
         // ISO dates, in Swedish local time.
-        let local = t.with_timezone(&chrono::FixedOffset::east_opt(stockholm_offset(t)).expect("valid offset"));
-        local.format("%Y-%m-%d %H:%M").to_string()
+        domain::clock::format_local(t)
     }
-}
-
-/// UTC offset of Europe/Stockholm at `t` in seconds (CET/CEST: EU rules,
-/// last Sunday of March 01:00 UTC to last Sunday of October 01:00 UTC).
-pub fn stockholm_offset(t: &chrono::DateTime<chrono::Utc>) -> i32 {
-    use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-    let y = t.year();
-    let last_sunday = |month: u32| {
-        let last = NaiveDate::from_ymd_opt(y, month, 31).expect("March and October have 31 days");
-        last - chrono::Duration::days(i64::from(last.weekday().num_days_from_sunday()))
-    };
-    let start = Utc.from_utc_datetime(&last_sunday(3).and_hms_opt(1, 0, 0).expect("valid time"));
-    let end = Utc.from_utc_datetime(&last_sunday(10).and_hms_opt(1, 0, 0).expect("valid time"));
-    if *t >= start && *t < end { 7200 } else { 3600 }
 }
 
 /// Field errors of a form, translated.
@@ -246,9 +231,9 @@ pub async fn render_blocking<F>(what: &'static str, f: F) -> Result<Vec<u8>, App
 where
     F: FnOnce() -> Result<Vec<u8>, documents::Error> + Send + 'static,
 {
-    tokio::task::spawn_blocking(f).await.map_err(|_| AppError::Internal)?.map_err(|e| {
-        tracing::error!(error = %e, "{what}");
-        AppError::Internal
+    tokio::task::spawn_blocking(f).await.map_err(AppError::internal)?.map_err(|e| {
+        tracing::warn!(error = %e, "{what}");
+        AppError::internal(e)
     })
 }
 
@@ -322,11 +307,8 @@ mod tests {
     use chrono::TimeZone;
 
     #[test]
-    fn stockholm_time_follows_summer_time() {
+    fn times_are_shown_in_swedish_time() {
         let winter = chrono::Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
-        let summer = chrono::Utc.with_ymd_and_hms(2026, 7, 1, 12, 0, 0).unwrap();
-        assert_eq!(stockholm_offset(&winter), 3600);
-        assert_eq!(stockholm_offset(&summer), 7200);
         let ctx = Ctx::new(Language::Sv, None, "");
         assert_eq!(ctx.date_time(&winter), "2026-11-22 13:00");
     }

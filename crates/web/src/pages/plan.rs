@@ -21,8 +21,7 @@ use crate::session::{CurrentUser, Session};
 
 /// Today in Sweden.
 pub fn today() -> NaiveDate {
-    let now = chrono::Utc::now();
-    (now + chrono::Duration::seconds(i64::from(super::stockholm_offset(&now)))).date_naive()
+    domain::clock::today()
 }
 
 /// The list's filters, from the query string.
@@ -490,10 +489,7 @@ pub async fn export_xlsx(
         widths: vec![40.0, 28.0, 30.0, 40.0, 22.0, 12.0, 12.0, 12.0, 10.0, 12.0, 20.0, 40.0],
         choice: None,
     };
-    let bytes = documents::workbook(&[sheet]).map_err(|e| {
-        tracing::error!(error = %e, "action plan workbook");
-        AppError::Internal
-    })?;
+    let bytes = documents::workbook(&[sheet]).map_err(AppError::internal)?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("handlingsplan-{}.xlsx", today()),

@@ -192,10 +192,7 @@ pub async fn compile_with(
 /// The content to show: the frozen snapshot of an adopted review, else compiled now.
 pub async fn content(state: &SharedState, tree: &OrgTree, r: &store::Review) -> AppResult<ReviewContent> {
     match &r.snapshot {
-        Some(json) => serde_json::from_str(json).map_err(|e| {
-            tracing::error!(review = %r.id, error = %e, "a review snapshot does not parse");
-            AppError::Internal
-        }),
+        Some(json) => serde_json::from_str(json).map_err(AppError::internal),
         None => compile(state, tree, r).await,
     }
 }

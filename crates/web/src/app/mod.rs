@@ -1,0 +1,33 @@
+//! The application layer: Lisa's use cases, one module per aggregate.
+//!
+//! A use case takes the [`Caller`] and already parsed input, authorises
+//! against the caller's roles and organisation subtree, asks `domain` to
+//! decide, writes through the `store` in one transaction (invariants that
+//! guard a write are checked inside that transaction), and returns a typed
+//! result or an [`Error`]. HTML pages (`crate::pages`) and the JSON API
+//! (`crate::api`) both call these functions and never each other. Nothing
+//! here knows about HTTP, templates or cookies.
+//!
+//! See `docs/architecture.md` for the layers and how to add an aggregate.
+
+use std::sync::Arc;
+
+use domain::authz::Principal;
+
+pub mod error;
+
+pub use error::{Error, Result};
+
+/// Who calls a use case: the signed-in user and what their roles allow.
+#[derive(Clone)]
+pub struct Caller {
+    pub user: Arc<store::User>,
+    pub principal: Arc<Principal>,
+}
+
+impl Caller {
+    /// The actor the audit log records for this caller's writes.
+    pub fn actor(&self) -> store::Actor {
+        store::Actor::user(self.user.id, &self.user.email)
+    }
+}
