@@ -167,6 +167,41 @@ pub fn role_may_be_global(role: Role) -> bool {
     role == Role::Admin
 }
 
+/// May `p` see the user `user_id`, who holds `assignments`? Everyone sees
+/// themselves; otherwise a role of theirs must lie where `p` may view users.
+pub fn can_view_user(p: &Principal, tree: &OrgTree, user_id: Uuid, assignments: &[Assignment]) -> bool {
+    p.user_id == user_id
+        || p.can_everywhere(Permission::ViewUsers)
+        || assignments.iter().any(|a| a.org_id.is_some_and(|o| p.can(Permission::ViewUsers, o, tree)))
+}
+
+/// May `p` change a user holding `assignments`? Only if every role the user
+/// holds lies inside `p`'s scope, so nobody can take over an account that
+/// reaches further than their own.
+pub fn can_manage_user(p: &Principal, tree: &OrgTree, assignments: &[Assignment]) -> bool {
+    if p.can_everywhere(Permission::ManageUsers) {
+        return true;
+    }
+    !assignments.is_empty()
+        && assignments.iter().all(|a| a.org_id.is_some_and(|o| p.can(Permission::ManageUsers, o, tree)))
+}
+
+/// May `p` grant (or withdraw) `role` over `org` (`None`: the whole system)?
+pub fn can_grant(p: &Principal, tree: &OrgTree, role: Role, org: Option<Uuid>) -> bool {
+    match org {
+        Some(o) => p.can(Permission::ManageUsers, o, tree),
+        None => role_may_be_global(role) && p.can_everywhere(Permission::ManageUsers),
+    }
+}
+
+/// May `p` place an organisation under `parent` (`None`: at the top)?
+pub fn may_place_org(p: &Principal, tree: &OrgTree, parent: Option<Uuid>) -> bool {
+    match parent {
+        Some(parent) => p.can(Permission::ManageOrgs, parent, tree),
+        None => p.can_everywhere(Permission::ManageOrgs),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,5 +274,63 @@ mod tests {
         assert_eq!(roots, vec![Uuid::from_u128(1), Uuid::from_u128(9)]);
         assert_eq!(u.visible_orgs(Permission::ViewOrgs, &t).len(), 4);
         assert_eq!(u.visible_orgs(Permission::ViewUsers, &t).len(), 3);
+    }
+
+    fn a(role: Role, org: Option<u128>) -> Assignment {
+        Assignment { role, org_id: org.map(Uuid::from_u128) }
+    }
+
+    #[test]
+    fn users_are_seen_where_a_role_of_theirs_is_visible() {
+        let t = tree();
+        let me = Uuid::nil();
+        let ciso = p(&[(Role::Ciso, Some(2))]);
+        assert!(can_view_user(&ciso, &t, me, &[]), "everyone sees themselves");
+        assert!(can_view_user(&ciso, &t, Uuid::from_u128(50), &[a(Role::Owner, Some(3))]));
+        assert!(!can_view_user(&ciso, &t, Uuid::from_u128(50), &[a(Role::Owner, Some(9))]));
+        assert!(!can_view_user(&ciso, &t, Uuid::from_u128(50), &[]));
+        let admin = p(&[(Role::Admin, None)]);
+        assert!(can_view_user(&admin, &t, Uuid::from_u128(50), &[]));
+    }
+
+    #[test]
+    fn a_local_admin_manages_only_users_wholly_inside_their_scope() {
+        let t = tree();
+        let local = p(&[(Role::Admin, Some(2))]);
+        assert!(can_manage_user(&local, &t, &[a(Role::Owner, Some(3)), a(Role::Ciso, Some(2))]));
+        assert!(!can_manage_user(&local, &t, &[a(Role::Owner, Some(3)), a(Role::Ciso, Some(1))]));
+        assert!(!can_manage_user(&local, &t, &[a(Role::Admin, None)]));
+        assert!(!can_manage_user(&local, &t, &[]), "an account without roles is the global admin's");
+        assert!(!can_manage_user(&p(&[(Role::Ciso, Some(1))]), &t, &[a(Role::Owner, Some(3))]));
+        let admin = p(&[(Role::Admin, None)]);
+        assert!(can_manage_user(&admin, &t, &[]));
+        assert!(can_manage_user(&admin, &t, &[a(Role::Admin, None)]));
+    }
+
+    #[test]
+    fn roles_are_granted_inside_ones_scope_and_only_admin_globally() {
+        let t = tree();
+        let id = |n| Some(Uuid::from_u128(n));
+        let local = p(&[(Role::Admin, Some(2))]);
+        assert!(can_grant(&local, &t, Role::Ciso, id(3)));
+        assert!(can_grant(&local, &t, Role::Admin, id(2)));
+        assert!(!can_grant(&local, &t, Role::Ciso, id(1)));
+        assert!(!can_grant(&local, &t, Role::Admin, None));
+        let admin = p(&[(Role::Admin, None)]);
+        assert!(can_grant(&admin, &t, Role::Admin, None));
+        assert!(!can_grant(&admin, &t, Role::Ciso, None), "only admin may be system-wide");
+        assert!(can_grant(&admin, &t, Role::Ciso, id(9)));
+        assert!(!can_grant(&p(&[(Role::Ciso, None)]), &t, Role::Owner, id(3)));
+    }
+
+    #[test]
+    fn organisations_are_placed_inside_ones_scope_and_at_the_top_only_by_global_admins() {
+        let t = tree();
+        let local = p(&[(Role::Admin, Some(2))]);
+        assert!(may_place_org(&local, &t, Some(Uuid::from_u128(3))));
+        assert!(!may_place_org(&local, &t, Some(Uuid::from_u128(1))));
+        assert!(!may_place_org(&local, &t, None));
+        assert!(may_place_org(&p(&[(Role::Admin, None)]), &t, None));
+        assert!(!may_place_org(&p(&[(Role::Ciso, None)]), &t, None));
     }
 }

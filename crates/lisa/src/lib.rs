@@ -7,11 +7,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::LazyLock;
+
 use clap::{Args, Parser, Subcommand};
 use domain::authz::{Assignment, role_may_be_global};
 use domain::org::{OrgKind, OrgName, OrgNumber};
-use domain::user::{Email, Language, NewPassword, PersonName, Role};
-use store::{Actor, NewOrg, NewUser, Store, StoreError};
+use domain::user::{Language, NewPassword, Role};
+use store::{Actor, NewOrg, Store, StoreError};
+use web::app::user::{AccountFields, NewUserInput};
 
 pub mod builtin;
 pub mod demo;
@@ -154,7 +157,22 @@ pub enum DemoCommand {
     Generate(demo_rounds::GenerateArgs),
 }
 
-/// A failure to report to the user: a Swedish message and an exit code
+/// The language of the command's messages, from the environment (see
+/// [`web::i18n::from_environment`]).
+static LANG: LazyLock<Language> = LazyLock::new(|| web::i18n::from_environment(|k| std::env::var(k).ok()));
+
+/// The message for `key` in the command's language (`locales/*/cli.ftl`).
+fn tr(key: &str) -> String {
+    web::i18n::t(*LANG, key)
+}
+
+/// The message for `key` with named arguments.
+fn tr_args(key: &str, args: &[(&'static str, String)]) -> String {
+    web::i18n::t_args(*LANG, key, args)
+}
+
+/// A failure to report to the user: a message in the user's language
+/// (Swedish unless the environment asks for English) and an exit code
 /// (2: wrong input, 1: the system failed).
 #[derive(Debug)]
 pub struct Failure {
@@ -171,39 +189,45 @@ impl Failure {
     }
 }
 
+/// A field error as `--field: message`; the CLI's own wording (`cli-error-…`)
+/// where it names the accepted values, else the web's (`error-…`).
 fn field_message(e: &domain::FieldError) -> String {
-    let text = match e.code {
-        "error-name-empty" => "namnet får inte vara tomt",
-        "error-name-invalid" => "namnet får vara högst 200 tecken utan styrtecken",
-        "error-org-kind" => {
-            "okänd typ; välj municipality, region, agency, holding, company, committee, administration, unit eller coordinator"
-        }
-        "error-org-number-format" => "organisationsnumret ska ha tio siffror, till exempel 212000-0142",
-        "error-org-number-check" => "organisationsnumrets kontrollsiffra stämmer inte",
-        "error-email" => "ogiltig e-postadress",
-        "error-email-taken" => "det finns redan en användare med den e-postadressen",
-        "error-password-short" => "lösenordet måste ha minst 12 tecken",
-        "error-password-long" => "lösenordet får ha högst 200 tecken",
-        "error-password-weak" => "lösenordet får inte vara ett enda tecken som upprepas",
-        "error-role" => "okänd roll; välj admin, ciso, coordinator, owner, dpo, management, auditor eller analyst",
-        "error-role-duplicate" => "användaren har redan den rollen i den organisationen",
-        "error-language" => "språket ska vara sv eller en",
-        "error-parent-unknown" | "error-org-unknown" => "organisationen finns inte",
-        other => other,
-    };
+    let text = web::i18n::try_t(*LANG, &format!("cli-{}", e.code))
+        .or_else(|| web::i18n::try_t(*LANG, e.code))
+        .unwrap_or_else(|| e.code.to_owned());
     format!("--{}: {text}", e.field.replace('_', "-"))
+}
+
+fn field_failure(errs: &[domain::FieldError]) -> Failure {
+    Failure::input(errs.iter().map(field_message).collect::<Vec<_>>().join("\n"))
 }
 
 fn store_failure(e: StoreError) -> Failure {
     match e {
         StoreError::Conflict { field, code } => Failure::input(field_message(&domain::FieldError::new(field, code))),
-        StoreError::NotFound => Failure::input("uppgiften finns inte"),
-        StoreError::BadUrl(why) => Failure::input(format!("databasadressen är ogiltig: {why}")),
-        StoreError::Migrate(e) => {
-            Failure::system(format!("databasen kunde inte uppdateras till den här versionen av Lisa: {e}"))
-        }
-        StoreError::Database(e) => Failure::system(format!("databasen svarar inte eller gav ett fel: {e}")),
+        StoreError::NotFound => Failure::input(tr("cli-not-found")),
+        StoreError::BadUrl(why) => Failure::input(tr_args("cli-bad-database-url", &[("why", why.to_string())])),
+        StoreError::Migrate(e) => Failure::system(tr_args("cli-migrate-failed", &[("error", e.to_string())])),
+        StoreError::Database(e) => Failure::system(tr_args("cli-database-failed", &[("error", e.to_string())])),
         StoreError::Other(e) => Failure::system(e),
+    }
+}
+
+/// A use case's failure, as the store's would be reported.
+fn app_failure(e: web::app::Error) -> Failure {
+    use web::app::Error;
+    match e {
+        Error::Validation(errs) => field_failure(&errs),
+        Error::Conflict(e) => field_failure(&[e]),
+        Error::NotFound | Error::Forbidden => Failure::input(tr("cli-not-found")),
+        Error::Internal(source) => {
+            match (&*source as &(dyn std::error::Error + 'static)).downcast_ref::<StoreError>() {
+                Some(StoreError::Database(e)) => {
+                    Failure::system(tr_args("cli-database-failed", &[("error", e.to_string())]))
+                }
+                _ => Failure::system(tr_args("cli-internal", &[("error", source.to_string())])),
+            }
+        }
     }
 }
 
@@ -212,8 +236,12 @@ impl DbArgs {
         if let Some(u) = &self.database_url {
             return Ok(u.clone());
         }
-        std::fs::create_dir_all(&self.data_dir)
-            .map_err(|e| Failure::system(format!("kunde inte skapa datamappen {}: {e}", self.data_dir.display())))?;
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| {
+            Failure::system(tr_args(
+                "cli-data-dir",
+                &[("dir", self.data_dir.display().to_string()), ("error", e.to_string())],
+            ))
+        })?;
         Ok(store::sqlite_url_for(&self.data_dir))
     }
 
@@ -227,14 +255,14 @@ async fn resolve_org(store: &Store, s: &str) -> Result<uuid::Uuid, Failure> {
     if let Ok(id) = s.parse::<uuid::Uuid>() {
         return match store.find_org(id).await.map_err(store_failure)? {
             Some(o) => Ok(o.id),
-            None => Err(Failure::input(format!("organisationen {s} finns inte"))),
+            None => Err(Failure::input(tr_args("cli-org-id-unknown", &[("org", s.to_owned())]))),
         };
     }
     let found = store.find_orgs_by_name(s).await.map_err(store_failure)?;
     match found.as_slice() {
         [one] => Ok(one.id),
-        [] => Err(Failure::input(format!("organisationen \"{s}\" finns inte"))),
-        _ => Err(Failure::input(format!("flera organisationer heter \"{s}\"; ange id i stället (lisa org list)"))),
+        [] => Err(Failure::input(tr_args("cli-org-name-unknown", &[("org", s.to_owned())]))),
+        _ => Err(Failure::input(tr_args("cli-org-name-ambiguous", &[("org", s.to_owned())]))),
     }
 }
 
@@ -250,7 +278,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 Some(r) => errs.check(r.map(Some)),
             };
             if !errs.is_empty() {
-                return Err(Failure::input(errs.0.iter().map(field_message).collect::<Vec<_>>().join("\n")));
+                return Err(field_failure(&errs.0));
             }
             let (Some(name), Some(kind), Some(org_number)) = (name, kind, number) else {
                 unreachable!("errors were checked")
@@ -278,49 +306,36 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::User(UserCommand::Add { email, name, org, role, password_stdin, language }) => {
-            let mut errs = domain::ValidationErrors::default();
-            let email = errs.check(Email::parse(&email));
-            let name = errs.check(PersonName::parse(&name));
-            let role = errs.check(role.parse::<Role>());
-            let language = errs.check(language.parse::<Language>());
             let password = if password_stdin {
                 let mut buf = String::new();
                 std::io::stdin()
                     .read_to_string(&mut buf)
-                    .map_err(|e| Failure::input(format!("kunde inte läsa lösenordet från standard in: {e}")))?;
-                let line = buf.lines().next().unwrap_or("").to_owned();
-                errs.check(NewPassword::parse(&line).map(Some))
+                    .map_err(|e| Failure::input(tr_args("cli-password-stdin", &[("error", e.to_string())])))?;
+                Some(buf.lines().next().unwrap_or("").to_owned())
             } else {
-                Some(None)
+                None
             };
+            let mut errs = domain::ValidationErrors::default();
+            let fields =
+                AccountFields { name: &name, email: &email, language: &language, password: password.as_deref() };
+            let account = fields.parse_into(&mut errs);
+            let role = errs.check(role.parse::<Role>());
             if let Some(r) = role
                 && org.is_none()
                 && !role_may_be_global(r)
             {
                 errs.push(domain::FieldError::new("org", "error-org-unknown"));
             }
-            if !errs.is_empty() {
-                return Err(Failure::input(errs.0.iter().map(field_message).collect::<Vec<_>>().join("\n")));
-            }
-            let (Some(email), Some(name), Some(role), Some(language), Some(password)) =
-                (email, name, role, language, password)
-            else {
-                unreachable!("errors were checked")
+            let (Some(account), Some(role), true) = (account, role, errs.is_empty()) else {
+                return Err(field_failure(&errs.0));
             };
             let store = cli.db.open().await?;
             let org_id = match org {
                 Some(o) => Some(resolve_org(&store, &o).await?),
                 None => None,
             };
-            let password_hash = password.map(|p| web::hash_password(p.expose()));
-            let user = store
-                .insert_user(
-                    &Actor::cli(),
-                    NewUser { email, name, password_hash, language },
-                    Some(Assignment { role, org_id }),
-                )
-                .await
-                .map_err(store_failure)?;
+            let input = NewUserInput { account, first_role: Assignment { role, org_id } };
+            let user = web::app::user::register_user(&store, &Actor::cli(), input).await.map_err(app_failure)?;
             println!("{}", user.id);
             Ok(())
         }
@@ -328,20 +343,25 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let store = cli.db.open().await?;
             match store.verify_audit().await.map_err(store_failure)? {
                 Ok(n) => {
-                    println!("Loggboken är hel: {n} poster kontrollerade.");
+                    println!("{}", tr_args("cli-audit-whole", &[("count", n.to_string())]));
                     Ok(())
                 }
-                Err(broken) => Err(Failure::system(format!("Loggboken är bruten: {}", broken_text(&broken)))),
+                Err(broken) => Err(Failure::system(tr_args("cli-audit-broken", &[("why", broken_text(&broken))]))),
             }
         }
         Command::Model(ModelCommand::Validate { file }) => {
             let (model, _) = read_model(&file)?;
             println!(
-                "Modellen är giltig: {} version {}, {} områden, {} frågor.",
-                model.key,
-                model.version,
-                model.areas.len(),
-                model.questions.len()
+                "{}",
+                tr_args(
+                    "cli-model-valid",
+                    &[
+                        ("key", model.key.clone()),
+                        ("version", model.version.to_string()),
+                        ("areas", model.areas.len().to_string()),
+                        ("questions", model.questions.len().to_string()),
+                    ],
+                )
             );
             Ok(())
         }
@@ -352,9 +372,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 .insert_model(&Actor::cli(), &model.key, model.version as i32, &model.name.sv, &source)
                 .await
                 .map_err(|e| match e {
-                    StoreError::Conflict { .. } => Failure::input(format!(
-                        "{} version {} finns redan; ge den ändrade modellen ett nytt versionsnummer",
-                        model.key, model.version
+                    StoreError::Conflict { .. } => Failure::input(tr_args(
+                        "cli-model-exists",
+                        &[("key", model.key.clone()), ("version", model.version.to_string())],
                     )),
                     other => store_failure(other),
                 })?;
@@ -369,28 +389,23 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Model(ModelCommand::Map { file }) => {
-            let text = std::fs::read_to_string(&file)
-                .map_err(|e| Failure::input(format!("kunde inte läsa {}: {e}", file.display())))?;
-            let list = |errs: Vec<String>| {
-                Failure::input(format!(
-                    "{} innehåller {} fel och lästes inte in:\n{}",
-                    file.display(),
-                    errs.len(),
-                    errs.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
-                ))
-            };
+            let text = std::fs::read_to_string(&file).map_err(|e| read_failure(&file, e))?;
+            let list = |errs: Vec<String>| file_errors(&file, &errs);
             let mapping = domain::round::Mapping::parse(&text).map_err(list)?;
             let store = cli.db.open().await?;
             let ((fk, fv), (tk, tv)) = mapping.versions();
             let mut rows = Vec::new();
             for (k, v) in [(&fk, fv), (&tk, tv)] {
                 let row = store.find_model_version(k, v as i32).await.map_err(store_failure)?.ok_or_else(|| {
-                    Failure::input(format!("modellen {k} version {v} är inte inläst; läs in den först"))
+                    Failure::input(tr_args(
+                        "cli-model-not-loaded",
+                        &[("key", k.to_string()), ("version", v.to_string())],
+                    ))
                 })?;
                 rows.push(row);
             }
             let parse = |source: &str| {
-                domain::model::parse_model(source).map_err(|_| Failure::input("en lagrad modell kunde inte läsas"))
+                domain::model::parse_model(source).map_err(|_| Failure::input(tr("cli-stored-model-unreadable")))
             };
             let (from, to) = (parse(&rows[0].source)?, parse(&rows[1].source)?);
             let errs = mapping.check(&from, &to);
@@ -399,18 +414,23 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             }
             store.insert_mapping(&Actor::cli(), rows[0].id, rows[1].id, &mapping).await.map_err(store_failure)?;
             println!(
-                "Mappningen från {} till {} är inläst: {} frågor och {} områden.",
-                mapping.from,
-                mapping.to,
-                mapping.questions.len(),
-                mapping.areas.len()
+                "{}",
+                tr_args(
+                    "cli-mapping-loaded",
+                    &[
+                        ("from", mapping.from.to_string()),
+                        ("to", mapping.to.to_string()),
+                        ("questions", mapping.questions.len().to_string()),
+                        ("areas", mapping.areas.len().to_string()),
+                    ],
+                )
             );
             Ok(())
         }
         Command::Demo(DemoCommand::Load) => {
             let store = cli.db.open().await?;
             if !demo::is_empty(&store).await.map_err(store_failure)? {
-                return Err(Failure::input("databasen är inte tom; demodata läses bara in i en tom databas"));
+                return Err(Failure::input(tr("cli-demo-not-empty")));
             }
             load_demo(&store).await
         }
@@ -418,31 +438,33 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
+fn read_failure(file: &std::path::Path, e: std::io::Error) -> Failure {
+    Failure::input(tr_args("cli-read-file", &[("file", file.display().to_string()), ("error", e.to_string())]))
+}
+
+/// A file's errors, one indented line each, under a heading.
+fn file_errors(file: &std::path::Path, errors: &[impl std::fmt::Display]) -> Failure {
+    let heading =
+        tr_args("cli-file-errors", &[("file", file.display().to_string()), ("count", errors.len().to_string())]);
+    let lines: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+    Failure::input(format!("{heading}\n{}", lines.join("\n")))
+}
+
 /// Reads and checks a model file; every error becomes one line of the message.
 fn read_model(file: &std::path::Path) -> Result<(domain::model::Model, String), Failure> {
-    let source = std::fs::read_to_string(file)
-        .map_err(|e| Failure::input(format!("kunde inte läsa {}: {e}", file.display())))?;
+    let source = std::fs::read_to_string(file).map_err(|e| read_failure(file, e))?;
     match domain::model::parse_model(&source) {
         Ok(m) => Ok((m, source)),
-        Err(errors) => Err(Failure::input(format!(
-            "{} innehåller {} fel och lästes inte in:\n{}",
-            file.display(),
-            errors.len(),
-            errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
-        ))),
+        Err(errors) => Err(file_errors(file, &errors)),
     }
 }
 
 fn broken_text(b: &domain::audit::Broken) -> String {
     match b {
-        domain::audit::Broken::Tampered { seq } => {
-            format!("post {seq} har ändrats efter att den skrevs")
-        }
-        domain::audit::Broken::Unlinked { seq } => {
-            format!("post {seq} pekar inte på posten före (en post har tagits bort eller lagts till)")
-        }
+        domain::audit::Broken::Tampered { seq } => tr_args("cli-audit-tampered", &[("seq", seq.to_string())]),
+        domain::audit::Broken::Unlinked { seq } => tr_args("cli-audit-unlinked", &[("seq", seq.to_string())]),
         domain::audit::Broken::Gap { seq, expected } => {
-            format!("post {expected} saknas (nästa post är {seq})")
+            tr_args("cli-audit-gap", &[("seq", seq.to_string()), ("expected", expected.to_string())])
         }
     }
 }
@@ -459,37 +481,38 @@ async fn load_demo(store: &Store) -> Result<(), Failure> {
     NewPassword::parse(&password).map_err(|e| Failure::input(format!("LISA_DEMO_PASSWORD: {}", field_message(&e))))?;
     let hash = web::hash_password(&password);
     demo::load(store, &hash).await.map_err(store_failure)?;
-    println!("Demodata inläst. Användare (lösenord för alla: {password}):");
+    println!("{}", tr_args("cli-demo-loaded", &[("password", password.clone())]));
     if !chosen {
-        println!("  (sätt LISA_DEMO_PASSWORD för att välja lösenordet själv)");
+        println!("  {}", tr("cli-demo-password-hint"));
     }
+    let whole = tr("cli-whole-system");
     for u in demo::USERS {
-        println!("  {:<32} {:<12} {}", u.email, u.role.code(), u.org.unwrap_or("hela systemet"));
+        println!("  {:<32} {:<12} {}", u.email, u.role.code(), u.org.unwrap_or(&whole));
     }
     Ok(())
 }
 
 async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
-    let addr: SocketAddr = args.bind.parse().map_err(|_| {
-        Failure::input(format!("--bind: \"{}\" är ingen adress med port, till exempel 127.0.0.1:8080", args.bind))
-    })?;
+    let addr: SocketAddr =
+        args.bind.parse().map_err(|_| Failure::input(tr_args("cli-bind-invalid", &[("bind", args.bind.clone())])))?;
     let mailer = match args.smtp_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
         Some(url) => Some(
-            web::reminders::Mailer::new(url, &args.mail_from).map_err(|e| Failure::input(format!("e-post: {e}")))?,
+            web::reminders::Mailer::new(url, &args.mail_from)
+                .map_err(|e| Failure::input(tr_args("cli-mail", &[("error", e.to_string())])))?,
         ),
         None => None,
     };
     if let Some(u) = &args.public_url
         && !(u.starts_with("http://") || u.starts_with("https://"))
     {
-        return Err(Failure::input(format!("--public-url: \"{u}\" ska börja med http:// eller https://")));
+        return Err(Failure::input(tr_args("cli-public-url", &[("url", u.clone())])));
     }
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => {
-            Failure::system(format!("porten är upptagen: {addr} används redan av ett annat program"))
+        std::io::ErrorKind::AddrInUse => Failure::system(tr_args("cli-port-taken", &[("addr", addr.to_string())])),
+        std::io::ErrorKind::PermissionDenied => {
+            Failure::system(tr_args("cli-port-denied", &[("addr", addr.to_string())]))
         }
-        std::io::ErrorKind::PermissionDenied => Failure::system(format!("saknar behörighet att lyssna på {addr}")),
-        _ => Failure::system(format!("kunde inte lyssna på {addr}: {e}")),
+        _ => Failure::system(tr_args("cli-listen-failed", &[("addr", addr.to_string()), ("error", e.to_string())])),
     })?;
     let store = db.open().await?;
     builtin::ensure(&store).await.map_err(store_failure)?;
@@ -505,7 +528,7 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
         };
         let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(token.as_bytes()));
         store.replace_setup_token(&hash).await.map_err(store_failure)?;
-        println!("Lisa har inga användare ännu. Skapa den första administratören här (länken fungerar en gång):");
+        println!("{}", tr("cli-no-users"));
         println!("  http://{local}/setup/{token}");
     }
     let config = web::Config {
@@ -515,17 +538,20 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
     let store = std::sync::Arc::new(store);
     tokio::spawn(purge_sessions(store.clone(), config.clone()));
     if let Some(m) = &mailer {
-        println!("Påminnelser skickas med e-post via {} från {}.", m.server(), m.from());
+        println!(
+            "{}",
+            tr_args("cli-reminders-by-mail", &[("server", m.server().to_string()), ("from", m.from().to_string())])
+        );
     }
     let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
     tokio::spawn(send_reminders(store.clone(), mailer, public_url));
     let app = web::app_shared(store, config);
-    println!(
-        "Lisa är igång på http://{local} ({}).",
-        if db.database_url.is_some() { "extern databas" } else { "inbyggd SQLite" }
-    );
+    let database = tr(if db.database_url.is_some() { "cli-database-external" } else { "cli-database-embedded" });
+    println!("{}", tr_args("cli-running", &[("url", format!("http://{local}")), ("database", database)]));
     tracing::info!(%local, "listening");
-    web::serve(listener, app, shutdown_signal()).await.map_err(|e| Failure::system(format!("servern stannade: {e}")))
+    web::serve(listener, app, shutdown_signal())
+        .await
+        .map_err(|e| Failure::system(tr_args("cli-server-stopped", &[("error", e.to_string())])))
 }
 
 /// Reminds invitees of follow-up rounds at start and then every hour.
@@ -590,7 +616,7 @@ pub fn main_exit() -> ExitCode {
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("lisa: kunde inte starta: {e}");
+            eprintln!("lisa: {}", tr_args("cli-failed-to-start", &[("error", e.to_string())]));
             return ExitCode::from(1);
         }
     };

@@ -7,6 +7,8 @@ use std::process::{Command, Output, Stdio};
 fn lisa(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lisa"));
     cmd.arg("--data-dir").arg(dir).args(args).env_remove("LISA_DATABASE_URL").env_remove("LISA_DATA_DIR");
+    // The messages asserted here are Swedish, whatever the locale of the machine.
+    cmd.env("LISA_LANG", "sv");
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run lisa");
     if let Some(s) = stdin {

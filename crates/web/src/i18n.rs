@@ -32,6 +32,25 @@ pub fn t(lang: Language, key: &str) -> String {
     LOCALES.lookup(id(lang), key)
 }
 
+/// The text for `key` in `lang`, if the key exists.
+pub fn try_t(lang: Language, key: &str) -> Option<String> {
+    LOCALES.try_lookup(id(lang), key)
+}
+
+/// The language for a command-line tool: `LISA_LANG` if set, else English
+/// when the first of `LC_ALL`, `LC_MESSAGES` and `LANG` that is set starts
+/// with `en`, else Swedish. `var` reads one environment variable.
+pub fn from_environment(var: impl Fn(&str) -> Option<String>) -> Language {
+    let set = |name: &str| var(name).map(|v| v.trim().to_ascii_lowercase()).filter(|v| !v.is_empty());
+    if let Some(v) = set("LISA_LANG") {
+        return if v.starts_with("en") { Language::En } else { Language::Sv };
+    }
+    match ["LC_ALL", "LC_MESSAGES", "LANG"].into_iter().find_map(set) {
+        Some(v) if v.starts_with("en") => Language::En,
+        _ => Language::Sv,
+    }
+}
+
 /// The text for `key` with named arguments.
 pub fn t_args(lang: Language, key: &str, args: &[(&'static str, String)]) -> String {
     let map: HashMap<Cow<'static, str>, FluentValue> =
@@ -71,8 +90,29 @@ mod tests {
 
     #[test]
     fn swedish_and_english_have_the_same_keys() {
-        let sv = keys(include_str!("../locales/sv/main.ftl"));
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        check_same_keys(include_str!("../locales/sv/main.ftl"), include_str!("../locales/en/main.ftl"));
+        check_same_keys(include_str!("../locales/sv/cli.ftl"), include_str!("../locales/en/cli.ftl"));
+    }
+
+    #[test]
+    fn the_command_line_language_comes_from_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+        };
+        assert_eq!(from_environment(env(&[])), Language::Sv);
+        assert_eq!(from_environment(env(&[("LANG", "en_GB.UTF-8")])), Language::En);
+        assert_eq!(from_environment(env(&[("LANG", "sv_SE.UTF-8")])), Language::Sv);
+        assert_eq!(from_environment(env(&[("LANG", "en_US.UTF-8"), ("LC_ALL", "sv_SE.UTF-8")])), Language::Sv);
+        assert_eq!(from_environment(env(&[("LC_MESSAGES", "en_US.UTF-8"), ("LANG", "sv_SE")])), Language::En);
+        assert_eq!(from_environment(env(&[("LANG", "en_US.UTF-8"), ("LISA_LANG", "sv")])), Language::Sv);
+        assert_eq!(from_environment(env(&[("LISA_LANG", "en")])), Language::En);
+        assert_eq!(try_t(Language::En, "cli-not-found").as_deref(), Some("no such record"));
+        assert_eq!(try_t(Language::Sv, "cli-no-such-key"), None);
+    }
+
+    fn check_same_keys(sv: &str, en: &str) {
+        let sv = keys(sv);
+        let en = keys(en);
         let only_sv: Vec<_> = sv.iter().filter(|k| !en.contains(k)).collect();
         let only_en: Vec<_> = en.iter().filter(|k| !sv.contains(k)).collect();
         assert!(only_sv.is_empty() && only_en.is_empty(), "only sv: {only_sv:?}, only en: {only_en:?}");

@@ -17,7 +17,7 @@ mod assets;
 mod auth;
 mod charts;
 mod error;
-mod i18n;
+pub mod i18n;
 mod metrics;
 mod pages;
 pub mod reminders;

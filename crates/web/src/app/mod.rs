@@ -14,7 +14,10 @@ use std::sync::Arc;
 
 use domain::authz::Principal;
 
+pub mod audit;
 pub mod error;
+pub mod org;
+pub mod user;
 
 pub use error::{Error, Result};
 

@@ -5,15 +5,23 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::user::{Language, NewPassword, PersonName};
+use domain::user::Language;
 use serde::Deserialize;
 
-use super::orgs::actor;
+use super::orgs::{actor, field_errors};
 use super::{Ctx, Errors, render, render_status, see_other};
 use crate::SharedState;
-use crate::auth::{hash_password_blocking, verify_password_blocking};
+use crate::app;
 use crate::error::AppResult;
 use crate::session::{CurrentUser, Session};
+
+/// The calendar section of the account page.
+pub struct CalendarView {
+    /// When the current feed address was issued, if there is one.
+    pub issued: Option<String>,
+    /// The new feed's address, shown once right after it is issued.
+    pub url: String,
+}
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -24,8 +32,8 @@ struct AccountPage {
     english: bool,
     errors: Errors,
     notice: String,
-    /// Whether the calendar section is shown: (issued at, the new feed address if just issued).
-    calendar: Option<(Option<String>, String)>,
+    /// The calendar section, when shown.
+    calendar: Option<CalendarView>,
 }
 
 #[derive(Deserialize)]
@@ -55,7 +63,7 @@ fn page(s: &Session, errors: &[domain::FieldError], done: Option<&str>) -> Accou
 /// Adds the calendar section's state to the page.
 async fn with_calendar(state: &SharedState, mut p: AccountPage, s: &Session) -> AppResult<AccountPage> {
     let issued = state.store.calendar_token_issued(s.user.id).await?;
-    p.calendar = Some((issued.map(|t| p.ctx.date_time(&t)), String::new()));
+    p.calendar = Some(CalendarView { issued: issued.map(|t| p.ctx.date_time(&t)), url: String::new() });
     Ok(p)
 }
 
@@ -80,7 +88,10 @@ pub async fn renew_calendar(
     let mut p = page(&s, &[], None);
     p.notice = p.ctx.t("calendar-issued");
     let issued = state.store.calendar_token_issued(s.user.id).await?;
-    p.calendar = Some((issued.map(|t| p.ctx.date_time(&t)), format!("{scheme}://{host}/calendar/{token}.ics")));
+    p.calendar = Some(CalendarView {
+        issued: issued.map(|t| p.ctx.date_time(&t)),
+        url: format!("{scheme}://{host}/calendar/{token}.ics"),
+    });
     render(&p)
 }
 
@@ -104,24 +115,22 @@ pub async fn change_password(
     CurrentUser(s): CurrentUser,
     Form(f): Form<PasswordForm>,
 ) -> AppResult<Response> {
-    let mut errs = domain::ValidationErrors::default();
-    let hash = s.user.password_hash.clone().unwrap_or_default();
-    if !verify_password_blocking(f.current.clone(), hash).await? {
-        errs.push(domain::FieldError::new("current", "error-current-password"));
+    match app::user::change_own_password(
+        &state.store,
+        &s.caller(),
+        &f.current,
+        &f.password,
+        Some(&f.repeat),
+        &s.token_hash,
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other("/account?done=password")),
+        Err(e) => {
+            let errs = field_errors(e)?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &with_calendar(&state, page(&s, &errs, None), &s).await?)
+        }
     }
-    let new = errs.check(NewPassword::parse(&f.password));
-    if f.password != f.repeat {
-        errs.push(domain::FieldError::new("repeat", "error-password-mismatch"));
-    }
-    let Some(new) = new.filter(|_| errs.is_empty()) else {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &with_calendar(&state, page(&s, &errs.0, None), &s).await?,
-        );
-    };
-    let hash = hash_password_blocking(new.expose().to_owned()).await?;
-    state.store.set_password(&actor(&s), s.user.id, &hash, "user.password_change", Some(&s.token_hash)).await?;
-    Ok(see_other("/account?done=password"))
 }
 
 #[derive(Deserialize)]
@@ -135,16 +144,11 @@ pub async fn change_language(
     CurrentUser(s): CurrentUser,
     Form(f): Form<LanguageForm>,
 ) -> AppResult<Response> {
-    let language = match f.language.parse::<Language>() {
-        Ok(l) => l,
+    match app::user::change_own_language(&state.store, &s.caller(), &f.language).await {
+        Ok(()) => Ok(see_other("/account?done=language")),
         Err(e) => {
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &with_calendar(&state, page(&s, &[e], None), &s).await?,
-            );
+            let errs = field_errors(e)?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &with_calendar(&state, page(&s, &errs, None), &s).await?)
         }
-    };
-    let name = PersonName::parse(&s.user.name)?;
-    state.store.update_user(&actor(&s), s.user.id, store::UserUpdate { name, language, active: s.user.active }).await?;
-    Ok(see_other("/account?done=language"))
+    }
 }

@@ -3,13 +3,12 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use chrono::{NaiveDate, TimeZone, Utc};
-use domain::authz::{Permission, Scope};
 use serde::Deserialize;
 
 use super::{Ctx, Errors, render};
 use crate::SharedState;
-use crate::error::{AppError, AppResult};
+use crate::app::{self, audit::AuditFilterFields};
+use crate::error::AppResult;
 use crate::session::CurrentUser;
 
 #[derive(Deserialize, Default, Clone)]
@@ -49,59 +48,17 @@ impl AuditQuery {
         s.append_pair("before", &before.to_string());
         s.finish()
     }
-}
 
-/// Parses a filter into the store's terms, with field errors for bad dates.
-pub fn parse_filter(
-    q: &AuditQuery,
-    org_ids: Option<Vec<uuid::Uuid>>,
-    limit: i64,
-) -> Result<store::AuditFilter, Vec<domain::FieldError>> {
-    let mut errs = Vec::new();
-    let mut date = |s: &str, field: &'static str| -> Option<chrono::DateTime<Utc>> {
-        if s.trim().is_empty() {
-            return None;
+    fn fields(&self) -> AuditFilterFields {
+        AuditFilterFields {
+            record_type: self.record_type.clone(),
+            record_id: self.record_id.clone(),
+            actor: self.actor.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            before: self.before.clone(),
         }
-        match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-            Ok(d) => Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))),
-            Err(_) => {
-                errs.push(domain::FieldError::new(field, "error-date"));
-                None
-            }
-        }
-    };
-    let from = date(&q.from, "from");
-    let to = date(&q.to, "to").map(|d| d + chrono::Duration::days(1));
-    if let (Some(f), Some(t)) = (from, to)
-        && t <= f
-    {
-        errs.push(domain::FieldError::new("to", "error-date-order"));
     }
-    let before_seq = if q.before.is_empty() {
-        None
-    } else {
-        match q.before.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => {
-                errs.push(domain::FieldError::new("before", "error-malformed"));
-                None
-            }
-        }
-    };
-    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-    Ok(store::AuditFilter {
-        org_ids,
-        record_type: opt(&q.record_type),
-        record_id: opt(&q.record_id),
-        actor: opt(&q.actor).map(|a| a.to_lowercase()),
-        from,
-        to,
-        before_seq,
-        limit,
-    })
 }
 
 pub struct EntryView {
@@ -138,19 +95,9 @@ pub async fn list(
     CurrentUser(s): CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
-    let p = &s.principal;
-    if !p.can_somewhere(Permission::ViewAudit) {
-        return Err(AppError::Forbidden);
-    }
     let ctx = Ctx::for_session(&s, "/audit");
-    let tree = state.store.org_tree().await?;
-    let org_ids = match p.scope(Permission::ViewAudit) {
-        Scope::Everything => None,
-        Scope::Subtrees(_) => Some(p.visible_orgs(Permission::ViewAudit, &tree)),
-    };
-    let (entries, next, errors) = match parse_filter(&q, org_ids, 50) {
-        Ok(f) => {
-            let page = state.store.list_audit(&f).await?;
+    let (entries, next, errors) = match app::audit::list_audit(&state.store, &s.caller(), &q.fields(), 50).await {
+        Ok(app::audit::AuditListing { page, tree }) => {
             let views = page
                 .entries
                 .iter()
@@ -183,7 +130,8 @@ pub async fn list(
                 .collect();
             (views, page.next_before, Errors::default())
         }
-        Err(errs) => (Vec::new(), None, Errors::new(ctx.lang, &errs)),
+        Err(app::Error::Validation(errs)) => (Vec::new(), None, Errors::new(ctx.lang, &errs)),
+        Err(e) => return Err(e.into()),
     };
     render(&AuditPage { ctx, q, errors, entries, next })
 }

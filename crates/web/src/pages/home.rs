@@ -16,14 +16,28 @@ pub struct Attention {
     pub text: String,
 }
 
+/// One of the user's roles and where it reaches.
+pub struct RoleRow {
+    pub role: String,
+    pub scope: String,
+    /// Empty for a system-wide role.
+    pub href: String,
+}
+
+/// A figure of the overview.
+pub struct Stat {
+    pub label: String,
+    pub value: String,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     ctx: Ctx,
     greeting: String,
-    roles: Vec<(String, String, String)>,
+    roles: Vec<RoleRow>,
     attention: Vec<Attention>,
-    stats: Vec<(String, String)>,
+    stats: Vec<Stat>,
 }
 
 pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
@@ -36,8 +50,8 @@ pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
         .map(|a| {
             let role = ctx.role_label(&a.role);
             match a.org_id.and_then(|id| tree.get(id)) {
-                Some(n) => (role, n.name.clone(), format!("/orgs/{}", n.id)),
-                None => (role, ctx.t("scope-everything"), String::new()),
+                Some(n) => RoleRow { role, scope: n.name.clone(), href: format!("/orgs/{}", n.id) },
+                None => RoleRow { role, scope: ctx.t("scope-everything"), href: String::new() },
             }
         })
         .collect();
@@ -46,7 +60,7 @@ pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
     let mut stats = Vec::new();
     if p.can_somewhere(Permission::ViewOrgs) {
         let visible = p.visible_orgs(Permission::ViewOrgs, &tree);
-        stats.push((ctx.t("stat-orgs"), visible.len().to_string()));
+        stats.push(Stat { label: ctx.t("stat-orgs"), value: visible.len().to_string() });
     }
     if p.can_somewhere(Permission::ManageUsers) {
         // Accounts that nobody can use yet, or that hold no role: an
@@ -87,7 +101,7 @@ pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
                     })
             })
             .count();
-        stats.push((ctx.t("stat-users"), visible_users.to_string()));
+        stats.push(Stat { label: ctx.t("stat-users"), value: visible_users.to_string() });
     }
     attention.extend(super::rounds::attention(&state, &s, &ctx).await?);
     let greeting = crate::i18n::t_args(ctx.lang, "home-greeting", &[("name", s.user.name.clone())]);

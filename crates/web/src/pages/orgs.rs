@@ -6,14 +6,17 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::authz::Permission;
-use domain::org::{OrgKind, OrgName, OrgNumber, OrgTree};
+use domain::org::{OrgKind, OrgTree};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Ctx, Errors, parse_id, render, render_status, see_other};
 use crate::SharedState;
-use crate::error::{AppError, AppResult};
+use crate::app::{self, org::OrgFields};
+use crate::error::AppResult;
 use crate::session::{CurrentUser, Session};
+
+pub use crate::app::org::PersonRole;
 
 /// One row of a nested list: markup to open before it and close after it is
 /// generated here from depths only, never from user text.
@@ -26,15 +29,9 @@ pub struct TreeRow {
 }
 
 fn tree_rows(tree: &OrgTree, roots: &[Uuid]) -> Vec<TreeRow> {
-    let mut flat: Vec<(usize, Uuid, String, OrgKind)> = Vec::new();
-    for r in roots {
-        for (d, n) in tree.subtree(*r) {
-            flat.push((d, n.id, n.name.clone(), n.kind));
-        }
-    }
+    let flat: Vec<(usize, &domain::org::OrgNode)> = roots.iter().flat_map(|r| tree.subtree(*r)).collect();
     let mut rows = Vec::with_capacity(flat.len());
-    for i in 0..flat.len() {
-        let (d, id, ref name, kind) = flat[i];
+    for (i, &(d, node)) in flat.iter().enumerate() {
         let next_depth = flat.get(i + 1).map(|f| f.0).unwrap_or(0);
         let prev_depth = if i == 0 { None } else { Some(flat[i - 1].0) };
         let open = if prev_depth.is_some_and(|p| d > p) { "<ul>" } else { "" };
@@ -47,24 +44,35 @@ fn tree_rows(tree: &OrgTree, roots: &[Uuid]) -> Vec<TreeRow> {
             }
             c
         };
-        rows.push(TreeRow { id, name: name.clone(), kind, open, close });
+        rows.push(TreeRow { id: node.id, name: node.name.clone(), kind: node.kind, open, close });
     }
     rows
 }
 
-/// Organisations where the user may add children, indented by depth, for a
-/// parent choice; `exclude` and its subtree are left out (no cycles).
-fn parent_options(s: &Session, tree: &OrgTree, exclude: Option<Uuid>) -> Vec<(Uuid, String)> {
+/// An organisation to choose in a list, its name indented by depth.
+pub struct OrgOption {
+    pub id: Uuid,
+    pub label: String,
+}
+
+/// The organisations under the roots where `s` holds `perm`, indented by
+/// depth; `exclude` and its subtree are left out (no cycles).
+pub fn org_options(s: &Session, tree: &OrgTree, perm: Permission, exclude: Option<Uuid>) -> Vec<OrgOption> {
     let mut out = Vec::new();
-    for root in s.principal.visible_roots(Permission::ManageOrgs, tree) {
+    for root in s.principal.visible_roots(perm, tree) {
         for (d, n) in tree.subtree(root) {
             if exclude.is_some_and(|x| tree.is_in_subtree(x, n.id)) {
                 continue;
             }
-            out.push((n.id, format!("{}{}", "– ".repeat(d), n.name)));
+            out.push(OrgOption { id: n.id, label: format!("{}{}", "– ".repeat(d), n.name) });
         }
     }
     out
+}
+
+/// Organisations where the user may add children, for a parent choice.
+fn parent_options(s: &Session, tree: &OrgTree, exclude: Option<Uuid>) -> Vec<OrgOption> {
+    org_options(s, tree, Permission::ManageOrgs, exclude)
 }
 
 #[derive(Template)]
@@ -76,15 +84,11 @@ struct TreePage {
 }
 
 pub async fn tree(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
-    if !s.principal.can_somewhere(Permission::ViewOrgs) {
-        return Err(AppError::Forbidden);
-    }
-    let tree = state.store.org_tree().await?;
-    let roots = s.principal.visible_roots(Permission::ViewOrgs, &tree);
+    let visible = app::org::visible_tree(&state.store, &s.caller()).await?;
     let ctx = Ctx::for_session(&s, "/orgs");
     render(&TreePage {
         ctx,
-        rows: tree_rows(&tree, &roots),
+        rows: tree_rows(&visible.tree, &visible.roots),
         can_add: s.principal.can_somewhere(Permission::ManageOrgs),
     })
 }
@@ -95,7 +99,7 @@ struct NewPage {
     ctx: Ctx,
     errors: Errors,
     kinds: Vec<OrgKind>,
-    parents: Vec<(Uuid, String)>,
+    parents: Vec<OrgOption>,
     allow_top: bool,
     form: OrgForm,
 }
@@ -122,6 +126,14 @@ impl OrgForm {
     pub fn is_kind(&self, k: &OrgKind) -> bool {
         self.kind == k.code()
     }
+    fn fields(&self) -> OrgFields {
+        OrgFields {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            org_number: self.org_number.clone(),
+            parent_id: self.parent_id.clone(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -134,9 +146,7 @@ pub async fn new_form(
     CurrentUser(s): CurrentUser,
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
-    if !s.principal.can_somewhere(Permission::ManageOrgs) {
-        return Err(AppError::Forbidden);
-    }
+    app::org::authorise_adding(&s.caller())?;
     let tree = state.store.org_tree().await?;
     let form = OrgForm { parent_id: q.parent.unwrap_or_default(), kind: "unit".into(), ..Default::default() };
     let ctx = Ctx::for_session(&s, "/orgs");
@@ -150,37 +160,12 @@ pub async fn new_form(
     })
 }
 
-/// Parses the form into its values, collecting every error.
-pub fn parse_org_form(
-    f: &OrgForm,
-) -> Result<(OrgName, OrgKind, Option<OrgNumber>, Option<Uuid>), domain::ValidationErrors> {
-    let mut errs = domain::ValidationErrors::default();
-    let name = errs.check(OrgName::parse(&f.name));
-    let kind = errs.check(f.kind.parse::<OrgKind>());
-    let number =
-        if f.org_number.trim().is_empty() { Some(None) } else { errs.check(OrgNumber::parse(&f.org_number).map(Some)) };
-    let parent = if f.parent_id.trim().is_empty() {
-        Some(None)
-    } else {
-        errs.check(
-            f.parent_id
-                .trim()
-                .parse::<Uuid>()
-                .map(Some)
-                .map_err(|_| domain::FieldError::new("parent_id", "error-parent-unknown")),
-        )
-    };
-    match (name, kind, number, parent) {
-        (Some(n), Some(k), Some(num), Some(p)) if errs.is_empty() => Ok((n, k, num, p)),
-        _ => Err(errs),
-    }
-}
-
-/// May the user place an organisation under `parent` (or at the top)?
-pub fn may_place(s: &Session, tree: &OrgTree, parent: Option<Uuid>) -> bool {
-    match parent {
-        Some(p) => s.principal.can(Permission::ManageOrgs, p, tree),
-        None => s.principal.can_everywhere(Permission::ManageOrgs),
+/// The field errors of a failed use case, or the failure itself.
+pub(crate) fn field_errors(e: app::Error) -> AppResult<Vec<domain::FieldError>> {
+    match e {
+        app::Error::Validation(errs) => Ok(errs),
+        app::Error::Conflict(e) => Ok(vec![e]),
+        other => Err(other.into()),
     }
 }
 
@@ -189,31 +174,16 @@ pub async fn create(
     CurrentUser(s): CurrentUser,
     Form(f): Form<OrgForm>,
 ) -> AppResult<Response> {
-    if !s.principal.can_somewhere(Permission::ManageOrgs) {
-        return Err(AppError::Forbidden);
-    }
-    let tree = state.store.org_tree().await?;
-    let errs: domain::ValidationErrors = match parse_org_form(&f) {
-        Ok((name, kind, org_number, parent_id)) => {
-            if parent_id.is_some_and(|p| tree.get(p).is_none()) {
-                domain::FieldError::new("parent_id", "error-parent-unknown").into()
-            } else if !may_place(&s, &tree, parent_id) {
-                return Err(AppError::Forbidden);
-            } else {
-                match state.store.insert_org(&actor(&s), store::NewOrg { name, kind, org_number, parent_id }).await {
-                    Ok(org) => return Ok(see_other(&format!("/orgs/{}", org.id))),
-                    Err(store::StoreError::Conflict { field, code }) => domain::FieldError::new(field, code).into(),
-                    Err(e) => return Err(e.into()),
-                }
-            }
-        }
-        Err(e) => e,
+    let errs = match app::org::create_org(&state.store, &s.caller(), &f.fields()).await {
+        Ok(org) => return Ok(see_other(&format!("/orgs/{}", org.id))),
+        Err(e) => field_errors(e)?,
     };
+    let tree = state.store.org_tree().await?;
     let ctx = Ctx::for_session(&s, "/orgs");
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &NewPage {
-            errors: Errors::new(ctx.lang, &errs.0),
+            errors: Errors::new(ctx.lang, &errs),
             ctx,
             kinds: OrgKind::ALL.to_vec(),
             parents: parent_options(&s, &tree, None),
@@ -223,14 +193,22 @@ pub async fn create(
     )
 }
 
+/// The audit log's actor for a signed-in user's writes (see [`crate::app::Caller::actor`]).
 pub fn actor(s: &Session) -> store::Actor {
-    store::Actor::user(s.user.id, &s.user.email)
+    s.caller().actor()
 }
 
-pub struct PersonRole {
-    pub user_id: Uuid,
+/// An organisation on the way from the top to this one.
+pub struct PathItem {
+    pub id: Uuid,
     pub name: String,
-    pub role: domain::user::Role,
+}
+
+/// A child organisation.
+pub struct ChildRow {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: OrgKind,
 }
 
 #[derive(Template)]
@@ -238,8 +216,8 @@ pub struct PersonRole {
 struct OrgPage {
     ctx: Ctx,
     org: store::Org,
-    path: Vec<(Uuid, String)>,
-    children: Vec<(Uuid, String, OrgKind)>,
+    path: Vec<PathItem>,
+    children: Vec<ChildRow>,
     people: Option<Vec<PersonRole>>,
     can_manage: bool,
     can_audit: bool,
@@ -248,7 +226,7 @@ struct OrgPage {
     errors: Errors,
     form: OrgForm,
     kinds: Vec<OrgKind>,
-    parents: Vec<(Uuid, String)>,
+    parents: Vec<OrgOption>,
     allow_top: bool,
     saved: bool,
 }
@@ -266,61 +244,40 @@ async fn org_page(
     errors: Errors,
     saved: bool,
 ) -> AppResult<OrgPage> {
-    let tree = state.store.org_tree().await?;
-    if !s.principal.can(Permission::ViewOrgs, id, &tree) {
-        return Err(AppError::NotFound);
-    }
-    let org = state.store.find_org(id).await?.ok_or(AppError::NotFound)?;
+    let app::org::OrgOverview { org, tree, people } = app::org::org_overview(&state.store, &s.caller(), id).await?;
     let path = tree
         .path(id)
         .into_iter()
         .filter(|n| s.principal.can(Permission::ViewOrgs, n.id, &tree))
-        .map(|n| (n.id, n.name.clone()))
+        .map(|n| PathItem { id: n.id, name: n.name.clone() })
         .collect();
-    let children =
-        tree.children(id).iter().filter_map(|c| tree.get(*c)).map(|n| (n.id, n.name.clone(), n.kind)).collect();
-    let people = if s.principal.can(Permission::ViewUsers, id, &tree) {
-        let users = state.store.list_users().await?;
-        let mut v: Vec<PersonRole> = state
-            .store
-            .list_all_assignments()
-            .await?
-            .into_iter()
-            .filter(|a| a.org_id == Some(id))
-            .filter_map(|a| {
-                users.iter().find(|u| u.id == a.user_id).map(|u| PersonRole {
-                    user_id: u.id,
-                    name: u.name.clone(),
-                    role: a.role,
-                })
-            })
-            .collect();
-        v.sort_by(|a, b| a.name.cmp(&b.name));
-        Some(v)
-    } else {
-        None
-    };
-    let can_manage = s.principal.can(Permission::ManageOrgs, id, &tree);
+    let children = tree
+        .children(id)
+        .iter()
+        .filter_map(|c| tree.get(*c))
+        .map(|n| ChildRow { id: n.id, name: n.name.clone(), kind: n.kind })
+        .collect();
     let form = form.unwrap_or_else(|| OrgForm {
         name: org.name.clone(),
         kind: org.kind.code().into(),
         org_number: org.org_number.clone().unwrap_or_default(),
         parent_id: org.parent_id.map(|p| p.to_string()).unwrap_or_default(),
     });
+    let p = &s.principal;
     Ok(OrgPage {
         ctx: Ctx::for_session(s, "/orgs"),
-        can_audit: s.principal.can(Permission::ViewAudit, id, &tree),
-        can_assess: s.principal.can(Permission::ViewAssessments, id, &tree),
-        can_start: s.principal.can(Permission::ManageAssessments, id, &tree),
+        can_manage: p.can(Permission::ManageOrgs, id, &tree),
+        can_audit: p.can(Permission::ViewAudit, id, &tree),
+        can_assess: p.can(Permission::ViewAssessments, id, &tree),
+        can_start: p.can(Permission::ManageAssessments, id, &tree),
         path,
         children,
         people,
-        can_manage,
         errors,
         form,
         kinds: OrgKind::ALL.to_vec(),
         parents: parent_options(s, &tree, Some(id)),
-        allow_top: s.principal.can_everywhere(Permission::ManageOrgs),
+        allow_top: p.can_everywhere(Permission::ManageOrgs),
         org,
         saved,
     })
@@ -343,31 +300,12 @@ pub async fn update(
     Form(f): Form<OrgForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let tree = state.store.org_tree().await?;
-    if !s.principal.can(Permission::ViewOrgs, id, &tree) {
-        return Err(AppError::NotFound);
-    }
-    if !s.principal.can(Permission::ManageOrgs, id, &tree) {
-        return Err(AppError::Forbidden);
-    }
-    let errs = match parse_org_form(&f) {
-        Ok((name, kind, org_number, parent_id)) => {
-            let current_parent = tree.get(id).and_then(|n| n.parent_id);
-            if parent_id != current_parent && !may_place(&s, &tree, parent_id) {
-                return Err(AppError::Forbidden);
-            }
-            match state.store.update_org(&actor(&s), id, store::OrgUpdate { name, kind, org_number, parent_id }).await {
-                Ok(_) => return Ok(see_other(&format!("/orgs/{id}?saved=1"))),
-                Err(store::StoreError::Conflict { field, code }) => {
-                    domain::ValidationErrors(vec![domain::FieldError::new(field, code)])
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(e) => e,
+    let errs = match app::org::update_org(&state.store, &s.caller(), id, &f.fields()).await {
+        Ok(_) => return Ok(see_other(&format!("/orgs/{id}?saved=1"))),
+        Err(e) => field_errors(e)?,
     };
     let lang = s.user.language;
-    let page = org_page(&state, &s, id, Some(f), Errors::new(lang, &errs.0), false).await?;
+    let page = org_page(&state, &s, id, Some(f), Errors::new(lang, &errs), false).await?;
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
@@ -377,20 +315,11 @@ struct DeletePage {
     ctx: Ctx,
     org: store::Org,
     dependents: store::Dependents,
-    parent: Option<Uuid>,
 }
 
 async fn delete_page(state: &SharedState, s: &Session, id: Uuid) -> AppResult<DeletePage> {
-    let tree = state.store.org_tree().await?;
-    if !s.principal.can(Permission::ViewOrgs, id, &tree) {
-        return Err(AppError::NotFound);
-    }
-    if !s.principal.can(Permission::ManageOrgs, id, &tree) {
-        return Err(AppError::Forbidden);
-    }
-    let org = state.store.find_org(id).await?.ok_or(AppError::NotFound)?;
-    let dependents = state.store.org_dependents(id).await?;
-    Ok(DeletePage { ctx: Ctx::for_session(s, "/orgs"), parent: org.parent_id, org, dependents })
+    let app::org::Deletion { org, dependents } = app::org::deletion(&state.store, &s.caller(), id).await?;
+    Ok(DeletePage { ctx: Ctx::for_session(s, "/orgs"), org, dependents })
 }
 
 pub async fn delete_confirm(
@@ -408,10 +337,9 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let page = delete_page(&state, &s, id).await?;
-    match state.store.delete_org(&actor(&s), id).await {
-        Ok(()) => Ok(see_other(&page.parent.map(|p| format!("/orgs/{p}")).unwrap_or_else(|| "/orgs".into()))),
-        Err(store::StoreError::Conflict { .. }) => {
+    match app::org::delete_org(&state.store, &s.caller(), id).await {
+        Ok(org) => Ok(see_other(&org.parent_id.map(|p| format!("/orgs/{p}")).unwrap_or_else(|| "/orgs".into()))),
+        Err(app::Error::Conflict(_)) => {
             let page = delete_page(&state, &s, id).await?;
             render_status(StatusCode::CONFLICT, &page)
         }

@@ -5,44 +5,18 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::authz::{Assignment, Permission, Principal, Scope, role_may_be_global};
+use domain::authz::{Permission, Scope, can_grant};
 use domain::org::OrgTree;
-use domain::user::{Email, Language, NewPassword, PersonName, Role};
+use domain::user::Role;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::orgs::actor;
+use super::orgs::{OrgOption, field_errors, org_options};
 use super::{Ctx, Errors, parse_id, render, render_status, see_other};
 use crate::SharedState;
-use crate::auth::hash_password_blocking;
-use crate::error::{AppError, AppResult};
+use crate::app::{self, user::AccountFields};
+use crate::error::AppResult;
 use crate::session::{CurrentUser, Session};
-
-/// May `p` see a user holding `assignments`?
-pub fn can_view_user(p: &Principal, tree: &OrgTree, user_id: Uuid, assignments: &[store::AssignmentRow]) -> bool {
-    p.user_id == user_id
-        || p.can_everywhere(Permission::ViewUsers)
-        || assignments.iter().any(|a| a.org_id.is_some_and(|o| p.can(Permission::ViewUsers, o, tree)))
-}
-
-/// May `p` change a user holding `assignments`? Only if every role the user
-/// holds lies inside `p`'s scope, so nobody can take over an account that
-/// reaches further than their own.
-pub fn can_manage_user(p: &Principal, tree: &OrgTree, assignments: &[store::AssignmentRow]) -> bool {
-    if p.can_everywhere(Permission::ManageUsers) {
-        return true;
-    }
-    !assignments.is_empty()
-        && assignments.iter().all(|a| a.org_id.is_some_and(|o| p.can(Permission::ManageUsers, o, tree)))
-}
-
-/// May `p` grant `role` over `org`?
-pub fn can_grant(p: &Principal, tree: &OrgTree, role: Role, org: Option<Uuid>) -> bool {
-    match org {
-        Some(o) => p.can(Permission::ManageUsers, o, tree),
-        None => role_may_be_global(role) && p.can_everywhere(Permission::ManageUsers),
-    }
-}
 
 pub struct UserRow {
     pub id: Uuid,
@@ -66,43 +40,25 @@ fn role_text(ctx: &Ctx, tree: &OrgTree, a: &store::AssignmentRow) -> String {
 }
 
 pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
-    let p = &s.principal;
-    if !p.can_somewhere(Permission::ViewUsers) {
-        return Err(AppError::Forbidden);
-    }
+    let found = app::user::list_users(&state.store, &s.caller()).await?;
     let ctx = Ctx::for_session(&s, "/users");
     let tree = state.store.org_tree().await?;
-    let all = state.store.list_all_assignments().await?;
-    let users = state
-        .store
-        .list_users()
-        .await?
+    let users = found
         .into_iter()
-        .filter_map(|u| {
-            let mine: Vec<store::AssignmentRow> = all.iter().filter(|a| a.user_id == u.id).cloned().collect();
-            let visible = p.can_everywhere(Permission::ViewUsers)
-                || mine.iter().any(|a| a.org_id.is_some_and(|o| p.can(Permission::ViewUsers, o, &tree)));
-            visible.then(|| UserRow {
-                id: u.id,
-                name: u.name,
-                email: u.email,
-                active: u.active,
-                roles: mine.iter().map(|a| role_text(&ctx, &tree, a)).collect(),
-            })
+        .map(|u| UserRow {
+            roles: u.roles.iter().map(|a| role_text(&ctx, &tree, a)).collect(),
+            id: u.user.id,
+            name: u.user.name,
+            email: u.user.email,
+            active: u.user.active,
         })
         .collect();
-    render(&ListPage { ctx, users, can_add: p.can_somewhere(Permission::ManageUsers) })
+    render(&ListPage { ctx, users, can_add: s.principal.can_somewhere(Permission::ManageUsers) })
 }
 
 /// Organisations where the user may grant roles, indented by depth.
-fn grant_orgs(s: &Session, tree: &OrgTree) -> Vec<(Uuid, String)> {
-    let mut out = Vec::new();
-    for root in s.principal.visible_roots(Permission::ManageUsers, tree) {
-        for (d, n) in tree.subtree(root) {
-            out.push((n.id, format!("{}{}", "– ".repeat(d), n.name)));
-        }
-    }
-    out
+fn grant_orgs(s: &Session, tree: &OrgTree) -> Vec<OrgOption> {
+    org_options(s, tree, Permission::ManageUsers, None)
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -137,14 +93,12 @@ struct NewPage {
     errors: Errors,
     form: NewUserForm,
     roles: Vec<Role>,
-    orgs: Vec<(Uuid, String)>,
+    orgs: Vec<OrgOption>,
     allow_global: bool,
 }
 
 pub async fn new_form(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
-    if !s.principal.can_somewhere(Permission::ManageUsers) {
-        return Err(AppError::Forbidden);
-    }
+    app::user::authorise_adding(&s.caller())?;
     let tree = state.store.org_tree().await?;
     render(&NewPage {
         ctx: Ctx::for_session(&s, "/users"),
@@ -156,67 +110,28 @@ pub async fn new_form(State(state): State<SharedState>, CurrentUser(s): CurrentU
     })
 }
 
-fn parse_org_choice(s: &str) -> Result<Option<Uuid>, domain::FieldError> {
-    if s.trim().is_empty() {
-        Ok(None)
-    } else {
-        s.trim().parse().map(Some).map_err(|_| domain::FieldError::new("org_id", "error-org-unknown"))
-    }
-}
-
 pub async fn create(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Form(f): Form<NewUserForm>,
 ) -> AppResult<Response> {
-    if !s.principal.can_somewhere(Permission::ManageUsers) {
-        return Err(AppError::Forbidden);
-    }
+    let account = AccountFields {
+        name: &f.name,
+        email: &f.email,
+        language: if f.language.is_empty() { "sv" } else { &f.language },
+        password: (!f.password.is_empty()).then_some(f.password.as_str()),
+    };
+    let org = app::user::parse_org_choice(&f.org_id);
+    let errs = match app::user::create_user(&state.store, &s.caller(), account, &f.role, org).await {
+        Ok(u) => return Ok(see_other(&format!("/users/{}", u.id))),
+        Err(e) => field_errors(e)?,
+    };
     let tree = state.store.org_tree().await?;
-    let mut errs = domain::ValidationErrors::default();
-    let name = errs.check(PersonName::parse(&f.name));
-    let email = errs.check(Email::parse(&f.email));
-    let language = errs.check(if f.language.is_empty() { Ok(Language::Sv) } else { f.language.parse::<Language>() });
-    let role = errs.check(f.role.parse::<Role>());
-    let org = errs.check(parse_org_choice(&f.org_id));
-    let password =
-        if f.password.is_empty() { Some(None) } else { errs.check(NewPassword::parse(&f.password).map(Some)) };
-    if let (Some(role), Some(org)) = (role, org) {
-        if org.is_some_and(|o| tree.get(o).is_none()) {
-            errs.push(domain::FieldError::new("org_id", "error-org-unknown"));
-        } else if org.is_none() && !role_may_be_global(role) {
-            errs.push(domain::FieldError::new("org_id", "error-role-needs-org"));
-        } else if !can_grant(&s.principal, &tree, role, org) {
-            return Err(AppError::Forbidden);
-        }
-    }
-    if errs.is_empty()
-        && let (Some(name), Some(email), Some(language), Some(role), Some(org), Some(password)) =
-            (name, email, language, role, org, password)
-    {
-        let password_hash = match password {
-            Some(p) => Some(hash_password_blocking(p.expose().to_owned()).await?),
-            None => None,
-        };
-        match state
-            .store
-            .insert_user(
-                &actor(&s),
-                store::NewUser { email, name, password_hash, language },
-                Some(Assignment { role, org_id: org }),
-            )
-            .await
-        {
-            Ok(u) => return Ok(see_other(&format!("/users/{}", u.id))),
-            Err(store::StoreError::Conflict { field, code }) => errs.push(domain::FieldError::new(field, code)),
-            Err(e) => return Err(e.into()),
-        }
-    }
     let ctx = Ctx::for_session(&s, "/users");
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &NewPage {
-            errors: Errors::new(ctx.lang, &errs.0),
+            errors: Errors::new(ctx.lang, &errs),
             ctx,
             form: NewUserForm { password: String::new(), ..f },
             roles: Role::ALL.to_vec(),
@@ -243,7 +158,7 @@ struct UserPage {
     errors: Errors,
     notice: String,
     all_roles: Vec<Role>,
-    orgs: Vec<(Uuid, String)>,
+    orgs: Vec<OrgOption>,
     allow_global: bool,
 }
 
@@ -265,14 +180,9 @@ async fn user_page(
     errors: Errors,
     notice: Option<&str>,
 ) -> AppResult<UserPage> {
-    let tree = state.store.org_tree().await?;
-    let user = state.store.find_user(id).await?.ok_or(AppError::NotFound)?;
-    let assignments = state.store.list_assignments(id).await?;
-    if !can_view_user(&s.principal, &tree, id, &assignments) || !s.principal.can_somewhere(Permission::ViewUsers) {
-        return Err(AppError::NotFound);
-    }
+    let app::user::UserInScope { user, roles: assignments, tree, can_manage } =
+        app::user::get_user(&state.store, &s.caller(), id).await?;
     let ctx = Ctx::for_session(s, "/users");
-    let can_manage = can_manage_user(&s.principal, &tree, &assignments);
     let roles = assignments
         .iter()
         .map(|a| RoleView {
@@ -320,20 +230,6 @@ pub async fn show(
     render(&user_page(&state, &s, id, Errors::default(), q.done.as_deref()).await?)
 }
 
-/// Loads the target user and checks that `s` may change them.
-async fn managed_user(state: &SharedState, s: &Session, id: Uuid) -> AppResult<(OrgTree, Vec<store::AssignmentRow>)> {
-    let tree = state.store.org_tree().await?;
-    state.store.find_user(id).await?.ok_or(AppError::NotFound)?;
-    let assignments = state.store.list_assignments(id).await?;
-    if !can_view_user(&s.principal, &tree, id, &assignments) || !s.principal.can_somewhere(Permission::ViewUsers) {
-        return Err(AppError::NotFound);
-    }
-    if !can_manage_user(&s.principal, &tree, &assignments) {
-        return Err(AppError::Forbidden);
-    }
-    Ok((tree, assignments))
-}
-
 async fn form_error(state: &SharedState, s: &Session, id: Uuid, errs: &[domain::FieldError]) -> AppResult<Response> {
     let page = user_page(state, s, id, Errors::new(s.user.language, errs), None).await?;
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
@@ -356,20 +252,10 @@ pub async fn update(
     Form(f): Form<UpdateForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    managed_user(&state, &s, id).await?;
-    let mut errs = domain::ValidationErrors::default();
-    let name = errs.check(PersonName::parse(&f.name));
-    let language = errs.check(f.language.parse::<Language>());
-    let active = f.active.is_some();
-    if !active && id == s.user.id {
-        errs.push(domain::FieldError::new("active", "error-deactivate-self"));
-    }
-    match (name, language) {
-        (Some(name), Some(language)) if errs.is_empty() => {
-            state.store.update_user(&actor(&s), id, store::UserUpdate { name, language, active }).await?;
-            Ok(see_other(&format!("/users/{id}?done=saved")))
-        }
-        _ => form_error(&state, &s, id, &errs.0).await,
+    let change = app::user::UserChange { name: &f.name, language: &f.language, active: f.active.is_some() };
+    match app::user::update_user(&state.store, &s.caller(), id, change).await {
+        Ok(_) => Ok(see_other(&format!("/users/{id}?done=saved"))),
+        Err(e) => form_error(&state, &s, id, &field_errors(e)?).await,
     }
 }
 
@@ -388,37 +274,10 @@ pub async fn add_role(
     Form(f): Form<RoleForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let tree = state.store.org_tree().await?;
-    state.store.find_user(id).await?.ok_or(AppError::NotFound)?;
-    let assignments = state.store.list_assignments(id).await?;
-    // A user with no role yet is visible to whoever may manage users somewhere,
-    // so a local administrator can give a new account its first role.
-    let visible = can_view_user(&s.principal, &tree, id, &assignments)
-        || (assignments.is_empty() && s.principal.can_somewhere(Permission::ManageUsers));
-    if !visible || !s.principal.can_somewhere(Permission::ViewUsers) {
-        return Err(AppError::NotFound);
-    }
-    let mut errs = domain::ValidationErrors::default();
-    let role = errs.check(f.role.parse::<Role>());
-    let org = errs.check(parse_org_choice(&f.org_id));
-    let (Some(role), Some(org)) = (role, org) else {
-        return form_error(&state, &s, id, &errs.0).await;
-    };
-    if org.is_some_and(|o| tree.get(o).is_none()) {
-        return form_error(&state, &s, id, &[domain::FieldError::new("org_id", "error-org-unknown")]).await;
-    }
-    if org.is_none() && !role_may_be_global(role) {
-        return form_error(&state, &s, id, &[domain::FieldError::new("org_id", "error-role-needs-org")]).await;
-    }
-    if !can_grant(&s.principal, &tree, role, org) {
-        return Err(AppError::Forbidden);
-    }
-    match state.store.insert_assignment(&actor(&s), id, Assignment { role, org_id: org }).await {
+    let org = app::user::parse_org_choice(&f.org_id);
+    match app::user::add_role(&state.store, &s.caller(), id, &f.role, org).await {
         Ok(_) => Ok(see_other(&format!("/users/{id}?done=role-added"))),
-        Err(store::StoreError::Conflict { field, code }) => {
-            form_error(&state, &s, id, &[domain::FieldError::new(field, code)]).await
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => form_error(&state, &s, id, &field_errors(e)?).await,
     }
 }
 
@@ -429,21 +288,9 @@ pub async fn withdraw_role(
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
     let assignment = parse_id(&assignment)?;
-    let tree = state.store.org_tree().await?;
-    let assignments = state.store.list_assignments(id).await?;
-    if !can_view_user(&s.principal, &tree, id, &assignments) || !s.principal.can_somewhere(Permission::ViewUsers) {
-        return Err(AppError::NotFound);
-    }
-    let a = assignments.iter().find(|a| a.id == assignment).ok_or(AppError::NotFound)?;
-    if !can_grant(&s.principal, &tree, a.role, a.org_id) {
-        return Err(AppError::Forbidden);
-    }
-    match state.store.delete_assignment(&actor(&s), assignment).await {
-        Ok(_) => Ok(see_other(&format!("/users/{id}?done=role-withdrawn"))),
-        Err(store::StoreError::Conflict { field, code }) => {
-            form_error(&state, &s, id, &[domain::FieldError::new(field, code)]).await
-        }
-        Err(e) => Err(e.into()),
+    match app::user::withdraw_role(&state.store, &s.caller(), id, assignment).await {
+        Ok(()) => Ok(see_other(&format!("/users/{id}?done=role-withdrawn"))),
+        Err(e) => form_error(&state, &s, id, &field_errors(e)?).await,
     }
 }
 
@@ -460,15 +307,15 @@ pub async fn reset_password(
     Form(f): Form<ResetForm>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    managed_user(&state, &s, id).await?;
-    let password = match NewPassword::parse(&f.password) {
-        Ok(p) => p,
+    match app::user::reset_password(&state.store, &s.caller(), id, &f.password, Some(&s.token_hash)).await {
+        Ok(()) => Ok(see_other(&format!("/users/{id}?done=password"))),
         Err(e) => {
-            return form_error(&state, &s, id, &[domain::FieldError::new("new_password", e.code)]).await;
+            // The page's field is called new_password.
+            let errs: Vec<_> = field_errors(e)?
+                .into_iter()
+                .map(|e| if e.field == "password" { domain::FieldError::new("new_password", e.code) } else { e })
+                .collect();
+            form_error(&state, &s, id, &errs).await
         }
-    };
-    let hash = hash_password_blocking(password.expose().to_owned()).await?;
-    let keep = (id == s.user.id).then_some(s.token_hash.as_str());
-    state.store.set_password(&actor(&s), id, &hash, "user.password_reset", keep).await?;
-    Ok(see_other(&format!("/users/{id}?done=password")))
+    }
 }

@@ -1,0 +1,182 @@
+//! The API's users and their roles.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::Problem;
+use crate::SharedState;
+use crate::app::{self, user::AccountFields};
+use crate::error::AppResult;
+use crate::session::CurrentUser;
+
+#[derive(Serialize, ToSchema)]
+pub struct RoleOut {
+    id: Uuid,
+    /// admin, ciso, coordinator, owner, dpo, management, auditor or analyst.
+    role: String,
+    /// `null`: the whole system.
+    org_id: Option<Uuid>,
+}
+
+impl From<store::AssignmentRow> for RoleOut {
+    fn from(a: store::AssignmentRow) -> Self {
+        RoleOut { id: a.id, role: a.role.code().into(), org_id: a.org_id }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    id: Uuid,
+    email: String,
+    name: String,
+    /// `sv` or `en`.
+    language: String,
+    active: bool,
+    can_log_in: bool,
+    roles: Vec<RoleOut>,
+}
+
+pub(super) fn user_out(u: store::User, roles: Vec<store::AssignmentRow>) -> UserOut {
+    UserOut {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        language: u.language.code().into(),
+        active: u.active,
+        can_log_in: u.active && u.password_hash.is_some(),
+        roles: roles.into_iter().map(RoleOut::from).collect(),
+    }
+}
+
+/// Users with a role in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem)))]
+pub async fn list_users(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+) -> AppResult<Json<Vec<UserOut>>> {
+    let users = app::user::list_users(&state.store, &s.caller()).await?;
+    Ok(Json(users.into_iter().map(|u| user_out(u.user, u.roles)).collect()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UserIn {
+    email: String,
+    name: String,
+    /// `sv` (default) or `en`.
+    language: Option<String>,
+    /// At least 12 characters; leave out to make an account that cannot log in yet.
+    password: Option<String>,
+    /// The first role.
+    role: String,
+    /// The organisation the role covers, with its subtree; `null` only for a system-wide admin.
+    org_id: Option<Uuid>,
+}
+
+/// Add a user with a first role.
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserIn,
+    responses((status = 201, body = UserOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_user(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Json(b): Json<UserIn>,
+) -> AppResult<Response> {
+    let account = AccountFields {
+        name: &b.name,
+        email: &b.email,
+        language: b.language.as_deref().unwrap_or("sv"),
+        password: b.password.as_deref(),
+    };
+    let user = app::user::create_user(&state.store, &s.caller(), account, &b.role, Ok(b.org_id)).await?;
+    let roles = state.store.list_assignments(user.id).await?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/users/{}", user.id))], Json(user_out(user, roles)))
+        .into_response())
+}
+
+/// One user and their roles.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)),
+    responses((status = 200, body = UserOut), (status = 404, body = Problem)))]
+pub async fn get_user(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Json<UserOut>> {
+    let u = app::user::get_user(&state.store, &s.caller(), id).await?;
+    Ok(Json(user_out(u.user, u.roles)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UserUpdateIn {
+    name: String,
+    language: String,
+    active: bool,
+}
+
+/// Change a user's name, language or whether the account is active.
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "users", params(("id" = Uuid, Path)), request_body = UserUpdateIn,
+    responses((status = 200, body = UserOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn update_user(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(b): Json<UserUpdateIn>,
+) -> AppResult<Json<UserOut>> {
+    let change = app::user::UserChange { name: &b.name, language: &b.language, active: b.active };
+    let user = app::user::update_user(&state.store, &s.caller(), id, change).await?;
+    let roles = state.store.list_assignments(id).await?;
+    Ok(Json(user_out(user, roles)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RoleIn {
+    role: String,
+    org_id: Option<Uuid>,
+}
+
+/// Give a user a role over an organisation and its subtree.
+#[utoipa::path(post, path = "/api/v1/users/{id}/roles", tag = "users", params(("id" = Uuid, Path)), request_body = RoleIn,
+    responses((status = 201, body = RoleOut), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_role(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(b): Json<RoleIn>,
+) -> AppResult<Response> {
+    let a = app::user::add_role(&state.store, &s.caller(), id, &b.role, Ok(b.org_id)).await?;
+    Ok((StatusCode::CREATED, Json(RoleOut::from(a))).into_response())
+}
+
+/// Withdraw a role.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/roles/{assignment}", tag = "users",
+    params(("id" = Uuid, Path), ("assignment" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn withdraw_role(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path((id, assignment)): Path<(Uuid, Uuid)>,
+) -> AppResult<StatusCode> {
+    app::user::withdraw_role(&state.store, &s.caller(), id, assignment).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordIn {
+    password: String,
+}
+
+/// Set a new password for a user (an administrator's reset); ends their sessions.
+#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "users", params(("id" = Uuid, Path)), request_body = PasswordIn,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn reset_password(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<Uuid>,
+    Json(b): Json<PasswordIn>,
+) -> AppResult<StatusCode> {
+    app::user::reset_password(&state.store, &s.caller(), id, &b.password, Some(&s.token_hash)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
