@@ -171,6 +171,74 @@ pub fn parse_evidence_url(s: &str) -> Result<String, FieldError> {
     if ok { Ok(s.to_owned()) } else { Err(FieldError::new("evidence_url", "error-evidence-url")) }
 }
 
+/// Who may take a lifecycle step: the CISO (who manages assessments) submits,
+/// locks and sends back; management (who approves) approves and sends back.
+pub fn step_allowed(manage: bool, approve: bool, step: Transition) -> bool {
+    match step {
+        Transition::Submit | Transition::Lock => manage,
+        Transition::Approve => approve,
+        Transition::ReturnToDraft => manage || approve,
+    }
+}
+
+/// The steps offered from `status` to someone who manages (`manage`) or
+/// approves (`approve`) the organisation's assessments, in the order shown.
+pub fn offered_steps(status: Status, manage: bool, approve: bool) -> Vec<Transition> {
+    [Transition::Submit, Transition::Approve, Transition::ReturnToDraft, Transition::Lock]
+        .into_iter()
+        .filter(|t| t.path().0 == status && step_allowed(manage, approve, *t))
+        .collect()
+}
+
+/// One checked answer to a question, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedAnswer {
+    pub question_id: String,
+    /// An option id or `na`.
+    pub answer: String,
+    pub comment: String,
+    pub confidence: Confidence,
+    pub evidence_url: String,
+}
+
+/// Checks one answer against its question: the option, the comment, the
+/// evidence link and the confidence mark (empty means self-declared). Every
+/// problem is returned.
+pub fn check_answer(
+    q: &crate::model::Question,
+    code: &str,
+    comment: &str,
+    evidence: &str,
+    confidence: &str,
+) -> Result<CheckedAnswer, Vec<FieldError>> {
+    let answer = crate::scoring::Answer::from_code(code);
+    if !crate::scoring::valid_answer(q, &answer) {
+        return Err(vec![FieldError::new("answer", "error-answer-invalid")]);
+    }
+    let comment = parse_comment(comment);
+    let evidence = parse_evidence_url(evidence);
+    let confidence =
+        if confidence.is_empty() { Ok(Confidence::SelfDeclared) } else { confidence.parse::<Confidence>() };
+    match (comment, evidence, confidence) {
+        (Ok(comment), Ok(evidence_url), Ok(confidence)) => Ok(CheckedAnswer {
+            question_id: q.id.clone(),
+            answer: answer.code().to_owned(),
+            comment,
+            confidence,
+            evidence_url,
+        }),
+        (c, e, k) => Err([c.err(), e.err(), k.err()].into_iter().flatten().collect()),
+    }
+}
+
+/// A file name safe to store and to send back: no path, no control
+/// characters, no quotes, at most 200 characters; `fallback` if nothing is left.
+pub fn clean_filename(name: &str, fallback: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base.chars().filter(|c| !c.is_control() && *c != '"').take(200).collect();
+    if cleaned.trim().is_empty() { fallback.to_owned() } else { cleaned.trim().to_owned() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,5 +269,40 @@ mod tests {
         assert!(parse_evidence_url("https://a b").is_err());
         assert_eq!(parse_comment("  rad ett\r\nrad två ").unwrap(), "rad ett\nrad två");
         assert!(parse_comment(&"x".repeat(4001)).is_err());
+    }
+
+    #[test]
+    fn who_takes_which_step() {
+        use Transition::*;
+        assert!(step_allowed(true, false, Submit) && step_allowed(true, false, Lock));
+        assert!(!step_allowed(true, false, Approve) && step_allowed(false, true, Approve));
+        assert!(step_allowed(false, true, ReturnToDraft) && step_allowed(true, false, ReturnToDraft));
+        assert!(!step_allowed(false, true, Submit) && !step_allowed(false, false, ReturnToDraft));
+        assert_eq!(offered_steps(Status::Draft, true, true), vec![Submit]);
+        assert_eq!(offered_steps(Status::Draft, false, true), vec![]);
+        assert_eq!(offered_steps(Status::Submitted, true, true), vec![Approve, ReturnToDraft]);
+        assert_eq!(offered_steps(Status::Submitted, true, false), vec![ReturnToDraft]);
+        assert_eq!(offered_steps(Status::Approved, true, false), vec![Lock]);
+        assert_eq!(offered_steps(Status::Locked, true, true), vec![]);
+    }
+
+    #[test]
+    fn answers_are_checked_against_their_question() {
+        let src = include_str!("../../../models/lisa-grund-v1.toml");
+        let m = crate::model::parse_model(src).unwrap();
+        let q = &m.questions[0];
+        let opt = q.options[0].id.clone();
+        let a = check_answer(q, &opt, " ok ", "https://a.se/x", "").unwrap();
+        assert_eq!((a.comment.as_str(), a.confidence), ("ok", Confidence::SelfDeclared));
+        assert_eq!(check_answer(q, "nope", "", "", "").unwrap_err()[0].code, "error-answer-invalid");
+        let errs = check_answer(q, &opt, &"x".repeat(4001), "javascript:x", "fel").unwrap_err();
+        assert_eq!(errs.len(), 3);
+    }
+
+    #[test]
+    fn file_names_are_cleaned() {
+        assert_eq!(clean_filename("C:\\tmp\\plan \"x\".pdf", "underlag"), "plan x.pdf");
+        assert_eq!(clean_filename("../../etc/passwd", "underlag"), "passwd");
+        assert_eq!(clean_filename(" \u{7}", "underlag"), "underlag");
     }
 }

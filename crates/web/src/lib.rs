@@ -15,7 +15,6 @@ mod api;
 pub mod app;
 mod assets;
 mod auth;
-mod charts;
 mod error;
 pub mod i18n;
 mod metrics;
@@ -34,7 +33,7 @@ pub async fn review_report(
     id: uuid::Uuid,
     lang: domain::user::Language,
 ) -> Result<documents::report::Report, String> {
-    let models = pages::assessments::ModelCache::default();
+    let models = app::assessment::ModelCache::default();
     let r = store.find_review(id).await.map_err(|e| e.to_string())?.ok_or("no such review")?;
     let tree = store.org_tree().await.map_err(|e| e.to_string())?;
     let c = match &r.snapshot {
@@ -53,7 +52,7 @@ pub async fn adopt_review(
     adopted_on: chrono::NaiveDate,
     id: uuid::Uuid,
 ) -> Result<Vec<store::Action>, String> {
-    let models = pages::assessments::ModelCache::default();
+    let models = app::assessment::ModelCache::default();
     pages::review::adopt_with(store, &models, actor, adopted_by, adopted_on, id).await.map_err(|e| e.to_string())
 }
 
@@ -81,7 +80,7 @@ pub struct AppState {
     pub store: Arc<store::Store>,
     pub config: Config,
     pub metrics: metrics::Metrics,
-    pub models: pages::assessments::ModelCache,
+    pub models: app::assessment::ModelCache,
 }
 
 pub type SharedState = Arc<AppState>;

@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use domain::authz::Permission;
 use domain::scoring;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -14,9 +13,8 @@ use uuid::Uuid;
 
 use super::Problem;
 use crate::SharedState;
+use crate::app::assessment::{self as app, AnswerInput, ListScope, StartInput};
 use crate::error::{AppError, AppResult};
-use crate::pages::assessments::{answer_map, check_answer, load_full as load, start, step_allowed};
-use crate::pages::orgs::actor;
 use crate::session::CurrentUser;
 
 #[derive(Serialize, ToSchema)]
@@ -35,9 +33,10 @@ pub async fn list_models(
     State(state): State<SharedState>,
     CurrentUser(_s): CurrentUser,
 ) -> AppResult<Json<Vec<ModelOut>>> {
-    let rows = state.store.list_models().await?;
+    let rows = app::list_models(&state.store, &state.models).await?;
     Ok(Json(
         rows.into_iter()
+            .map(|m| m.row)
             .map(|m| ModelOut {
                 id: m.id,
                 key: m.key,
@@ -108,18 +107,8 @@ pub async fn list_assessments(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
 ) -> AppResult<Json<Vec<AssessmentOut>>> {
-    if !s.principal.can_somewhere(Permission::ViewAssessments) {
-        return Err(AppError::Forbidden);
-    }
-    let tree = state.store.org_tree().await?;
-    let orgs = s.principal.visible_orgs(Permission::ViewAssessments, &tree);
-    let mut v = Vec::new();
-    for a in state.store.list_assessments(Some(&orgs)).await? {
-        let model = state.models.get(&state.store, a.model_id).await?;
-        let o = scoring::score(&model, &answer_map(&state.store.list_answers(a.id).await?));
-        v.push(out(a, &o));
-    }
-    Ok(Json(v))
+    let listed = app::list_assessments(&state.store, &state.models, &s.caller(), ListScope::Visible).await?;
+    Ok(Json(listed.into_iter().map(|x| out(x.assessment, &x.outcome)).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -140,10 +129,10 @@ pub async fn create_assessment(
     CurrentUser(s): CurrentUser,
     Json(b): Json<AssessmentIn>,
 ) -> AppResult<Response> {
-    let a = start(&state, &s, &b.org_id.to_string(), &b.period.to_string(), &b.model_id.to_string(), b.copy_previous)
-        .await?;
-    let model = state.models.get(&state.store, a.model_id).await?;
-    let o = scoring::score(&model, &answer_map(&state.store.list_answers(a.id).await?));
+    let (org_id, period, model_id) = (b.org_id.to_string(), b.period.to_string(), b.model_id.to_string());
+    let input = StartInput { org_id: &org_id, period: &period, model_id: &model_id, copy_previous: b.copy_previous };
+    let a = app::start_assessment(&state.store, &s.caller(), input).await?;
+    let o = app::score_stored(&state.store, &state.models, &a).await?;
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/assessments/{}", a.id))], Json(out(a, &o)))
         .into_response())
 }
@@ -176,8 +165,8 @@ pub async fn get_assessment(
     CurrentUser(s): CurrentUser,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<AssessmentDetail>> {
-    let l = load(&state, &s, id).await?;
-    let o = scoring::score(&l.model, &l.answer_map());
+    let l = app::load_full(&state.store, &state.models, &s.caller(), id).await?;
+    let o = l.score();
     let answers = l
         .answers
         .iter()
@@ -201,25 +190,17 @@ pub async fn put_answers(
     Path(id): Path<Uuid>,
     Json(b): Json<Vec<AnswerIo>>,
 ) -> AppResult<StatusCode> {
-    let l = load(&state, &s, id).await?;
-    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
-        return Err(AppError::Forbidden);
-    }
-    let mut answers = Vec::new();
-    let mut errs = Vec::new();
-    for a in &b {
-        match l.model.question(&a.question_id) {
-            None => errs.push(domain::FieldError::new("question_id", "error-question-unknown")),
-            Some(q) => match check_answer(q, &a.answer, &a.comment, &a.evidence_url, &a.confidence) {
-                Ok(n) => answers.push(n),
-                Err(e) => errs.extend(e),
-            },
-        }
-    }
-    if !errs.is_empty() {
-        return Err(AppError::Validation(errs));
-    }
-    state.store.save_answers(&actor(&s), id, answers).await?;
+    let input: Vec<AnswerInput<'_>> = b
+        .iter()
+        .map(|a| AnswerInput {
+            question_id: &a.question_id,
+            answer: &a.answer,
+            comment: &a.comment,
+            evidence_url: &a.evidence_url,
+            confidence: &a.confidence,
+        })
+        .collect();
+    app::save_answers(&state.store, &state.models, &s.caller(), id, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -238,13 +219,11 @@ pub async fn transition(
     Path(id): Path<Uuid>,
     Json(b): Json<StepIn>,
 ) -> AppResult<Json<AssessmentOut>> {
-    let l = load(&state, &s, id).await?;
+    let caller = s.caller();
+    let l = app::load_full(&state.store, &state.models, &caller, id).await?;
     let step = b.action.parse()?;
-    if !step_allowed(&s, l.a.org_id, &l.tree, step) {
-        return Err(AppError::Forbidden);
-    }
-    let a = state.store.transition_assessment(&actor(&s), id, step).await?;
-    let o = scoring::score(&l.model, &l.answer_map());
+    let a = app::transition_assessment(&state.store, &caller, &l, step).await?;
+    let o = l.score();
     Ok(Json(out(a, &o)))
 }
 
@@ -256,12 +235,10 @@ pub async fn reopen(
     CurrentUser(s): CurrentUser,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
-    let l = load(&state, &s, id).await?;
-    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
-        return Err(AppError::Forbidden);
-    }
-    let a = state.store.reopen_assessment(&actor(&s), id).await?;
-    let o = scoring::score(&l.model, &l.answer_map());
+    let caller = s.caller();
+    let l = app::load_full(&state.store, &state.models, &caller, id).await?;
+    let a = app::reopen_assessment(&state.store, &caller, &l).await?;
+    let o = l.score();
     Ok((StatusCode::CREATED, Json(out(a, &o))).into_response())
 }
 
@@ -297,9 +274,9 @@ pub async fn result(
     CurrentUser(s): CurrentUser,
     Path(id): Path<Uuid>,
 ) -> AppResult<Json<ResultOut>> {
-    let l = load(&state, &s, id).await?;
+    let l = app::load_full(&state.store, &state.models, &s.caller(), id).await?;
     let lang = s.user.language;
-    let o = scoring::score(&l.model, &l.answer_map());
+    let o = l.score();
     let feedback = o
         .blockers
         .iter()

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use domain::authz::Principal;
 
+pub mod assessment;
 pub mod audit;
 pub mod error;
 pub mod org;

@@ -5,18 +5,17 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use documents::{Cell, Choice, Sheet};
-use domain::authz::Permission;
-use domain::scoring::{self, NOT_APPLICABLE};
+use domain::scoring::NOT_APPLICABLE;
 
-use super::assessments::{Loaded, check_answer, load_full};
-use super::orgs::actor;
 use super::{Ctx, parse_id, see_other};
 use crate::SharedState;
+use crate::app::assessment::{self as app, ANSWER_SHEET, HeaderNames, ID_HEADER, ImportProblem, Imported, Loaded};
 use crate::error::{AppError, AppResult};
-use crate::session::CurrentUser;
+use crate::session::{CurrentUser, Session};
 
-const SHEET: &str = "Svar";
-const ID_HEADER: &str = "Fråge-id";
+async fn load_full(state: &SharedState, s: &Session, id: uuid::Uuid) -> AppResult<Loaded> {
+    Ok(app::load_full(&state.store, &state.models, &s.caller(), id).await?)
+}
 
 fn xlsx(name: String, bytes: Vec<u8>) -> Response {
     (
@@ -29,20 +28,11 @@ fn xlsx(name: String, bytes: Vec<u8>) -> Response {
         .into_response()
 }
 
-fn file_stem(l: &Loaded) -> String {
-    let org: String =
-        l.org_name().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect::<String>().to_lowercase();
-    let ascii: String = org
-        .chars()
-        .map(|c| match c {
-            'å' | 'ä' => 'a',
-            'ö' => 'o',
-            'é' => 'e',
-            c if c.is_ascii() => c,
-            _ => '-',
-        })
-        .collect();
-    format!("{ascii}-{}", l.a.period)
+/// A download's file name: `key` ("svar-…", "resultat-…") in the user's
+/// language with the organisation's slug and the period, then `.ext`.
+fn file_name(ctx: &Ctx, key: &str, l: &Loaded, ext: &str) -> String {
+    let name = format!("{}-{}", domain::slug::slug(&l.org_name()), l.a.period);
+    format!("{}.{ext}", crate::i18n::t_args(ctx.lang, key, &[("name", name)]))
 }
 
 /// The answers sheet: one row per question, with the allowed answers as a drop-down.
@@ -86,7 +76,7 @@ fn answers_sheet(ctx: &Ctx, l: &Loaded) -> Sheet {
         })
         .collect();
     Sheet {
-        name: SHEET.into(),
+        name: ANSWER_SHEET.into(),
         preamble: vec![
             format!("{} {} – {}", ctx.t("assessment-title"), l.a.period, l.org_name()),
             ctx.t("xlsx-template-help"),
@@ -122,7 +112,7 @@ pub async fn template(
     let l = load_full(&state, &s, id).await?;
     let ctx = Ctx::for_session(&s, "/assessments");
     let bytes = documents::workbook(&[answers_sheet(&ctx, &l)]).map_err(AppError::internal)?;
-    Ok(xlsx(format!("svar-{}.xlsx", file_stem(&l)), bytes))
+    Ok(xlsx(file_name(&ctx, "assessment-file-answers", &l, "xlsx"), bytes))
 }
 
 pub async fn result(
@@ -133,7 +123,7 @@ pub async fn result(
     let id = parse_id(&id)?;
     let l = load_full(&state, &s, id).await?;
     let ctx = Ctx::for_session(&s, "/assessments");
-    let o = scoring::score(&l.model, &l.answer_map());
+    let o = l.score();
     let summary = Sheet {
         name: ctx.t("result-title"),
         preamble: vec![
@@ -195,7 +185,7 @@ pub async fn result(
         choice: None,
     };
     let bytes = documents::workbook(&[summary, feedback, answers_sheet(&ctx, &l)]).map_err(AppError::internal)?;
-    Ok(xlsx(format!("resultat-{}.xlsx", file_stem(&l)), bytes))
+    Ok(xlsx(file_name(&ctx, "assessment-file-result", &l, "xlsx"), bytes))
 }
 
 /// Imports a filled-in template: every row is checked first; one wrong row
@@ -207,10 +197,9 @@ pub async fn import(
     mut form: Multipart,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
+    let caller = s.caller();
     let l = load_full(&state, &s, id).await?;
-    if !s.principal.can(Permission::ManageAssessments, l.a.org_id, &l.tree) {
-        return Err(AppError::Forbidden);
-    }
+    l.ensure_manage(&caller)?;
     let ctx = Ctx::for_session(&s, "/assessments");
     let mut bytes = None;
     while let Some(field) = form.next_field().await.map_err(|_| AppError::BadRequest("error-too-large"))? {
@@ -218,91 +207,31 @@ pub async fn import(
             bytes = Some(field.bytes().await.map_err(|_| AppError::BadRequest("error-too-large"))?);
         }
     }
-    let problems = match bytes.as_deref().filter(|b| !b.is_empty()) {
-        None => vec![ctx.t("error-evidence-missing")],
-        Some(b) => match documents::read_sheet(b, SHEET) {
-            Err(documents::Error::NoSheet(_)) => vec![ctx.t("error-xlsx-no-sheet")],
-            Err(_) => vec![ctx.t("error-xlsx-not-xlsx")],
-            Ok(rows) => match parse_rows(&ctx, &l, &rows) {
-                Ok(answers) => {
-                    state.store.save_answers(&actor(&s), id, answers).await?;
-                    return Ok(see_other(&format!("/assessments/{id}?done=imported")));
-                }
-                Err(p) => p,
-            },
-        },
+    let names = HeaderNames {
+        answer: vec![ctx.t("xlsx-answer"), "Svar".into(), "Answer".into()],
+        comment: vec![ctx.t("field-comment"), "Kommentar".into(), "Comment".into()],
+        evidence: vec![ctx.t("field-evidence"), "Länk till underlag".into(), "Link to evidence".into()],
+        confidence: vec![ctx.t("xlsx-confidence"), "Underlag (egen/underlag/granskat)".into(), "Confidence".into()],
+    };
+    let problems = match app::import_answers(&state.store, &caller, &l, bytes.as_deref(), &names).await? {
+        Imported::Saved => return Ok(see_other(&format!("/assessments/{id}?done=imported"))),
+        Imported::Refused(p) => p.iter().map(|p| problem_text(&ctx, p)).collect(),
     };
     super::assessments::overview_with_problems(&state, &s, id, problems).await
 }
 
-fn parse_rows(ctx: &Ctx, l: &Loaded, rows: &[Vec<String>]) -> Result<Vec<store::NewAnswer>, Vec<String>> {
-    let Some(header) = rows.iter().position(|r| r.first().map(|c| c.trim()) == Some(ID_HEADER)) else {
-        return Err(vec![ctx.t("error-xlsx-no-header")]);
-    };
-    let col =
-        |names: &[String]| -> Option<usize> { rows[header].iter().position(|h| names.iter().any(|n| n == h.trim())) };
-    let (Some(c_answer), Some(c_comment), Some(c_evidence), Some(c_conf)) = (
-        col(&[ctx.t("xlsx-answer"), "Svar".into(), "Answer".into()]),
-        col(&[ctx.t("field-comment"), "Kommentar".into(), "Comment".into()]),
-        col(&[ctx.t("field-evidence"), "Länk till underlag".into(), "Link to evidence".into()]),
-        col(&[ctx.t("xlsx-confidence"), "Underlag (egen/underlag/granskat)".into(), "Confidence".into()]),
-    ) else {
-        return Err(vec![ctx.t("error-xlsx-no-header")]);
-    };
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (i, r) in rows.iter().enumerate().skip(header + 1) {
-        let cell = |c: usize| r.get(c).map(|v| v.trim()).unwrap_or("");
-        let line = i + 1;
-        let qid = cell(0);
-        if qid.is_empty() && r.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let Some(q) = l.model.question(qid) else {
-            problems.push(crate::i18n::t_args(
-                ctx.lang,
-                "error-xlsx-row",
-                &[
-                    ("row", line.to_string()),
-                    ("column", ID_HEADER.into()),
-                    ("message", ctx.t("error-question-unknown")),
-                ],
-            ));
-            continue;
-        };
-        if !seen.insert(qid.to_owned()) {
-            problems.push(crate::i18n::t_args(
-                ctx.lang,
-                "error-xlsx-row",
-                &[("row", line.to_string()), ("column", ID_HEADER.into()), ("message", ctx.t("error-xlsx-duplicate"))],
-            ));
-            continue;
-        }
-        let code = cell(c_answer).to_lowercase();
-        if code.is_empty() {
-            continue;
-        }
-        match check_answer(q, &code, cell(c_comment), cell(c_evidence), cell(c_conf)) {
-            Ok(a) => out.push(a),
-            Err(errs) => {
-                for e in errs {
-                    let column = match e.field {
-                        "comment" => rows[header][c_comment].clone(),
-                        "evidence_url" => rows[header][c_evidence].clone(),
-                        "confidence" => rows[header][c_conf].clone(),
-                        _ => rows[header][c_answer].clone(),
-                    };
-                    problems.push(crate::i18n::t_args(
-                        ctx.lang,
-                        "error-xlsx-row",
-                        &[("row", line.to_string()), ("column", column), ("message", ctx.t(e.code))],
-                    ));
-                }
-            }
-        }
+fn problem_text(ctx: &Ctx, p: &ImportProblem) -> String {
+    match p {
+        ImportProblem::Missing => ctx.t("error-evidence-missing"),
+        ImportProblem::NoSheet => ctx.t("error-xlsx-no-sheet"),
+        ImportProblem::NotXlsx => ctx.t("error-xlsx-not-xlsx"),
+        ImportProblem::NoHeader => ctx.t("error-xlsx-no-header"),
+        ImportProblem::Row { row, column, code } => crate::i18n::t_args(
+            ctx.lang,
+            "error-xlsx-row",
+            &[("row", row.to_string()), ("column", column.clone()), ("message", ctx.t(code))],
+        ),
     }
-    if problems.is_empty() { Ok(out) } else { Err(problems) }
 }
 
 /// The result and feedback as a PDF, with the area chart drawn by typst.
@@ -314,7 +243,7 @@ pub async fn result_pdf(
     let id = parse_id(&id)?;
     let l = load_full(&state, &s, id).await?;
     let ctx = Ctx::for_session(&s, "/assessments");
-    let o = scoring::score(&l.model, &l.answer_map());
+    let o = l.score();
     let level_name = |n: u8| l.model.level(n).map(|d| d.name.get(ctx.lang).to_owned()).unwrap_or_default();
     let yes_no = |b: bool| if b { ctx.t("yes") } else { ctx.t("no") };
     let data = serde_json::json!({
@@ -364,7 +293,10 @@ pub async fn result_pdf(
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"resultat-{}.pdf\"", file_stem(&l))),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", file_name(&ctx, "assessment-file-result", &l, "pdf")),
+            ),
         ],
         pdf,
     )

@@ -6,28 +6,46 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::authz::Permission;
 
-use super::orgs::actor;
 use super::{Ctx, render, render_status, see_other};
 use crate::SharedState;
+use crate::app::assessment::{self as app, ModelProblem};
 use crate::error::{AppError, AppResult};
 use crate::session::{CurrentUser, Session};
+
+/// One stored model version.
+pub struct ModelView {
+    pub name: String,
+    pub version: i32,
+    pub key: String,
+    pub areas: usize,
+    pub questions: usize,
+    /// The first 12 hex digits of the file's SHA-256.
+    pub sha256: String,
+}
 
 #[derive(Template)]
 #[template(path = "models.html")]
 struct ModelsPage {
     ctx: Ctx,
-    models: Vec<(String, i32, String, usize, usize, String)>,
+    models: Vec<ModelView>,
     can_import: bool,
     problems: Vec<String>,
     imported: bool,
 }
 
 async fn page(state: &SharedState, s: &Session, problems: Vec<String>, imported: bool) -> AppResult<ModelsPage> {
-    let mut models = Vec::new();
-    for row in state.store.list_models().await? {
-        let m = state.models.get(&state.store, row.id).await?;
-        models.push((row.name, row.version, row.key, m.areas.len(), m.questions.len(), row.sha256[..12].to_owned()));
-    }
+    let models = app::list_models(&state.store, &state.models)
+        .await?
+        .into_iter()
+        .map(|m| ModelView {
+            sha256: m.row.sha256.chars().take(12).collect(),
+            name: m.row.name,
+            version: m.row.version,
+            key: m.row.key,
+            areas: m.areas,
+            questions: m.questions,
+        })
+        .collect();
     Ok(ModelsPage {
         ctx: Ctx::for_session(s, "/models"),
         models,
@@ -54,6 +72,16 @@ pub async fn list(
     render(&page(&state, &s, Vec::new(), q.done.is_some()).await?)
 }
 
+/// A problem with a model file in the user's language.
+fn problem_text(lang: domain::user::Language, p: &ModelProblem) -> String {
+    match p {
+        ModelProblem::Missing => crate::i18n::t(lang, "error-model-file-missing"),
+        ModelProblem::NotUtf8 => crate::i18n::t(lang, "error-model-not-utf8"),
+        ModelProblem::Invalid(e) => e.to_string(),
+        ModelProblem::Conflict(code) => crate::i18n::t(lang, code),
+    }
+}
+
 /// Loads an uploaded model file: refused as a whole, with every error by line
 /// and field, unless it is valid and its version is new.
 pub async fn import(
@@ -71,18 +99,9 @@ pub async fn import(
             source = Some(bytes);
         }
     }
-    let lang = s.user.language;
-    let problems = match source.as_deref().map(std::str::from_utf8) {
-        None | Some(Ok("")) => vec![crate::i18n::t(lang, "error-model-file-missing")],
-        Some(Err(_)) => vec![crate::i18n::t(lang, "error-model-not-utf8")],
-        Some(Ok(text)) => match domain::model::parse_model(text) {
-            Err(errors) => errors.iter().map(ToString::to_string).collect(),
-            Ok(m) => match state.store.insert_model(&actor(&s), &m.key, m.version as i32, &m.name.sv, text).await {
-                Ok(_) => return Ok(see_other("/models?done=1")),
-                Err(store::StoreError::Conflict { code, .. }) => vec![crate::i18n::t(lang, code)],
-                Err(e) => return Err(e.into()),
-            },
-        },
+    let problems = match app::import_model(&state.store, &s.caller(), source.as_deref()).await? {
+        Ok(_) => return Ok(see_other("/models?done=1")),
+        Err(problems) => problems.iter().map(|p| problem_text(s.user.language, p)).collect(),
     };
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &s, problems, false).await?)
 }
