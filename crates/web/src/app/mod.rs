@@ -15,6 +15,10 @@ use std::sync::Arc;
 use domain::authz::Principal;
 
 pub mod error;
+pub mod plan;
+pub mod review;
+pub mod unit;
+pub mod yearwheel;
 
 pub use error::{Error, Result};
 
