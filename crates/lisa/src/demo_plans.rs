@@ -15,8 +15,22 @@ fn d(s: &str) -> NaiveDate {
     s.parse().expect("a valid demo date")
 }
 
-fn fail(e: String) -> StoreError {
-    StoreError::Other(e)
+/// A failed use case of the web's application layer as the demo loader's error.
+fn fail(e: web::app::Error) -> StoreError {
+    match e {
+        web::app::Error::NotFound => StoreError::NotFound,
+        web::app::Error::Conflict(f) => StoreError::conflict(f.field, f.code),
+        other => {
+            // The chain of causes, as the loader's error keeps only text.
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(&other);
+            while let Some(s) = source {
+                text.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            StoreError::Other(text)
+        }
+    }
 }
 
 /// (title, unit or "" for the kommun, responsible, start, end, status, cost, origin, progress)

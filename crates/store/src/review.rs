@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::plan::{ActionInput, ActionStatus, Origin};
+use domain::plan::Origin;
 use domain::review::{DecisionInput, DecisionKind, PointStatus, ReviewStatus, SectionKey, UnitReportStatus};
 use serde::Serialize;
 use sqlx::FromRow;
@@ -460,34 +460,19 @@ impl Store {
             let mut made = Vec::new();
             for d in rows {
                 let d = d.parse()?;
-                if d.data.kind != DecisionKind::Improvement {
-                    continue;
-                }
                 let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM actions WHERE origin = $1 AND origin_ref = $2")
                     .bind(Origin::Review.code())
                     .bind(d.root_id.to_string())
                     .fetch_one(&mut *tx)
                     .await?;
-                if n > 0 {
+                let Some(data) = domain::review::action_for_decision(&d.data, d.root_id, n > 0, now.date_naive())
+                else {
                     continue;
-                }
-                let title: String = d.data.text.lines().next().unwrap_or_default().chars().take(200).collect();
+                };
                 let a = Action {
                     id: Uuid::now_v7(),
                     org_id: before.org_id,
-                    data: ActionInput {
-                        title,
-                        goal: String::new(),
-                        activity: d.data.text.clone(),
-                        cost: 0,
-                        responsible: d.data.responsible.clone(),
-                        start_date: Some(now.date_naive()).filter(|s| *s <= d.data.deadline),
-                        end_date: Some(d.data.deadline),
-                        status: ActionStatus::Planned,
-                        progress_note: String::new(),
-                        origin: Origin::Review,
-                        origin_ref: d.root_id.to_string(),
-                    },
+                    data,
                     created_by: actor.label.clone(),
                     created_at: now,
                     updated_at: now,

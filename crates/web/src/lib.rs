@@ -32,14 +32,11 @@ pub async fn review_report(
     store: &store::Store,
     id: uuid::Uuid,
     lang: domain::user::Language,
-) -> Result<documents::report::Report, String> {
+) -> app::Result<documents::report::Report> {
     let models = app::assessment::ModelCache::default();
-    let r = store.find_review(id).await.map_err(|e| e.to_string())?.ok_or("no such review")?;
-    let tree = store.org_tree().await.map_err(|e| e.to_string())?;
-    let c = match &r.snapshot {
-        Some(json) => serde_json::from_str(json).map_err(|e| e.to_string())?,
-        None => pages::review::compile_with(store, &models, &tree, &r).await.map_err(|e| e.to_string())?,
-    };
+    let r = store.find_review(id).await?.ok_or(app::Error::NotFound)?;
+    let tree = store.org_tree().await?;
+    let c = app::review::content(store, &models, &tree, &r).await?;
     Ok(pages::review::report(&pages::Ctx::new(lang, None, ""), &r, &c))
 }
 
@@ -51,9 +48,9 @@ pub async fn adopt_review(
     adopted_by: &str,
     adopted_on: chrono::NaiveDate,
     id: uuid::Uuid,
-) -> Result<Vec<store::Action>, String> {
+) -> app::Result<Vec<store::Action>> {
     let models = app::assessment::ModelCache::default();
-    pages::review::adopt_with(store, &models, actor, adopted_by, adopted_on, id).await.map_err(|e| e.to_string())
+    app::review::adopt_as(store, &models, actor, adopted_by, adopted_on, id).await
 }
 
 /// Settings of the web layer.

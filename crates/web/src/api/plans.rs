@@ -1,25 +1,27 @@
 //! The action plan, management reviews, unit reports and the year wheel in
-//! the JSON API, with the same checks as the pages (which they call).
+//! the JSON API: the same use cases (`crate::app`) as the pages.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::authz::Permission;
 use domain::plan::ActionFields;
-use domain::review::{DecisionFields, MeetingFields, PointStatus, ReviewStatus, SectionKey, parse_meeting};
+use domain::review::{DecisionFields, MeetingFields, PointStatus, ReviewStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::Problem;
 use crate::SharedState;
+use crate::app;
+use crate::app::plan::ActionFilter;
 use crate::error::{AppError, AppResult};
-use crate::pages::orgs::actor;
-use crate::pages::parse_id;
-use crate::pages::plan::{Filter, visible_actions};
-use crate::pages::review::{content, load as load_review};
 use crate::session::CurrentUser;
+
+/// A record's id from the path; a malformed one is not found.
+fn path_id(s: &str) -> AppResult<Uuid> {
+    s.parse().map_err(|_| AppError::NotFound)
+}
 
 #[derive(Deserialize, IntoParams, Default)]
 #[serde(default)]
@@ -45,9 +47,15 @@ pub async fn list_actions(
     Query(q): Query<ActionQuery>,
 ) -> AppResult<Json<serde_json::Value>> {
     let tree = state.store.org_tree().await?;
-    let f = Filter { org: q.org, status: q.status, responsible: q.responsible, origin: q.origin, overdue: q.overdue };
-    let actions = visible_actions(&state, &s, &tree, &f).await?;
-    let totals = crate::pages::plan::totals(&actions);
+    let f = ActionFilter {
+        org: q.org.parse().ok(),
+        status: q.status.parse().ok(),
+        origin: q.origin.parse().ok(),
+        responsible: q.responsible,
+        overdue: !q.overdue.is_empty(),
+    };
+    let actions = app::plan::visible_actions(&state.store, &s.caller(), &tree, &f).await?;
+    let totals = app::plan::totals(&actions);
     Ok(Json(serde_json::json!({ "actions": actions, "totals": totals })))
 }
 
@@ -67,21 +75,7 @@ pub async fn create_action(
     CurrentUser(s): CurrentUser,
     Json(b): Json<ActionIn>,
 ) -> AppResult<Response> {
-    let tree = state.store.org_tree().await?;
-    if !s.principal.can_somewhere(Permission::ManageActions) {
-        return Err(AppError::Forbidden);
-    }
-    if b.org_id.is_some_and(|o| !s.principal.can(Permission::ManageActions, o, &tree)) {
-        return Err(AppError::NotFound);
-    }
-    let org = b.org_id;
-    let input = b.fields.parse();
-    let Some(org) = org else {
-        let mut errs = vec![domain::FieldError::new("org_id", "error-org-choose")];
-        errs.extend(input.err().map(|e| e.0).unwrap_or_default());
-        return Err(AppError::Validation(errs));
-    };
-    let a = state.store.insert_action(&actor(&s), org, input?).await?;
+    let a = app::plan::create_action(&state.store, &s.caller(), b.org_id, &b.fields).await?;
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/actions/{}", a.id))], Json(a)).into_response())
 }
 
@@ -93,8 +87,7 @@ pub async fn get_action(
     Path(id): Path<String>,
 ) -> AppResult<Json<store::Action>> {
     let tree = state.store.org_tree().await?;
-    let (a, _) = crate::pages::plan::load(&state, &s, &tree, parse_id(&id)?).await?;
-    Ok(Json(a))
+    Ok(Json(app::plan::load_action(&state.store, &s.caller(), &tree, path_id(&id)?).await?.action))
 }
 
 /// Change an action (all fields).
@@ -106,12 +99,7 @@ pub async fn update_action(
     Path(id): Path<String>,
     Json(f): Json<ActionFields>,
 ) -> AppResult<Json<store::Action>> {
-    let tree = state.store.org_tree().await?;
-    let (a, may) = crate::pages::plan::load(&state, &s, &tree, parse_id(&id)?).await?;
-    if !may {
-        return Err(AppError::Forbidden);
-    }
-    Ok(Json(state.store.update_action(&actor(&s), a.id, f.parse()?).await?))
+    Ok(Json(app::plan::update_action(&state.store, &s.caller(), path_id(&id)?, &f).await?))
 }
 
 // ----- Reviews -----
@@ -122,11 +110,8 @@ pub async fn list_reviews(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
 ) -> AppResult<Json<Vec<store::Review>>> {
-    if !s.principal.can_somewhere(Permission::ViewPlans) {
-        return Err(AppError::Forbidden);
-    }
     let tree = state.store.org_tree().await?;
-    Ok(Json(state.store.list_reviews(&s.principal.visible_orgs(Permission::ViewPlans, &tree)).await?))
+    Ok(Json(app::review::list_reviews(&state.store, &s.caller(), &tree).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -143,16 +128,7 @@ pub async fn create_review(
     CurrentUser(s): CurrentUser,
     Json(b): Json<ReviewIn>,
 ) -> AppResult<Response> {
-    let tree = state.store.org_tree().await?;
-    if !s.principal.can(Permission::ManageReviews, b.org_id, &tree) {
-        return Err(AppError::NotFound);
-    }
-    if domain::review::review_org(&tree, b.org_id) != Some(b.org_id) {
-        return Err(AppError::Validation(vec![domain::FieldError::new("org_id", "error-org-choose")]));
-    }
-    let year = domain::assessment::Period::new(b.year).map_err(|_| domain::FieldError::new("year", "error-period"))?;
-    let r = state.store.insert_review(&actor(&s), b.org_id, year.year()).await?;
-    state.store.ensure_points(&actor(&s), b.org_id, &crate::pages::review::default_points()).await?;
+    let r = app::review::create_review(&state.store, &s.caller(), Some(b.org_id), Some(b.year)).await?;
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/reviews/{}", r.id))], Json(r)).into_response())
 }
 
@@ -171,18 +147,10 @@ pub async fn get_review(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (r, tree) = load_review(&state, &s, parse_id(&id)?).await?;
-    let c = content(&state, &tree, &r).await?;
-    let decisions = state.store.review_decisions(r.id).await?;
-    Ok(Json(ReviewDetail { review: r, decisions, content: c }).into_response())
-}
-
-async fn editable(state: &SharedState, s: &crate::session::Session, id: &str) -> AppResult<store::Review> {
-    let (r, tree) = load_review(state, s, parse_id(id)?).await?;
-    if !s.principal.can(Permission::ManageReviews, r.org_id, &tree) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(r)
+    let v = app::review::load_review(&state.store, &s.caller(), path_id(&id)?).await?;
+    let c = app::review::content(&state.store, &state.models, &v.tree, &v.review).await?;
+    let decisions = state.store.review_decisions(v.review.id).await?;
+    Ok(Json(ReviewDetail { review: v.review, decisions, content: c }).into_response())
 }
 
 /// Set the meeting's date and participants.
@@ -194,9 +162,7 @@ pub async fn put_meeting(
     Path(id): Path<String>,
     Json(f): Json<MeetingFields>,
 ) -> AppResult<StatusCode> {
-    let r = editable(&state, &s, &id).await?;
-    let (date, participants) = parse_meeting(&f)?;
-    state.store.update_review_meeting(&actor(&s), r.id, date, &participants).await?;
+    app::review::set_meeting(&state.store, &s.caller(), path_id(&id)?, &f).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -216,10 +182,7 @@ pub async fn put_comment(
     Path((id, section)): Path<(String, String)>,
     Json(b): Json<CommentIn>,
 ) -> AppResult<StatusCode> {
-    let r = editable(&state, &s, &id).await?;
-    let section: SectionKey = section.parse()?;
-    let text = domain::review::parse_comment(&b.text)?;
-    state.store.set_review_comment(&actor(&s), r.id, section, &text).await?;
+    app::review::set_comment(&state.store, &s.caller(), path_id(&id)?, &section, &b.text).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -232,8 +195,7 @@ pub async fn add_decision(
     Path(id): Path<String>,
     Json(f): Json<DecisionFields>,
 ) -> AppResult<Response> {
-    let r = editable(&state, &s, &id).await?;
-    let d = state.store.add_decision(&actor(&s), r.id, f.parse()?).await?;
+    let d = app::review::add_decision(&state.store, &s.caller(), path_id(&id)?, &f).await?;
     Ok((StatusCode::CREATED, Json(d)).into_response())
 }
 
@@ -246,7 +208,7 @@ pub async fn adopt(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<store::Review>> {
-    let r = crate::pages::review::adopt_review(&state, &s, parse_id(&id)?).await?;
+    let r = app::review::adopt_review(&state.store, &state.models, &s.caller(), path_id(&id)?).await?;
     debug_assert_eq!(r.status, ReviewStatus::Adopted);
     Ok(Json(r))
 }
@@ -279,30 +241,11 @@ pub async fn get_unit_report(
     CurrentUser(s): CurrentUser,
     Path((unit, year)): Path<(String, String)>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let (unit, org, _, _) = unit_access(&state, &s, &unit).await?;
-    let year = domain::assessment::Period::parse(&year).map_err(|_| AppError::NotFound)?.year();
-    let points = state.store.list_points(org).await?;
-    let report = state.store.unit_report(unit, year).await?;
+    let u = app::unit::unit_access(&state.store, &s.caller(), path_id(&unit)?).await?;
+    let year = app::unit::parse_year(&year)?;
+    let points = state.store.list_points(u.org).await?;
+    let report = state.store.unit_report(u.unit, year).await?;
     Ok(Json(serde_json::json!({ "points": points, "report": report })))
-}
-
-async fn unit_access(
-    state: &SharedState,
-    s: &crate::session::Session,
-    unit: &str,
-) -> AppResult<(Uuid, Uuid, bool, bool)> {
-    let unit = parse_id(unit)?;
-    let tree = state.store.org_tree().await?;
-    let org = domain::review::review_org(&tree, unit).ok_or(AppError::NotFound)?;
-    if !domain::review::reporting_units(&tree, org).contains(&unit) {
-        return Err(AppError::NotFound);
-    }
-    let report = s.principal.can(Permission::ReportUnit, unit, &tree);
-    let approve = s.principal.can(Permission::ApproveUnitReports, unit, &tree);
-    if !(report || approve || s.principal.can(Permission::ViewPlans, unit, &tree)) {
-        return Err(AppError::NotFound);
-    }
-    Ok((unit, org, report, approve))
 }
 
 /// Save (and optionally submit) a unit's yearly report (coordinator).
@@ -315,13 +258,13 @@ pub async fn put_unit_report(
     Path((unit, year)): Path<(String, String)>,
     Json(b): Json<UnitReportIn>,
 ) -> AppResult<Json<store::UnitReport>> {
-    let (unit, org, may_report, _) = unit_access(&state, &s, &unit).await?;
-    if !may_report {
+    let caller = s.caller();
+    let u = app::unit::unit_access(&state.store, &caller, path_id(&unit)?).await?;
+    if !u.may_report {
         return Err(AppError::Forbidden);
     }
-    let year = domain::assessment::Period::parse(&year).map_err(|_| AppError::NotFound)?.year();
-    let points =
-        state.store.ensure_points(&store::Actor::system(), org, &crate::pages::review::default_points()).await?;
+    let year = app::unit::parse_year(&year)?;
+    let points = app::unit::checklist_points(&state.store, u.org).await?;
     let mut form = Vec::new();
     for i in &b.items {
         if !points.iter().any(|p| p.id == i.point_id && p.active) {
@@ -331,12 +274,11 @@ pub async fn put_unit_report(
         form.push((format!("status-{}", i.point_id), i.status.clone()));
         form.push((format!("comment-{}", i.point_id), i.comment.clone()));
     }
-    let crate::pages::units::ParsedItems { items, errs, .. } =
-        crate::pages::units::parse_items(&points, &form, b.submit);
+    let app::unit::ParsedItems { items, errs, .. } = app::unit::parse_items(&points, &form, b.submit);
     if !errs.is_empty() {
         return Err(AppError::Validation(errs));
     }
-    Ok(Json(state.store.save_unit_report(&actor(&s), unit, year, items, b.submit).await?))
+    Ok(Json(app::unit::save_unit_report(&state.store, &caller, &u, year, items, b.submit).await?))
 }
 
 /// Approve a submitted unit report (the unit's owner).
@@ -348,12 +290,13 @@ pub async fn approve_unit_report(
     CurrentUser(s): CurrentUser,
     Path((unit, year)): Path<(String, String)>,
 ) -> AppResult<StatusCode> {
-    let (unit, _, _, may_approve) = unit_access(&state, &s, &unit).await?;
-    if !may_approve {
+    let caller = s.caller();
+    let u = app::unit::unit_access(&state.store, &caller, path_id(&unit)?).await?;
+    if !u.may_approve {
         return Err(AppError::Forbidden);
     }
-    let year = domain::assessment::Period::parse(&year).map_err(|_| AppError::NotFound)?.year();
-    state.store.approve_unit_report(&actor(&s), unit, year).await?;
+    let year = app::unit::parse_year(&year)?;
+    app::unit::approve_unit_report(&state.store, &caller, &u, year).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -363,9 +306,5 @@ pub async fn list_activities(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
 ) -> AppResult<Json<Vec<store::Activity>>> {
-    if !s.principal.can_somewhere(Permission::ViewPlans) {
-        return Err(AppError::Forbidden);
-    }
-    let tree = state.store.org_tree().await?;
-    Ok(Json(state.store.list_activities(&s.principal.visible_orgs(Permission::ViewPlans, &tree)).await?))
+    Ok(Json(app::yearwheel::list_activities(&state.store, &s.caller()).await?))
 }

@@ -19,6 +19,10 @@ pub mod audit;
 pub mod error;
 pub mod org;
 pub mod user;
+pub mod plan;
+pub mod review;
+pub mod unit;
+pub mod yearwheel;
 
 pub use error::{Error, Result};
 

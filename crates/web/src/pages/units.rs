@@ -1,5 +1,5 @@
 //! The units' yearly reports for the management review (seed 003) and the
-//! organisation's review checklist.
+//! organisation's review checklist. The use cases are in `crate::app::unit`.
 
 use askama::Template;
 use axum::Form;
@@ -7,16 +7,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::authz::Permission;
-use domain::org::OrgTree;
-use domain::review::{PointStatus, UnitReportStatus, reporting_units, review_org};
+use domain::review::{PointStatus, UnitReportStatus, review_org};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::orgs::actor;
-use super::plan::today;
-use super::review::default_points;
+use super::plan::{CodeOption, today};
 use super::{Ctx, Errors, parse_id, render, render_status, see_other};
 use crate::SharedState;
+use crate::app;
+use crate::app::unit::{ChecklistOrg, GivenItem, ParsedItems, UnitAccess};
 use crate::error::{AppError, AppResult};
 use crate::session::{CurrentUser, Session};
 
@@ -28,42 +27,6 @@ pub struct YearQuery {
 
 fn year_of(q: &str) -> i32 {
     domain::assessment::Period::parse(q).map(|p| p.year()).unwrap_or_else(|_| chrono::Datelike::year(&today()))
-}
-
-/// Every reporting unit the user has anything to do with: as coordinator,
-/// owner, or reader of the organisation's plans.
-fn my_units(s: &Session, tree: &OrgTree) -> Vec<Uuid> {
-    let mut orgs: Vec<Uuid> = Vec::new();
-    for perm in [Permission::ViewPlans, Permission::ReportUnit, Permission::ApproveUnitReports] {
-        for id in s.principal.visible_orgs(perm, tree) {
-            if review_org(tree, id) == Some(id) && !orgs.contains(&id) {
-                orgs.push(id);
-            }
-        }
-    }
-    let mut units = Vec::new();
-    for org in orgs {
-        for u in reporting_units(tree, org) {
-            let mine = [Permission::ViewPlans, Permission::ReportUnit, Permission::ApproveUnitReports]
-                .iter()
-                .any(|p| s.principal.can(*p, u, tree));
-            if mine && !units.contains(&u) {
-                units.push(u);
-            }
-        }
-    }
-    // A coordinator of a unit below an organisation they cannot otherwise see.
-    for perm in [Permission::ReportUnit, Permission::ApproveUnitReports] {
-        for id in s.principal.visible_orgs(perm, tree) {
-            if let Some(org) = review_org(tree, id)
-                && reporting_units(tree, org).contains(&id)
-                && !units.contains(&id)
-            {
-                units.push(id);
-            }
-        }
-    }
-    units
 }
 
 pub struct UnitRow {
@@ -88,7 +51,7 @@ pub async fn list(
     Query(q): Query<YearQuery>,
 ) -> AppResult<Response> {
     let tree = state.store.org_tree().await?;
-    let units = my_units(&s, &tree);
+    let units = app::unit::my_units(&s.caller(), &tree);
     if units.is_empty() && !s.principal.can_somewhere(Permission::ViewPlans) {
         return Err(AppError::Forbidden);
     }
@@ -132,54 +95,35 @@ struct ReportPage {
     year: i32,
     status_label: String,
     points: Vec<PointRow>,
-    statuses: Vec<(&'static str, String)>,
+    statuses: Vec<CodeOption>,
     can_edit: bool,
     can_approve: bool,
     meta: String,
 }
 
-struct UnitCtx {
-    unit: Uuid,
-    org: Uuid,
-    tree: OrgTree,
-    may_report: bool,
-    may_approve: bool,
-}
-
-async fn unit_ctx(state: &SharedState, s: &Session, unit: &str) -> AppResult<UnitCtx> {
-    let unit = parse_id(unit)?;
-    let tree = state.store.org_tree().await?;
-    let org = review_org(&tree, unit).ok_or(AppError::NotFound)?;
-    if !reporting_units(&tree, org).contains(&unit) {
-        return Err(AppError::NotFound);
-    }
-    let may_report = s.principal.can(Permission::ReportUnit, unit, &tree);
-    let may_approve = s.principal.can(Permission::ApproveUnitReports, unit, &tree);
-    if !(may_report || may_approve || s.principal.can(Permission::ViewPlans, unit, &tree)) {
-        return Err(AppError::NotFound);
-    }
-    Ok(UnitCtx { unit, org, tree, may_report, may_approve })
+async fn access(state: &SharedState, s: &Session, unit: &str) -> AppResult<UnitAccess> {
+    Ok(app::unit::unit_access(&state.store, &s.caller(), parse_id(unit)?).await?)
 }
 
 async fn report_page(
     state: &SharedState,
     s: &Session,
-    u: &UnitCtx,
+    u: &UnitAccess,
     year: i32,
     errors: Errors,
-    given: Option<&[(String, String, String)]>,
+    given: Option<&[GivenItem]>,
 ) -> AppResult<ReportPage> {
     let ctx = Ctx::for_session(s, "/reviews");
-    let points = state.store.ensure_points(&store::Actor::system(), u.org, &default_points()).await?;
+    let points = app::unit::checklist_points(&state.store, u.org).await?;
     let report = state.store.unit_report(u.unit, year).await?;
     let rows = points
         .iter()
         .filter(|p| p.active)
         .map(|p| {
             let stored = report.as_ref().and_then(|r| r.items.iter().find(|(id, _, _)| *id == p.id));
-            let from_form = given.and_then(|g| g.iter().find(|(id, _, _)| *id == p.id.to_string()));
+            let from_form = given.and_then(|g| g.iter().find(|x| x.point_id == p.id.to_string()));
             let (status, comment) = match (from_form, stored) {
-                (Some((_, st, c)), _) => (st.clone(), c.clone()),
+                (Some(x), _) => (x.status.clone(), x.comment.clone()),
                 (None, Some((_, st, c))) => (st.code().to_owned(), c.clone()),
                 (None, None) => (String::new(), String::new()),
             };
@@ -207,7 +151,10 @@ async fn report_page(
             None => ctx.t("unit-report-missing"),
         },
         points: rows,
-        statuses: PointStatus::ALL.iter().map(|x| (x.code(), ctx.t(&format!("point-status-{}", x.code())))).collect(),
+        statuses: PointStatus::ALL
+            .iter()
+            .map(|x| CodeOption { code: x.code(), label: ctx.t(&format!("point-status-{}", x.code())) })
+            .collect(),
         can_edit: u.may_report && status != Some(UnitReportStatus::Approved),
         can_approve: u.may_approve && status == Some(UnitReportStatus::Submitted),
         meta,
@@ -220,41 +167,9 @@ pub async fn show(
     CurrentUser(s): CurrentUser,
     Path((unit, year)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let u = unit_ctx(&state, &s, &unit).await?;
-    let year = domain::assessment::Period::parse(&year).map_err(|_| AppError::NotFound)?.year();
+    let u = access(&state, &s, &unit).await?;
+    let year = app::unit::parse_year(&year)?;
     render(&report_page(&state, &s, &u, year, Errors::default(), None).await?)
-}
-
-/// Parses a report form: `status-<point>` and `comment-<point>` for every
-/// active point; submitting needs a status on every point.
-/// A report form read: the valid items, what was typed (to show again), the errors.
-pub struct ParsedItems {
-    pub items: Vec<(Uuid, PointStatus, String)>,
-    pub given: Vec<(String, String, String)>,
-    pub errs: Vec<domain::FieldError>,
-}
-
-pub fn parse_items(points: &[store::Point], form: &[(String, String)], submit: bool) -> ParsedItems {
-    let get = |k: String| form.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let mut items = Vec::new();
-    let mut given = Vec::new();
-    let mut errs = Vec::new();
-    for p in points.iter().filter(|p| p.active) {
-        let st = get(format!("status-{}", p.id));
-        let comment = get(format!("comment-{}", p.id));
-        given.push((p.id.to_string(), st.clone(), comment.clone()));
-        match domain::parse_text("comment", &comment, 2000, false) {
-            Ok(c) => match st.parse::<PointStatus>() {
-                Ok(s) => items.push((p.id, s, c)),
-                Err(_) if st.is_empty() && !submit => {}
-                Err(_) if st.is_empty() => errs.push(domain::FieldError::new("status", "error-unit-report-incomplete")),
-                Err(e) => errs.push(e),
-            },
-            Err(e) => errs.push(e),
-        }
-    }
-    errs.dedup();
-    ParsedItems { items, given, errs }
 }
 
 pub async fn save(
@@ -263,14 +178,14 @@ pub async fn save(
     Path((unit, year)): Path<(String, String)>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let u = unit_ctx(&state, &s, &unit).await?;
+    let u = access(&state, &s, &unit).await?;
     if !u.may_report {
         return Err(AppError::Forbidden);
     }
-    let year = domain::assessment::Period::parse(&year).map_err(|_| AppError::NotFound)?.year();
+    let year = app::unit::parse_year(&year)?;
     let submit = form.iter().any(|(k, v)| k == "action" && v == "submit");
-    let points = state.store.ensure_points(&store::Actor::system(), u.org, &default_points()).await?;
-    let ParsedItems { items, given, errs } = parse_items(&points, &form, submit);
+    let points = app::unit::checklist_points(&state.store, u.org).await?;
+    let ParsedItems { items, given, errs } = app::unit::parse_items(&points, &form, submit);
     if !errs.is_empty() {
         let errors = Errors::new(s.user.language, &errs);
         return render_status(
@@ -278,7 +193,7 @@ pub async fn save(
             &report_page(&state, &s, &u, year, errors, Some(&given)).await?,
         );
     }
-    state.store.save_unit_report(&actor(&s), u.unit, year, items, submit).await?;
+    app::unit::save_unit_report(&state.store, &s.caller(), &u, year, items, submit).await?;
     Ok(see_other(&format!("/unit-reports/{}/{year}", u.unit)))
 }
 
@@ -287,12 +202,12 @@ pub async fn approve(
     CurrentUser(s): CurrentUser,
     Path((unit, year)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let u = unit_ctx(&state, &s, &unit).await?;
+    let u = access(&state, &s, &unit).await?;
     if !u.may_approve {
         return Err(AppError::Forbidden);
     }
-    let year = domain::assessment::Period::parse(&year).map_err(|_| AppError::NotFound)?.year();
-    state.store.approve_unit_report(&actor(&s), u.unit, year).await?;
+    let year = app::unit::parse_year(&year)?;
+    app::unit::approve_unit_report(&state.store, &s.caller(), &u, year).await?;
     Ok(see_other(&format!("/unit-reports/{}/{year}", u.unit)))
 }
 
@@ -309,29 +224,23 @@ struct ChecklistPage {
     can_edit: bool,
 }
 
-async fn checklist_org(state: &SharedState, s: &Session, id: &str) -> AppResult<(Uuid, OrgTree)> {
-    let id = parse_id(id)?;
-    let tree = state.store.org_tree().await?;
-    if !s.principal.can(Permission::ViewPlans, id, &tree) || review_org(&tree, id) != Some(id) {
-        return Err(AppError::NotFound);
-    }
-    Ok((id, tree))
+async fn checklist_org(state: &SharedState, s: &Session, id: &str) -> AppResult<ChecklistOrg> {
+    Ok(app::unit::checklist_org(&state.store, &s.caller(), parse_id(id)?).await?)
 }
 
 async fn checklist_page(
     state: &SharedState,
     s: &Session,
-    id: Uuid,
-    tree: &OrgTree,
+    c: &ChecklistOrg,
     errors: Errors,
 ) -> AppResult<ChecklistPage> {
     Ok(ChecklistPage {
         ctx: Ctx::for_session(s, "/reviews"),
         errors,
-        org_id: id,
-        org: tree.get(id).map(|n| n.name.clone()).unwrap_or_default(),
-        points: state.store.ensure_points(&store::Actor::system(), id, &default_points()).await?,
-        can_edit: s.principal.can(Permission::ManageReviews, id, tree),
+        org_id: c.org,
+        org: c.tree.get(c.org).map(|n| n.name.clone()).unwrap_or_default(),
+        points: app::unit::checklist_points(&state.store, c.org).await?,
+        can_edit: c.may_edit,
     })
 }
 
@@ -340,8 +249,8 @@ pub async fn checklist(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (id, tree) = checklist_org(&state, &s, &id).await?;
-    render(&checklist_page(&state, &s, id, &tree, Errors::default()).await?)
+    let c = checklist_org(&state, &s, &id).await?;
+    render(&checklist_page(&state, &s, &c, Errors::default()).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -357,20 +266,14 @@ pub async fn add_point(
     Path(id): Path<String>,
     Form(f): Form<PointForm>,
 ) -> AppResult<Response> {
-    let (id, tree) = checklist_org(&state, &s, &id).await?;
-    if !s.principal.can(Permission::ManageReviews, id, &tree) {
-        return Err(AppError::Forbidden);
-    }
-    match domain::review::parse_point(&f.text) {
-        Ok(text) => {
-            state.store.ensure_points(&actor(&s), id, &default_points()).await?;
-            state.store.add_point(&actor(&s), id, &text).await?;
-            Ok(see_other(&format!("/orgs/{id}/checklist")))
+    let c = checklist_org(&state, &s, &id).await?;
+    match app::unit::add_point(&state.store, &s.caller(), &c, &f.text).await {
+        Ok(_) => Ok(see_other(&format!("/orgs/{}/checklist", c.org))),
+        Err(app::Error::Validation(errs)) => {
+            let errors = Errors::new(s.user.language, &errs);
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &checklist_page(&state, &s, &c, errors).await?)
         }
-        Err(e) => {
-            let errors = Errors::new(s.user.language, &[e]);
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &checklist_page(&state, &s, id, &tree, errors).await?)
-        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -380,11 +283,11 @@ pub async fn update_point(
     Path((id, point)): Path<(String, String)>,
     Form(f): Form<PointForm>,
 ) -> AppResult<Response> {
-    let (id, tree) = checklist_org(&state, &s, &id).await?;
-    if !s.principal.can(Permission::ManageReviews, id, &tree) {
+    let c = checklist_org(&state, &s, &id).await?;
+    if !c.may_edit {
         return Err(AppError::Forbidden);
     }
-    let text = domain::review::parse_point(&f.text)?;
-    state.store.update_point(&actor(&s), id, parse_id(&point)?, &text, f.active == "1").await?;
-    Ok(see_other(&format!("/orgs/{id}/checklist")))
+    let point = parse_id(&point)?;
+    app::unit::update_point(&state.store, &s.caller(), &c, point, &f.text, f.active == "1").await?;
+    Ok(see_other(&format!("/orgs/{}/checklist", c.org)))
 }

@@ -1,5 +1,6 @@
 //! The year wheel (årshjul): recurring activities shown month by month, and
 //! each user's private calendar feed (iCalendar) behind a revocable token.
+//! The use cases are in `crate::app::yearwheel`.
 
 use askama::Template;
 use axum::Form;
@@ -13,10 +14,10 @@ use domain::org::OrgTree;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::orgs::actor;
-use super::plan::today;
+use super::plan::{CodeOption, OrgOption, org_options, today};
 use super::{Ctx, Errors, parse_id, render, render_status, see_other};
 use crate::SharedState;
+use crate::app;
 use crate::error::{AppError, AppResult};
 use crate::session::{CurrentUser, Session};
 
@@ -61,37 +62,27 @@ struct WheelPage {
     ctx: Ctx,
     year: i32,
     org: String,
-    orgs: Vec<(Uuid, String)>,
+    orgs: Vec<OrgOption>,
     months: Vec<Month>,
-    manage_orgs: Vec<(Uuid, String)>,
+    manage_orgs: Vec<OrgOption>,
     errors: Errors,
     f: ActivityFields,
-    recurrences: Vec<(&'static str, String)>,
-    concerns: Vec<(&'static str, String)>,
+    recurrences: Vec<CodeOption>,
+    concerns: Vec<CodeOption>,
 }
 
-/// The organisations whose year wheel a user follows: those they may see and
-/// every organisation above them (a förvaltning follows its kommun's wheel).
-pub fn wheel_orgs(p: &domain::authz::Principal, tree: &OrgTree) -> Vec<Uuid> {
-    let mut out: Vec<Uuid> = Vec::new();
-    for o in p.visible_orgs(Permission::ViewPlans, tree) {
-        for n in tree.path(o) {
-            if !out.contains(&n.id) {
-                out.push(n.id);
-            }
-        }
-    }
-    out
+fn recurrence_options(ctx: &Ctx) -> Vec<CodeOption> {
+    Recurrence::ALL
+        .iter()
+        .map(|r| CodeOption { code: r.code(), label: ctx.t(&format!("recurrence-{}", r.code())) })
+        .collect()
 }
 
-fn org_list(s: &Session, tree: &OrgTree, perm: Permission) -> Vec<(Uuid, String)> {
-    let mut out = Vec::new();
-    for root in s.principal.visible_roots(perm, tree) {
-        for (d, n) in tree.subtree(root) {
-            out.push((n.id, format!("{}{}", "– ".repeat(d), n.name)));
-        }
-    }
-    out
+fn concerns_options(ctx: &Ctx) -> Vec<CodeOption> {
+    Concerns::ALL
+        .iter()
+        .map(|c| CodeOption { code: c.code(), label: ctx.t(&format!("concerns-{}", c.code())) })
+        .collect()
 }
 
 pub fn month_key(m: u32) -> String {
@@ -105,19 +96,10 @@ async fn wheel_page(
     errors: Errors,
     f: ActivityFields,
 ) -> AppResult<WheelPage> {
-    if !s.principal.can_somewhere(Permission::ViewPlans) {
-        return Err(AppError::Forbidden);
-    }
     let tree = state.store.org_tree().await?;
+    let activities = app::yearwheel::wheel_activities(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
     let ctx = Ctx::for_session(s, "/reviews");
     let year = domain::assessment::Period::parse(&q.year).map(|p| p.year()).unwrap_or_else(|_| today().year());
-    // The chosen organisation and the ones above it (whose wheel it follows), or all the user follows.
-    let visible: Vec<Uuid> = match q.org.parse::<Uuid>() {
-        Ok(o) if s.principal.can(Permission::ViewPlans, o, &tree) => tree.path(o).iter().map(|n| n.id).collect(),
-        Ok(_) => return Err(AppError::NotFound),
-        Err(_) => wheel_orgs(&s.principal, &tree),
-    };
-    let activities = state.store.list_activities(&visible).await?;
     let now = today();
     let months = (1..=12)
         .map(|m| {
@@ -151,13 +133,13 @@ async fn wheel_page(
     Ok(WheelPage {
         year,
         org: q.org.clone(),
-        orgs: org_list(s, &tree, Permission::ViewPlans),
+        orgs: org_options(s, &tree, Permission::ViewPlans),
         months,
-        manage_orgs: org_list(s, &tree, Permission::ManageReviews),
+        manage_orgs: org_options(s, &tree, Permission::ManageReviews),
         errors,
         f,
-        recurrences: Recurrence::ALL.iter().map(|r| (r.code(), ctx.t(&format!("recurrence-{}", r.code())))).collect(),
-        concerns: Concerns::ALL.iter().map(|c| (c.code(), ctx.t(&format!("concerns-{}", c.code())))).collect(),
+        recurrences: recurrence_options(&ctx),
+        concerns: concerns_options(&ctx),
         ctx,
     })
 }
@@ -184,29 +166,15 @@ pub async fn create(
     CurrentUser(s): CurrentUser,
     Form(form): Form<ActivityForm>,
 ) -> AppResult<Response> {
-    if !s.principal.can_somewhere(Permission::ManageReviews) {
-        return Err(AppError::Forbidden);
-    }
-    let tree = state.store.org_tree().await?;
     let org = form.org_id.parse::<Uuid>().ok();
-    if org.is_some_and(|o| !s.principal.can(Permission::ManageReviews, o, &tree)) {
-        return Err(AppError::NotFound);
-    }
-    let parsed = form.f.parse();
-    match (org, parsed) {
-        (Some(org), Ok(input)) => {
-            state.store.insert_activity(&actor(&s), org, input).await?;
-            Ok(see_other(&format!("/yearwheel?org={org}")))
-        }
-        (org, parsed) => {
-            let mut errs = parsed.err().map(|e| e.0).unwrap_or_default();
-            if org.is_none() {
-                errs.insert(0, domain::FieldError::new("org_id", "error-org-choose"));
-            }
+    match app::yearwheel::create_activity(&state.store, &s.caller(), org, &form.f).await {
+        Ok(a) => Ok(see_other(&format!("/yearwheel?org={}", a.org_id))),
+        Err(app::Error::Validation(errs)) => {
             let errors = Errors::new(s.user.language, &errs);
             let q = WheelQuery::default();
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &wheel_page(&state, &s, &q, errors, form.f).await?)
         }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -219,18 +187,8 @@ struct ActivityPage {
     org: String,
     f: ActivityFields,
     can_edit: bool,
-    recurrences: Vec<(&'static str, String)>,
-    concerns: Vec<(&'static str, String)>,
-}
-
-async fn load(state: &SharedState, s: &Session, id: &str) -> AppResult<(store::Activity, OrgTree, bool)> {
-    let a = state.store.find_activity(parse_id(id)?).await?.ok_or(AppError::NotFound)?;
-    let tree = state.store.org_tree().await?;
-    if !wheel_orgs(&s.principal, &tree).contains(&a.org_id) {
-        return Err(AppError::NotFound);
-    }
-    let may = s.principal.can(Permission::ManageReviews, a.org_id, &tree);
-    Ok((a, tree, may))
+    recurrences: Vec<CodeOption>,
+    concerns: Vec<CodeOption>,
 }
 
 fn activity_page(
@@ -247,8 +205,8 @@ fn activity_page(
         org: tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
         f,
         can_edit,
-        recurrences: Recurrence::ALL.iter().map(|r| (r.code(), ctx.t(&format!("recurrence-{}", r.code())))).collect(),
-        concerns: Concerns::ALL.iter().map(|c| (c.code(), ctx.t(&format!("concerns-{}", c.code())))).collect(),
+        recurrences: recurrence_options(&ctx),
+        concerns: concerns_options(&ctx),
         ctx,
     }
 }
@@ -258,8 +216,8 @@ pub async fn show_activity(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (a, tree, may) = load(&state, &s, &id).await?;
-    let d = &a.data;
+    let v = app::yearwheel::load_activity(&state.store, &s.caller(), parse_id(&id)?).await?;
+    let d = &v.activity.data;
     let f = ActivityFields {
         title: d.title.clone(),
         month: d.month.to_string(),
@@ -270,7 +228,7 @@ pub async fn show_activity(
         concerns: d.concerns.code().into(),
         note: d.note.clone(),
     };
-    render(&activity_page(Ctx::for_session(&s, "/reviews"), &a, &tree, f, Errors::default(), may))
+    render(&activity_page(Ctx::for_session(&s, "/reviews"), &v.activity, &v.tree, f, Errors::default(), v.may_edit))
 }
 
 pub async fn update_activity(
@@ -279,22 +237,19 @@ pub async fn update_activity(
     Path(id): Path<String>,
     Form(f): Form<ActivityFields>,
 ) -> AppResult<Response> {
-    let (a, tree, may) = load(&state, &s, &id).await?;
-    if !may {
-        return Err(AppError::Forbidden);
-    }
-    match f.parse() {
-        Ok(input) => {
-            state.store.update_activity(&actor(&s), a.id, input).await?;
-            Ok(see_other(&format!("/yearwheel?org={}", a.org_id)))
-        }
-        Err(e) => {
-            let errors = Errors::new(s.user.language, &e.0);
+    let id = parse_id(&id)?;
+    let caller = s.caller();
+    match app::yearwheel::update_activity(&state.store, &caller, id, &f).await {
+        Ok(a) => Ok(see_other(&format!("/yearwheel?org={}", a.org_id))),
+        Err(app::Error::Validation(errs)) => {
+            let v = app::yearwheel::load_activity(&state.store, &caller, id).await?;
+            let errors = Errors::new(s.user.language, &errs);
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &activity_page(Ctx::for_session(&s, "/reviews"), &a, &tree, f, errors, true),
+                &activity_page(Ctx::for_session(&s, "/reviews"), &v.activity, &v.tree, f, errors, true),
             )
         }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -303,35 +258,18 @@ pub async fn delete_activity(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (a, _, may) = load(&state, &s, &id).await?;
-    if !may {
-        return Err(AppError::Forbidden);
-    }
-    state.store.delete_activity(&actor(&s), a.id).await?;
+    let a = app::yearwheel::delete_activity(&state.store, &s.caller(), parse_id(&id)?).await?;
     Ok(see_other(&format!("/yearwheel?org={}", a.org_id)))
 }
 
 // ----- The calendar feed -----
 
-pub fn token_hash(token: &str) -> String {
-    crate::session::hash_token(token)
-}
-
 /// The feed: every activity of the organisations the token's owner may see
 /// now (roles withdrawn since are respected), as recurring all-day events.
 pub async fn feed(State(state): State<SharedState>, Path(file): Path<String>) -> AppResult<Response> {
     let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
-    let user_id = state.store.calendar_token_user(&token_hash(token)).await?.ok_or(AppError::NotFound)?;
-    let user = state.store.find_user(user_id).await?.ok_or(AppError::NotFound)?;
-    if !user.active {
-        return Err(AppError::NotFound);
-    }
-    let assignments = state.store.list_assignments(user_id).await?;
-    let principal = domain::authz::Principal::new(user_id, assignments.iter().map(|a| a.assignment()).collect());
-    let tree = state.store.org_tree().await?;
-    let activities = state.store.list_activities(&wheel_orgs(&principal, &tree)).await?;
-    let lang = user.language;
-    let ics = ical(&activities, &tree, lang, today().year());
+    let f = app::yearwheel::calendar_feed(&state.store, token).await?;
+    let ics = ical(&f.activities, &f.tree, f.language, today().year());
     Ok(([(header::CONTENT_TYPE, "text/calendar; charset=utf-8"), (header::CACHE_CONTROL, "private, max-age=900")], ics)
         .into_response())
 }

@@ -15,6 +15,15 @@ use crate::org::{OrgKind, OrgTree};
 use crate::plan::Totals;
 use crate::{code_enum, parse_date, parse_line, parse_text};
 
+mod adoption;
+mod compile;
+
+pub use adoption::action_for_decision;
+pub use compile::{
+    AssessedPeriod, ChecklistPoint, EarlierDecision, PlannedAction, PreviousReview, ReportingUnit, ReviewFacts,
+    UnitReportFacts, compile,
+};
+
 code_enum!(
     /// A review is prepared as a draft and adopted (locked) by management.
     ReviewStatus, "status" {

@@ -1,0 +1,323 @@
+//! Compiling a management review: the facts loaded from the registers (the
+//! organisation's assessments, the action plan, the previous review, the
+//! units' reports, the checklist) turned into the [`ReviewContent`] that the
+//! page and the documents show and that adoption freezes. No I/O here: the
+//! application layer loads the facts.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::{
+    ActionLine, DecisionInput, DecisionLine, FeedbackItem, LevelPoint, PointStatus, PreviousDecision, ReviewContent,
+    UnitLine, UnitReportStatus, tally_points,
+};
+use crate::model::Model;
+use crate::plan::{ActionInput, ActionStatus, Origin, Totals, is_overdue};
+use crate::scoring::{self, Answer};
+
+/// One period's assessment of the organisation itself (the newest revision).
+pub struct AssessedPeriod<'a> {
+    pub period: i32,
+    /// The assessment's status code.
+    pub status: String,
+    pub model: &'a Model,
+    pub answers: &'a HashMap<String, Answer>,
+}
+
+/// An action of the plan, of the organisation or any part of it.
+pub struct PlannedAction<'a> {
+    pub org_id: Uuid,
+    pub data: &'a ActionInput,
+}
+
+/// A decision of the previous adopted review and the status of the action
+/// made from it, if any.
+pub struct EarlierDecision {
+    pub decision: DecisionInput,
+    pub action_status: Option<ActionStatus>,
+}
+
+/// The previous year's adopted review.
+pub struct PreviousReview {
+    pub year: i32,
+    pub decisions: Vec<EarlierDecision>,
+}
+
+/// A unit that reports to the review.
+pub struct ReportingUnit {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A unit's yearly report.
+pub struct UnitReportFacts {
+    pub unit_id: Uuid,
+    pub status: UnitReportStatus,
+    /// Each checklist point's status in the report.
+    pub items: Vec<(Uuid, PointStatus)>,
+}
+
+/// An active point of the organisation's checklist.
+pub struct ChecklistPoint {
+    pub id: Uuid,
+    pub text: String,
+}
+
+/// Everything a review is compiled from.
+pub struct ReviewFacts<'a> {
+    pub org_id: Uuid,
+    pub org_name: String,
+    pub year: i32,
+    pub revision: i32,
+    pub meeting_date: Option<NaiveDate>,
+    pub participants: String,
+    pub adopted_by: Option<String>,
+    pub adopted_on: Option<NaiveDate>,
+    /// The organisation's assessments up to the review's year, in period order.
+    pub assessments: Vec<AssessedPeriod<'a>>,
+    /// The actions of the organisation's whole subtree.
+    pub actions: Vec<PlannedAction<'a>>,
+    pub previous: Option<PreviousReview>,
+    /// The units that report to the review, in tree order.
+    pub units: Vec<ReportingUnit>,
+    /// Their reports of the review's year, as stored.
+    pub reports: Vec<UnitReportFacts>,
+    pub points: Vec<ChecklistPoint>,
+    pub comments: BTreeMap<String, String>,
+    pub decisions: Vec<DecisionInput>,
+    pub today: NaiveDate,
+}
+
+/// Compiles a review's content from its facts.
+pub fn compile(f: ReviewFacts<'_>) -> ReviewContent {
+    let mut levels = Vec::new();
+    let mut open_feedback = Vec::new();
+    let mut assessment = None;
+    let last_period = f.assessments.iter().map(|a| a.period).max();
+    for a in &f.assessments {
+        let model = a.model;
+        let o = scoring::score(model, a.answers);
+        let areas = o
+            .areas
+            .iter()
+            .map(|ar| {
+                let name = model.area(&ar.area).map(|x| x.name.clone()).unwrap_or_default();
+                (ar.area.clone(), name, ar.tally.percent())
+            })
+            .collect();
+        levels.push(LevelPoint { period: a.period, level: o.level, areas });
+        if Some(a.period) == last_period {
+            assessment = Some((a.period, a.status.clone()));
+            for b in &o.blockers {
+                let Some(q) = model.question(&b.question) else { continue };
+                let suffix = format!("/{}", q.id);
+                let planned = f.actions.iter().any(|x| {
+                    x.org_id == f.org_id && x.data.origin == Origin::Feedback && x.data.origin_ref.ends_with(&suffix)
+                });
+                open_feedback.push(FeedbackItem {
+                    area: model.area(&q.area).map(|x| x.name.clone()).unwrap_or_default(),
+                    question: q.text.clone(),
+                    action: q.action.clone(),
+                    must: b.must,
+                    planned,
+                });
+            }
+        }
+    }
+    let totals = Totals::of(f.actions.iter().map(|a| (a.data.status, a.data.end_date, a.data.cost)), f.today);
+    let overdue = f
+        .actions
+        .iter()
+        .filter(|a| is_overdue(a.data.status, a.data.end_date, f.today))
+        .map(|a| ActionLine {
+            title: a.data.title.clone(),
+            responsible: a.data.responsible.clone(),
+            end_date: a.data.end_date,
+            status: a.data.status.code().to_owned(),
+            cost: a.data.cost,
+        })
+        .collect();
+    let previous_decisions = f
+        .previous
+        .as_ref()
+        .map(|p| {
+            p.decisions
+                .iter()
+                .map(|d| PreviousDecision {
+                    kind: d.decision.kind,
+                    text: d.decision.text.clone(),
+                    responsible: d.decision.responsible.clone(),
+                    deadline: d.decision.deadline,
+                    action_status: d.action_status.map(|s| s.code().to_owned()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = |id: Uuid| f.units.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_default();
+    let units = f
+        .units
+        .iter()
+        .map(|u| UnitLine {
+            unit: u.name.clone(),
+            status: f.reports.iter().find(|r| r.unit_id == u.id).map(|r| r.status),
+        })
+        .collect();
+    let points: Vec<(Uuid, String)> = f.points.iter().map(|p| (p.id, p.text.clone())).collect();
+    let reported: Vec<(String, Vec<(Uuid, PointStatus)>)> = f
+        .reports
+        .iter()
+        .filter(|r| r.status != UnitReportStatus::Draft)
+        .map(|r| (name(r.unit_id), r.items.clone()))
+        .collect();
+    ReviewContent {
+        org_name: f.org_name,
+        year: f.year,
+        revision: f.revision,
+        meeting_date: f.meeting_date,
+        participants: f.participants,
+        assessment,
+        levels,
+        open_feedback,
+        totals,
+        overdue,
+        previous_year: f.previous.as_ref().map(|p| p.year),
+        previous_decisions,
+        units,
+        points: tally_points(&points, &reported),
+        comments: f.comments,
+        decisions: f
+            .decisions
+            .into_iter()
+            .map(|d| DecisionLine { kind: d.kind, text: d.text, responsible: d.responsible, deadline: d.deadline })
+            .collect(),
+        adopted_by: f.adopted_by,
+        adopted_on: f.adopted_on,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::review::DecisionKind;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn action(title: &str, status: ActionStatus, end: Option<&str>, origin: Origin, origin_ref: &str) -> ActionInput {
+        ActionInput {
+            title: title.into(),
+            goal: String::new(),
+            activity: String::new(),
+            cost: 1000,
+            responsible: "Eva".into(),
+            start_date: None,
+            end_date: end.map(date),
+            status,
+            progress_note: String::new(),
+            origin,
+            origin_ref: origin_ref.into(),
+        }
+    }
+
+    fn facts<'a>() -> ReviewFacts<'a> {
+        ReviewFacts {
+            org_id: Uuid::from_u128(1),
+            org_name: "Exempla kommun".into(),
+            year: 2026,
+            revision: 1,
+            meeting_date: None,
+            participants: String::new(),
+            adopted_by: None,
+            adopted_on: None,
+            assessments: vec![],
+            actions: vec![],
+            previous: None,
+            units: vec![],
+            reports: vec![],
+            points: vec![],
+            comments: BTreeMap::new(),
+            decisions: vec![],
+            today: date("2026-11-30"),
+        }
+    }
+
+    #[test]
+    fn a_review_without_registers_is_empty_but_complete() {
+        let c = compile(facts());
+        assert_eq!(c.org_name, "Exempla kommun");
+        assert_eq!((c.year, c.revision), (2026, 1));
+        assert_eq!(c.assessment, None);
+        assert!(c.levels.is_empty() && c.open_feedback.is_empty() && c.overdue.is_empty());
+        assert_eq!(c.previous_year, None);
+        assert_eq!(c.totals, Totals::default());
+    }
+
+    #[test]
+    fn the_latest_assessment_gives_the_open_feedback_and_whether_it_is_planned() {
+        let model = crate::model::parse_model(crate::model::tests::SMALL).unwrap();
+        let none = HashMap::new();
+        let org = Uuid::from_u128(1);
+        let planned = action("Gör a-1", ActionStatus::Planned, None, Origin::Feedback, "x/a-1");
+        let mut f = facts();
+        f.assessments = vec![
+            AssessedPeriod { period: 2025, status: "approved".into(), model: &model, answers: &none },
+            AssessedPeriod { period: 2026, status: "draft".into(), model: &model, answers: &none },
+        ];
+        f.actions = vec![PlannedAction { org_id: org, data: &planned }];
+        let c = compile(f);
+        assert_eq!(c.levels.iter().map(|l| l.period).collect::<Vec<_>>(), vec![2025, 2026]);
+        assert_eq!(c.assessment, Some((2026, "draft".into())));
+        let first = c.open_feedback.first().expect("level 1 is blocked");
+        assert!(first.must);
+        assert!(first.planned, "an action from the feedback answers it");
+        assert!(c.open_feedback.iter().skip(1).all(|x| !x.planned));
+    }
+
+    #[test]
+    fn overdue_actions_previous_decisions_and_unit_reports_are_compiled() {
+        let late = action("Sen", ActionStatus::Ongoing, Some("2026-06-30"), Origin::None, "");
+        let done = action("Klar", ActionStatus::Done, Some("2026-06-30"), Origin::None, "");
+        let (u1, u2, p1) = (Uuid::from_u128(11), Uuid::from_u128(12), Uuid::from_u128(21));
+        let mut f = facts();
+        f.actions = vec![
+            PlannedAction { org_id: Uuid::from_u128(11), data: &late },
+            PlannedAction { org_id: Uuid::from_u128(11), data: &done },
+        ];
+        let decision = DecisionInput {
+            kind: DecisionKind::Improvement,
+            text: "Inför MFA".into(),
+            responsible: "IT".into(),
+            deadline: date("2026-03-31"),
+        };
+        f.previous = Some(PreviousReview {
+            year: 2025,
+            decisions: vec![EarlierDecision { decision: decision.clone(), action_status: Some(ActionStatus::Done) }],
+        });
+        f.units =
+            vec![ReportingUnit { id: u1, name: "Enhet 1".into() }, ReportingUnit { id: u2, name: "Enhet 2".into() }];
+        f.reports = vec![
+            UnitReportFacts { unit_id: u2, status: UnitReportStatus::Submitted, items: vec![(p1, PointStatus::Done)] },
+            UnitReportFacts { unit_id: u1, status: UnitReportStatus::Draft, items: vec![(p1, PointStatus::Partial)] },
+        ];
+        f.points = vec![ChecklistPoint { id: p1, text: "Riskanalys".into() }];
+        f.decisions = vec![decision];
+        let c = compile(f);
+        assert_eq!(c.overdue.len(), 1);
+        assert_eq!(c.overdue[0].title, "Sen");
+        assert_eq!((c.totals.count, c.totals.overdue, c.totals.done), (2, 1, 1));
+        assert_eq!(c.previous_year, Some(2025));
+        assert_eq!(c.previous_decisions[0].action_status.as_deref(), Some("done"));
+        assert_eq!(
+            c.units.iter().map(|u| (u.unit.as_str(), u.status)).collect::<Vec<_>>(),
+            vec![("Enhet 1", Some(UnitReportStatus::Draft)), ("Enhet 2", Some(UnitReportStatus::Submitted))]
+        );
+        assert_eq!(c.reported(), (1, 2));
+        // Only submitted or approved reports count.
+        assert_eq!(c.points[0].by_unit, vec![("Enhet 2".to_owned(), PointStatus::Done)]);
+        assert_eq!(c.points[0].counts, vec![1, 0, 0, 0]);
+        assert_eq!(c.decisions.len(), 1);
+    }
+}

@@ -1,0 +1,121 @@
+//! The action plan (handlingsplan): the actions a caller may see, filtered,
+//! and adding and changing an action.
+
+use domain::authz::Permission;
+use domain::org::OrgTree;
+use domain::plan::{ActionFields, ActionStatus, Origin, Totals, is_overdue};
+use uuid::Uuid;
+
+use super::{Caller, Error, Result};
+
+/// The plan's filters, parsed. A filter that does not parse is no filter.
+#[derive(Debug, Clone, Default)]
+pub struct ActionFilter {
+    /// An organisation: its whole subtree.
+    pub org: Option<Uuid>,
+    pub status: Option<ActionStatus>,
+    pub origin: Option<Origin>,
+    /// Part of the responsible's name (any case).
+    pub responsible: String,
+    /// Only overdue actions.
+    pub overdue: bool,
+}
+
+/// The actions the caller may see, filtered: the whole subtree of a chosen
+/// organisation, or everything visible.
+#[tracing::instrument(skip_all, err, fields(user = %caller.user.id))]
+pub async fn visible_actions(
+    store: &store::Store,
+    caller: &Caller,
+    tree: &OrgTree,
+    f: &ActionFilter,
+) -> Result<Vec<store::Action>> {
+    let p = &caller.principal;
+    if !p.can_somewhere(Permission::ViewPlans) {
+        return Err(Error::Forbidden);
+    }
+    let orgs: Vec<Uuid> = match f.org {
+        Some(root) if p.can(Permission::ViewPlans, root, tree) => {
+            tree.subtree(root).into_iter().map(|(_, n)| n.id).collect()
+        }
+        Some(_) => return Err(Error::NotFound),
+        None => p.visible_orgs(Permission::ViewPlans, tree),
+    };
+    let who = f.responsible.trim().to_lowercase();
+    let today = domain::clock::today();
+    Ok(store
+        .list_actions(&orgs)
+        .await?
+        .into_iter()
+        .filter(|a| f.status.is_none_or(|st| a.data.status == st))
+        .filter(|a| f.origin.is_none_or(|o| a.data.origin == o))
+        .filter(|a| who.is_empty() || a.data.responsible.to_lowercase().contains(&who))
+        .filter(|a| !f.overdue || is_overdue(a.data.status, a.data.end_date, today))
+        .collect())
+}
+
+/// The plan's totals today.
+pub fn totals(actions: &[store::Action]) -> Totals {
+    Totals::of(actions.iter().map(|a| (a.data.status, a.data.end_date, a.data.cost)), domain::clock::today())
+}
+
+/// An action the caller may see, and whether they may change it.
+pub struct VisibleAction {
+    pub action: store::Action,
+    pub may_edit: bool,
+}
+
+/// Loads an action the caller may see (not found otherwise).
+pub async fn load_action(store: &store::Store, caller: &Caller, tree: &OrgTree, id: Uuid) -> Result<VisibleAction> {
+    let a = store.find_action(id).await?.ok_or(Error::NotFound)?;
+    if !caller.principal.can(Permission::ViewPlans, a.org_id, tree) {
+        return Err(Error::NotFound);
+    }
+    let may_edit = caller.principal.can(Permission::ManageActions, a.org_id, tree);
+    Ok(VisibleAction { action: a, may_edit })
+}
+
+/// Adds an action to `org`'s plan (CISO or coordinator there). A missing
+/// organisation is a validation error, reported before the fields' errors.
+#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, org = ?org))]
+pub async fn create_action(
+    store: &store::Store,
+    caller: &Caller,
+    org: Option<Uuid>,
+    fields: &ActionFields,
+) -> Result<store::Action> {
+    if !caller.principal.can_somewhere(Permission::ManageActions) {
+        return Err(Error::Forbidden);
+    }
+    let tree = store.org_tree().await?;
+    if org.is_some_and(|o| !caller.principal.can(Permission::ManageActions, o, &tree)) {
+        return Err(Error::NotFound);
+    }
+    let parsed = fields.parse();
+    match (org, parsed) {
+        (Some(org), Ok(input)) => Ok(store.insert_action(&caller.actor(), org, input).await?),
+        (org, parsed) => {
+            let mut errs = parsed.err().map(|e| e.0).unwrap_or_default();
+            if org.is_none() {
+                errs.insert(0, domain::FieldError::new("org_id", "error-org-choose"));
+            }
+            Err(Error::Validation(errs))
+        }
+    }
+}
+
+/// Changes all of an action's fields.
+#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, action = %id))]
+pub async fn update_action(
+    store: &store::Store,
+    caller: &Caller,
+    id: Uuid,
+    fields: &ActionFields,
+) -> Result<store::Action> {
+    let tree = store.org_tree().await?;
+    let a = load_action(store, caller, &tree, id).await?;
+    if !a.may_edit {
+        return Err(Error::Forbidden);
+    }
+    Ok(store.update_action(&caller.actor(), id, fields.parse()?).await?)
+}

@@ -1,0 +1,148 @@
+//! The year wheel (årshjul): recurring activities, and the private calendar
+//! feed behind a revocable token.
+
+use domain::authz::{Permission, Principal};
+use domain::calendar::ActivityFields;
+use domain::org::OrgTree;
+use uuid::Uuid;
+
+use super::{Caller, Error, Result};
+
+/// The organisations whose year wheel a user follows: those they may see and
+/// every organisation above them (a förvaltning follows its kommun's wheel).
+pub fn wheel_orgs(p: &Principal, tree: &OrgTree) -> Vec<Uuid> {
+    let mut out: Vec<Uuid> = Vec::new();
+    for o in p.visible_orgs(Permission::ViewPlans, tree) {
+        for n in tree.path(o) {
+            if !out.contains(&n.id) {
+                out.push(n.id);
+            }
+        }
+    }
+    out
+}
+
+/// The activities of the organisations the caller may see.
+pub async fn list_activities(store: &store::Store, caller: &Caller) -> Result<Vec<store::Activity>> {
+    if !caller.principal.can_somewhere(Permission::ViewPlans) {
+        return Err(Error::Forbidden);
+    }
+    let tree = store.org_tree().await?;
+    Ok(store.list_activities(&caller.principal.visible_orgs(Permission::ViewPlans, &tree)).await?)
+}
+
+/// The activities on the caller's wheel: of `org` and the organisations
+/// above it (whose wheel it follows), or of all the caller follows.
+pub async fn wheel_activities(
+    store: &store::Store,
+    caller: &Caller,
+    tree: &OrgTree,
+    org: Option<Uuid>,
+) -> Result<Vec<store::Activity>> {
+    let p = &caller.principal;
+    if !p.can_somewhere(Permission::ViewPlans) {
+        return Err(Error::Forbidden);
+    }
+    let visible: Vec<Uuid> = match org {
+        Some(o) if p.can(Permission::ViewPlans, o, tree) => tree.path(o).iter().map(|n| n.id).collect(),
+        Some(_) => return Err(Error::NotFound),
+        None => wheel_orgs(p, tree),
+    };
+    Ok(store.list_activities(&visible).await?)
+}
+
+/// Adds an activity to `org`'s wheel (CISO). A missing organisation is a
+/// validation error, reported before the fields' errors.
+#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, org = ?org))]
+pub async fn create_activity(
+    store: &store::Store,
+    caller: &Caller,
+    org: Option<Uuid>,
+    f: &ActivityFields,
+) -> Result<store::Activity> {
+    if !caller.principal.can_somewhere(Permission::ManageReviews) {
+        return Err(Error::Forbidden);
+    }
+    let tree = store.org_tree().await?;
+    if org.is_some_and(|o| !caller.principal.can(Permission::ManageReviews, o, &tree)) {
+        return Err(Error::NotFound);
+    }
+    match (org, f.parse()) {
+        (Some(org), Ok(input)) => Ok(store.insert_activity(&caller.actor(), org, input).await?),
+        (org, parsed) => {
+            let mut errs = parsed.err().map(|e| e.0).unwrap_or_default();
+            if org.is_none() {
+                errs.insert(0, domain::FieldError::new("org_id", "error-org-choose"));
+            }
+            Err(Error::Validation(errs))
+        }
+    }
+}
+
+/// An activity on the caller's wheel, and whether they may change it.
+pub struct VisibleActivity {
+    pub activity: store::Activity,
+    pub tree: OrgTree,
+    pub may_edit: bool,
+}
+
+/// Loads an activity on the caller's wheel (not found otherwise).
+pub async fn load_activity(store: &store::Store, caller: &Caller, id: Uuid) -> Result<VisibleActivity> {
+    let a = store.find_activity(id).await?.ok_or(Error::NotFound)?;
+    let tree = store.org_tree().await?;
+    if !wheel_orgs(&caller.principal, &tree).contains(&a.org_id) {
+        return Err(Error::NotFound);
+    }
+    let may_edit = caller.principal.can(Permission::ManageReviews, a.org_id, &tree);
+    Ok(VisibleActivity { activity: a, tree, may_edit })
+}
+
+/// Changes an activity (CISO of its organisation).
+#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, activity = %id))]
+pub async fn update_activity(
+    store: &store::Store,
+    caller: &Caller,
+    id: Uuid,
+    f: &ActivityFields,
+) -> Result<store::Activity> {
+    let v = load_activity(store, caller, id).await?;
+    if !v.may_edit {
+        return Err(Error::Forbidden);
+    }
+    Ok(store.update_activity(&caller.actor(), v.activity.id, f.parse()?).await?)
+}
+
+/// Deletes an activity (CISO of its organisation); returns it as it was.
+#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, activity = %id))]
+pub async fn delete_activity(store: &store::Store, caller: &Caller, id: Uuid) -> Result<store::Activity> {
+    let v = load_activity(store, caller, id).await?;
+    if !v.may_edit {
+        return Err(Error::Forbidden);
+    }
+    store.delete_activity(&caller.actor(), v.activity.id).await?;
+    Ok(v.activity)
+}
+
+/// What a calendar feed shows: the activities on its owner's wheel now
+/// (roles withdrawn since are respected), in the owner's language.
+pub struct CalendarFeed {
+    pub activities: Vec<store::Activity>,
+    pub tree: OrgTree,
+    pub language: domain::user::Language,
+}
+
+/// The feed behind `token` (not found for an unknown or revoked token, or a
+/// deactivated user). The token is never logged.
+#[tracing::instrument(skip_all, err)]
+pub async fn calendar_feed(store: &store::Store, token: &str) -> Result<CalendarFeed> {
+    let user_id = store.calendar_token_user(&crate::session::hash_token(token)).await?.ok_or(Error::NotFound)?;
+    let user = store.find_user(user_id).await?.ok_or(Error::NotFound)?;
+    if !user.active {
+        return Err(Error::NotFound);
+    }
+    let assignments = store.list_assignments(user_id).await?;
+    let principal = Principal::new(user_id, assignments.iter().map(|a| a.assignment()).collect());
+    let tree = store.org_tree().await?;
+    let activities = store.list_activities(&wheel_orgs(&principal, &tree)).await?;
+    Ok(CalendarFeed { activities, tree, language: user.language })
+}

@@ -1,0 +1,13 @@
+//! The management review (ledningens genomgång): the list, starting one,
+//! the review page with its compiled inputs, comments, meeting and decisions,
+//! adoption, correction as a new revision, and the report as PDF and DOCX.
+//! The use cases are in `crate::app::review`.
+
+mod list;
+mod report;
+mod show;
+mod view;
+
+pub use list::{create, list};
+pub use report::{report, report_docx, report_pdf};
+pub use show::{add_decision, adopt, delete_decision, revise, save_comment, save_meeting, show};

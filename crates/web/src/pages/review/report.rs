@@ -1,0 +1,284 @@
+//! The review as a report, the same content as the page, and its PDF and
+//! Word downloads.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use domain::review::{ReviewContent, SectionKey};
+
+use super::super::{Ctx, docx_download, parse_id, pdf_download};
+use super::view::view;
+use crate::SharedState;
+use crate::app;
+use crate::error::AppResult;
+use crate::session::{CurrentUser, Session};
+
+/// The review as a report: the same content as the page.
+pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::report::Report {
+    use documents::report::{Block, Report, Section};
+    let v = view(ctx, c);
+    let note = |key: SectionKey| -> Vec<Block> {
+        let text = c.comment(key);
+        if text.is_empty() {
+            vec![]
+        } else {
+            vec![Block::Note { label: ctx.t("review-comment-label"), text: text.to_owned() }]
+        }
+    };
+    let hash = r.content_hash.clone();
+    let mut facts = vec![
+        (ctx.t("col-org"), c.org_name.clone()),
+        (ctx.t("col-year"), c.year.to_string()),
+        (ctx.t("col-revision"), c.revision.to_string()),
+        (ctx.t("col-status"), ctx.t(&format!("review-status-{}", r.status.code()))),
+        (ctx.t("review-meeting-date"), c.meeting_date.map(|d| d.to_string()).unwrap_or_else(|| ctx.t("not-given"))),
+    ];
+    if !c.participants.is_empty() {
+        facts.push((ctx.t("review-participants"), c.participants.clone()));
+    }
+    if let (Some(by), Some(on)) = (&c.adopted_by, c.adopted_on) {
+        facts.push((ctx.t("review-adopted"), format!("{on}, {by}")));
+    }
+    facts.push((ctx.t("review-hash"), hash.clone().unwrap_or_else(|| ctx.t("review-draft-no-hash"))));
+    let mut sections = Vec::new();
+    // 1. Level and trend.
+    let mut b = vec![Block::Paragraph(v.assessment.clone())];
+    if !v.level_rows.is_empty() {
+        b.push(Block::Chart {
+            svg: v.level_chart.clone(),
+            alt: ctx.t("chart-level-alt"),
+            caption: ctx.t("chart-level-caption"),
+        });
+        b.push(Block::Table {
+            header: vec![ctx.t("col-period"), ctx.t("col-level")],
+            rows: v.level_rows.iter().map(|r| vec![r.period.to_string(), r.level.to_string()]).collect(),
+            numeric: vec![false, true],
+            widths: vec![1, 1],
+        });
+        b.push(Block::Chart {
+            svg: v.area_chart.clone(),
+            alt: ctx.t("chart-areas-alt"),
+            caption: ctx.t("chart-areas-caption"),
+        });
+        let mut header = vec![ctx.t("col-area")];
+        header.extend(v.area_periods.iter().map(|p| p.to_string()));
+        b.push(Block::Table {
+            header,
+            rows: v
+                .area_rows
+                .iter()
+                .map(|row| std::iter::once(row.name.clone()).chain(row.shares.iter().cloned()).collect())
+                .collect(),
+            numeric: std::iter::once(false).chain(v.area_periods.iter().map(|_| true)).collect(),
+            widths: std::iter::once(4).chain(v.area_periods.iter().map(|_| 1)).collect(),
+        });
+    }
+    b.extend(note(SectionKey::Assessment));
+    sections.push(Section { heading: ctx.t("review-section-assessment"), blocks: b });
+    // 2. Open feedback.
+    let mut b = vec![Block::Paragraph(ctx.t("review-feedback-intro"))];
+    if v.feedback.is_empty() {
+        b.push(Block::Paragraph(ctx.t("review-feedback-none")));
+    } else {
+        b.push(Block::Table {
+            header: vec![ctx.t("col-area"), ctx.t("col-question"), ctx.t("col-must"), ctx.t("col-in-plan")],
+            rows: v
+                .feedback
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.area.clone(),
+                        f.question.clone(),
+                        if f.must { ctx.t("yes") } else { String::new() },
+                        if f.planned { ctx.t("yes") } else { ctx.t("no") },
+                    ]
+                })
+                .collect(),
+            numeric: vec![],
+            widths: vec![2, 5, 1, 1],
+        });
+    }
+    b.extend(note(SectionKey::Feedback));
+    sections.push(Section { heading: ctx.t("review-section-feedback"), blocks: b });
+    // 3. Action plan.
+    let t = &v.totals;
+    let mut b = vec![Block::Facts(vec![
+        (ctx.t("totals-count"), t.count.to_string()),
+        (ctx.t("action-status-done"), format!("{} ({} %)", t.done, t.done_percent)),
+        (ctx.t("action-status-ongoing"), t.ongoing.to_string()),
+        (ctx.t("action-status-planned"), t.planned.to_string()),
+        (ctx.t("totals-overdue"), t.overdue.to_string()),
+        (ctx.t("totals-cost"), t.cost.clone()),
+        (ctx.t("totals-cost-done"), t.cost_done.clone()),
+    ])];
+    if !v.overdue.is_empty() {
+        b.push(Block::Subheading(ctx.t("review-overdue-actions")));
+        b.push(Block::Table {
+            header: vec![ctx.t("col-action"), ctx.t("col-responsible"), ctx.t("field-end-date")],
+            rows: v.overdue.iter().map(|a| vec![a.title.clone(), a.responsible.clone(), a.end_date.clone()]).collect(),
+            numeric: vec![],
+            widths: vec![4, 2, 1],
+        });
+    }
+    b.extend(note(SectionKey::Actions));
+    sections.push(Section { heading: ctx.t("review-section-actions"), blocks: b });
+    // 4. The previous review's decisions.
+    let mut b = vec![];
+    match c.previous_year {
+        None => b.push(Block::Paragraph(ctx.t("review-no-previous"))),
+        Some(y) => {
+            b.push(Block::Paragraph(format!("{} {y}.", ctx.t("review-previous-intro"))));
+            b.push(Block::Table {
+                header: vec![
+                    ctx.t("col-kind"),
+                    ctx.t("col-decision"),
+                    ctx.t("col-responsible"),
+                    ctx.t("col-deadline"),
+                    ctx.t("col-outcome"),
+                ],
+                rows: v
+                    .previous
+                    .iter()
+                    .map(|d| {
+                        vec![
+                            d.kind.clone(),
+                            d.text.clone(),
+                            d.responsible.clone(),
+                            d.deadline.clone(),
+                            d.outcome.clone(),
+                        ]
+                    })
+                    .collect(),
+                numeric: vec![],
+                widths: vec![2, 5, 2, 2, 2],
+            });
+        }
+    }
+    b.extend(note(SectionKey::PreviousDecisions));
+    sections.push(Section { heading: ctx.t("review-section-previous_decisions"), blocks: b });
+    // 5. The units' reports.
+    let mut b =
+        vec![Block::Paragraph(format!("{} {} / {}.", ctx.t("review-units-reported"), v.reported, v.unit_count))];
+    if !v.units.is_empty() {
+        b.push(Block::Table {
+            header: vec![ctx.t("col-unit"), ctx.t("col-status")],
+            rows: v.units.iter().map(|u| vec![u.unit.clone(), u.status.clone()]).collect(),
+            numeric: vec![false, false],
+            widths: vec![3, 2],
+        });
+    }
+    if !v.points.is_empty() {
+        b.push(Block::Subheading(ctx.t("review-points-heading")));
+        let mut header = vec![ctx.t("col-point")];
+        header.extend(v.point_header.iter().cloned());
+        b.push(Block::Table {
+            header,
+            rows: v
+                .points
+                .iter()
+                .map(|p| std::iter::once(p.text.clone()).chain(p.cells.iter().cloned()).collect())
+                .collect(),
+            numeric: vec![false, true, true, true, true],
+            widths: vec![5, 1, 1, 1, 1],
+        });
+        // Each unit's status per point, where the table fits a page.
+        let (units, rows) = (&v.matrix.units, &v.matrix.rows);
+        if !units.is_empty() && units.len() <= 6 {
+            b.push(Block::Subheading(ctx.t("review-matrix-heading")));
+            b.push(Block::Table {
+                header: std::iter::once(ctx.t("col-point")).chain(units.iter().cloned()).collect(),
+                rows: rows
+                    .iter()
+                    .map(|p| std::iter::once(p.text.clone()).chain(p.cells.iter().cloned()).collect())
+                    .collect(),
+                numeric: vec![],
+                widths: std::iter::once(3).chain(units.iter().map(|_| 1)).collect(),
+            });
+        }
+    }
+    b.extend(note(SectionKey::UnitReports));
+    sections.push(Section { heading: ctx.t("review-section-unit_reports"), blocks: b });
+    // 6–8. Free text.
+    for key in [SectionKey::Risks, SectionKey::OutsideWorld, SectionKey::Proposals] {
+        let mut b = note(key);
+        if b.is_empty() {
+            b.push(Block::Paragraph(ctx.t("review-section-empty")));
+        } else if let Some(Block::Note { text, .. }) = b.pop() {
+            b.push(Block::Paragraph(text));
+        }
+        sections.push(Section { heading: ctx.t(&format!("review-section-{}", key.code())), blocks: b });
+    }
+    // 9. Decisions.
+    let mut b = vec![];
+    if c.decisions.is_empty() {
+        b.push(Block::Paragraph(ctx.t("review-no-decisions")));
+    } else {
+        b.push(Block::Table {
+            header: vec![ctx.t("col-kind"), ctx.t("col-decision"), ctx.t("col-responsible"), ctx.t("col-deadline")],
+            rows: c
+                .decisions
+                .iter()
+                .map(|d| {
+                    vec![
+                        ctx.t(&format!("decision-kind-{}", d.kind.code())),
+                        d.text.clone(),
+                        d.responsible.clone(),
+                        d.deadline.to_string(),
+                    ]
+                })
+                .collect(),
+            numeric: vec![],
+            widths: vec![2, 6, 2, 2],
+        });
+    }
+    sections.push(Section { heading: ctx.t("review-decisions"), blocks: b });
+    let short_hash = hash.as_deref().map(|h| h[..16.min(h.len())].to_owned());
+    Report {
+        lang: ctx.lang_code().into(),
+        title: format!("{} {}", ctx.t("review-title"), c.year),
+        subtitle: c.org_name.clone(),
+        facts,
+        toc_title: Some(ctx.t("toc")),
+        footer: match short_hash {
+            Some(h) => format!("Lisa · {} · {} {h}", c.org_name, ctx.t("review-hash")),
+            None => format!("Lisa · {} · {}", c.org_name, ctx.t("review-status-draft")),
+        },
+        page_label: ctx.t("page"),
+        of_label: ctx.t("page-of"),
+        sections,
+    }
+}
+
+/// The download's name without its extension: "ledningens-genomgang-<org>-<year>".
+fn file_stem(ctx: &Ctx, c: &ReviewContent) -> String {
+    crate::i18n::t_args(
+        ctx.lang,
+        "plan-file-review",
+        &[("org", domain::slug::slug(&c.org_name)), ("year", c.year.to_string())],
+    )
+}
+
+async fn report_for(state: &SharedState, s: &Session, id: &str) -> AppResult<(documents::report::Report, String)> {
+    let loaded = app::review::load_review(&state.store, &s.caller(), parse_id(id)?).await?;
+    let c = app::review::content(&state.store, &state.models, &loaded.tree, &loaded.review).await?;
+    let ctx = Ctx::for_session(s, "/reviews");
+    let name = file_stem(&ctx, &c);
+    Ok((report(&ctx, &loaded.review, &c), name))
+}
+
+pub async fn report_pdf(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (rep, name) = report_for(&state, &s, &id).await?;
+    pdf_download("review pdf", format!("{name}.pdf"), rep).await
+}
+
+pub async fn report_docx(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (rep, name) = report_for(&state, &s, &id).await?;
+    docx_download("review docx", format!("{name}.docx"), rep).await
+}
