@@ -15,6 +15,7 @@ use std::sync::Arc;
 use domain::authz::Principal;
 
 pub mod error;
+pub mod round;
 
 pub use error::{Error, Result};
 
