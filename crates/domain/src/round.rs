@@ -161,6 +161,15 @@ pub fn phase(opens_on: NaiveDate, closes_on: NaiveDate, closed_early: bool, toda
     }
 }
 
+/// The translation key of a refused answer to a round that is not open.
+pub const ERROR_NOT_OPEN: &str = "error-round-not-open";
+
+/// A round takes answers (a submission, a new one replacing it, a withdrawal)
+/// only while it is open.
+pub fn check_open(phase: Phase) -> Result<(), FieldError> {
+    if phase == Phase::Open { Ok(()) } else { Err(FieldError::new("status", ERROR_NOT_OPEN)) }
+}
+
 /// Whether invitees who have not submitted should be reminded on `today`.
 pub fn reminder_due(phase: Phase, closes_on: NaiveDate, remind_days: u32, today: NaiveDate) -> bool {
     phase == Phase::Open
@@ -357,6 +366,10 @@ mod tests {
         assert_eq!(phase(o, c, false, d("2026-10-31")), Phase::Open);
         assert_eq!(phase(o, c, false, d("2026-11-01")), Phase::Closed);
         assert_eq!(phase(o, c, true, d("2026-09-15")), Phase::Closed);
+        assert_eq!(check_open(Phase::Open), Ok(()));
+        for p in [Phase::Upcoming, Phase::Closed] {
+            assert_eq!(check_open(p), Err(FieldError::new("status", "error-round-not-open")), "{p:?}");
+        }
         assert!(!reminder_due(Phase::Open, c, 7, d("2026-10-23")));
         assert!(reminder_due(Phase::Open, c, 7, d("2026-10-24")));
         assert!(!reminder_due(Phase::Open, c, 0, d("2026-10-30")));

@@ -1,6 +1,6 @@
 //! Times the figures of follow-up rounds on generated national populations:
-//! a round's dashboard (`web::round_data::dashboard`) with 650 and with 20,000
-//! respondents, and the ten-year trend with its panel (`web::round_data::trend`)
+//! a round's dashboard (`web::app::round::figures::dashboard`) with 650 and with 20,000
+//! respondents, and the ten-year trend with its panel (`web::app::round::figures::trend`)
 //! over 650 organisations; each on a fresh embedded SQLite database and, when
 //! `LISA_BENCH_POSTGRES_URL` is set, on a fresh PostgreSQL database created
 //! beside the one it names (and dropped afterwards).
@@ -107,12 +107,12 @@ async fn scenario(postgres: Option<&str>, orgs: usize, years: u32, what: Measure
     let (label, aim, times) = match what {
         Measure::Dashboard => {
             for _ in 0..3 {
-                std::hint::black_box(web::round_data::dashboard(&store, newest).await.unwrap());
+                std::hint::black_box(web::app::round::figures::dashboard(&store, newest).await.unwrap());
             }
             let mut times = Vec::with_capacity(runs);
             for _ in 0..runs {
                 let t = Instant::now();
-                std::hint::black_box(web::round_data::dashboard(&store, newest).await.unwrap());
+                std::hint::black_box(web::app::round::figures::dashboard(&store, newest).await.unwrap());
                 times.push(t.elapsed());
             }
             // Where the time goes: reading and parsing the shared results, and aggregating them.
@@ -133,7 +133,7 @@ async fn scenario(postgres: Option<&str>, orgs: usize, years: u32, what: Measure
                     &rs,
                     &sizes,
                     newest.data.k,
-                    web::round_data::TOP_BLOCKERS,
+                    web::app::round::figures::TOP_BLOCKERS,
                 ));
                 agg.push(t.elapsed());
             }
@@ -145,15 +145,15 @@ async fn scenario(postgres: Option<&str>, orgs: usize, years: u32, what: Measure
             ("dashboard", if orgs <= 1000 { 20.0 } else { 250.0 }, times)
         }
         Measure::Trend => {
-            let rows = web::round_data::trend(&store, newest).await.unwrap();
+            let rows = web::app::round::figures::trend(&store, newest).await.unwrap();
             assert_eq!(rows.len(), years as usize);
             for _ in 0..2 {
-                std::hint::black_box(web::round_data::trend(&store, newest).await.unwrap());
+                std::hint::black_box(web::app::round::figures::trend(&store, newest).await.unwrap());
             }
             let mut times = Vec::with_capacity(runs);
             for _ in 0..runs {
                 let t = Instant::now();
-                std::hint::black_box(web::round_data::trend(&store, newest).await.unwrap());
+                std::hint::black_box(web::app::round::figures::trend(&store, newest).await.unwrap());
                 times.push(t.elapsed());
             }
             ("trend with panel", 100.0, times)

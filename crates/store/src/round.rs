@@ -217,6 +217,25 @@ macro_rules! upsert_response {
     }};
 }
 
+/// Refuses a write to a round's answers once its coordinator has closed it,
+/// read inside the write's own transaction: every write transaction holds
+/// the store's write lock (`BEGIN IMMEDIATE` on SQLite, the audit head row
+/// locked on PostgreSQL), so a close cannot slip in between this check and
+/// the write. The dates of a round never change; the use case checks them
+/// against today with [`domain::round::phase`] before it writes.
+macro_rules! still_open {
+    ($tx:expr, $round:expr) => {{
+        let row: Option<(Option<DateTime<Utc>>,)> =
+            sqlx::query_as("SELECT closed_at FROM rounds WHERE id = $1").bind($round).fetch_optional(&mut *$tx).await?;
+        match row {
+            None => return Err(StoreError::NotFound),
+            // Closed early is closed, whatever the date (`domain::round::phase`).
+            Some((Some(_),)) => return Err(StoreError::conflict("status", domain::round::ERROR_NOT_OPEN)),
+            Some((None,)) => {}
+        }
+    }};
+}
+
 impl Store {
     /// Creates a round with its invitations in one transaction.
     pub async fn insert_round(
@@ -425,6 +444,7 @@ impl Store {
     pub async fn submit_response(&self, actor: &Actor, round_id: Uuid, org_id: Uuid, r: NewResponse) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
+            still_open!(tx, round_id);
             let invited: Option<(Uuid,)> =
                 sqlx::query_as("SELECT org_id FROM round_invitations WHERE round_id = $1 AND org_id = $2")
                     .bind(round_id)
@@ -445,6 +465,7 @@ impl Store {
     pub async fn withdraw_response(&self, actor: &Actor, round_id: Uuid, org_id: Uuid) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
+            still_open!(tx, round_id);
             let done = sqlx::query(
                 "UPDATE round_responses SET status = 'withdrawn', answers = NULL, updated_at = $3 \
                                     WHERE round_id = $1 AND org_id = $2 AND status = 'submitted'",

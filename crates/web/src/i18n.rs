@@ -88,10 +88,37 @@ mod tests {
         k
     }
 
+    /// Every key of a language, from all its files.
+    fn all_keys(lang: &str) -> Vec<String> {
+        let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+        let mut text = String::new();
+        for f in std::fs::read_dir(dir).unwrap() {
+            let path = f.unwrap().path();
+            if path.extension().is_some_and(|e| e == "ftl") {
+                text.push_str(&std::fs::read_to_string(&path).unwrap());
+                text.push('\n');
+            }
+        }
+        keys(&text)
+    }
+
+    /// The files of `dir` and its subfolders.
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for f in std::fs::read_dir(dir).unwrap() {
+            let path = f.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
     #[test]
     fn swedish_and_english_have_the_same_keys() {
-        check_same_keys(include_str!("../locales/sv/main.ftl"), include_str!("../locales/en/main.ftl"));
-        check_same_keys(include_str!("../locales/sv/cli.ftl"), include_str!("../locales/en/cli.ftl"));
+        let sv = all_keys("sv");
+        let en = all_keys("en");
+        check_same_keys(sv, en);
     }
 
     #[test]
@@ -110,9 +137,7 @@ mod tests {
         assert_eq!(try_t(Language::Sv, "cli-no-such-key"), None);
     }
 
-    fn check_same_keys(sv: &str, en: &str) {
-        let sv = keys(sv);
-        let en = keys(en);
+    fn check_same_keys(sv: Vec<String>, en: Vec<String>) {
         let only_sv: Vec<_> = sv.iter().filter(|k| !en.contains(k)).collect();
         let only_en: Vec<_> = en.iter().filter(|k| !sv.contains(k)).collect();
         assert!(only_sv.is_empty() && only_en.is_empty(), "only sv: {only_sv:?}, only en: {only_en:?}");
@@ -123,15 +148,13 @@ mod tests {
 
     #[test]
     fn every_key_used_in_code_and_templates_exists() {
-        let sv = keys(include_str!("../locales/sv/main.ftl"));
+        let sv = all_keys("sv");
         let root = concat!(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
-        for dir in ["src", "src/pages", "src/api", "templates"] {
-            for f in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
-                let path = f.unwrap().path();
-                if path.is_dir() {
-                    continue;
-                }
+        for dir in ["src", "templates"] {
+            let mut paths = Vec::new();
+            files(&std::path::Path::new(root).join(dir), &mut paths);
+            for path in paths {
                 let text = std::fs::read_to_string(&path).unwrap();
                 for (pos, _) in text.match_indices("t(\"") {
                     if pos > 0 && (text.as_bytes()[pos - 1].is_ascii_alphanumeric() || text.as_bytes()[pos - 1] == b'_')

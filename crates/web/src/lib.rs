@@ -20,7 +20,6 @@ pub mod i18n;
 mod metrics;
 mod pages;
 pub mod reminders;
-pub mod round_data;
 mod session;
 
 pub use api::openapi_json;

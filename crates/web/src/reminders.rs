@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use domain::round::{InviteeStatus, days_left, reminder_due};
+use domain::user::Language;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::extension::ClientId;
@@ -160,66 +161,64 @@ fn line(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned()
 }
 
+/// One language's part of the reminder, from the translation files.
+fn reminder_part(lang: Language, f: &ReminderFacts, name: &str, coordinator: &str, invitee: &str) -> String {
+    let t = |key: &str, args: &[(&'static str, String)]| crate::i18n::t_args(lang, key, args);
+    let date = f.closes_on.format("%Y-%m-%d").to_string();
+    let left = match f.days_left {
+        0 => t("round-reminder-closes-today", &[]),
+        1 => t("round-reminder-one-day-left", &[]),
+        n => t("round-reminder-days-left", &[("days", n.to_string())]),
+    };
+    let state = t(
+        match f.status {
+            InviteeStatus::Draft => "round-reminder-state-draft",
+            InviteeStatus::Withdrawn => "round-reminder-state-withdrawn",
+            InviteeStatus::NotStarted | InviteeStatus::Submitted => "round-reminder-state-not-started",
+        },
+        &[],
+    );
+    let invited = t(
+        "round-reminder-invited",
+        &[
+            ("coordinator", coordinator.to_owned()),
+            ("invitee", invitee.to_owned()),
+            ("round", name.to_owned()),
+            ("state", state),
+        ],
+    );
+    [
+        t("round-reminder-greeting", &[]),
+        String::new(),
+        invited,
+        String::new(),
+        t("round-reminder-deadline", &[("date", date), ("left", left)]),
+        String::new(),
+        t("round-reminder-answer", &[]),
+        f.link.to_owned(),
+        String::new(),
+        t("round-reminder-why", &[("invitee", invitee.to_owned())]),
+    ]
+    .join("\n")
+}
+
 /// The reminder: Swedish first, English below, plain text.
 pub fn reminder_mail(f: &ReminderFacts) -> ReminderMail {
     let (name, coordinator, invitee) = (line(f.round_name), line(f.coordinator), line(f.invitee));
-    let date = f.closes_on.format("%Y-%m-%d");
-    let (left_sv, left_en) = match f.days_left {
-        0 => ("Omgången stänger i dag.".to_owned(), "The round closes today.".to_owned()),
-        1 => ("Det är 1 dag kvar.".to_owned(), "There is 1 day left.".to_owned()),
-        n => (format!("Det är {n} dagar kvar."), format!("There are {n} days left.")),
-    };
-    let (state_sv, state_en) = match f.status {
-        InviteeStatus::Draft => (
-            "Ni har börjat på en självskattning men inte skickat in något svar.",
-            "You have started a self-assessment but not submitted an answer.",
-        ),
-        InviteeStatus::Withdrawn => (
-            "Ni har dragit tillbaka ert svar, så det räknas inte just nu.",
-            "You have withdrawn your answer, so it does not count at the moment.",
-        ),
-        InviteeStatus::NotStarted | InviteeStatus::Submitted => {
-            ("Ni har inte skickat in något svar ännu.", "You have not submitted an answer yet.")
-        }
-    };
-    let subject = format!("Påminnelse: {name} stänger {date}");
-    let body = format!(
-        "Hej!\n\
-         \n\
-         {coordinator} har bjudit in {invitee} att svara i uppföljningen \"{name}\". {state_sv}\n\
-         \n\
-         Sista dag att svara är {date}. {left_sv}\n\
-         \n\
-         Svara i Lisa:\n\
-         {link}\n\
-         \n\
-         Du får det här meddelandet eftersom du är informationssäkerhetssamordnare för {invitee}. \
-         Lisa skickar bara en påminnelse per uppföljning.\n\
-         \n\
-         Hälsningar\n\
-         Lisa\n\
-         \n\
-         ----- In English -----\n\
-         \n\
-         Hello,\n\
-         \n\
-         {coordinator} has invited {invitee} to answer the follow-up \"{name}\". {state_en}\n\
-         \n\
-         The last day to answer is {date}. {left_en}\n\
-         \n\
-         Answer in Lisa:\n\
-         {link}\n\
-         \n\
-         You receive this message because you are the information security coordinator (CISO) of {invitee}. \
-         Lisa sends only one reminder per follow-up.\n",
-        link = f.link,
-    );
+    let date = f.closes_on.format("%Y-%m-%d").to_string();
+    let subject =
+        line(&crate::i18n::t_args(Language::Sv, "round-reminder-subject", &[("round", name.clone()), ("date", date)]));
+    let sv = reminder_part(Language::Sv, f, &name, &coordinator, &invitee);
+    let en = reminder_part(Language::En, f, &name, &coordinator, &invitee);
+    let signature = crate::i18n::t(Language::Sv, "round-reminder-signature");
+    let separator = crate::i18n::t(Language::Sv, "round-reminder-in-english");
+    let body = format!("{sv}\n\n{signature}\nLisa\n\n{separator}\n\n{en}\n");
     ReminderMail { subject, body }
 }
 
 /// Today in Sweden: the day reminders are due on.
 pub fn today() -> NaiveDate {
-    crate::pages::plan::today()
+    domain::clock::today()
 }
 
 /// The link to a round in the web app.

@@ -1,13 +1,13 @@
-//! Follow-up rounds in the JSON API, with the same checks as the pages (which
-//! they call): the coordinator sees statuses, shared results and aggregates
-//! (groups under k suppressed, exactly as on the pages); an invitee sees its
-//! own status and, after closing, its comparison.
+//! Follow-up rounds in the JSON API, through the same use cases as the
+//! pages (`app::round`): the coordinator sees statuses, shared results and
+//! aggregates (groups under k suppressed, exactly as on the pages); an
+//! invitee sees its own status and, after closing, its comparison.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::authz::Permission;
+use domain::clock::today;
 use domain::round::{InviteeStatus, RoundForm};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -15,12 +15,8 @@ use uuid::Uuid;
 
 use super::Problem;
 use crate::SharedState;
-use crate::error::{AppError, AppResult};
-use crate::pages::plan::today;
-use crate::pages::rounds::{
-    RespondForm, access, coordinator_access, load_feedback, parse_new, submit_for, withdraw_for,
-};
-use crate::round_data;
+use crate::app::round::{self as rounds, Feedback, InvitationStatus, NewRound, SubmitInput, parse_id};
+use crate::error::AppResult;
 use crate::session::CurrentUser;
 
 #[derive(Serialize)]
@@ -44,21 +40,12 @@ pub async fn list_rounds(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
 ) -> AppResult<Json<serde_json::Value>> {
-    let tree = state.store.org_tree().await?;
+    let list = rounds::list_rounds(&state.store, &s.caller()).await?;
     let today = today();
-    let runs = s.principal.visible_orgs(Permission::RunRounds, &tree);
-    let coordinated: Vec<RoundSummary> = state
-        .store
-        .list_rounds_of(&runs)
-        .await?
-        .into_iter()
-        .map(|r| RoundSummary { phase: r.phase(today), round: r })
-        .collect();
-    let visible = s.principal.visible_orgs(Permission::ViewAssessments, &tree);
-    let invitations: Vec<InvitationOut> = state
-        .store
-        .list_invitations(&visible)
-        .await?
+    let coordinated: Vec<RoundSummary> =
+        list.coordinated.into_iter().map(|c| RoundSummary { phase: c.round.phase(today), round: c.round }).collect();
+    let invitations: Vec<InvitationOut> = list
+        .invitations
         .into_iter()
         .map(|i| InvitationOut {
             org_id: i.org_id,
@@ -94,19 +81,10 @@ pub async fn create_round(
     CurrentUser(s): CurrentUser,
     Json(b): Json<RoundIn>,
 ) -> AppResult<Response> {
-    let tree = state.store.org_tree().await?;
-    let p = parse_new(&state, &s, &tree, b.org_id, &b.model_id.to_string(), &b.fields, &b.invitees, &b.kinds)
-        .await?
-        .map_err(AppError::Validation)?;
-    let r = state.store.insert_round(&crate::pages::orgs::actor(&s), p.org, p.model, p.input, &p.invitees).await?;
+    let n =
+        NewRound { org: b.org_id, model: b.model_id.to_string(), form: b.fields, invitees: b.invitees, kinds: b.kinds };
+    let r = rounds::create_round(&state.store, &s.caller(), &n).await?;
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/rounds/{}", r.id))], Json(r)).into_response())
-}
-
-#[derive(Serialize)]
-struct MineOut {
-    org_id: Uuid,
-    status: InviteeStatus,
-    answers_shared: bool,
 }
 
 /// A round: for the coordinator with every invitee's status, for an invitee with its own.
@@ -117,24 +95,9 @@ pub async fn get_round(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let a = access(&state, &s, &id).await?;
+    let a = rounds::access(&state.store, &s.caller(), parse_id(&id)?).await?;
     let invitees = if a.coordinator { Some(state.store.list_invitees(a.round.id).await?) } else { None };
-    let mut mine = Vec::new();
-    for org in &a.mine {
-        let resp = state.store.find_response(a.round.id, *org).await?;
-        let status = match &resp {
-            Some(r) => r.status,
-            None => state
-                .store
-                .list_invitations(&[*org])
-                .await?
-                .into_iter()
-                .find(|i| i.round.id == a.round.id)
-                .map(|i| i.status)
-                .unwrap_or(InviteeStatus::NotStarted),
-        };
-        mine.push(MineOut { org_id: *org, status, answers_shared: resp.is_some_and(|r| r.answers.is_some()) });
-    }
+    let mine: Vec<InvitationStatus> = rounds::invitation_statuses(&state.store, &a).await?;
     let phase = a.round.phase(today());
     Ok(Json(serde_json::json!({ "round": a.round, "phase": phase, "invitees": invitees, "mine": mine })))
 }
@@ -156,13 +119,10 @@ pub async fn respond(
     Path(id): Path<String>,
     Json(b): Json<RespondIn>,
 ) -> AppResult<StatusCode> {
-    let a = access(&state, &s, &id).await?;
-    let f = RespondForm {
-        org: b.org_id.to_string(),
-        employees: b.employees.to_string(),
-        share_answers: if b.share_answers { "1".into() } else { String::new() },
-    };
-    submit_for(&state, &s, &a, &f).await?.map_err(AppError::Validation)?;
+    let caller = s.caller();
+    let a = rounds::access(&state.store, &caller, parse_id(&id)?).await?;
+    let input = SubmitInput { org: b.org_id, employees: b.employees.to_string(), share_answers: b.share_answers };
+    rounds::submit_response(&state.store, &caller, &a, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -180,8 +140,9 @@ pub async fn withdraw(
     Path(id): Path<String>,
     Json(b): Json<WithdrawIn>,
 ) -> AppResult<StatusCode> {
-    let a = access(&state, &s, &id).await?;
-    withdraw_for(&state, &s, &a, &b.org_id.to_string()).await?.map_err(AppError::Validation)?;
+    let caller = s.caller();
+    let a = rounds::access(&state.store, &caller, parse_id(&id)?).await?;
+    rounds::withdraw_response(&state.store, &caller, &a, b.org_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -193,8 +154,7 @@ pub async fn close(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    let a = coordinator_access(&state, &s, &id).await?;
-    state.store.close_round(&crate::pages::orgs::actor(&s), a.round.id).await?;
+    rounds::close_round(&state.store, &s.caller(), parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -206,8 +166,7 @@ pub async fn results(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<domain::aggregate::Breakdown>> {
-    let a = coordinator_access(&state, &s, &id).await?;
-    Ok(Json(round_data::dashboard(&state.store, &a.round).await?))
+    Ok(Json(rounds::results(&state.store, &s.caller(), parse_id(&id)?).await?.breakdown))
 }
 
 /// The trend over the coordinator's rounds up to this one, all and panel.
@@ -218,8 +177,7 @@ pub async fn trend(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<domain::aggregate::TrendRow>>> {
-    let a = coordinator_access(&state, &s, &id).await?;
-    Ok(Json(round_data::trend(&state.store, &a.round).await?))
+    Ok(Json(rounds::trend(&state.store, &s.caller(), parse_id(&id)?).await?.1))
 }
 
 /// What one respondent shared (coordinator): its result, and its answers only if it shared them.
@@ -231,12 +189,8 @@ pub async fn respondent(
     CurrentUser(s): CurrentUser,
     Path((id, org)): Path<(String, String)>,
 ) -> AppResult<Json<store::Response>> {
-    let a = coordinator_access(&state, &s, &id).await?;
-    let org = crate::pages::parse_id(&org)?;
-    let r = state.store.find_response(a.round.id, org).await?.ok_or(AppError::NotFound)?;
-    if r.status != InviteeStatus::Submitted {
-        return Err(AppError::NotFound);
-    }
+    let id = parse_id(&id)?;
+    let (_, r) = rounds::respondent(&state.store, &s.caller(), id, parse_id(&org)?).await?;
     Ok(Json(r))
 }
 
@@ -255,7 +209,9 @@ pub async fn feedback(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
     Query(q): Query<OrgParam>,
-) -> AppResult<Json<round_data::Feedback>> {
-    let (_, _, f) = load_feedback(&state, &s, &id, &q.org).await?;
+) -> AppResult<Json<Feedback>> {
+    let id = parse_id(&id)?;
+    let org = if q.org.is_empty() { None } else { Some(parse_id(&q.org)?) };
+    let (_, _, f) = rounds::feedback(&state.store, &s.caller(), id, org).await?;
     Ok(Json(f))
 }

@@ -23,6 +23,7 @@ pub mod plan;
 pub mod review;
 pub mod unit;
 pub mod yearwheel;
+pub mod round;
 
 pub use error::{Error, Result};
 

@@ -1,8 +1,9 @@
 //! The figures of follow-up rounds, read from the store and computed by the
 //! domain: one round's breakdown, the trend over a coordinator's rounds with
 //! its panel, and a respondent's comparison with its peers. Pages, the API,
-//! exports and the benchmark all call these, so they cannot disagree about
-//! what is suppressed.
+//! exports and the benchmark all call these (the pages and the API through
+//! the authorising queries of [`super`]), so they cannot disagree about what
+//! is suppressed.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -1,0 +1,118 @@
+//! Follow-up rounds (uppföljningsomgång): who may see and do what with a
+//! round, and its use cases. The coordinator (`RunRounds` on the round's
+//! organisation) creates a round with its invitations, follows each
+//! invitee's status, reads the shared results and the aggregates (groups
+//! under k suppressed) and closes it; an invitee's CISO submits its result
+//! (and, by choice, its answers), may withdraw while the round is open, and
+//! reads its comparative feedback once the round has closed. An invitee
+//! never sees another invitee's result.
+//!
+//! The pages (`pages::rounds`) and the JSON API (`api::rounds`) both call
+//! these functions; the figures themselves are in [`figures`].
+
+use domain::authz::Permission;
+use domain::org::OrgTree;
+use domain::round::{InviteeStatus, Phase};
+use store::Store;
+use uuid::Uuid;
+
+use super::{Caller, Error, Result};
+
+mod create;
+pub mod figures;
+mod queries;
+mod respond;
+
+pub use create::{NewRound, NewRoundOptions, check_new_round, create_round, new_round_options};
+pub use figures::Feedback;
+pub use queries::{
+    InvitationStatus, Mine, ResultsData, RoundList, RoundListItem, RoundView, feedback, invitation_statuses,
+    list_invitations, list_rounds, respondent, results, round_view, trend,
+};
+pub use respond::{SubmitInput, close_round, submit_response, withdraw_response};
+
+/// Parses a round's or an organisation's id from a path or a form; a
+/// malformed id is not found, like an unknown one.
+pub fn parse_id(s: &str) -> Result<Uuid> {
+    s.parse().map_err(|_| Error::NotFound)
+}
+
+/// A round and what the caller may do with it.
+pub struct Access {
+    pub round: store::Round,
+    pub tree: OrgTree,
+    /// Runs the round: sees statuses, shared results and aggregates.
+    pub coordinator: bool,
+    /// Invited organisations whose self-assessments the caller may see.
+    pub mine: Vec<Uuid>,
+}
+
+impl Access {
+    /// Whether the caller answers for `org` (its CISO) in this round.
+    pub fn may_respond_for(&self, caller: &Caller, org: Uuid) -> bool {
+        self.mine.contains(&org) && caller.principal.can(Permission::ManageAssessments, org, &self.tree)
+    }
+
+    /// The round's phase today, in Sweden.
+    pub fn phase(&self) -> Phase {
+        self.round.phase(domain::clock::today())
+    }
+
+    /// The name of an organisation of the tree (empty when unknown).
+    pub fn org_name(&self, id: Uuid) -> String {
+        org_name(&self.tree, id)
+    }
+}
+
+/// The name of an organisation of the tree (empty when unknown).
+pub fn org_name(tree: &OrgTree, id: Uuid) -> String {
+    tree.get(id).map(|n| n.name.clone()).unwrap_or_default()
+}
+
+/// Loads a round the caller coordinates or is invited to (not found
+/// otherwise, so a stranger cannot tell whether it exists).
+pub async fn access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
+    let round = store.find_round(id).await?.ok_or(Error::NotFound)?;
+    let tree = store.org_tree().await?;
+    let coordinator = caller.principal.can(Permission::RunRounds, round.org_id, &tree);
+    let visible = caller.principal.visible_orgs(Permission::ViewAssessments, &tree);
+    let mine: Vec<Uuid> = if visible.is_empty() {
+        Vec::new()
+    } else {
+        store.list_invitations(&visible).await?.into_iter().filter(|i| i.round.id == id).map(|i| i.org_id).collect()
+    };
+    if !coordinator && mine.is_empty() {
+        return Err(Error::NotFound);
+    }
+    Ok(Access { round, tree, coordinator, mine })
+}
+
+/// A round only its coordinator may go on with (not found for anyone else).
+pub async fn coordinator_access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
+    let a = access(store, caller, id).await?;
+    if !a.coordinator {
+        return Err(Error::NotFound);
+    }
+    Ok(a)
+}
+
+/// The self-assessment `org` answers a round with: its newest revision for
+/// the round's period on the round's model.
+pub async fn round_assessment(store: &Store, r: &store::Round, org: Uuid) -> Result<Option<store::Assessment>> {
+    Ok(store
+        .list_assessments(Some(&[org]))
+        .await?
+        .into_iter()
+        .filter(|a| a.period == r.data.period && a.model_id == r.model_id)
+        .max_by_key(|a| a.revision))
+}
+
+/// Where one of the caller's invited organisations stands, by the page's
+/// rule: a self-assessment for the round's period and model makes a draft.
+fn status_of(response: Option<&store::Response>, assessment: Option<&store::Assessment>) -> InviteeStatus {
+    match (response, assessment) {
+        (Some(x), _) => x.status,
+        (None, Some(_)) => InviteeStatus::Draft,
+        (None, None) => InviteeStatus::NotStarted,
+    }
+}

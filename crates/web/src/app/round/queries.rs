@@ -1,0 +1,183 @@
+//! What the caller may read of rounds: the lists, one round, its figures,
+//! one respondent's shared result and a respondent's comparative feedback.
+
+use domain::FieldError;
+use domain::aggregate::{Breakdown, TrendRow};
+use domain::authz::Permission;
+use domain::org::OrgTree;
+use domain::round::{InviteeStatus, Phase};
+use store::Store;
+use uuid::Uuid;
+
+use super::figures::{self, Feedback};
+use super::{Access, access, coordinator_access, round_assessment, status_of};
+use crate::app::{Caller, Error, Result};
+
+/// A round the caller coordinates, with how many answered.
+pub struct RoundListItem {
+    pub round: store::Round,
+    pub invited: i64,
+    pub submitted: i64,
+}
+
+/// The rounds the caller coordinates and the invitations of the
+/// organisations whose self-assessments the caller sees.
+pub struct RoundList {
+    pub tree: OrgTree,
+    pub coordinated: Vec<RoundListItem>,
+    pub invitations: Vec<store::Invitation>,
+}
+
+/// The caller's rounds and invitations, newest first.
+pub async fn list_rounds(store: &Store, caller: &Caller) -> Result<RoundList> {
+    let tree = store.org_tree().await?;
+    let runs = caller.principal.visible_orgs(Permission::RunRounds, &tree);
+    let rounds = store.list_rounds_of(&runs).await?;
+    let ids: Vec<Uuid> = rounds.iter().map(|r| r.id).collect();
+    let counts = store.count_responses(&ids).await?;
+    let coordinated = rounds
+        .into_iter()
+        .map(|round| {
+            let (invited, submitted) =
+                counts.iter().find(|(id, _, _)| *id == round.id).map(|(_, i, s)| (*i, *s)).unwrap_or((0, 0));
+            RoundListItem { round, invited, submitted }
+        })
+        .collect();
+    let (tree, invitations) = list_invitations(store, caller, tree).await?;
+    Ok(RoundList { tree, coordinated, invitations })
+}
+
+/// The invitations of the organisations whose self-assessments the caller sees.
+pub async fn list_invitations(
+    store: &Store,
+    caller: &Caller,
+    tree: OrgTree,
+) -> Result<(OrgTree, Vec<store::Invitation>)> {
+    let visible = caller.principal.visible_orgs(Permission::ViewAssessments, &tree);
+    if visible.is_empty() {
+        return Ok((tree, Vec::new()));
+    }
+    let invitations = store.list_invitations(&visible).await?;
+    Ok((tree, invitations))
+}
+
+/// One of the caller's invited organisations in a round.
+pub struct Mine {
+    pub org_id: Uuid,
+    pub status: InviteeStatus,
+    pub response: Option<store::Response>,
+    /// The self-assessment the round will take the result from, if any.
+    pub assessment: Option<store::Assessment>,
+    /// The caller answers for it and the round is open.
+    pub may_respond: bool,
+}
+
+/// A round as its page shows it.
+pub struct RoundView {
+    pub phase: Phase,
+    pub model: Option<store::ModelRow>,
+    /// Every invitee's status, for the coordinator only.
+    pub invitees: Vec<store::Invitee>,
+    pub mine: Vec<Mine>,
+}
+
+/// A round with what the caller may see of it.
+pub async fn round_view(store: &Store, caller: &Caller, a: &Access) -> Result<RoundView> {
+    let r = &a.round;
+    let phase = a.phase();
+    let model = store.find_model(r.model_id).await?;
+    let invitees = if a.coordinator { store.list_invitees(r.id).await? } else { Vec::new() };
+    let mut mine = Vec::with_capacity(a.mine.len());
+    for org in &a.mine {
+        let response = store.find_response(r.id, *org).await?;
+        let assessment = round_assessment(store, r, *org).await?;
+        mine.push(Mine {
+            org_id: *org,
+            status: status_of(response.as_ref(), assessment.as_ref()),
+            may_respond: a.may_respond_for(caller, *org) && phase == Phase::Open,
+            response,
+            assessment,
+        });
+    }
+    Ok(RoundView { phase, model, invitees, mine })
+}
+
+/// Where one of the caller's invited organisations stands, as the API tells it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InvitationStatus {
+    pub org_id: Uuid,
+    pub status: InviteeStatus,
+    pub answers_shared: bool,
+}
+
+/// The statuses of the caller's invited organisations in a round.
+pub async fn invitation_statuses(store: &Store, a: &Access) -> Result<Vec<InvitationStatus>> {
+    let mut out = Vec::with_capacity(a.mine.len());
+    for org in &a.mine {
+        let resp = store.find_response(a.round.id, *org).await?;
+        let status = match &resp {
+            Some(r) => r.status,
+            None => store
+                .list_invitations(&[*org])
+                .await?
+                .into_iter()
+                .find(|i| i.round.id == a.round.id)
+                .map(|i| i.status)
+                .unwrap_or(InviteeStatus::NotStarted),
+        };
+        out.push(InvitationStatus { org_id: *org, status, answers_shared: resp.is_some_and(|r| r.answers.is_some()) });
+    }
+    Ok(out)
+}
+
+/// A round's aggregates, for its coordinator.
+pub struct ResultsData {
+    pub access: Access,
+    pub breakdown: Breakdown,
+    pub invited: usize,
+}
+
+/// All aggregates of a round (its coordinator); groups under k are suppressed.
+pub async fn results(store: &Store, caller: &Caller, id: Uuid) -> Result<ResultsData> {
+    let access = coordinator_access(store, caller, id).await?;
+    let breakdown = figures::dashboard(store, &access.round).await?;
+    let invited = store.list_invitees(access.round.id).await?.len();
+    Ok(ResultsData { access, breakdown, invited })
+}
+
+/// The trend over the coordinator's rounds up to this one (its coordinator).
+pub async fn trend(store: &Store, caller: &Caller, id: Uuid) -> Result<(Access, Vec<TrendRow>)> {
+    let a = coordinator_access(store, caller, id).await?;
+    let rows = figures::trend(store, &a.round).await?;
+    Ok((a, rows))
+}
+
+/// What one respondent shared (the coordinator): its result, its answers
+/// only if it shared them; not found unless it has submitted.
+pub async fn respondent(store: &Store, caller: &Caller, id: Uuid, org: Uuid) -> Result<(Access, store::Response)> {
+    let a = coordinator_access(store, caller, id).await?;
+    let r = store.find_response(a.round.id, org).await?.ok_or(Error::NotFound)?;
+    if r.status != InviteeStatus::Submitted {
+        return Err(Error::NotFound);
+    }
+    Ok((a, r))
+}
+
+/// The comparative feedback of one of the caller's invited organisations
+/// (`org` may be left out when there is only one), once the round has closed.
+pub async fn feedback(store: &Store, caller: &Caller, id: Uuid, org: Option<Uuid>) -> Result<(Access, Uuid, Feedback)> {
+    let a = access(store, caller, id).await?;
+    let org = match org {
+        Some(o) => o,
+        None if a.mine.len() == 1 => a.mine[0],
+        None => return Err(Error::NotFound),
+    };
+    if !a.mine.contains(&org) {
+        return Err(Error::NotFound);
+    }
+    if a.phase() != Phase::Closed {
+        return Err(FieldError::new("status", "error-feedback-after-close").into());
+    }
+    let f = figures::feedback(store, &a.round, org).await?.ok_or(Error::NotFound)?;
+    Ok((a, org, f))
+}

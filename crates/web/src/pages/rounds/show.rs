@@ -1,0 +1,236 @@
+//! One round: the coordinator's overview of the invitees, an invitee's
+//! answer form; submitting, withdrawing and closing.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::round::{InviteeStatus, Phase};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::phase_label;
+use crate::SharedState;
+use crate::app::round::{self as rounds, Access, SubmitInput};
+use crate::app::{Caller, Error};
+use crate::error::{AppError, AppResult};
+use crate::pages::{Ctx, Errors, parse_id, render, render_status, see_other};
+use crate::session::{CurrentUser, Session};
+
+pub struct InviteeRow {
+    pub org_id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub status: String,
+    pub status_code: &'static str,
+    pub reminded: String,
+}
+
+/// A figure of the overview: how many are invited, how many in each status.
+pub struct Stat {
+    pub label: String,
+    pub value: String,
+}
+
+/// The self-assessment an invitee's answer is taken from.
+pub struct UsedAssessment {
+    pub id: Uuid,
+    pub label: String,
+}
+
+pub struct MineView {
+    pub org_id: Uuid,
+    pub org: String,
+    pub status: String,
+    pub status_code: &'static str,
+    /// The self-assessment the round will take the result from, if any.
+    pub assessment: Option<UsedAssessment>,
+    pub may_respond: bool,
+    pub submitted: bool,
+    pub employees: String,
+    pub shared_answers: bool,
+}
+
+#[derive(Template)]
+#[template(path = "round.html")]
+struct ShowPage {
+    ctx: Ctx,
+    errors: Errors,
+    r: store::Round,
+    coordinator_name: String,
+    model_name: String,
+    phase: String,
+    phase_code: &'static str,
+    open: bool,
+    closed: bool,
+    coordinator: bool,
+    stats: Vec<Stat>,
+    rate: u32,
+    invitees: Vec<InviteeRow>,
+    mine: Vec<MineView>,
+}
+
+async fn show_page(state: &SharedState, s: &Session, a: &Access, errors: Errors) -> AppResult<ShowPage> {
+    let ctx = Ctx::for_session(s, "/rounds");
+    let v = rounds::round_view(&state.store, &s.caller(), a).await?;
+    let r = &a.round;
+    let p = v.phase;
+    let model_name = v.model.map(|m| format!("{} (version {})", m.name, m.version)).unwrap_or_default();
+    let mut stats = Vec::new();
+    let mut invitees = Vec::new();
+    let mut rate = 0;
+    if a.coordinator {
+        let list = &v.invitees;
+        let count = |st: InviteeStatus| list.iter().filter(|i| i.status == st).count();
+        let submitted = count(InviteeStatus::Submitted);
+        rate = if list.is_empty() { 0 } else { (submitted as f64 * 100.0 / list.len() as f64).round() as u32 };
+        stats.push(Stat { label: ctx.t("round-invited"), value: list.len().to_string() });
+        for st in InviteeStatus::ALL {
+            stats.push(Stat { label: ctx.tk("invitee-status", st), value: count(*st).to_string() });
+        }
+        let mut rows: Vec<InviteeRow> = list
+            .iter()
+            .map(|i| {
+                let node = a.tree.get(i.org_id);
+                InviteeRow {
+                    org_id: i.org_id,
+                    name: node.map(|n| n.name.clone()).unwrap_or_default(),
+                    kind: node.map(|n| ctx.kind_label(&n.kind)).unwrap_or_default(),
+                    status: ctx.tk("invitee-status", &i.status),
+                    status_code: i.status.code(),
+                    reminded: i.reminded_at.as_ref().map(|t| ctx.date_time(t)).unwrap_or_default(),
+                }
+            })
+            .collect();
+        rows.sort_by_key(|r| r.name.to_lowercase());
+        invitees = rows;
+    }
+    let mine = v
+        .mine
+        .iter()
+        .map(|m| MineView {
+            org_id: m.org_id,
+            org: a.org_name(m.org_id),
+            status: ctx.tk("invitee-status", &m.status),
+            status_code: m.status.code(),
+            assessment: m.assessment.as_ref().map(|x| UsedAssessment {
+                id: x.id,
+                label: format!(
+                    "{} {} · {}",
+                    ctx.t("assessment-title"),
+                    x.period,
+                    ctx.tk("assessment-status", &x.status.code())
+                ),
+            }),
+            may_respond: m.may_respond,
+            submitted: m.status == InviteeStatus::Submitted,
+            employees: m.response.as_ref().map(|x| x.employees.to_string()).unwrap_or_default(),
+            shared_answers: m.response.as_ref().is_some_and(|x| x.answers.is_some()),
+        })
+        .collect();
+    Ok(ShowPage {
+        errors,
+        r: r.clone(),
+        coordinator_name: a.org_name(r.org_id),
+        model_name,
+        phase: phase_label(&ctx, p),
+        phase_code: p.code(),
+        open: p == Phase::Open,
+        closed: p == Phase::Closed,
+        coordinator: a.coordinator,
+        stats,
+        rate,
+        invitees,
+        mine,
+        ctx,
+    })
+}
+
+async fn access(state: &SharedState, caller: &Caller, id: &str) -> AppResult<Access> {
+    Ok(rounds::access(&state.store, caller, parse_id(id)?).await?)
+}
+
+pub async fn show(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let a = access(&state, &s.caller(), &id).await?;
+    render(&show_page(&state, &s, &a, Errors::default()).await?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RespondForm {
+    pub org: String,
+    pub employees: String,
+    pub share_answers: String,
+}
+
+/// The field errors of a refused answer, or the error itself.
+fn field_errors(e: Error) -> AppResult<Vec<domain::FieldError>> {
+    match e {
+        Error::Validation(errs) => Ok(errs),
+        other => Err(other.into()),
+    }
+}
+
+pub async fn respond(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+    Form(f): Form<RespondForm>,
+) -> AppResult<Response> {
+    let caller = s.caller();
+    let a = access(&state, &caller, &id).await?;
+    let org = parse_id(&f.org).map_err(|_| AppError::Forbidden)?;
+    let input = SubmitInput {
+        org,
+        employees: f.employees.clone(),
+        share_answers: matches!(f.share_answers.as_str(), "1" | "on" | "true" | "yes"),
+    };
+    let errs = match rounds::submit_response(&state.store, &caller, &a, &input).await {
+        Ok(()) => return Ok(see_other(&format!("/rounds/{}", a.round.id))),
+        Err(e) => field_errors(e)?,
+    };
+    let mut errors = Errors::new(s.user.language, &errs);
+    if a.mine.len() > 1 {
+        // Several answer forms on the page: the message links to the one that failed,
+        // and an empty marker names its organisation.
+        for (field, _) in &mut errors.0 {
+            if field == "employees" {
+                field.push_str(&format!("-{}", f.org));
+            }
+        }
+        errors.0.push((f.org.clone(), String::new()));
+        errors.0.push(("employees".into(), String::new()));
+    }
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, &s, &a, errors).await?)
+}
+
+pub async fn withdraw(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+    Form(f): Form<RespondForm>,
+) -> AppResult<Response> {
+    let caller = s.caller();
+    let a = access(&state, &caller, &id).await?;
+    let org = parse_id(&f.org).map_err(|_| AppError::Forbidden)?;
+    let errs = match rounds::withdraw_response(&state.store, &caller, &a, org).await {
+        Ok(()) => return Ok(see_other(&format!("/rounds/{}", a.round.id))),
+        Err(e) => field_errors(e)?,
+    };
+    let errors = Errors::new(s.user.language, &errs);
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, &s, &a, errors).await?)
+}
+
+pub async fn close(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let r = rounds::close_round(&state.store, &s.caller(), parse_id(&id)?).await?;
+    Ok(see_other(&format!("/rounds/{}", r.id)))
+}
