@@ -98,6 +98,16 @@ pub struct ServeArgs {
     /// The address users open Lisa at, for links in e-mail (default http://<bind address>).
     #[arg(long, env = "LISA_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Log lines as text for people or as JSON (one object a line) for log shippers.
+    #[arg(long, env = "LISA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines (on standard error) are written.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand, Debug)]
@@ -603,16 +613,26 @@ async fn shutdown_signal() {
     }
 }
 
+/// Logs to standard error, filtered by `LISA_LOG` (default: warnings, and the
+/// request spans so that a warning names its request id; `LISA_LOG=info` adds
+/// one access line per request).
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LISA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,web::trace=info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+}
+
 /// Entry point of the binary.
 pub fn main_exit() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("LISA_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging(match &cli.command {
+        Command::Serve(args) => args.log_format,
+        _ => LogFormat::Text,
+    });
     let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

@@ -203,6 +203,7 @@ fn change(actor: &Actor, action: &str, a: &Assessment, before: Option<String>, a
 
 impl Store {
     /// Stores a model version (refused if its key and version exist).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id))]
     pub async fn insert_model(
         &self,
         actor: &Actor,
@@ -253,6 +254,7 @@ impl Store {
         Ok(row)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_models(&self) -> Result<Vec<ModelRow>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, ModelRow>(
@@ -263,6 +265,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_model(&self, id: Uuid) -> Result<Option<ModelRow>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, ModelRow>(
@@ -274,6 +277,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn find_model_version(&self, key: &str, version: i32) -> Result<Option<ModelRow>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, ModelRow>(
@@ -288,6 +292,7 @@ impl Store {
 
     /// Assessments of these organisations (all when `None`), every revision,
     /// newest period first.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_assessments(&self, org_ids: Option<&[Uuid]>) -> Result<Vec<Assessment>> {
         if matches!(org_ids, Some(ids) if ids.is_empty()) {
             return Ok(Vec::new());
@@ -308,10 +313,12 @@ impl Store {
         rows.into_iter().map(AssessmentRow::parse).collect()
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_assessment(&self, id: Uuid) -> Result<Option<Assessment>> {
         Ok(with_pool!(self, |p| fetch_assessment!(p, id)))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(assessment_id = %assessment_id))]
     pub async fn list_answers(&self, assessment_id: Uuid) -> Result<Vec<AnswerRow>> {
         let rows: Vec<AnswerDbRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, AnswerDbRow>(
@@ -327,6 +334,7 @@ impl Store {
 
     /// Starts a draft for an organisation and period, optionally with the
     /// answers of an earlier assessment (of the same model) copied in.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id, model_id = %model_id, copy_from = ?copy_from))]
     pub async fn insert_assessment(
         &self,
         actor: &Actor,
@@ -395,6 +403,7 @@ impl Store {
 
     /// Saves answers of a draft in one transaction; refused unless the
     /// assessment is a draft.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, assessment_id = %assessment_id))]
     pub async fn save_answers(&self, actor: &Actor, assessment_id: Uuid, answers: Vec<NewAnswer>) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -440,6 +449,7 @@ impl Store {
     }
 
     /// Takes one lifecycle step, checked against the stored status inside the transaction.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn transition_assessment(&self, actor: &Actor, id: Uuid, step: Transition) -> Result<Assessment> {
         let now = domain::now();
         Ok(write_tx!(self, |tx, chain| {
@@ -480,6 +490,7 @@ impl Store {
 
     /// Reopens a locked assessment as a new draft revision with its answers;
     /// the locked one stays as it is.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn reopen_assessment(&self, actor: &Actor, id: Uuid) -> Result<Assessment> {
         let now = domain::now();
         Ok(write_tx!(self, |tx, chain| {
@@ -531,6 +542,7 @@ impl Store {
 
     /// Loads answers exactly as given, with their own authors and times, for
     /// importing history (the demo, migrations from other tools).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, assessment_id = %assessment_id))]
     pub async fn import_answers(&self, actor: &Actor, assessment_id: Uuid, rows: Vec<AnswerRow>) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -574,6 +586,7 @@ struct EvidenceWithContent {
 
 impl Store {
     /// Attaches a file to an answer of a draft.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, assessment_id = %assessment_id))]
     pub async fn insert_evidence(
         &self,
         actor: &Actor,
@@ -614,6 +627,7 @@ impl Store {
         Ok(file)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(assessment_id = %assessment_id))]
     pub async fn list_evidence(&self, assessment_id: Uuid) -> Result<Vec<EvidenceFile>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, EvidenceFile>(
@@ -627,6 +641,7 @@ impl Store {
     }
 
     /// A file and its content.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_evidence(&self, id: Uuid) -> Result<Option<(EvidenceFile, Vec<u8>)>> {
         let row: Option<EvidenceWithContent> = with_pool!(self, |p| {
             sqlx::query_as::<_, EvidenceWithContent>(
@@ -687,6 +702,7 @@ impl From<ProposalRow> for Proposal {
 }
 
 impl Store {
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(assessment_id = %assessment_id))]
     pub async fn list_delegations(&self, assessment_id: Uuid) -> Result<Vec<Delegation>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, Delegation>(
@@ -697,6 +713,7 @@ impl Store {
     }
 
     /// Every delegation to one user.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %user_id))]
     pub async fn list_delegations_to(&self, user_id: Uuid) -> Result<Vec<Delegation>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, Delegation>(
@@ -708,6 +725,7 @@ impl Store {
 
     /// Hands an area to a user (replacing an earlier delegation), or takes it
     /// back when `user_id` is `None`.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, assessment_id = %assessment_id, user_id = ?user_id))]
     pub async fn set_delegation(
         &self,
         actor: &Actor,
@@ -743,6 +761,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(assessment_id = %assessment_id))]
     pub async fn list_proposals(&self, assessment_id: Uuid) -> Result<Vec<Proposal>> {
         let rows: Vec<ProposalRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, ProposalRow>(
@@ -757,6 +776,7 @@ impl Store {
     }
 
     /// Saves a coordinator's proposed answers of a draft.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, assessment_id = %assessment_id))]
     pub async fn save_proposals(&self, actor: &Actor, assessment_id: Uuid, answers: Vec<NewAnswer>) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -795,6 +815,7 @@ impl Store {
     }
 
     /// Accepts proposals as answers (`accept`) or discards them, one transaction.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, assessment_id = %assessment_id))]
     pub async fn resolve_proposals(
         &self,
         actor: &Actor,

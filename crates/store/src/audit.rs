@@ -156,6 +156,7 @@ const ENTRY_COLUMNS: &str = "seq, at, actor_id, actor, action, record_type, reco
 
 impl Store {
     /// Entries matching `f`, newest first.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<AuditPage> {
         let limit = f.limit.clamp(1, 500);
         if matches!(&f.org_ids, Some(ids) if ids.is_empty()) {
@@ -203,6 +204,7 @@ impl Store {
     }
 
     /// Entries in chain order from `after_seq` (exclusive), for verification.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn audit_chain_page(&self, after_seq: i64, limit: i64) -> Result<Vec<Entry>> {
         let rows: Vec<EntryRow> = with_pool!(self, |pool| {
             sqlx::query_as::<_, EntryRow>(
@@ -220,6 +222,7 @@ impl Store {
 
     /// Verifies the whole chain; `Ok(n)` is the number of entries checked, and
     /// the head row must point at the last one.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn verify_audit(&self) -> Result<std::result::Result<u64, domain::audit::Broken>> {
         let mut v = domain::audit::Verifier::default();
         loop {
@@ -243,6 +246,7 @@ impl Store {
     }
 
     /// Records an event that changes no other record (a login, a logout).
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn record_event(&self, change: Change) -> Result<()> {
         let now = domain::now();
         crate::write_tx!(self, |tx, chain| {

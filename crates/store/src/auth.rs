@@ -26,6 +26,7 @@ pub enum LoginOutcome {
 }
 
 impl Store {
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %user_id))]
     pub async fn insert_session(&self, token_hash: &str, user_id: Uuid, csrf_token: &str) -> Result<()> {
         let now = domain::now();
         with_pool!(self, |p| {
@@ -38,6 +39,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn find_session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, SessionRow>(
@@ -49,6 +51,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn touch_session(&self, token_hash: &str, at: DateTime<Utc>) -> Result<()> {
         with_pool!(self, |p| {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
@@ -60,6 +63,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         with_pool!(self, |p| {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(p).await?;
@@ -68,6 +72,7 @@ impl Store {
     }
 
     /// Removes sessions idle since before `idle_before` or created before `created_before`.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn purge_sessions(&self, idle_before: DateTime<Utc>, created_before: DateTime<Utc>) -> Result<u64> {
         Ok(with_pool!(self, |p| {
             sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
@@ -81,6 +86,7 @@ impl Store {
 
     /// Failures counted for `key` (such as `account:EMAIL` or `address:IP`)
     /// within `window` of `now`.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn find_failures(&self, key: &str, now: DateTime<Utc>, window: Duration) -> Result<Failures> {
         let row: Option<(i32, DateTime<Utc>)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT count, last_at FROM login_failures WHERE key = $1")
@@ -96,6 +102,7 @@ impl Store {
 
     /// Counts a failure for each key (restarting counts older than `window`),
     /// or clears the keys after a success.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn record_login(&self, keys: &[&str], outcome: LoginOutcome, window: Duration) -> Result<()> {
         let now = domain::now();
         with_pool!(self, |p| {
@@ -126,6 +133,7 @@ impl Store {
     }
 
     /// Stores a new one-time setup token (hash), replacing any earlier one.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn replace_setup_token(&self, token_hash: &str) -> Result<()> {
         let now = domain::now();
         with_pool!(self, |p| {
@@ -141,6 +149,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn setup_token_exists(&self, token_hash: &str) -> Result<bool> {
         Ok(with_pool!(self, |p| {
             let row: Option<(String,)> = sqlx::query_as("SELECT token_hash FROM setup_tokens WHERE token_hash = $1")

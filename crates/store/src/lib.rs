@@ -142,12 +142,16 @@ pub fn sqlite_url_for(data_dir: &Path) -> String {
 impl Store {
     /// Connects to `url` (`sqlite://PATH` or `postgres://…`), creating an SQLite
     /// file if missing, and applies pending migrations.
+    // No `err`: a bad URL's message may quote the URL and its password.
+    #[tracing::instrument(skip_all)]
     pub async fn connect(url: &str) -> Result<Store> {
         let store = Self::connect_without_migrating(url).await?;
         store.migrate().await?;
         Ok(store)
     }
 
+    // No `err`: a bad URL's message may quote the URL and its password.
+    #[tracing::instrument(skip_all)]
     pub async fn connect_without_migrating(url: &str) -> Result<Store> {
         let backend = if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
@@ -178,6 +182,7 @@ impl Store {
         Ok(Store { backend })
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn migrate(&self) -> Result<()> {
         match &self.backend {
             Backend::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
@@ -195,6 +200,7 @@ impl Store {
     }
 
     /// Does the database answer?
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn ping(&self) -> Result<()> {
         with_pool!(self, |p| {
             sqlx::query("SELECT 1").execute(p).await?;
@@ -207,6 +213,7 @@ impl Store {
         with_pool!(self, |p| (p.size(), p.num_idle()))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn close(&self) {
         with_pool!(self, |p| p.close().await)
     }

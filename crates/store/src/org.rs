@@ -127,6 +127,7 @@ macro_rules! fetch_nodes {
 }
 
 impl Store {
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_orgs(&self) -> Result<Vec<Org>> {
         let rows: Vec<OrgRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, OrgRow>(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY name"))).fetch_all(p).await?
@@ -138,20 +139,24 @@ impl Store {
     }
 
     /// The whole tree, for authorisation and navigation.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn org_tree(&self) -> Result<OrgTree> {
         Ok(with_pool!(self, |p| fetch_nodes!(p)))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_org(&self, id: Uuid) -> Result<Option<Org>> {
         Ok(with_pool!(self, |p| fetch_org!(p, id)))
     }
 
     /// Organisations with exactly this name (case-insensitive).
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn find_orgs_by_name(&self, name: &str) -> Result<Vec<Org>> {
         let wanted = name.trim().to_lowercase();
         Ok(self.list_orgs().await?.into_iter().filter(|o| o.name.to_lowercase() == wanted).collect())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn org_dependents(&self, id: Uuid) -> Result<Dependents> {
         Ok(with_pool!(self, |p| {
             let (children,): (i64,) =
@@ -162,6 +167,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id))]
     pub async fn insert_org(&self, actor: &Actor, new: NewOrg) -> Result<Org> {
         let now = domain::now();
         let org = Org {
@@ -199,6 +205,7 @@ impl Store {
 
     /// Adds many top-level or child organisations in one transaction (a
     /// generated population); parents must come before their children.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id))]
     pub async fn insert_orgs_bulk(&self, actor: &Actor, new: Vec<NewOrg>) -> Result<Vec<Org>> {
         let now = domain::now();
         let orgs: Vec<Org> = new
@@ -236,6 +243,7 @@ impl Store {
         Ok(orgs)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn update_org(&self, actor: &Actor, id: Uuid, upd: OrgUpdate) -> Result<Org> {
         let now = domain::now();
         let org = write_tx!(self, |tx, chain| {
@@ -274,6 +282,7 @@ impl Store {
     }
 
     /// Deletes an organisation that nothing depends on.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn delete_org(&self, actor: &Actor, id: Uuid) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {

@@ -208,6 +208,7 @@ macro_rules! push_orgs {
 
 impl Store {
     /// Actions of these organisations, by end date (undated last), then title.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_actions(&self, org_ids: &[Uuid]) -> Result<Vec<Action>> {
         if org_ids.is_empty() {
             return Ok(Vec::new());
@@ -221,11 +222,13 @@ impl Store {
         rows.into_iter().map(ActionRow::parse).collect()
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_action(&self, id: Uuid) -> Result<Option<Action>> {
         Ok(with_pool!(self, |p| fetch_action!(p, id)))
     }
 
     /// Actions that came from one of these origins (`origin_ref` values).
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn actions_from(&self, origin: Origin, refs: &[String]) -> Result<Vec<Action>> {
         if refs.is_empty() {
             return Ok(Vec::new());
@@ -244,6 +247,7 @@ impl Store {
         rows.into_iter().map(ActionRow::parse).collect()
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id))]
     pub async fn insert_action(&self, actor: &Actor, org_id: Uuid, data: ActionInput) -> Result<Action> {
         let now = domain::now();
         let a = Action {
@@ -266,6 +270,7 @@ impl Store {
         Ok(a)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn update_action(&self, actor: &Actor, id: Uuid, data: ActionInput) -> Result<Action> {
         let now = domain::now();
         Ok(write_tx!(self, |tx, chain| {
@@ -300,6 +305,7 @@ impl Store {
 
     // ----- The year wheel -----
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_activities(&self, org_ids: &[Uuid]) -> Result<Vec<Activity>> {
         if org_ids.is_empty() {
             return Ok(Vec::new());
@@ -313,6 +319,7 @@ impl Store {
         rows.into_iter().map(ActivityRow::parse).collect()
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_activity(&self, id: Uuid) -> Result<Option<Activity>> {
         let row: Option<ActivityRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, ActivityRow>(sqlx::AssertSqlSafe(format!("{ACTIVITY_COLUMNS} WHERE id = $1")))
@@ -323,6 +330,7 @@ impl Store {
         row.map(ActivityRow::parse).transpose()
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id))]
     pub async fn insert_activity(&self, actor: &Actor, org_id: Uuid, data: ActivityInput) -> Result<Activity> {
         let now = domain::now();
         let a = Activity { id: Uuid::now_v7(), org_id, data, updated_at: now };
@@ -343,6 +351,7 @@ impl Store {
         Ok(a)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn update_activity(&self, actor: &Actor, id: Uuid, data: ActivityInput) -> Result<Activity> {
         let now = domain::now();
         let before = self.find_activity(id).await?.ok_or(StoreError::NotFound)?;
@@ -383,6 +392,7 @@ impl Store {
         Ok(Activity { data, updated_at: now, ..before })
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn delete_activity(&self, actor: &Actor, id: Uuid) -> Result<()> {
         let now = domain::now();
         let before = self.find_activity(id).await?.ok_or(StoreError::NotFound)?;
@@ -399,6 +409,7 @@ impl Store {
     // ----- Calendar feed tokens -----
 
     /// Issues a new calendar token for a user, revoking any earlier one.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, user_id = %user_id))]
     pub async fn renew_calendar_token(&self, actor: &Actor, user_id: Uuid, token_hash: &str) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -431,6 +442,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, user_id = %user_id))]
     pub async fn revoke_calendar_token(&self, actor: &Actor, user_id: Uuid) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -460,6 +472,7 @@ impl Store {
     }
 
     /// When the user's live calendar token was issued, if they have one.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %user_id))]
     pub async fn calendar_token_issued(&self, user_id: Uuid) -> Result<Option<DateTime<Utc>>> {
         let row: Option<(DateTime<Utc>,)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT created_at FROM calendar_tokens WHERE user_id = $1 AND revoked_at IS NULL")
@@ -471,6 +484,7 @@ impl Store {
     }
 
     /// The user a live calendar token belongs to.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn calendar_token_user(&self, token_hash: &str) -> Result<Option<Uuid>> {
         let row: Option<(Uuid,)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT user_id FROM calendar_tokens WHERE token_hash = $1 AND revoked_at IS NULL")

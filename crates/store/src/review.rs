@@ -193,6 +193,7 @@ fn report_json(r: &UnitReport) -> String {
 }
 
 impl Store {
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_reviews(&self, org_ids: &[Uuid]) -> Result<Vec<Review>> {
         if org_ids.is_empty() {
             return Ok(Vec::new());
@@ -209,11 +210,13 @@ impl Store {
         rows.into_iter().map(ReviewRow::parse).collect()
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_review(&self, id: Uuid) -> Result<Option<Review>> {
         Ok(with_pool!(self, |p| fetch_review!(p, id)))
     }
 
     /// Starts the review of an organisation's year (refused if one exists).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id))]
     pub async fn insert_review(&self, actor: &Actor, org_id: Uuid, year: i32) -> Result<Review> {
         let now = domain::now();
         let r = Review {
@@ -252,6 +255,7 @@ impl Store {
         Ok(r)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn update_review_meeting(
         &self,
         actor: &Actor,
@@ -286,6 +290,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn review_comments(&self, id: Uuid) -> Result<BTreeMap<String, String>> {
         let rows: Vec<(String, String)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT section, text FROM review_comments WHERE review_id = $1")
@@ -297,6 +302,7 @@ impl Store {
     }
 
     /// Sets (or, with empty text, clears) the CISO's comment on a section.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn set_review_comment(&self, actor: &Actor, id: Uuid, section: SectionKey, text: &str) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -350,6 +356,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn review_decisions(&self, id: Uuid) -> Result<Vec<Decision>> {
         let rows: Vec<DecisionRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, DecisionRow>(
@@ -360,6 +367,7 @@ impl Store {
         rows.into_iter().map(DecisionRow::parse).collect()
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, review_id = %review_id))]
     pub async fn add_decision(&self, actor: &Actor, review_id: Uuid, data: DecisionInput) -> Result<Decision> {
         let now = domain::now();
         let id = Uuid::now_v7();
@@ -404,6 +412,7 @@ impl Store {
         Ok(Decision { id, root_id: id, data })
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, review_id = %review_id, decision_id = %decision_id))]
     pub async fn delete_decision(&self, actor: &Actor, review_id: Uuid, decision_id: Uuid) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -439,6 +448,7 @@ impl Store {
     /// last changed at `seen`) with its hash, and turns each improvement
     /// decision that has no action yet into an action of the organisation.
     /// Refused if the review changed since it was compiled.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn adopt_review(
         &self,
         actor: &Actor,
@@ -514,6 +524,7 @@ impl Store {
 
     /// Starts a new draft revision of an adopted review, with its meeting,
     /// comments and decisions; the adopted one stays as it is.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn revise_review(&self, actor: &Actor, id: Uuid) -> Result<Review> {
         let now = domain::now();
         Ok(write_tx!(self, |tx, chain| {
@@ -583,6 +594,7 @@ impl Store {
     // ----- The checklist -----
 
     /// The organisation's checklist points in order (inactive ones too).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %org_id))]
     pub async fn list_points(&self, org_id: Uuid) -> Result<Vec<Point>> {
         Ok(with_pool!(self, |p| {
             sqlx::query_as::<_, Point>(
@@ -595,6 +607,7 @@ impl Store {
     }
 
     /// Gives an organisation the default checklist if it has none yet.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id))]
     pub async fn ensure_points(&self, actor: &Actor, org_id: Uuid, defaults: &[String]) -> Result<Vec<Point>> {
         // The common case reads only; the write transaction (which checks again) is for the first time.
         let points = self.list_points(org_id).await?;
@@ -636,6 +649,7 @@ impl Store {
         self.list_points(org_id).await
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id))]
     pub async fn add_point(&self, actor: &Actor, org_id: Uuid, text: &str) -> Result<Point> {
         let now = domain::now();
         let id = Uuid::now_v7();
@@ -670,6 +684,7 @@ impl Store {
     }
 
     /// Renames a point or takes it out of (or back into) use.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id, id = %id))]
     pub async fn update_point(&self, actor: &Actor, org_id: Uuid, id: Uuid, text: &str, active: bool) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -706,6 +721,7 @@ impl Store {
     // ----- Unit reports -----
 
     /// The reports of these units for a year.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn unit_reports(&self, unit_ids: &[Uuid], year: i32) -> Result<Vec<UnitReport>> {
         if unit_ids.is_empty() {
             return Ok(Vec::new());
@@ -758,12 +774,14 @@ impl Store {
             .collect()
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(unit_id = %unit_id))]
     pub async fn unit_report(&self, unit_id: Uuid, year: i32) -> Result<Option<UnitReport>> {
         Ok(self.unit_reports(&[unit_id], year).await?.into_iter().next())
     }
 
     /// Saves a unit's report (creating it), optionally submitting it; refused
     /// once approved. `points` are the organisation's valid point ids.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, unit_id = %unit_id))]
     pub async fn save_unit_report(
         &self,
         actor: &Actor,
@@ -864,6 +882,7 @@ impl Store {
     }
 
     /// Approves a submitted unit report.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, unit_id = %unit_id))]
     pub async fn approve_unit_report(&self, actor: &Actor, unit_id: Uuid, year: i32) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {

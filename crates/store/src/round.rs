@@ -238,6 +238,7 @@ macro_rules! still_open {
 
 impl Store {
     /// Creates a round with its invitations in one transaction.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id, model_id = %model_id))]
     pub async fn insert_round(
         &self,
         actor: &Actor,
@@ -284,6 +285,7 @@ impl Store {
         Ok(round)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_round(&self, id: Uuid) -> Result<Option<Round>> {
         let row: Option<RoundRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, RoundRow>(sqlx::AssertSqlSafe(format!("{ROUND_COLUMNS} WHERE id = $1")))
@@ -295,6 +297,7 @@ impl Store {
     }
 
     /// Rounds run by these organisations, newest period first.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_rounds_of(&self, org_ids: &[Uuid]) -> Result<Vec<Round>> {
         if org_ids.is_empty() {
             return Ok(Vec::new());
@@ -313,6 +316,7 @@ impl Store {
     }
 
     /// The invitations of these organisations, newest round first.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_invitations(&self, org_ids: &[Uuid]) -> Result<Vec<Invitation>> {
         if org_ids.is_empty() {
             return Ok(Vec::new());
@@ -357,6 +361,7 @@ impl Store {
 
     /// Every invited organisation of a round and where it stands.
     #[allow(clippy::type_complexity)]
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id))]
     pub async fn list_invitees(&self, round_id: Uuid) -> Result<Vec<Invitee>> {
         let rows: Vec<(Uuid, Option<String>, bool, Option<DateTime<Utc>>)> = with_pool!(self, |p| {
             sqlx::query_as(
@@ -379,6 +384,7 @@ impl Store {
     }
 
     /// For each of these rounds: how many are invited and how many have submitted.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn count_responses(&self, round_ids: &[Uuid]) -> Result<Vec<(Uuid, i64, i64)>> {
         if round_ids.is_empty() {
             return Ok(Vec::new());
@@ -399,6 +405,7 @@ impl Store {
     }
 
     /// The submitted results of a round, for aggregation (never the answers).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id))]
     pub async fn list_shared(&self, round_id: Uuid) -> Result<Vec<Shared>> {
         let rows: Vec<(Uuid, String, String, String)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT org_id, kind, size_class, result FROM round_responses WHERE round_id = $1 AND status = 'submitted'")
@@ -412,6 +419,7 @@ impl Store {
     }
 
     /// The organisations that submitted to each of these rounds.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_respondent_ids(&self, round_ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid)>> {
         if round_ids.is_empty() {
             return Ok(Vec::new());
@@ -429,6 +437,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id, org_id = %org_id))]
     pub async fn find_response(&self, round_id: Uuid, org_id: Uuid) -> Result<Option<Response>> {
         let row: Option<ResponseRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, ResponseRow>(
@@ -441,6 +450,7 @@ impl Store {
     }
 
     /// Submits (or submits again) an invited organisation's result.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, round_id = %round_id, org_id = %org_id))]
     pub async fn submit_response(&self, actor: &Actor, round_id: Uuid, org_id: Uuid, r: NewResponse) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -462,6 +472,7 @@ impl Store {
     }
 
     /// Withdraws a submitted response; the result stays stored but counts nowhere.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, round_id = %round_id, org_id = %org_id))]
     pub async fn withdraw_response(&self, actor: &Actor, round_id: Uuid, org_id: Uuid) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
@@ -484,6 +495,7 @@ impl Store {
     }
 
     /// Closes a round before its closing date.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn close_round(&self, actor: &Actor, id: Uuid) -> Result<Round> {
         let now = domain::now();
         let round = self.find_round(id).await?.ok_or(StoreError::NotFound)?;
@@ -503,6 +515,7 @@ impl Store {
     }
 
     /// Records that an invitee was reminded (in the app, and by e-mail to `emailed` addresses).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id, org_id = %org_id))]
     pub async fn record_reminder(&self, round_id: Uuid, org_id: Uuid, emailed: u32) -> Result<bool> {
         let now = domain::now();
         let done = with_pool!(self, |p| {
@@ -522,6 +535,7 @@ impl Store {
     }
 
     /// Every round that has not been closed early and whose closing date is not past.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_open_rounds(&self, today: NaiveDate) -> Result<Vec<Round>> {
         let rows: Vec<RoundRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, RoundRow>(sqlx::AssertSqlSafe(format!(
@@ -535,6 +549,7 @@ impl Store {
     }
 
     /// E-mail addresses of the active users who answer for `org_id` (its CISOs).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %org_id))]
     pub async fn ciso_emails(&self, org_id: Uuid) -> Result<Vec<String>> {
         let rows: Vec<(String,)> = with_pool!(self, |p| {
             sqlx::query_as(
@@ -550,6 +565,7 @@ impl Store {
 
     /// Loads a generated round with its invitations and responses in one
     /// transaction (the demo population); one audit entry for the whole load.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id))]
     pub async fn insert_generated_round(
         &self,
         actor: &Actor,
@@ -608,6 +624,7 @@ impl Store {
 
     // ----- Mappings between model versions -----
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, from_model_id = %from_model_id, to_model_id = %to_model_id))]
     pub async fn insert_mapping(
         &self,
         actor: &Actor,
@@ -643,6 +660,7 @@ impl Store {
         Ok(id)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_mappings(&self) -> Result<Vec<MappingRow>> {
         let rows: Vec<(Uuid, Uuid, Uuid, String)> = with_pool!(self, |p| {
             sqlx::query_as("SELECT id, from_model_id, to_model_id, mapping FROM model_mappings").fetch_all(p).await?

@@ -225,6 +225,7 @@ macro_rules! first_org {
 }
 
 impl Store {
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn count_users(&self) -> Result<i64> {
         Ok(with_pool!(self, |p| {
             let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(p).await?;
@@ -232,6 +233,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_users(&self) -> Result<Vec<User>> {
         let rows: Vec<UserRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(format!(
@@ -245,10 +247,12 @@ impl Store {
         Ok(users)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_user(&self, id: Uuid) -> Result<Option<User>> {
         Ok(with_pool!(self, |p| fetch_user!(p, id)))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>> {
         let email = email.trim().to_lowercase();
         let row: Option<UserRow> = with_pool!(self, |p| {
@@ -262,6 +266,7 @@ impl Store {
         Ok(row.map(User::from))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %user_id))]
     pub async fn list_assignments(&self, user_id: Uuid) -> Result<Vec<AssignmentRow>> {
         let rows: Vec<AssignmentDbRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, AssignmentDbRow>(
@@ -272,6 +277,7 @@ impl Store {
         Ok(rows.into_iter().filter_map(AssignmentDbRow::parse).collect())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_all_assignments(&self) -> Result<Vec<AssignmentRow>> {
         let rows: Vec<AssignmentDbRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, AssignmentDbRow>(
@@ -283,6 +289,7 @@ impl Store {
         Ok(rows.into_iter().filter_map(AssignmentDbRow::parse).collect())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_assignment(&self, id: Uuid) -> Result<Option<AssignmentRow>> {
         let row: Option<AssignmentDbRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, AssignmentDbRow>(
@@ -296,6 +303,7 @@ impl Store {
     }
 
     /// Adds a user, with their first role if given, in one transaction.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id))]
     pub async fn insert_user(&self, actor: &Actor, new: NewUser, first_role: Option<Assignment>) -> Result<User> {
         let now = domain::now();
         let user = User::new(new, now);
@@ -329,6 +337,7 @@ impl Store {
     /// The first administrator, created through a one-time setup token: the
     /// token is consumed and the user added in one transaction, and only while
     /// no user exists.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn create_first_admin(&self, token_hash: &str, new: NewUser) -> Result<User> {
         let now = domain::now();
         let user = User::new(new, now);
@@ -354,6 +363,7 @@ impl Store {
         Ok(user)
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn update_user(&self, actor: &Actor, id: Uuid, upd: UserUpdate) -> Result<User> {
         let now = domain::now();
         Ok(write_tx!(self, |tx, chain| {
@@ -391,6 +401,7 @@ impl Store {
 
     /// Sets a new password hash and ends the user's sessions except `keep_session`
     /// (the token hash of the session that made the change, if it is the user's own).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn set_password(
         &self,
         actor: &Actor,
@@ -430,6 +441,7 @@ impl Store {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, user_id = %user_id))]
     pub async fn insert_assignment(&self, actor: &Actor, user_id: Uuid, a: Assignment) -> Result<AssignmentRow> {
         let now = domain::now();
         Ok(write_tx!(self, |tx, chain| {
@@ -440,6 +452,7 @@ impl Store {
         }))
     }
 
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn delete_assignment(&self, actor: &Actor, id: Uuid) -> Result<AssignmentRow> {
         let now = domain::now();
         Ok(write_tx!(self, |tx, chain| {

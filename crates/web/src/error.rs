@@ -176,7 +176,9 @@ pub fn problem_json(err: &AppError, lang: Language) -> serde_json::Value {
 /// Renders error responses: problem+json under `/api/`, an HTML page elsewhere,
 /// and a redirect to the login page for anonymous visitors of pages. Also turns
 /// axum's own rejections (a malformed form or JSON body, an unknown route) into
-/// the same shapes, with Swedish text.
+/// the same shapes. Titles and messages are in the user's language (for
+/// anonymous callers the one their `Accept-Language` prefers, Swedish by
+/// default), for pages and problem+json alike.
 pub async fn render_errors(State(_state): State<SharedState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
@@ -200,10 +202,12 @@ pub async fn render_errors(State(_state): State<SharedState>, req: Request, next
         },
     };
     if let AppError::Internal(source) = &err {
-        tracing::error!(%path, error = %ErrorChain(source.as_ref()), "internal error answered with 500");
+        // Once, here, inside the request's span (which names the route, the
+        // request id and the user).
+        tracing::error!(error = %ErrorChain(source.as_ref()), "internal error answered with 500");
     }
     if is_api(&path) {
-        let body = problem_json(&err, Language::Sv);
+        let body = problem_json(&err, lang);
         let mut out =
             (err.status(), [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
         carry_headers(&res, &mut out);

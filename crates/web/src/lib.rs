@@ -21,6 +21,7 @@ mod metrics;
 mod pages;
 pub mod reminders;
 mod session;
+mod trace;
 
 pub use api::openapi_json;
 pub use auth::{hash_password, verify_password};
@@ -112,6 +113,9 @@ pub fn app_shared(store: Arc<store::Store>, config: Config) -> Router {
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        // Outermost: the request's span (with its id) covers every layer
+        // above, so the error renderer's log lines carry the id too.
+        .layer(middleware::from_fn(trace::trace_requests))
         .with_state(state)
 }
 

@@ -1,9 +1,6 @@
 //! `GET /healthz` and Prometheus text metrics at `GET /metrics`: requests by
 //! route and status, latency histograms by route, and the database pool.
 
-use std::collections::BTreeMap;
-use std::fmt::Write;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use axum::Router;
@@ -12,81 +9,79 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 
 use crate::SharedState;
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
+/// The OpenMetrics text format that [`prometheus_client::encoding::text`] writes.
+const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PoolLabels {
+    backend: &'static str,
+}
+
+type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    latency: Mutex<BTreeMap<String, Histogram>>,
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: LatencyFamily,
+    pool_open: Family<PoolLabels, Gauge>,
+    pool_idle: Family<PoolLabels, Gauge>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency: LatencyFamily = Family::new_with_constructor(|| Histogram::new(BUCKETS));
+        let pool_open = Family::<PoolLabels, Gauge>::default();
+        let pool_idle = Family::<PoolLabels, Gauge>::default();
+        let mut registry = Registry::default();
+        // A counter's samples get the `_total` suffix: lisa_http_requests_total.
+        registry.register("lisa_http_requests", "HTTP requests by method, route and status", requests.clone());
+        registry.register("lisa_http_request_duration_seconds", "Time to answer, by route", latency.clone());
+        registry.register("lisa_db_pool_connections", "Open database connections", pool_open.clone());
+        registry.register("lisa_db_pool_idle_connections", "Idle database connections", pool_idle.clone());
+        Self { registry, requests, latency, pool_open, pool_idle }
+    }
 }
 
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, secs: f64) {
-        if let Ok(mut m) = self.requests.lock() {
-            *m.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
-        }
-        if let Ok(mut m) = self.latency.lock() {
-            let h = m.entry(route.to_owned()).or_default();
-            for (i, b) in BUCKETS.iter().enumerate() {
-                if secs <= *b {
-                    h.counts[i] += 1;
-                }
-            }
-            h.sum += secs;
-            h.count += 1;
-        }
+        self.requests
+            .get_or_create(&RequestLabels { method: method.to_owned(), route: route.to_owned(), status })
+            .inc();
+        self.latency.get_or_create(&RouteLabels { route: route.to_owned() }).observe(secs);
     }
 
-    fn render(&self, pool: (u32, usize), backend: &str) -> String {
+    fn render(&self, pool: (u32, usize), backend: &'static str) -> Result<String, std::fmt::Error> {
+        let labels = PoolLabels { backend };
+        self.pool_open.get_or_create(&labels).set(i64::from(pool.0));
+        self.pool_idle.get_or_create(&labels).set(i64::try_from(pool.1).unwrap_or(i64::MAX));
         let mut out = String::new();
-        out.push_str("# HELP lisa_http_requests_total HTTP requests by method, route and status.\n");
-        out.push_str("# TYPE lisa_http_requests_total counter\n");
-        if let Ok(m) = self.requests.lock() {
-            for ((method, route, status), n) in m.iter() {
-                let _ = writeln!(
-                    out,
-                    "lisa_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
-                );
-            }
-        }
-        out.push_str("# HELP lisa_http_request_duration_seconds Time to answer, by route.\n");
-        out.push_str("# TYPE lisa_http_request_duration_seconds histogram\n");
-        if let Ok(m) = self.latency.lock() {
-            for (route, h) in m.iter() {
-                for (i, b) in BUCKETS.iter().enumerate() {
-                    let _ = writeln!(
-                        out,
-                        "lisa_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{b}\"}} {}",
-                        h.counts[i]
-                    );
-                }
-                let _ = writeln!(
-                    out,
-                    "lisa_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                    h.count
-                );
-                let _ = writeln!(out, "lisa_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-                let _ = writeln!(out, "lisa_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
-            }
-        }
-        out.push_str("# HELP lisa_db_pool_connections Open database connections.\n");
-        out.push_str("# TYPE lisa_db_pool_connections gauge\n");
-        let _ = writeln!(out, "lisa_db_pool_connections{{backend=\"{backend}\"}} {}", pool.0);
-        out.push_str("# HELP lisa_db_pool_idle_connections Idle database connections.\n");
-        out.push_str("# TYPE lisa_db_pool_idle_connections gauge\n");
-        let _ = writeln!(out, "lisa_db_pool_idle_connections{{backend=\"{backend}\"}} {}", pool.1);
-        out
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)?;
+        Ok(out)
     }
 }
 
@@ -119,8 +114,10 @@ pub fn routes() -> Router<SharedState> {
         .route(
             "/metrics",
             get(|State(state): State<SharedState>| async move {
-                let body = state.metrics.render(state.store.pool_stats(), state.store.backend_name());
-                ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+                match state.metrics.render(state.store.pool_stats(), state.store.backend_name()) {
+                    Ok(body) => ([(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response(),
+                    Err(e) => crate::error::AppError::internal(e).into_response(),
+                }
             }),
         )
 }

@@ -31,6 +31,7 @@ pub struct Session {
 
 impl Session {
     /// The caller of a use case in the application layer.
+    #[allow(dead_code, reason = "the use cases that take it arrive in the application-layer branches")]
     pub fn caller(&self) -> crate::app::Caller {
         crate::app::Caller { user: self.user.clone(), principal: self.principal.clone() }
     }
@@ -147,6 +148,12 @@ pub async fn load_session(State(state): State<SharedState>, req: Request, next: 
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
+    if let Some(s) = &session {
+        let mut orgs: Vec<uuid::Uuid> = s.principal.assignments.iter().filter_map(|a| a.org_id).collect();
+        orgs.sort();
+        orgs.dedup();
+        crate::trace::record_caller(s.user.id, &orgs);
+    }
     let path = parts.uri.path().to_owned();
     let mut body = body;
     if unsafe_method(&parts.method) {

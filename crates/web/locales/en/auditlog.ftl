@@ -1,0 +1,35 @@
+# The audit log's names for actions and record types that main.ftl lacked
+# (area "auditlog"; keys are action-<action> and record-<record type>).
+action-action-create = Action added
+action-action-update = Action changed
+action-activity-create = Activity added
+action-activity-update = Activity changed
+action-activity-delete = Activity deleted
+action-calendar-token-issue = Calendar link issued
+action-calendar-token-revoke = Calendar link revoked
+action-checklist-create = Checklist created
+action-checklist-add = Point added to checklist
+action-checklist-update = Checklist changed
+action-model-mapping = Model mapping loaded
+action-review-create = Management review started
+action-review-meeting = Meeting details saved
+action-review-comment = Comment saved
+action-review-decision-add = Decision added
+action-review-decision-delete = Decision deleted
+action-review-adopt = Management review adopted
+action-review-revise = Management review reopened for changes
+action-round-create = Follow-up round created
+action-round-generate = Follow-up round generated with responses
+action-round-close = Follow-up round closed
+action-round-submit = Response submitted in follow-up round
+action-round-withdraw = Response withdrawn in follow-up round
+action-unit-report-save = Yearly report saved
+action-unit-report-submit = Yearly report submitted
+action-unit-report-approve = Yearly report approved
+record-action = Action
+record-activity = Activity
+record-review = Management review
+record-round = Follow-up round
+record-round_response = Follow-up round response
+record-unit_report = Yearly report
+record-model_mapping = Model mapping

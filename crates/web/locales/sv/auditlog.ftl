@@ -1,0 +1,35 @@
+# The audit log's names for actions and record types that main.ftl lacked
+# (area "auditlog"; keys are action-<action> and record-<record type>).
+action-action-create = Åtgärd tillagd
+action-action-update = Åtgärd ändrad
+action-activity-create = Aktivitet tillagd
+action-activity-update = Aktivitet ändrad
+action-activity-delete = Aktivitet borttagen
+action-calendar-token-issue = Kalenderlänk skapad
+action-calendar-token-revoke = Kalenderlänk återkallad
+action-checklist-create = Checklista skapad
+action-checklist-add = Punkt tillagd i checklista
+action-checklist-update = Checklista ändrad
+action-model-mapping = Modellkoppling inläst
+action-review-create = Ledningens genomgång påbörjad
+action-review-meeting = Mötesuppgifter sparade
+action-review-comment = Kommentar sparad
+action-review-decision-add = Beslut tillagt
+action-review-decision-delete = Beslut borttaget
+action-review-adopt = Ledningens genomgång fastställd
+action-review-revise = Ledningens genomgång öppnad för ändring
+action-round-create = Uppföljningsomgång skapad
+action-round-generate = Uppföljningsomgång skapad med svar
+action-round-close = Uppföljningsomgång stängd
+action-round-submit = Svar lämnat i uppföljningsomgång
+action-round-withdraw = Svar återtaget i uppföljningsomgång
+action-unit-report-save = Årsrapport sparad
+action-unit-report-submit = Årsrapport inlämnad
+action-unit-report-approve = Årsrapport godkänd
+record-action = Åtgärd
+record-activity = Aktivitet
+record-review = Ledningens genomgång
+record-round = Uppföljningsomgång
+record-round_response = Svar i uppföljningsomgång
+record-unit_report = Årsrapport
+record-model_mapping = Modellkoppling
