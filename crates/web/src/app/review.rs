@@ -144,10 +144,7 @@ struct LoadedAssessment {
 }
 
 async fn model(store: &store::Store, models: &ModelCache, id: Uuid) -> Result<Arc<Model>> {
-    models.get(store, id).await.map_err(|e| match e {
-        crate::error::AppError::NotFound => Error::NotFound,
-        other => Error::internal(other),
-    })
+    models.get(store, id).await
 }
 
 /// Compiles a review's content from the registers as they are now: loads
