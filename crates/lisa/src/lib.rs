@@ -428,7 +428,11 @@ fn read_model(file: &std::path::Path) -> Result<(domain::model::Model, String), 
             "{} innehåller {} fel och lästes inte in:\n{}",
             file.display(),
             errors.len(),
-            errors.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n")
+            errors
+                .iter()
+                .map(|e| format!("  {}", web::app::assessment::model_error_text(Language::Sv, e)))
+                .collect::<Vec<_>>()
+                .join("\n")
         ))),
     }
 }
