@@ -114,18 +114,33 @@ pub struct ModelError {
     pub line: usize,
     /// A path such as `questions[3].level`.
     pub field: String,
-    /// A Swedish message.
-    pub message: String,
+    /// What is wrong: a translation key (`model-error-…`, argument `detail`).
+    pub code: &'static str,
+    /// The TOML parser's own description for `model-error-toml`; otherwise empty.
+    pub detail: String,
 }
 
+impl ModelError {
+    /// The translation key of where the error is: by line and field, line,
+    /// field or nowhere (arguments `line`, `field` and `message`).
+    pub fn place_key(&self) -> &'static str {
+        match (self.line, self.field.is_empty()) {
+            (0, true) => "model-error-at-file",
+            (0, false) => "model-error-at-field",
+            (_, true) => "model-error-at-line",
+            (_, false) => "model-error-at-line-field",
+        }
+    }
+}
+
+/// For logs only: the key instead of the message.
 impl std::fmt::Display for ModelError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.line, self.field.is_empty()) {
-            (0, true) => write!(f, "{}", self.message),
-            (0, false) => write!(f, "{}: {}", self.field, self.message),
-            (l, true) => write!(f, "rad {l}: {}", self.message),
-            (l, false) => write!(f, "rad {l}, {}: {}", self.field, self.message),
+        write!(f, "line {}, {}: {}", self.line, self.field, self.code)?;
+        if !self.detail.is_empty() {
+            write!(f, " ({})", self.detail)?;
         }
+        Ok(())
     }
 }
 
@@ -215,13 +230,13 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn err<T>(&mut self, at: &Spanned<T>, field: String, message: &str) {
-        self.errors.push(ModelError { line: line_of(self.src, at.span().start), field, message: message.to_owned() });
+    fn err<T>(&mut self, at: &Spanned<T>, field: String, code: &'static str) {
+        self.errors.push(ModelError { line: line_of(self.src, at.span().start), field, code, detail: String::new() });
     }
 
     fn text(&mut self, t: &Spanned<Text>, field: String) {
         if t.get_ref().sv.trim().is_empty() {
-            self.err(t, format!("{field}.sv"), "texten på svenska saknas");
+            self.err(t, format!("{field}.sv"), "model-error-text-sv-missing");
         }
     }
 
@@ -232,12 +247,12 @@ impl Checker<'_> {
             let f = format!("{field}[{i}]");
             let r = o.get_ref();
             if !valid_id(r.id.get_ref()) {
-                self.err(&r.id, format!("{f}.id"), "id får bara innehålla små bokstäver a–z, siffror och bindestreck");
+                self.err(&r.id, format!("{f}.id"), "model-error-id-format");
             } else if !seen.insert(r.id.get_ref().clone()) {
-                self.err(&r.id, format!("{f}.id"), "id finns redan bland svarsalternativen");
+                self.err(&r.id, format!("{f}.id"), "model-error-option-duplicate");
             }
             if !(0..=1000).contains(r.points.get_ref()) {
-                self.err(&r.points, format!("{f}.points"), "poängen ska vara ett heltal 0–1000");
+                self.err(&r.points, format!("{f}.points"), "model-error-points");
             }
             self.text(&r.text, format!("{f}.text"));
             out.push(AnswerOption {
@@ -254,20 +269,16 @@ impl Checker<'_> {
 pub fn parse_model(src: &str) -> Result<Model, Vec<ModelError>> {
     let raw: RawFile = toml::from_str(src).map_err(|e| {
         let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(0);
-        vec![ModelError {
-            line,
-            field: String::new(),
-            message: format!("filen kan inte läsas som TOML: {}", e.message()),
-        }]
+        vec![ModelError { line, field: String::new(), code: "model-error-toml", detail: e.message().to_owned() }]
     })?;
     let mut c = Checker { src, errors: Vec::new() };
 
     let m = raw.model.get_ref();
     if !valid_id(m.key.get_ref()) {
-        c.err(&m.key, "model.key".into(), "nyckeln får bara innehålla små bokstäver a–z, siffror och bindestreck");
+        c.err(&m.key, "model.key".into(), "model-error-key-format");
     }
     if !(1..=1_000_000).contains(m.version.get_ref()) {
-        c.err(&m.version, "model.version".into(), "versionen ska vara ett heltal från 1");
+        c.err(&m.version, "model.version".into(), "model-error-version");
     }
     c.text(&m.name, "model.name".into());
 
@@ -276,13 +287,13 @@ pub fn parse_model(src: &str) -> Result<Model, Vec<ModelError>> {
         let r = l.get_ref();
         let lv = *r.level.get_ref();
         if !(1..=4).contains(&lv) {
-            c.err(&r.level, format!("levels[{i}].level"), "nivån ska vara 1, 2, 3 eller 4");
+            c.err(&r.level, format!("levels[{i}].level"), "model-error-level-range");
         } else if levels.iter().any(|x: &LevelDef| i64::from(x.level) == lv) {
-            c.err(&r.level, format!("levels[{i}].level"), "nivån finns redan");
+            c.err(&r.level, format!("levels[{i}].level"), "model-error-level-duplicate");
         }
         let t = *r.threshold.get_ref();
         if !(t > 0.0 && t <= 1.0) {
-            c.err(&r.threshold, format!("levels[{i}].threshold"), "tröskeln ska vara en andel större än 0 och högst 1");
+            c.err(&r.threshold, format!("levels[{i}].threshold"), "model-error-threshold");
         }
         c.text(&r.name, format!("levels[{i}].name"));
         levels.push(LevelDef {
@@ -297,7 +308,8 @@ pub fn parse_model(src: &str) -> Result<Model, Vec<ModelError>> {
         c.errors.push(ModelError {
             line: line_of(src, raw.model.span().start),
             field: "levels".into(),
-            message: "modellen ska ha exakt fyra nivåer: 1, 2, 3 och 4".into(),
+            code: "model-error-four-levels",
+            detail: String::new(),
         });
     }
 
@@ -307,9 +319,9 @@ pub fn parse_model(src: &str) -> Result<Model, Vec<ModelError>> {
     for (i, a) in raw.areas.iter().enumerate() {
         let r = a.get_ref();
         if !valid_id(r.id.get_ref()) {
-            c.err(&r.id, format!("areas[{i}].id"), "id får bara innehålla små bokstäver a–z, siffror och bindestreck");
+            c.err(&r.id, format!("areas[{i}].id"), "model-error-id-format");
         } else if areas.iter().any(|x| &x.id == r.id.get_ref()) {
-            c.err(&r.id, format!("areas[{i}].id"), "området finns redan");
+            c.err(&r.id, format!("areas[{i}].id"), "model-error-area-duplicate");
         }
         c.text(&r.name, format!("areas[{i}].name"));
         areas.push(Area {
@@ -319,7 +331,12 @@ pub fn parse_model(src: &str) -> Result<Model, Vec<ModelError>> {
         });
     }
     if areas.is_empty() {
-        c.errors.push(ModelError { line: 0, field: "areas".into(), message: "modellen har inga områden".into() });
+        c.errors.push(ModelError {
+            line: 0,
+            field: "areas".into(),
+            code: "model-error-no-areas",
+            detail: String::new(),
+        });
     }
 
     let mut questions: Vec<Question> = Vec::new();
@@ -327,32 +344,32 @@ pub fn parse_model(src: &str) -> Result<Model, Vec<ModelError>> {
         let f = format!("questions[{i}]");
         let r = q.get_ref();
         if !valid_id(r.id.get_ref()) {
-            c.err(&r.id, format!("{f}.id"), "id får bara innehålla små bokstäver a–z, siffror och bindestreck");
+            c.err(&r.id, format!("{f}.id"), "model-error-id-format");
         } else if questions.iter().any(|x| &x.id == r.id.get_ref()) {
-            c.err(&r.id, format!("{f}.id"), "frågan finns redan (id måste vara unikt)");
+            c.err(&r.id, format!("{f}.id"), "model-error-question-duplicate");
         }
         if !areas.iter().any(|a| &a.id == r.area.get_ref()) {
-            c.err(&r.area, format!("{f}.area"), "området finns inte i modellen");
+            c.err(&r.area, format!("{f}.area"), "model-error-area-unknown");
         }
         if !(1..=4).contains(r.level.get_ref()) {
-            c.err(&r.level, format!("{f}.level"), "nivån ska vara 1, 2, 3 eller 4");
+            c.err(&r.level, format!("{f}.level"), "model-error-level-range");
         }
         c.text(&r.text, format!("{f}.text"));
         c.text(&r.guidance, format!("{f}.guidance"));
         c.text(&r.action, format!("{f}.action"));
         let options = if r.options.is_empty() {
             if scale.is_empty() {
-                c.err(q, format!("{f}.options"), "frågan har inga svarsalternativ och modellen har ingen skala");
+                c.err(q, format!("{f}.options"), "model-error-no-options");
             }
             scale.clone()
         } else {
             c.options(&r.options, &format!("{f}.options"))
         };
         if options.len() < 2 && !scale.is_empty() || !r.options.is_empty() && options.len() < 2 {
-            c.err(q, format!("{f}.options"), "frågan behöver minst två svarsalternativ");
+            c.err(q, format!("{f}.options"), "model-error-two-options");
         }
         if !options.is_empty() && options.iter().all(|o| o.points == 0) {
-            c.err(q, format!("{f}.options"), "minst ett svarsalternativ måste ge poäng");
+            c.err(q, format!("{f}.options"), "model-error-no-points");
         }
         questions.push(Question {
             id: r.id.get_ref().clone(),
@@ -368,15 +385,20 @@ pub fn parse_model(src: &str) -> Result<Model, Vec<ModelError>> {
         });
     }
     if questions.is_empty() {
-        c.errors.push(ModelError { line: 0, field: "questions".into(), message: "modellen har inga frågor".into() });
+        c.errors.push(ModelError {
+            line: 0,
+            field: "questions".into(),
+            code: "model-error-no-questions",
+            detail: String::new(),
+        });
     }
     for (i, a) in areas.iter().enumerate() {
         if !questions.iter().any(|q| q.area == a.id) {
-            c.err(&raw.areas[i], format!("areas[{i}]"), "området har inga frågor");
+            c.err(&raw.areas[i], format!("areas[{i}]"), "model-error-area-empty");
         }
     }
     if scale.len() == 1 {
-        c.err(&raw.scale[0], "scale".into(), "skalan behöver minst två svarsalternativ");
+        c.err(&raw.scale[0], "scale".into(), "model-error-scale-two-options");
     }
 
     if c.errors.is_empty() {
@@ -527,7 +549,8 @@ options = [
         let level_err = errs.iter().find(|e| e.field == "questions[1].level").unwrap();
         let expected_line = bad.lines().position(|l| l == "level = 7").unwrap() + 1;
         assert_eq!(level_err.line, expected_line);
-        assert!(level_err.to_string().starts_with(&format!("rad {expected_line}, questions[1].level:")));
+        assert_eq!((level_err.place_key(), level_err.code), ("model-error-at-line-field", "model-error-level-range"));
+        // The Swedish text ("rad N, questions[1].level: …") is checked where it is rendered, in web.
     }
 
     #[test]
@@ -535,10 +558,11 @@ options = [
         let errs = parse_model("[model]\nkey = \"x\"\nversion = \n").unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, 3);
-        assert!(errs[0].message.starts_with("filen kan inte läsas som TOML"));
+        assert_eq!((errs[0].code, errs[0].place_key()), ("model-error-toml", "model-error-at-line"));
+        assert!(!errs[0].detail.is_empty());
         let no_level4 = SMALL.replace("level = 4\nthreshold = 0.5", "level = 3\nthreshold = 1.5");
         let errs = parse_model(&no_level4).unwrap_err();
-        assert!(errs.iter().any(|e| e.field == "levels" && e.message.contains("fyra nivåer")), "{errs:#?}");
+        assert!(errs.iter().any(|e| e.field == "levels" && e.code == "model-error-four-levels"), "{errs:#?}");
         assert!(errs.iter().any(|e| e.field == "levels[3].threshold"), "{errs:#?}");
         let unknown = SMALL.replace(
             "must = true\ntext = { sv = \"Fråga a-1?\" }",

@@ -465,7 +465,11 @@ fn read_model(file: &std::path::Path) -> Result<(domain::model::Model, String), 
     let source = std::fs::read_to_string(file).map_err(|e| read_failure(file, e))?;
     match domain::model::parse_model(&source) {
         Ok(m) => Ok((m, source)),
-        Err(errors) => Err(file_errors(file, &errors)),
+        Err(errors) => {
+            let texts: Vec<String> =
+                errors.iter().map(|e| web::app::assessment::model_error_text(*LANG, e)).collect();
+            Err(file_errors(file, &texts))
+        }
     }
 }
 

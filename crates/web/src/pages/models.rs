@@ -77,7 +77,7 @@ fn problem_text(lang: domain::user::Language, p: &ModelProblem) -> String {
     match p {
         ModelProblem::Missing => crate::i18n::t(lang, "error-model-file-missing"),
         ModelProblem::NotUtf8 => crate::i18n::t(lang, "error-model-not-utf8"),
-        ModelProblem::Invalid(e) => e.to_string(),
+        ModelProblem::Invalid(e) => app::model_error_text(lang, e),
         ModelProblem::Conflict(code) => crate::i18n::t(lang, code),
     }
 }

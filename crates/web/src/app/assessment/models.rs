@@ -86,3 +86,73 @@ pub async fn import_model(
         Err(e) => Err(e.into()),
     }
 }
+
+/// An error in a model file as a sentence in `lang`, with its line and field
+/// ("rad 12, questions[3].level: nivån ska vara 1, 2, 3 eller 4").
+pub fn model_error_text(lang: domain::user::Language, e: &ModelError) -> String {
+    let message = crate::i18n::t_args(lang, e.code, &[("detail", e.detail.clone())]);
+    crate::i18n::t_args(
+        lang,
+        e.place_key(),
+        &[("line", e.line.to_string()), ("field", e.field.clone()), ("message", message)],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::user::Language;
+
+    use super::*;
+
+    fn errors(src: &str) -> Vec<ModelError> {
+        domain::model::parse_model(src).unwrap_err()
+    }
+
+    #[test]
+    fn model_errors_read_in_swedish_and_english() {
+        let src = include_str!("../../../../../models/lisa-grund-v1.toml");
+        let bad = src.replacen("area = \"ledning\"", "area = \"finns-inte\"", 1);
+        let e = errors(&bad).into_iter().find(|e| e.code == "model-error-area-unknown").unwrap();
+        let sv = model_error_text(Language::Sv, &e);
+        assert_eq!(sv, format!("rad {}, {}: området finns inte i modellen", e.line, e.field));
+        let en = model_error_text(Language::En, &e);
+        assert_eq!(en, format!("line {}, {}: the area does not exist in the model", e.line, e.field));
+        let toml = &errors("[model]\nkey = \"x\"\nversion = \n")[0];
+        assert!(model_error_text(Language::Sv, toml).starts_with("rad 3: filen kan inte läsas som TOML: "));
+        let no_level4 = src.replacen("level = 4\n", "level = 3\n", 1);
+        let e = errors(&no_level4).into_iter().find(|e| e.field == "levels").unwrap();
+        assert!(model_error_text(Language::Sv, &e).contains("fyra nivåer"), "{e:?}");
+    }
+
+    #[test]
+    fn every_model_error_has_both_languages() {
+        for code in [
+            "model-error-toml",
+            "model-error-text-sv-missing",
+            "model-error-id-format",
+            "model-error-option-duplicate",
+            "model-error-points",
+            "model-error-key-format",
+            "model-error-version",
+            "model-error-level-range",
+            "model-error-level-duplicate",
+            "model-error-threshold",
+            "model-error-four-levels",
+            "model-error-area-duplicate",
+            "model-error-no-areas",
+            "model-error-question-duplicate",
+            "model-error-area-unknown",
+            "model-error-no-options",
+            "model-error-two-options",
+            "model-error-no-points",
+            "model-error-no-questions",
+            "model-error-area-empty",
+            "model-error-scale-two-options",
+        ] {
+            let e = ModelError { line: 1, field: String::new(), code, detail: "x".into() };
+            let (sv, en) = (model_error_text(Language::Sv, &e), model_error_text(Language::En, &e));
+            assert!(sv.starts_with("rad 1: ") && en.starts_with("line 1: ") && sv != en, "{code}: {sv} / {en}");
+            assert!(!sv.contains(code) && !en.contains(code), "{code} untranslated");
+        }
+    }
+}
