@@ -25,6 +25,34 @@ mod trace;
 
 pub use api::openapi_json;
 pub use auth::{hash_password, verify_password};
+pub use pages::page_routes;
+
+/// Routes that neither the pages' table nor the OpenAPI document lists:
+/// the document itself, the static assets and the service endpoints
+/// (`api::routes`, `assets::routes`, `metrics::routes`).
+const UNDOCUMENTED_ROUTES: [&str; 6] =
+    ["/api/v1/openapi.json", "/static/lisa.css", "/static/autosave.js", "/static/favicon.svg", "/healthz", "/metrics"];
+
+/// Every (method, path) the application answers, paths in axum's `{param}`
+/// form: the pages' route table, the API as its OpenAPI document describes
+/// it, and the few undocumented GET routes. Tests hold the authorisation
+/// matrix against it, so a route added without its row fails.
+pub fn route_table() -> Vec<(axum::http::Method, String)> {
+    let mut out: Vec<(axum::http::Method, String)> =
+        page_routes().into_iter().map(|(method, path)| (method, path.to_owned())).collect();
+    let doc: serde_json::Value = serde_json::from_str(&openapi_json()).expect("the OpenAPI document is JSON");
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for method in item.as_object().into_iter().flat_map(|o| o.keys()) {
+            if let Ok(m) = axum::http::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+                && matches!(m.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE")
+            {
+                out.push((m, path.clone()));
+            }
+        }
+    }
+    out.extend(UNDOCUMENTED_ROUTES.iter().map(|p| (axum::http::Method::GET, (*p).to_owned())));
+    out
+}
 
 /// A management review's report (the content the PDF and DOCX show), built
 /// outside a request, for benchmarks and tools.

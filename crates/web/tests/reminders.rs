@@ -1,5 +1,5 @@
 //! Reminders end to end: a store (SQLite always, PostgreSQL when
-//! `LISA_TEST_POSTGRES_URL` is set), a round closing in 3 days with
+//! `LISA_TEST_POSTGRES_URL` is set; see the `testdb` crate), a round closing in 3 days with
 //! reminders 7 days before, and a real SMTP server on loopback
 //! (`LISA_TEST_SMTP_URL`, writing to the maildir `LISA_TEST_MAILDIR`; both set
 //! by `scripts/test`, which runs aiosmtpd).
@@ -17,7 +17,6 @@ use store::{Actor, NewOrg, NewResponse, NewUser, Store};
 use uuid::Uuid;
 use web::reminders::{Mailer, ReminderRun, send_due_reminders};
 
-const POSTGRES_URL_VAR: &str = "LISA_TEST_POSTGRES_URL";
 const SMTP_URL_VAR: &str = "LISA_TEST_SMTP_URL";
 const MAILDIR_VAR: &str = "LISA_TEST_MAILDIR";
 
@@ -35,100 +34,35 @@ fn loud(msg: &str) {
     );
 }
 
-// ---- fresh databases (the minimal part of crates/store/tests/common) ---------
+// ---- fresh databases (the `testdb` crate: removed when the test ends) ----------
 
-enum Db {
-    Sqlite { dir: PathBuf, url: String },
-    Postgres { admin_url: String, db_name: String, url: String },
-}
+struct Db(testdb::TestDb);
 
 impl Db {
-    async fn sqlite() -> Db {
-        let dir = std::env::temp_dir().join(format!("lisa-reminder-test-{}", random_suffix()));
-        std::fs::create_dir_all(&dir).expect("temp dir for SQLite");
-        let url = format!("sqlite://{}", dir.join("lisa.db").display());
-        Db::Sqlite { dir, url }
-    }
-
-    async fn postgres(admin_url: &str) -> Db {
-        let db_name = format!("lisa_test_{}", random_suffix());
-        let mut admin = PgConnection::connect(admin_url)
-            .await
-            .unwrap_or_else(|e| panic!("cannot connect to {POSTGRES_URL_VAR}={admin_url}: {e}"));
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db_name}")))
-            .execute(&mut admin)
-            .await
-            .unwrap_or_else(|e| panic!("CREATE DATABASE {db_name}: {e}"));
-        let _ = admin.close().await;
-        let url = with_database(admin_url, &db_name);
-        Db::Postgres { admin_url: admin_url.to_owned(), db_name, url }
-    }
-
     fn url(&self) -> &str {
-        match self {
-            Db::Sqlite { url, .. } | Db::Postgres { url, .. } => url,
-        }
+        self.0.url()
     }
 
     fn name(&self) -> &'static str {
-        match self {
-            Db::Sqlite { .. } => "sqlite",
-            Db::Postgres { .. } => "postgres",
-        }
+        self.0.name()
     }
 
     /// `emailed` of each recorded reminder of a round, by organisation.
     async fn emailed(&self, round: Uuid) -> Vec<(Uuid, i32)> {
         const SQL: &str = "SELECT org_id, emailed FROM round_reminders WHERE round_id = $1 ORDER BY org_id";
-        let rows = match self {
-            Db::Sqlite { url, .. } => {
-                let mut c = SqliteConnection::connect(url).await.expect("raw connect");
-                let rows = sqlx::query_as(SQL).bind(round).fetch_all(&mut c).await;
-                let _ = c.close().await;
-                rows
-            }
-            Db::Postgres { url, .. } => {
-                let mut c = PgConnection::connect(url).await.expect("raw connect");
-                let rows = sqlx::query_as(SQL).bind(round).fetch_all(&mut c).await;
-                let _ = c.close().await;
-                rows
-            }
+        let rows = if self.0.is_postgres() {
+            let mut c = PgConnection::connect(self.url()).await.expect("raw connect");
+            let rows = sqlx::query_as(SQL).bind(round).fetch_all(&mut c).await;
+            let _ = c.close().await;
+            rows
+        } else {
+            let mut c = SqliteConnection::connect(self.url()).await.expect("raw connect");
+            let rows = sqlx::query_as(SQL).bind(round).fetch_all(&mut c).await;
+            let _ = c.close().await;
+            rows
         };
         rows.expect("round_reminders")
     }
-
-    async fn cleanup(self) {
-        match self {
-            Db::Sqlite { dir, .. } => {
-                let _ = std::fs::remove_dir_all(dir);
-            }
-            Db::Postgres { admin_url, db_name, .. } => {
-                if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-                    let sql = format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)");
-                    if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await {
-                        eprintln!("could not drop test database {db_name}: {e}");
-                    }
-                    let _ = admin.close().await;
-                }
-            }
-        }
-    }
-}
-
-/// The admin URL with its database name replaced by `db`.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let authority_end = base[scheme_end..].find('/').map(|i| scheme_end + i).unwrap_or(base.len());
-    let mut out = format!("{}/{}", &base[..authority_end], db);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
 }
 
 // ---- the maildir aiosmtpd writes ---------------------------------------------
@@ -409,10 +343,9 @@ async fn reminders_are_recorded_once_and_emailed_to_the_cisos() {
             None
         }
     };
-    let mut dbs = vec![Db::sqlite().await];
-    match env(POSTGRES_URL_VAR) {
-        Some(url) => dbs.push(Db::postgres(&url).await),
-        None => loud(&format!("reminders: PostgreSQL SKIPPED: {POSTGRES_URL_VAR} is not set (only SQLite was tested)")),
+    let mut dbs = Vec::new();
+    for backend in testdb::backends("reminders") {
+        dbs.extend(testdb::TestDb::create("reminders", backend).await.map(Db));
     }
     let mut failures = Vec::new();
     for db in dbs {
@@ -423,9 +356,8 @@ async fn reminders_are_recorded_once_and_emailed_to_the_cisos() {
             let db = db.clone();
             tokio::spawn(async move { check(&db, smtp).await }).await
         };
-        if let Ok(db) = std::sync::Arc::try_unwrap(db) {
-            db.cleanup().await;
-        }
+        // The database goes with the last `db` (also when the check failed).
+        drop(db);
         if let Err(e) = outcome {
             let msg = if e.is_panic() {
                 let p = e.into_panic();

@@ -1,5 +1,6 @@
 //! `spawn_app()`: Lisa on 127.0.0.1:0 with the demo world, on SQLite or on a
-//! fresh PostgreSQL database, and a small client that keeps the session
+//! fresh PostgreSQL database (from the `testdb` crate, removed when the test
+//! ends, passed or failed), and a small client that keeps the session
 //! cookie itself (the cookie is `Secure`, which reqwest's jar would not send
 //! over plain HTTP).
 
@@ -12,25 +13,14 @@ use uuid::Uuid;
 
 pub const PASSWORD: &str = "demo-lösenord-2026";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use testdb::Backend;
 
 pub struct TestApp {
     pub url: String,
     pub store: std::sync::Arc<store::Store>,
     pub backend: Backend,
-    _dir: Option<TempDir>,
-}
-
-pub struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    /// Removes the database when the test ends; declared last, so dropped last.
+    _db: testdb::TestDb,
 }
 
 /// One argon2 hash of the demo password, shared by all tests (hashing is slow in debug builds).
@@ -39,34 +29,11 @@ fn demo_hash() -> &'static str {
     H.get_or_init(|| web::hash_password(PASSWORD))
 }
 
-pub fn postgres_admin_url() -> Option<String> {
-    match std::env::var("LISA_TEST_POSTGRES_URL") {
-        Ok(u) if !u.is_empty() => Some(u),
-        _ => None,
-    }
-}
-
-/// Starts the app on `backend`; `None` when PostgreSQL is asked for but not configured.
+/// Starts the app on `backend`; `None` when PostgreSQL is asked for but not
+/// configured (and `CI` is not set: then it panics).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    let (url, dir) = match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("lisa-http-{}", Uuid::new_v4()));
-            std::fs::create_dir_all(&dir).unwrap();
-            (store::sqlite_url_for(&dir), Some(TempDir(dir)))
-        }
-        Backend::Postgres => {
-            let Some(admin) = postgres_admin_url() else {
-                eprintln!("!!! PostgreSQL HTTP tests SKIPPED: LISA_TEST_POSTGRES_URL is not set !!!");
-                return None;
-            };
-            let name = format!("lisa_http_{}", Uuid::new_v4().simple());
-            let pool = sqlx::PgPool::connect(&admin).await.expect("connect to the PostgreSQL admin URL");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-            pool.close().await;
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).unwrap_or(admin.clone());
-            (format!("{base}/{name}"), None)
-        }
-    };
+    let db = testdb::TestDb::create("HTTP tests", backend).await?;
+    let url = db.url().to_owned();
     let store = store::Store::connect(&url).await.expect("connect the store");
     lisa::demo::load(&store, demo_hash()).await.expect("load the demo world");
     let store = std::sync::Arc::new(store);
@@ -76,7 +43,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(web::serve(listener, web::app(app_store, config), std::future::pending()));
-    Some(TestApp { url: format!("http://{addr}"), store, backend, _dir: dir })
+    Some(TestApp { url: format!("http://{addr}"), store, backend, _db: db })
 }
 
 /// A logged-in (or anonymous) client.

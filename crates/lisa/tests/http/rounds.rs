@@ -4,8 +4,8 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::authz::{audit_len, refused};
 use crate::helpers::{Body, Client, TestApp};
-use crate::{audit_len, refused};
 
 const NATIONAL: &str = "Nationell samordning för informationssäkerhet";
 
@@ -176,16 +176,11 @@ pub async fn rounds_invite_submit_withdraw_and_suppress(app: &TestApp) {
     assert!(page.text.contains("Färre än 3"));
 }
 
-pub async fn rounds_refuse_strangers_on_every_route(app: &TestApp) {
-    let analyst = app.login("analytiker@samordning.example").await;
-    let id = national_round(app, &analyst, 5).await;
-    let kommun = app.org_id("Exempla kommun").await;
-    let stranger = app.login("samordnare@exempla.se").await; // sees assessments of a förvaltning, not invited
-    let admin = app.login("admin@exempla.se").await; // manages users, runs no rounds, answers nothing
-    let anonymous = app.anonymous();
-    let before = audit_len(app).await;
+/// Every route of one round (and of `kommun`'s part in it), for the refusal
+/// matrix; the authorisation test holds these rows against the router too.
+pub fn round_routes(id: &str, kommun: uuid::Uuid) -> Vec<(&'static str, String, Option<Body>)> {
     let get = |p: String| ("GET", p, None::<Body>);
-    let routes: Vec<(&str, String, Option<Body>)> = vec![
+    vec![
         get(format!("/rounds/{id}")),
         get(format!("/rounds/{id}/results")),
         get(format!("/rounds/{id}/results.xlsx")),
@@ -215,7 +210,18 @@ pub async fn rounds_refuse_strangers_on_every_route(app: &TestApp) {
         ),
         ("POST", format!("/api/v1/rounds/{id}/withdraw"), Some(Body::Json(json!({"org_id": kommun})))),
         ("POST", format!("/api/v1/rounds/{id}/close"), Some(Body::Json(json!({})))),
-    ];
+    ]
+}
+
+pub async fn rounds_refuse_strangers_on_every_route(app: &TestApp) {
+    let analyst = app.login("analytiker@samordning.example").await;
+    let id = national_round(app, &analyst, 5).await;
+    let kommun = app.org_id("Exempla kommun").await;
+    let stranger = app.login("samordnare@exempla.se").await; // sees assessments of a förvaltning, not invited
+    let admin = app.login("admin@exempla.se").await; // manages users, runs no rounds, answers nothing
+    let anonymous = app.anonymous();
+    let before = audit_len(app).await;
+    let routes = round_routes(&id, kommun);
     for (method, path, body) in &routes {
         let res = anonymous.send(method, path, body.clone()).await;
         if path.starts_with("/api/") {

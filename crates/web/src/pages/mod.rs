@@ -4,7 +4,6 @@ use askama::Template;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
 use domain::FieldError;
 use domain::authz::Permission;
 use domain::user::Language;
@@ -29,88 +28,128 @@ pub mod units;
 pub mod users;
 mod yearwheel;
 
+/// The pages' routes: one row per (method, path, handler). Rows of the same
+/// path are merged into one method router, so the table is also what
+/// [`page_routes`] lists (for the test that every route has a row in the
+/// authorisation matrix).
+macro_rules! route_table {
+    ($(($method:ident, $path:literal, $handler:path)),* $(,)?) => {
+        vec![$((
+            axum::http::Method::$method,
+            $path,
+            axum::routing::on(axum::routing::MethodFilter::$method, $handler),
+        )),*]
+    };
+}
+
+fn table() -> Vec<(axum::http::Method, &'static str, axum::routing::MethodRouter<SharedState>)> {
+    route_table![
+        (GET, "/", home::show),
+        (GET, "/login", login::show),
+        (POST, "/login", login::submit),
+        (POST, "/logout", login::logout),
+        (GET, "/setup/{token}", login::setup_show),
+        (POST, "/setup/{token}", login::setup_submit),
+        (GET, "/orgs", orgs::tree),
+        (POST, "/orgs", orgs::create),
+        (GET, "/orgs/new", orgs::new_form),
+        (GET, "/orgs/{id}", orgs::show),
+        (POST, "/orgs/{id}", orgs::update),
+        (GET, "/orgs/{id}/delete", orgs::delete_confirm),
+        (POST, "/orgs/{id}/delete", orgs::delete),
+        (GET, "/users", users::list),
+        (POST, "/users", users::create),
+        (GET, "/users/new", users::new_form),
+        (GET, "/users/{id}", users::show),
+        (POST, "/users/{id}", users::update),
+        (POST, "/users/{id}/roles", users::add_role),
+        (POST, "/users/{id}/roles/{assignment}/delete", users::withdraw_role),
+        (POST, "/users/{id}/password", users::reset_password),
+        (GET, "/account", account::show),
+        (POST, "/account/password", account::change_password),
+        (POST, "/account/language", account::change_language),
+        (GET, "/audit", audit::list),
+        (GET, "/assessments", assessments::list),
+        (POST, "/assessments", assessments::create),
+        (GET, "/assessments/new", assessments::new_form),
+        (GET, "/assessments/{id}", assessments::show),
+        (GET, "/assessments/{id}/areas/{area}", assessments::area),
+        (POST, "/assessments/{id}/areas/{area}", assessments::save_area),
+        (POST, "/assessments/{id}/transition", assessments::transition),
+        (POST, "/assessments/{id}/reopen", assessments::reopen),
+        (POST, "/assessments/{id}/delegations", assessments::delegate),
+        (POST, "/assessments/{id}/proposals", assessments::resolve),
+        (GET, "/assessments/{id}/result", assessments::result),
+        (GET, "/orgs/{id}/assessments", assessments::history),
+        (GET, "/models", models::list),
+        (POST, "/models", models::import),
+        (GET, "/assessments/{id}/result.xlsx", exports::result),
+        (GET, "/assessments/{id}/result.pdf", exports::result_pdf),
+        (GET, "/assessments/{id}/answers.xlsx", exports::template),
+        (POST, "/assessments/{id}/import", exports::import),
+        (GET, "/assessments/{id}/questions/{question}/evidence", assessments::evidence_form),
+        (POST, "/assessments/{id}/questions/{question}/evidence", assessments::evidence_upload),
+        (GET, "/evidence/{file}", assessments::evidence_download),
+        (GET, "/plan", plan::list),
+        (POST, "/plan", plan::create),
+        (GET, "/plan/new", plan::new_form),
+        (GET, "/plan.xlsx", plan::export_xlsx),
+        (GET, "/plan.csv", plan::export_csv),
+        (GET, "/plan.pdf", plan::export_pdf),
+        (GET, "/plan/{id}", plan::show),
+        (POST, "/plan/{id}", plan::update),
+        (GET, "/reviews", review::list),
+        (POST, "/reviews", review::create),
+        (GET, "/reviews/{id}", review::show),
+        (POST, "/reviews/{id}/meeting", review::save_meeting),
+        (POST, "/reviews/{id}/comments", review::save_comment),
+        (POST, "/reviews/{id}/decisions", review::add_decision),
+        (POST, "/reviews/{id}/decisions/{decision}/delete", review::delete_decision),
+        (POST, "/reviews/{id}/adopt", review::adopt),
+        (POST, "/reviews/{id}/revise", review::revise),
+        (GET, "/reviews/{id}/report.pdf", review::report_pdf),
+        (GET, "/reviews/{id}/report.docx", review::report_docx),
+        (GET, "/orgs/{id}/checklist", units::checklist),
+        (POST, "/orgs/{id}/checklist", units::add_point),
+        (POST, "/orgs/{id}/checklist/{point}", units::update_point),
+        (GET, "/unit-reports", units::list),
+        (GET, "/unit-reports/{unit}/{year}", units::show),
+        (POST, "/unit-reports/{unit}/{year}", units::save),
+        (POST, "/unit-reports/{unit}/{year}/approve", units::approve),
+        (GET, "/yearwheel", yearwheel::show),
+        (POST, "/yearwheel", yearwheel::create),
+        (GET, "/yearwheel/{id}", yearwheel::show_activity),
+        (POST, "/yearwheel/{id}", yearwheel::update_activity),
+        (POST, "/yearwheel/{id}/delete", yearwheel::delete_activity),
+        (POST, "/account/calendar", account::renew_calendar),
+        (POST, "/account/calendar/revoke", account::revoke_calendar),
+        (GET, "/calendar/{file}", yearwheel::feed),
+        (GET, "/rounds", rounds::list),
+        (POST, "/rounds", rounds::create),
+        (GET, "/rounds/new", rounds::new_form),
+        (GET, "/rounds/{id}", rounds::show),
+        (POST, "/rounds/{id}/respond", rounds::respond),
+        (POST, "/rounds/{id}/withdraw", rounds::withdraw),
+        (POST, "/rounds/{id}/close", rounds::close),
+        (GET, "/rounds/{id}/results", rounds::results),
+        (GET, "/rounds/{id}/results.xlsx", rounds::results_xlsx),
+        (GET, "/rounds/{id}/results.csv", rounds::results_csv),
+        (GET, "/rounds/{id}/report.pdf", rounds::report_pdf),
+        (GET, "/rounds/{id}/report.docx", rounds::report_docx),
+        (GET, "/rounds/{id}/trend", rounds::trend),
+        (GET, "/rounds/{id}/respondents/{org}", rounds::respondent),
+        (GET, "/rounds/{id}/feedback", rounds::feedback),
+        (GET, "/rounds/{id}/feedback.pdf", rounds::feedback_pdf),
+    ]
+}
+
+/// Every (method, path) the pages answer, paths in axum's `{param}` form.
+pub fn page_routes() -> Vec<(axum::http::Method, &'static str)> {
+    table().into_iter().map(|(method, path, _)| (method, path)).collect()
+}
+
 pub fn routes() -> Router<SharedState> {
-    Router::new()
-        .route("/", get(home::show))
-        .route("/login", get(login::show).post(login::submit))
-        .route("/logout", post(login::logout))
-        .route("/setup/{token}", get(login::setup_show).post(login::setup_submit))
-        .route("/orgs", get(orgs::tree).post(orgs::create))
-        .route("/orgs/new", get(orgs::new_form))
-        .route("/orgs/{id}", get(orgs::show).post(orgs::update))
-        .route("/orgs/{id}/delete", get(orgs::delete_confirm).post(orgs::delete))
-        .route("/users", get(users::list).post(users::create))
-        .route("/users/new", get(users::new_form))
-        .route("/users/{id}", get(users::show).post(users::update))
-        .route("/users/{id}/roles", post(users::add_role))
-        .route("/users/{id}/roles/{assignment}/delete", post(users::withdraw_role))
-        .route("/users/{id}/password", post(users::reset_password))
-        .route("/account", get(account::show))
-        .route("/account/password", post(account::change_password))
-        .route("/account/language", post(account::change_language))
-        .route("/audit", get(audit::list))
-        .route("/assessments", get(assessments::list).post(assessments::create))
-        .route("/assessments/new", get(assessments::new_form))
-        .route("/assessments/{id}", get(assessments::show))
-        .route("/assessments/{id}/areas/{area}", get(assessments::area).post(assessments::save_area))
-        .route("/assessments/{id}/transition", post(assessments::transition))
-        .route("/assessments/{id}/reopen", post(assessments::reopen))
-        .route("/assessments/{id}/delegations", post(assessments::delegate))
-        .route("/assessments/{id}/proposals", post(assessments::resolve))
-        .route("/assessments/{id}/result", get(assessments::result))
-        .route("/orgs/{id}/assessments", get(assessments::history))
-        .route("/models", get(models::list).post(models::import))
-        .route("/assessments/{id}/result.xlsx", get(exports::result))
-        .route("/assessments/{id}/result.pdf", get(exports::result_pdf))
-        .route("/assessments/{id}/answers.xlsx", get(exports::template))
-        .route("/assessments/{id}/import", post(exports::import))
-        .route(
-            "/assessments/{id}/questions/{question}/evidence",
-            get(assessments::evidence_form).post(assessments::evidence_upload),
-        )
-        .route("/evidence/{file}", get(assessments::evidence_download))
-        .route("/plan", get(plan::list).post(plan::create))
-        .route("/plan/new", get(plan::new_form))
-        .route("/plan.xlsx", get(plan::export_xlsx))
-        .route("/plan.csv", get(plan::export_csv))
-        .route("/plan.pdf", get(plan::export_pdf))
-        .route("/plan/{id}", get(plan::show).post(plan::update))
-        .route("/reviews", get(review::list).post(review::create))
-        .route("/reviews/{id}", get(review::show))
-        .route("/reviews/{id}/meeting", post(review::save_meeting))
-        .route("/reviews/{id}/comments", post(review::save_comment))
-        .route("/reviews/{id}/decisions", post(review::add_decision))
-        .route("/reviews/{id}/decisions/{decision}/delete", post(review::delete_decision))
-        .route("/reviews/{id}/adopt", post(review::adopt))
-        .route("/reviews/{id}/revise", post(review::revise))
-        .route("/reviews/{id}/report.pdf", get(review::report_pdf))
-        .route("/reviews/{id}/report.docx", get(review::report_docx))
-        .route("/orgs/{id}/checklist", get(units::checklist).post(units::add_point))
-        .route("/orgs/{id}/checklist/{point}", post(units::update_point))
-        .route("/unit-reports", get(units::list))
-        .route("/unit-reports/{unit}/{year}", get(units::show).post(units::save))
-        .route("/unit-reports/{unit}/{year}/approve", post(units::approve))
-        .route("/yearwheel", get(yearwheel::show).post(yearwheel::create))
-        .route("/yearwheel/{id}", get(yearwheel::show_activity).post(yearwheel::update_activity))
-        .route("/yearwheel/{id}/delete", post(yearwheel::delete_activity))
-        .route("/account/calendar", post(account::renew_calendar))
-        .route("/account/calendar/revoke", post(account::revoke_calendar))
-        .route("/calendar/{file}", get(yearwheel::feed))
-        .route("/rounds", get(rounds::list).post(rounds::create))
-        .route("/rounds/new", get(rounds::new_form))
-        .route("/rounds/{id}", get(rounds::show))
-        .route("/rounds/{id}/respond", post(rounds::respond))
-        .route("/rounds/{id}/withdraw", post(rounds::withdraw))
-        .route("/rounds/{id}/close", post(rounds::close))
-        .route("/rounds/{id}/results", get(rounds::results))
-        .route("/rounds/{id}/results.xlsx", get(rounds::results_xlsx))
-        .route("/rounds/{id}/results.csv", get(rounds::results_csv))
-        .route("/rounds/{id}/report.pdf", get(rounds::report_pdf))
-        .route("/rounds/{id}/report.docx", get(rounds::report_docx))
-        .route("/rounds/{id}/trend", get(rounds::trend))
-        .route("/rounds/{id}/respondents/{org}", get(rounds::respondent))
-        .route("/rounds/{id}/feedback", get(rounds::feedback))
-        .route("/rounds/{id}/feedback.pdf", get(rounds::feedback_pdf))
+    table().into_iter().fold(Router::new(), |router, (_, path, handler)| router.route(path, handler))
 }
 
 /// One link of the main navigation.

@@ -1,20 +1,14 @@
-//! Storage conformance of follow-up rounds on SQLite and PostgreSQL (see `common/mod.rs`).
-
-mod common;
+//! Follow-up rounds: invitations, responses, withdrawal, closing, mappings.
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-use common::*;
 use domain::assessment::Period;
 use domain::org::OrgKind;
 use domain::round::{InviteeStatus, Mapping, Phase, RoundInput, SharedResult, SizeClass};
 use store::{NewResponse, Store};
 use uuid::Uuid;
 
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
+use crate::common::*;
 
 fn input(name: &str) -> RoundInput {
     RoundInput {

@@ -1,24 +1,21 @@
 //! Test harness for the storage conformance suite: every check runs against a
 //! fresh SQLite file always, and against a fresh PostgreSQL database when
-//! `LISA_TEST_POSTGRES_URL` is set (an admin URL such as
-//! `postgres://postgres@127.0.0.1:5432/test`; each test creates and drops its
-//! own `lisa_test_<random>` database next to the one named there).
+//! `LISA_TEST_POSTGRES_URL` is set (see the `testdb` crate: each test's
+//! databases are removed when it ends, passed or failed; with `CI` set and no
+//! URL the PostgreSQL half fails instead of being skipped).
 
 #![allow(dead_code)]
 
 use std::future::Future;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use domain::audit::Entry;
 use domain::authz::Assignment;
 use domain::org::{OrgKind, OrgName, OrgNumber};
 use domain::user::{Email, Language, PersonName, Role};
-use sqlx::{Connection, PgConnection, SqliteConnection};
+use store::OrgUpdate;
 use store::{Actor, AssignmentRow, AuditFilter, NewOrg, NewUser, Org, Store, User};
 use uuid::Uuid;
-
-pub const POSTGRES_URL_VAR: &str = "LISA_TEST_POSTGRES_URL";
 
 /// One backend under test: a migrated store on a database of its own.
 pub struct TestDb {
@@ -29,93 +26,6 @@ pub struct TestDb {
     pub url: String,
 }
 
-enum Cleanup {
-    SqliteDir(PathBuf),
-    Postgres { admin_url: String, db_name: String },
-}
-
-fn random_suffix() -> String {
-    format!("{:016x}", rand::random::<u64>())
-}
-
-/// The admin URL with its database name replaced by `db`.
-pub fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let authority_end = base[scheme_end..].find('/').map(|i| scheme_end + i).unwrap_or(base.len());
-    let mut out = format!("{}/{}", &base[..authority_end], db);
-    if let Some(q) = query {
-        out.push('?');
-        out.push_str(q);
-    }
-    out
-}
-
-async fn sqlite_db() -> (TestDb, Cleanup) {
-    let dir = std::env::temp_dir().join(format!("lisa-store-test-{}", random_suffix()));
-    std::fs::create_dir_all(&dir).expect("create temp dir for SQLite");
-    let url = format!("sqlite://{}", dir.join("lisa.db").display());
-    let store = Store::connect(&url).await.unwrap_or_else(|e| panic!("sqlite: Store::connect({url}) failed: {e}"));
-    assert_eq!(store.backend_name(), "sqlite");
-    (TestDb { name: "sqlite", store: Arc::new(store), url }, Cleanup::SqliteDir(dir))
-}
-
-async fn postgres_db(admin_url: &str) -> (TestDb, Cleanup) {
-    let db_name = format!("lisa_test_{}", random_suffix());
-    let mut admin = PgConnection::connect(admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("postgres: cannot connect to {POSTGRES_URL_VAR}={admin_url}: {e}"));
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db_name}")))
-        .execute(&mut admin)
-        .await
-        .unwrap_or_else(|e| panic!("postgres: CREATE DATABASE {db_name} failed: {e}"));
-    let _ = admin.close().await;
-    let url = with_database(admin_url, &db_name);
-    let store = Store::connect(&url).await.unwrap_or_else(|e| panic!("postgres: Store::connect({url}) failed: {e}"));
-    assert_eq!(store.backend_name(), "postgres");
-    (
-        TestDb { name: "postgres", store: Arc::new(store), url },
-        Cleanup::Postgres { admin_url: admin_url.to_owned(), db_name },
-    )
-}
-
-async fn cleanup(c: Cleanup) {
-    match c {
-        Cleanup::SqliteDir(dir) => {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-        Cleanup::Postgres { admin_url, db_name } => {
-            // Best effort: FORCE ends whatever connections the store left open.
-            if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-                let sql = format!("DROP DATABASE IF EXISTS {db_name} WITH (FORCE)");
-                if let Err(e) = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut admin).await {
-                    eprintln!("postgres: could not drop test database {db_name}: {e}");
-                }
-                let _ = admin.close().await;
-            }
-        }
-    }
-}
-
-/// The PostgreSQL admin URL, or a loud note that PostgreSQL is skipped.
-pub fn postgres_url(test: &str) -> Option<String> {
-    match std::env::var(POSTGRES_URL_VAR) {
-        Ok(u) if !u.trim().is_empty() => Some(u.trim().to_owned()),
-        _ => {
-            eprintln!(
-                "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
-                 !!! {test}: PostgreSQL tests SKIPPED: {POSTGRES_URL_VAR} is not set\n\
-                 !!! (only SQLite was tested; set it to e.g. postgres://postgres@127.0.0.1:5432/test)\n\
-                 !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-            );
-            None
-        }
-    }
-}
-
 /// Runs `check` on a fresh SQLite database and, when configured, on a fresh
 /// PostgreSQL database; panics naming every backend on which it failed.
 pub async fn run<F, Fut>(test: &str, check: F)
@@ -124,20 +34,19 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let mut failures = Vec::new();
-    let pg = postgres_url(test);
-    let mut kinds = vec!["sqlite"];
-    if pg.is_some() {
-        kinds.push("postgres");
-    }
-    for kind in kinds {
-        let (db, clean) = match kind {
-            "sqlite" => sqlite_db().await,
-            _ => postgres_db(pg.as_deref().expect("postgres URL")).await,
-        };
+    for backend in testdb::backends(test) {
+        let Some(database) = testdb::TestDb::create(test, backend).await else { continue };
+        let url = database.url().to_owned();
+        let store = Store::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{}: Store::connect({url}) failed: {e}", backend.name()));
+        assert_eq!(store.backend_name(), backend.name());
+        let db = TestDb { name: backend.name(), store: Arc::new(store), url };
         let name = db.name;
         eprintln!("--- {test}: running on {name}");
         let outcome = tokio::spawn(check(db)).await;
-        cleanup(clean).await;
+        // Removes the database even when the check failed.
+        drop(database);
         match outcome {
             Ok(()) => eprintln!("--- {test}: passed on {name}"),
             Err(e) => {
@@ -167,33 +76,12 @@ impl TestDb {
 
     /// Runs one statement on a separate raw connection (outside the store).
     pub async fn raw_execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
-        if self.is_postgres() {
-            let mut c = PgConnection::connect(&self.url).await?;
-            let r = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.map(|r| r.rows_affected());
-            let _ = c.close().await;
-            r
-        } else {
-            let mut c = SqliteConnection::connect(&self.url).await?;
-            let r = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.map(|r| r.rows_affected());
-            let _ = c.close().await;
-            r
-        }
+        testdb::raw_execute(&self.url, sql).await
     }
 
     /// `SELECT COUNT(*)` (or any single BIGINT) on a raw connection.
     pub async fn raw_i64(&self, sql: &str) -> i64 {
-        let r = if self.is_postgres() {
-            let mut c = PgConnection::connect(&self.url).await.expect("raw connect");
-            let r = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut c).await;
-            let _ = c.close().await;
-            r
-        } else {
-            let mut c = SqliteConnection::connect(&self.url).await.expect("raw connect");
-            let r = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql.to_owned())).fetch_one(&mut c).await;
-            let _ = c.close().await;
-            r
-        };
-        r.unwrap_or_else(|e| panic!("{}: {sql}: {e}", self.name)).0
+        testdb::raw_i64(&self.url, sql).await
     }
 
     /// Everything the store holds, to show that a refused write changed nothing.
@@ -311,4 +199,39 @@ pub fn assert_not_found<T: std::fmt::Debug>(backend: &str, r: store::Result<T>) 
         Err(store::StoreError::NotFound) => {}
         other => panic!("{backend}: expected NotFound, got {other:?}"),
     }
+}
+
+// ---- shared by several aggregates' checks ---------------------------------------
+
+pub fn rename(org: &store::Org, name: &str) -> OrgUpdate {
+    OrgUpdate {
+        name: OrgName::parse(name).expect("valid name"),
+        kind: org.kind,
+        org_number: org.org_number.as_deref().map(org_number),
+        parent_id: org.parent_id,
+    }
+}
+
+pub fn reparent(org: &store::Org, parent: Option<Uuid>) -> OrgUpdate {
+    OrgUpdate { parent_id: parent, ..rename(org, &org.name) }
+}
+
+pub fn json(s: &Option<String>) -> serde_json::Value {
+    serde_json::from_str(s.as_deref().expect("JSON present")).expect("valid JSON")
+}
+
+pub async fn last_entry(store: &Store) -> Entry {
+    all_audit(store).await.into_iter().next().expect("an audit entry")
+}
+
+pub async fn audit_len(store: &Store) -> usize {
+    all_audit(store).await.len()
+}
+
+pub async fn page(store: &Store, f: AuditFilter) -> Vec<Entry> {
+    store.list_audit(&f).await.expect("list_audit").entries
+}
+
+pub fn d(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
 }

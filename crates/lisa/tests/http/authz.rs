@@ -1,0 +1,733 @@
+//! The authorisation matrix: every route refuses anonymous callers, outsiders and callers without the role.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{Body, Client, Res, TestApp};
+
+/// The callers a route must refuse, with the identities resolved.
+pub struct Fixture {
+    pub assessment: String,
+    pub kommun: String,
+    pub action: String,
+    pub review: String,
+    pub decision: String,
+    pub point: String,
+    pub activity: String,
+    pub kommun_org: String,
+    pub social_nämnd: String,
+    pub target_user: String,
+    pub target_assignment: String,
+}
+
+pub async fn fixture(app: &TestApp) -> Fixture {
+    let target = app.user_id("samordnare@exempla.se").await;
+    let a = app.store.list_assignments(target).await.unwrap()[0].id;
+    let social = app.org_id("Socialförvaltningen").await;
+    let assessment = app.store.list_assessments(Some(&[social])).await.unwrap()[0].id;
+    let kommun = app.org_id("Exempla kommun").await;
+    let action = app.store.list_actions(&[social]).await.unwrap()[0].id;
+    let review = app.store.list_reviews(&[kommun]).await.unwrap()[0].id;
+    let decision = app.store.review_decisions(review).await.unwrap()[0].id;
+    let point = app.store.list_points(kommun).await.unwrap()[0].id;
+    let activity = app.store.list_activities(&[kommun]).await.unwrap()[0].id;
+    Fixture {
+        kommun: kommun.to_string(),
+        action: action.to_string(),
+        review: review.to_string(),
+        decision: decision.to_string(),
+        point: point.to_string(),
+        activity: activity.to_string(),
+        assessment: assessment.to_string(),
+        kommun_org: social.to_string(),
+        social_nämnd: app.org_id("Socialnämnden").await.to_string(),
+        target_user: target.to_string(),
+        target_assignment: a.to_string(),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub enum Need {
+    /// Any signed-in user.
+    Login,
+    /// A role that may see organisations.
+    ViewOrgs,
+    ManageOrgs,
+    ViewUsers,
+    ManageUsers,
+    ViewAudit,
+    ViewAssessments,
+    ManageAssessments,
+    ManageModels,
+    ViewPlans,
+    ManageActions,
+    ManageReviews,
+    AdoptReviews,
+    ReportUnit,
+    ApproveUnitReports,
+}
+
+pub struct Route {
+    pub method: &'static str,
+    pub path: String,
+    pub body: Option<fn(&Fixture) -> Body>,
+    pub need: Need,
+    /// Whether the route concerns one record of Exempla kommun (so an outsider
+    /// is refused), rather than a list filtered to the caller's scope.
+    pub specific: bool,
+}
+
+pub fn routes(f: &Fixture) -> Vec<Route> {
+    let k = &f.kommun_org;
+    let u = &f.target_user;
+    let a = &f.target_assignment;
+    let r = |method, path: String, body, need, specific| Route { method, path, body, need, specific };
+    vec![
+        r("GET", "/".into(), None, Need::Login, false),
+        r("GET", "/account".into(), None, Need::Login, false),
+        r("GET", "/orgs".into(), None, Need::ViewOrgs, false),
+        r("GET", "/orgs/new".into(), None, Need::ManageOrgs, false),
+        r(
+            "POST",
+            "/orgs".into(),
+            Some(|f| {
+                Body::Form(vec![
+                    ("name", "Ny enhet".into()),
+                    ("kind", "unit".into()),
+                    ("parent_id", f.kommun_org.clone()),
+                ])
+            }),
+            Need::ManageOrgs,
+            true,
+        ),
+        r("GET", format!("/orgs/{k}"), None, Need::ViewOrgs, true),
+        r(
+            "POST",
+            format!("/orgs/{k}"),
+            Some(|f| {
+                Body::Form(vec![
+                    ("name", "Omdöpt".into()),
+                    ("kind", "administration".into()),
+                    ("parent_id", f.social_nämnd.clone()),
+                ])
+            }),
+            Need::ManageOrgs,
+            true,
+        ),
+        r("GET", format!("/orgs/{k}/delete"), None, Need::ManageOrgs, true),
+        r("POST", format!("/orgs/{k}/delete"), Some(|_| Body::Form(vec![])), Need::ManageOrgs, true),
+        r("GET", "/users".into(), None, Need::ViewUsers, false),
+        r("GET", "/users/new".into(), None, Need::ManageUsers, false),
+        r(
+            "POST",
+            "/users".into(),
+            Some(|f| {
+                Body::Form(vec![
+                    ("name", "Ny Person".into()),
+                    ("email", "ny.person@exempla.se".into()),
+                    ("role", "owner".into()),
+                    ("org_id", f.kommun_org.clone()),
+                ])
+            }),
+            Need::ManageUsers,
+            true,
+        ),
+        r("GET", format!("/users/{u}"), None, Need::ViewUsers, true),
+        r(
+            "POST",
+            format!("/users/{u}"),
+            Some(|_| Body::Form(vec![("name", "Nytt Namn".into()), ("language", "sv".into())])),
+            Need::ManageUsers,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/users/{u}/roles"),
+            Some(|f| Body::Form(vec![("role", "owner".into()), ("org_id", f.kommun_org.clone())])),
+            Need::ManageUsers,
+            true,
+        ),
+        r("POST", format!("/users/{u}/roles/{a}/delete"), Some(|_| Body::Form(vec![])), Need::ManageUsers, true),
+        r(
+            "POST",
+            format!("/users/{u}/password"),
+            Some(|_| Body::Form(vec![("password", "ett helt nytt lösenord".into())])),
+            Need::ManageUsers,
+            true,
+        ),
+        r("GET", "/audit".into(), None, Need::ViewAudit, false),
+        // API
+        r("GET", "/api/v1/me".into(), None, Need::Login, false),
+        r("GET", "/api/v1/orgs".into(), None, Need::ViewOrgs, false),
+        r(
+            "POST",
+            "/api/v1/orgs".into(),
+            Some(|f| Body::Json(json!({"name": "Ny enhet", "kind": "unit", "parent_id": f.kommun_org}))),
+            Need::ManageOrgs,
+            true,
+        ),
+        r("GET", format!("/api/v1/orgs/{k}"), None, Need::ViewOrgs, true),
+        r(
+            "PUT",
+            format!("/api/v1/orgs/{k}"),
+            Some(|f| Body::Json(json!({"name": "Omdöpt", "kind": "administration", "parent_id": f.social_nämnd}))),
+            Need::ManageOrgs,
+            true,
+        ),
+        r("DELETE", format!("/api/v1/orgs/{k}"), None, Need::ManageOrgs, true),
+        r("GET", "/api/v1/users".into(), None, Need::ViewUsers, false),
+        r(
+            "POST",
+            "/api/v1/users".into(),
+            Some(|f| {
+                Body::Json(
+                    json!({"name": "Ny Person", "email": "ny.person@exempla.se", "role": "owner", "org_id": f.kommun_org}),
+                )
+            }),
+            Need::ManageUsers,
+            true,
+        ),
+        r("GET", format!("/api/v1/users/{u}"), None, Need::ViewUsers, true),
+        r(
+            "PUT",
+            format!("/api/v1/users/{u}"),
+            Some(|_| Body::Json(json!({"name": "Nytt Namn", "language": "sv", "active": true}))),
+            Need::ManageUsers,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/users/{u}/roles"),
+            Some(|f| Body::Json(json!({"role": "owner", "org_id": f.kommun_org}))),
+            Need::ManageUsers,
+            true,
+        ),
+        r("DELETE", format!("/api/v1/users/{u}/roles/{a}"), None, Need::ManageUsers, true),
+        r(
+            "POST",
+            format!("/api/v1/users/{u}/password"),
+            Some(|_| Body::Json(json!({"password": "ett helt nytt lösenord"}))),
+            Need::ManageUsers,
+            true,
+        ),
+        r("GET", "/api/v1/audit".into(), None, Need::ViewAudit, false),
+        // Self-assessment
+        r("GET", "/assessments".into(), None, Need::ViewAssessments, false),
+        r("GET", "/assessments/new".into(), None, Need::ManageAssessments, false),
+        r(
+            "POST",
+            "/assessments".into(),
+            Some(|f| {
+                Body::Form(vec![
+                    ("org_id", f.kommun_org.clone()),
+                    ("period", "2030".into()),
+                    ("model_id", String::new()),
+                ])
+            }),
+            Need::ManageAssessments,
+            true,
+        ),
+        r("GET", format!("/assessments/{}", f.assessment), None, Need::ViewAssessments, true),
+        r("GET", format!("/assessments/{}/areas/ledning", f.assessment), None, Need::ViewAssessments, true),
+        r(
+            "POST",
+            format!("/assessments/{}/areas/ledning", f.assessment),
+            Some(|_| Body::Form(vec![("answer.ledning-1", "ja".into())])),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/assessments/{}/transition", f.assessment),
+            Some(|_| Body::Form(vec![("action", "return".into())])),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/assessments/{}/reopen", f.assessment),
+            Some(|_| Body::Form(vec![])),
+            Need::ManageAssessments,
+            true,
+        ),
+        r("GET", format!("/assessments/{}/result", f.assessment), None, Need::ViewAssessments, true),
+        r("GET", format!("/orgs/{k}/assessments"), None, Need::ViewAssessments, true),
+        r("GET", "/api/v1/assessments".into(), None, Need::ViewAssessments, false),
+        r(
+            "POST",
+            "/models".into(),
+            Some(|_| Body::Multipart { filename: "modell.toml", content: b"[model]".to_vec() }),
+            Need::ManageModels,
+            false,
+        ),
+        r(
+            "POST",
+            format!("/assessments/{}/questions/ledning-1/evidence", f.assessment),
+            Some(|_| Body::Multipart { filename: "beslut.pdf", content: b"%PDF-1.4".to_vec() }),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "GET",
+            format!("/assessments/{}/questions/ledning-1/evidence", f.assessment),
+            None,
+            Need::ViewAssessments,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/assessments/{}/delegations", f.assessment),
+            Some(|_| Body::Form(vec![])),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/assessments/{}/proposals", f.assessment),
+            Some(|_| Body::Form(vec![("question", "ledning-1".into()), ("decision", "accept".into())])),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/assessments/{}/import", f.assessment),
+            Some(|_| Body::Multipart { filename: "svar.xlsx", content: b"PK".to_vec() }),
+            Need::ManageAssessments,
+            true,
+        ),
+        r("GET", format!("/assessments/{}/result.xlsx", f.assessment), None, Need::ViewAssessments, true),
+        r("GET", format!("/assessments/{}/result.pdf", f.assessment), None, Need::ViewAssessments, true),
+        r("GET", format!("/assessments/{}/answers.xlsx", f.assessment), None, Need::ViewAssessments, true),
+        r("GET", "/models".into(), None, Need::ViewAssessments, false),
+        r(
+            "POST",
+            "/api/v1/assessments".into(),
+            Some(|f| Body::Json(json!({"org_id": f.kommun_org, "period": 2030, "model_id": uuid::Uuid::nil()}))),
+            Need::ManageAssessments,
+            true,
+        ),
+        r("GET", format!("/api/v1/assessments/{}", f.assessment), None, Need::ViewAssessments, true),
+        r(
+            "PUT",
+            format!("/api/v1/assessments/{}/answers", f.assessment),
+            Some(|_| Body::Json(json!([{"question_id": "ledning-1", "answer": "ja"}]))),
+            Need::ManageAssessments,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/assessments/{}/transitions", f.assessment),
+            Some(|_| Body::Json(json!({"action": "return"}))),
+            Need::ManageAssessments,
+            true,
+        ),
+        r("POST", format!("/api/v1/assessments/{}/reopen", f.assessment), None, Need::ManageAssessments, true),
+        r("GET", format!("/api/v1/assessments/{}/result", f.assessment), None, Need::ViewAssessments, true),
+        // Action plan, management review, unit reports, year wheel
+        r("GET", "/plan".into(), None, Need::ViewPlans, false),
+        r("GET", format!("/plan?org={k}"), None, Need::ViewPlans, true),
+        r("GET", "/plan/new".into(), None, Need::ManageActions, false),
+        r("GET", "/plan.xlsx".into(), None, Need::ViewPlans, false),
+        r("GET", format!("/plan.csv?org={k}"), None, Need::ViewPlans, true),
+        r("GET", "/plan.pdf".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/plan".into(),
+            Some(|f| Body::Form(vec![("org_id", f.kommun_org.clone()), ("title", "Ny åtgärd".into())])),
+            Need::ManageActions,
+            true,
+        ),
+        r("GET", format!("/plan/{}", f.action), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/plan/{}", f.action),
+            Some(|_| Body::Form(vec![("title", "Ändrad".into()), ("status", "done".into())])),
+            Need::ManageActions,
+            true,
+        ),
+        r("GET", "/reviews".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/reviews".into(),
+            Some(|f| Body::Form(vec![("org_id", f.kommun.clone()), ("year", "2031".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", format!("/reviews/{}", f.review), None, Need::ViewPlans, true),
+        r("GET", format!("/reviews/{}/report.docx", f.review), None, Need::ViewPlans, true),
+        r("GET", format!("/reviews/{}/report.pdf", f.review), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/reviews/{}/comments", f.review),
+            Some(|_| Body::Form(vec![("section", "risks".into()), ("comment", "Intrång".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/reviews/{}/meeting", f.review),
+            Some(|_| Body::Form(vec![("meeting_date", "2027-03-01".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/reviews/{}/decisions", f.review),
+            Some(|_| {
+                Body::Form(vec![
+                    ("kind", "improvement".into()),
+                    ("text", "Beslut".into()),
+                    ("responsible", "Någon".into()),
+                    ("deadline", "2027-12-31".into()),
+                ])
+            }),
+            Need::ManageReviews,
+            true,
+        ),
+        r("POST", format!("/reviews/{}/decisions/{}/delete", f.review, f.decision), None, Need::ManageReviews, true),
+        r("POST", format!("/reviews/{}/adopt", f.review), None, Need::AdoptReviews, true),
+        r("POST", format!("/reviews/{}/revise", f.review), None, Need::ManageReviews, true),
+        r("GET", format!("/orgs/{}/checklist", f.kommun), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/orgs/{}/checklist", f.kommun),
+            Some(|_| Body::Form(vec![("text", "Ny punkt".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/orgs/{}/checklist/{}", f.kommun, f.point),
+            Some(|_| Body::Form(vec![("text", "Omdöpt punkt".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", "/unit-reports".into(), None, Need::ViewPlans, false),
+        r("GET", format!("/unit-reports/{k}/2026"), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/unit-reports/{k}/2026"),
+            Some(|_| Body::Form(vec![("action", "save".into())])),
+            Need::ReportUnit,
+            true,
+        ),
+        r("POST", format!("/unit-reports/{k}/2026/approve"), None, Need::ApproveUnitReports, true),
+        r("GET", "/yearwheel".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/yearwheel".into(),
+            Some(|f| Body::Form(vec![("org_id", f.kommun.clone()), ("title", "Möte".into()), ("month", "3".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", format!("/yearwheel/{}", f.activity), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/yearwheel/{}", f.activity),
+            Some(|_| Body::Form(vec![("title", "Möte".into()), ("month", "4".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r("POST", format!("/yearwheel/{}/delete", f.activity), None, Need::ManageReviews, true),
+        r("GET", "/api/v1/actions".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/api/v1/actions".into(),
+            Some(|f| Body::Json(json!({"org_id": f.kommun_org, "title": "Ny åtgärd"}))),
+            Need::ManageActions,
+            true,
+        ),
+        r("GET", format!("/api/v1/actions/{}", f.action), None, Need::ViewPlans, true),
+        r(
+            "PUT",
+            format!("/api/v1/actions/{}", f.action),
+            Some(|_| Body::Json(json!({"title": "Ändrad", "status": "done"}))),
+            Need::ManageActions,
+            true,
+        ),
+        r("GET", "/api/v1/reviews".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/api/v1/reviews".into(),
+            Some(|f| Body::Json(json!({"org_id": f.kommun, "year": 2031}))),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", format!("/api/v1/reviews/{}", f.review), None, Need::ViewPlans, true),
+        r(
+            "PUT",
+            format!("/api/v1/reviews/{}/comments/risks", f.review),
+            Some(|_| Body::Json(json!({"text": "Intrång"}))),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "PUT",
+            format!("/api/v1/reviews/{}/meeting", f.review),
+            Some(|_| Body::Json(json!({"meeting_date": "2027-03-01"}))),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/reviews/{}/decisions", f.review),
+            Some(|_| {
+                Body::Json(
+                    json!({"kind": "resources", "text": "Mer folk", "responsible": "Någon", "deadline": "2027-12-31"}),
+                )
+            }),
+            Need::ManageReviews,
+            true,
+        ),
+        r("POST", format!("/api/v1/reviews/{}/adopt", f.review), None, Need::AdoptReviews, true),
+        r("GET", format!("/api/v1/unit-reports/{k}/2026"), None, Need::ViewPlans, true),
+        r(
+            "PUT",
+            format!("/api/v1/unit-reports/{k}/2026"),
+            Some(|_| Body::Json(json!({"items": []}))),
+            Need::ReportUnit,
+            true,
+        ),
+        r("POST", format!("/api/v1/unit-reports/{k}/2026/approve"), None, Need::ApproveUnitReports, true),
+        r("GET", "/api/v1/activities".into(), None, Need::ViewPlans, false),
+    ]
+}
+
+pub async fn call(c: &Client, f: &Fixture, r: &Route) -> Res {
+    c.send(r.method, &r.path, r.body.map(|b| b(f))).await
+}
+
+pub fn refused(res: &Res) -> bool {
+    matches!(res.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+}
+
+pub async fn audit_len(app: &TestApp) -> u64 {
+    app.store.verify_audit().await.unwrap().expect("the audit chain is intact")
+}
+
+pub async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &TestApp) {
+    let f = fixture(app).await;
+    // A user with an account but no role at all.
+    app.store
+        .insert_user(
+            &store::Actor::cli(),
+            store::NewUser {
+                email: domain::user::Email::parse("utan.roll@exempla.se").unwrap(),
+                name: domain::user::PersonName::parse("Utan Roll").unwrap(),
+                password_hash: Some(web::hash_password(crate::helpers::PASSWORD)),
+                language: domain::user::Language::Sv,
+            },
+            None,
+        )
+        .await
+        .unwrap();
+    let anonymous = app.anonymous();
+    let no_role = app.login("utan.roll@exempla.se").await;
+    let outsider = app.login("ciso@region-exempla.se").await;
+    let ciso = app.login("ciso@exempla.se").await; // sees users and audit, manages nothing
+    let coordinator = app.login("samordnare@exempla.se").await; // sees organisations and assessments only
+    let admin = app.login("admin@exempla.se").await; // manages users, reads no assessment
+    let auditor = app.login("revisor@exempla.se").await; // reads plans, changes nothing
+    let before = audit_len(app).await;
+    let routes = routes(&f);
+    assert!(routes.len() >= 30);
+    for r in &routes {
+        let what = format!("{} {}", r.method, r.path);
+        let api = r.path.starts_with("/api/");
+
+        let res = call(&anonymous, &f, r).await;
+        if api {
+            assert_eq!(res.status, StatusCode::UNAUTHORIZED, "anonymous {what}: {}", res.text);
+            assert!(res.content_type().starts_with("application/problem+json"), "{what}");
+        } else {
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "anonymous {what}");
+            assert!(res.location().starts_with("/login?next="), "anonymous {what}: {}", res.location());
+        }
+
+        if r.need != Need::Login {
+            let res = call(&no_role, &f, r).await;
+            assert!(refused(&res), "user without roles {what}: {} {}", res.status, res.text);
+        }
+
+        let res = call(&outsider, &f, r).await;
+        let outsider_may = matches!(
+            r.need,
+            Need::Login
+                | Need::ViewOrgs
+                | Need::ViewUsers
+                | Need::ViewAudit
+                | Need::ViewAssessments
+                | Need::ManageAssessments
+                | Need::ViewPlans
+                | Need::ManageActions
+                | Need::ManageReviews
+        );
+        if r.specific || !outsider_may {
+            assert!(refused(&res), "outsider {what}: {} {}", res.status, res.text);
+        } else {
+            assert!(res.status.is_success(), "outsider {what}: {}", res.status);
+            for secret in ["Exempla kommun", "Socialförvaltningen", "samordnare@exempla.se", &f.kommun_org] {
+                assert!(!res.text.contains(secret), "outsider {what} sees {secret}");
+            }
+        }
+
+        let insider = match r.need {
+            Need::ManageOrgs | Need::ManageUsers => Some(&ciso),
+            Need::ViewUsers | Need::ViewAudit | Need::ManageAssessments => Some(&coordinator),
+            Need::ManageModels => Some(&ciso),
+            Need::ViewAssessments | Need::ViewPlans => Some(&admin),
+            Need::ManageActions | Need::ReportUnit => Some(&auditor),
+            Need::ManageReviews | Need::ApproveUnitReports => Some(&coordinator),
+            Need::AdoptReviews => Some(&ciso),
+            _ => None,
+        };
+        if let Some(c) = insider {
+            let res = call(c, &f, r).await;
+            assert!(refused(&res), "insider without the role {what}: {} {}", res.status, res.text);
+        }
+    }
+    assert_eq!(audit_len(app).await, before, "a refused request wrote something");
+    assert_eq!(app.store.find_org(f.kommun_org.parse().unwrap()).await.unwrap().unwrap().name, "Socialförvaltningen");
+}
+
+// ---- the matrix against the router -------------------------------------------------
+
+/// Routes outside the matrix's shape, each with the test that checks who may
+/// call it. Keep this list short: a new route belongs in `routes` above.
+const CHECKED_ELSEWHERE: &[(&str, &str)] = &[
+    // Any signed-in user, on their own account only; a refusal matrix would
+    // change the callers' own settings (`sessions_logout_and_password_change`,
+    // `calendar_feed_is_private_and_revocable`).
+    ("POST", "/account/password"),
+    ("POST", "/account/language"),
+    ("POST", "/account/calendar"),
+    ("POST", "/account/calendar/revoke"),
+    ("PUT", "/api/v1/me/password"),
+    // A file of an assessment: needs a real upload (`evidence_files_are_kept_with_the_assessment`).
+    ("GET", "/evidence/{file}"),
+    // The model catalogue, read by everyone who answers (`assessment_api_journey`).
+    ("GET", "/api/v1/models"),
+    ("GET", "/api/v1/models/{id}"),
+    // Rounds are run by coordinators and listed per caller
+    // (`rounds_refuse_strangers_on_every_route`, `rounds_invite_submit_withdraw_and_suppress`).
+    ("GET", "/rounds"),
+    ("GET", "/rounds/new"),
+    ("POST", "/rounds"),
+    ("GET", "/api/v1/rounds"),
+    ("POST", "/api/v1/rounds"),
+];
+
+/// Routes anyone may call, so they have no row in the matrix.
+const PUBLIC: &[(&str, &str)] = &[
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("POST", "/logout"),
+    ("POST", "/api/v1/session"),
+    ("DELETE", "/api/v1/session"),
+    // The one-time token in the path is the credential; refused once a user exists
+    // (`first_admin_setup_link_works_once`).
+    ("GET", "/setup/{token}"),
+    ("POST", "/setup/{token}"),
+    // The secret token in the file name is the credential (`calendar_feed_is_private_and_revocable`).
+    ("GET", "/calendar/{file}"),
+    ("GET", "/api/v1/openapi.json"),
+    ("GET", "/static/lisa.css"),
+    ("GET", "/static/autosave.js"),
+    ("GET", "/static/favicon.svg"),
+    // Service endpoints for the operator's monitoring (`service_endpoints_and_headers`).
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+];
+
+/// The fixture with stand-in identities: only the paths' shapes matter here.
+fn stand_in_fixture() -> Fixture {
+    let id = |n: u128| uuid::Uuid::from_u128(n).to_string();
+    Fixture {
+        assessment: id(1),
+        kommun: id(2),
+        action: id(3),
+        review: id(4),
+        decision: id(5),
+        point: id(6),
+        activity: id(7),
+        kommun_org: id(8),
+        social_nämnd: id(9),
+        target_user: id(10),
+        target_assignment: id(11),
+    }
+}
+
+/// Every (method, concrete path) of the refusal matrices: this module's and the rounds'.
+fn matrix_rows() -> Vec<(String, String)> {
+    let f = stand_in_fixture();
+    let mut rows: Vec<(String, String)> = routes(&f).into_iter().map(|r| (r.method.to_owned(), r.path)).collect();
+    let round = uuid::Uuid::from_u128(12).to_string();
+    rows.extend(
+        crate::rounds::round_routes(&round, uuid::Uuid::from_u128(13)).into_iter().map(|(m, p, _)| (m.to_owned(), p)),
+    );
+    rows
+}
+
+/// The number of parameters of `template` if it matches `path` (query ignored).
+fn matches(template: &str, path: &str) -> Option<usize> {
+    let path = path.split('?').next().unwrap_or(path);
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
+    if t.len() != p.len() {
+        return None;
+    }
+    let mut params = 0;
+    for (t, p) in t.iter().zip(&p) {
+        if t.starts_with('{') && t.ends_with('}') && !p.is_empty() {
+            params += 1;
+        } else if t != p {
+            return None;
+        }
+    }
+    Some(params)
+}
+
+/// The route `path` reaches: the matching template with the fewest parameters
+/// (static segments win, as in axum).
+fn resolve<'a>(router: &'a [(String, String)], method: &str, path: &str) -> Option<&'a (String, String)> {
+    router
+        .iter()
+        .filter(|(m, _)| m == method)
+        .filter_map(|r| matches(&r.1, path).map(|n| (n, r)))
+        .min_by_key(|(n, _)| *n)
+        .map(|(_, r)| r)
+}
+
+/// A route added to the router without a row in the matrix (or in `PUBLIC`)
+/// fails here, and so does a row or public entry for a route the router lacks.
+#[test]
+fn every_route_of_the_router_has_a_row_in_the_matrix() {
+    let router: Vec<(String, String)> =
+        web::route_table().into_iter().map(|(m, p)| (m.as_str().to_owned(), p)).collect();
+    assert!(router.len() > 100, "the route table looks empty: {router:?}");
+    let mut unknown = Vec::new();
+    let mut covered = std::collections::BTreeSet::new();
+    for (method, path) in matrix_rows() {
+        match resolve(&router, &method, &path) {
+            Some(r) => {
+                covered.insert(r.clone());
+            }
+            None => unknown.push(format!("{method} {path}")),
+        }
+    }
+    for (method, path) in PUBLIC.iter().chain(CHECKED_ELSEWHERE) {
+        if router.iter().any(|(m, p)| m == method && p == path) {
+            covered.insert(((*method).to_owned(), (*path).to_owned()));
+        } else {
+            unknown.push(format!("{method} {path} (listed as public or checked elsewhere)"));
+        }
+    }
+    assert!(unknown.is_empty(), "the matrix names routes the router lacks:\n  {}", unknown.join("\n  "));
+    let missing: Vec<String> =
+        router.iter().filter(|r| !covered.contains(*r)).map(|(m, p)| format!("{m} {p}")).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in the authorisation matrix (`routes` in tests/http/authz.rs) \
+         or in its PUBLIC or CHECKED_ELSEWHERE lists:\n  {}",
+        missing.join("\n  ")
+    );
+}

@@ -1,0 +1,209 @@
+//! Users and their roles through the API; no escalation by a local administrator.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::authz::{audit_len, fixture, refused};
+use crate::helpers::{Body, Client, Res, TestApp};
+
+pub async fn api_manages_orgs_users_and_roles(app: &TestApp) {
+    let f = fixture(app).await;
+    let admin = app.login("admin@exempla.se").await;
+    let res = admin
+        .send(
+            "POST",
+            "/api/v1/orgs",
+            Some(Body::Json(json!({"name": "Digitaliseringsenheten", "kind": "unit", "parent_id": f.kommun_org}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let org = res.json();
+    let org_id = org["id"].as_str().unwrap().to_owned();
+    assert_eq!(org["kind"], "unit");
+
+    let res = admin
+        .send("POST", "/api/v1/users", Some(Body::Json(json!({"name": "Nora Nyberg", "email": "Nora.Nyberg@Exempla.se", "role": "coordinator", "org_id": org_id, "password": "nora har ett långt lösenord"}))))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let user = res.json();
+    assert_eq!(user["email"], "nora.nyberg@exempla.se");
+    let user_id = user["id"].as_str().unwrap().to_owned();
+
+    // The same e-mail again: 409 with the field, nothing written.
+    let before = audit_len(app).await;
+    let res = admin
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(Body::Json(
+                json!({"name": "Nora Igen", "email": "nora.nyberg@exempla.se", "role": "owner", "org_id": org_id}),
+            )),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(res.json()["errors"][0]["field"], "email");
+    // Several bad fields at once: every one is named.
+    let res = admin
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(Body::Json(json!({"name": "", "email": "inte-en-adress", "role": "kung", "password": "kort"}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<String> =
+        res.json()["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect();
+    for want in ["name", "email", "role", "password"] {
+        assert!(fields.iter().any(|f| f == want), "{want} missing in {fields:?}");
+    }
+    assert_eq!(audit_len(app).await, before);
+
+    // The new user logs in and sees their organisation.
+    let nora = app.login_with("nora.nyberg@exempla.se", "nora har ett långt lösenord").await.ok().unwrap();
+    let me = nora.get("/api/v1/me").await.json();
+    assert_eq!(me["roles"][0]["role"], "coordinator");
+    let visible = nora.get("/api/v1/orgs").await.json();
+    assert_eq!(visible.as_array().unwrap().len(), 1);
+
+    // Roles: add, duplicate refused, withdraw.
+    let res = admin
+        .send(
+            "POST",
+            &format!("/api/v1/users/{user_id}/roles"),
+            Some(Body::Json(json!({"role": "owner", "org_id": org_id}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    let role_id = res.json()["id"].as_str().unwrap().to_owned();
+    let res = admin
+        .send(
+            "POST",
+            &format!("/api/v1/users/{user_id}/roles"),
+            Some(Body::Json(json!({"role": "owner", "org_id": org_id}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    let res =
+        admin.send("POST", &format!("/api/v1/users/{user_id}/roles"), Some(Body::Json(json!({"role": "ciso"})))).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "only admin may be system-wide");
+    let res = admin.send("DELETE", &format!("/api/v1/users/{user_id}/roles/{role_id}"), None).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+
+    // Deleting the organisation is refused while Nora holds a role there.
+    let res = admin.send("DELETE", &format!("/api/v1/orgs/{org_id}"), None).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(res.json()["errors"][0]["code"], "error-org-has-assignments");
+
+    // Rename and move by PUT, then a move into its own subtree is refused.
+    let res = admin
+        .send(
+            "PUT",
+            &format!("/api/v1/orgs/{org_id}"),
+            Some(Body::Json(json!({"name": "Digitala enheten", "kind": "unit", "parent_id": f.social_nämnd}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert_eq!(res.json()["parent_id"], f.social_nämnd);
+    let res = admin
+        .send(
+            "PUT",
+            &format!("/api/v1/orgs/{}", f.social_nämnd),
+            Some(Body::Json(json!({"name": "Socialnämnden", "kind": "committee", "parent_id": org_id}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+
+    // Deactivating ends Nora's sessions.
+    let res = admin
+        .send(
+            "PUT",
+            &format!("/api/v1/users/{user_id}"),
+            Some(Body::Json(json!({"name": "Nora Nyberg", "language": "en", "active": false}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(nora.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    assert!(app.login_with("nora.nyberg@exempla.se", "nora har ett långt lösenord").await.is_err());
+}
+
+pub async fn local_admin_cannot_escalate(app: &TestApp) {
+    let f = fixture(app).await;
+    let admin = app.login("admin@exempla.se").await;
+    let kommun = app.org_id("Exempla kommun").await;
+    let social = f.kommun_org.clone();
+    // A local administrator of Socialförvaltningen.
+    let res = admin
+        .send("POST", "/api/v1/users", Some(Body::Json(json!({"name": "Lokal Admin", "email": "lokal.admin@exempla.se", "role": "admin", "org_id": social, "password": "lokal admin lösenord"}))))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    let local = app.login_with("lokal.admin@exempla.se", "lokal admin lösenord").await.ok().unwrap();
+    // Inside the subtree: allowed.
+    let res = local
+        .send(
+            "POST",
+            "/api/v1/orgs",
+            Some(Body::Json(json!({"name": "Ny enhet", "kind": "unit", "parent_id": social}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    // Above it, at the top, or a role above it: refused.
+    let res = local
+        .send(
+            "POST",
+            "/api/v1/orgs",
+            Some(Body::Json(json!({"name": "Ny nämnd", "kind": "committee", "parent_id": kommun}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = local
+        .send("POST", "/api/v1/orgs", Some(Body::Json(json!({"name": "Ny kommun", "kind": "municipality"}))))
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let me = app.user_id("lokal.admin@exempla.se").await;
+    let res = local
+        .send(
+            "POST",
+            &format!("/api/v1/users/{me}/roles"),
+            Some(Body::Json(json!({"role": "admin", "org_id": kommun}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res =
+        local.send("POST", &format!("/api/v1/users/{me}/roles"), Some(Body::Json(json!({"role": "admin"})))).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // Moving its own organisation out of its subtree: refused.
+    let res = local
+        .send(
+            "PUT",
+            &format!("/api/v1/orgs/{social}"),
+            Some(Body::Json(json!({"name": "Socialförvaltningen", "kind": "administration", "parent_id": kommun}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // The CISO of the whole kommun holds a role outside the local admin's reach:
+    // the local admin can neither see nor reset them.
+    let ciso = app.user_id("ciso@exempla.se").await;
+    let res = local
+        .send(
+            "POST",
+            &format!("/api/v1/users/{ciso}/password"),
+            Some(Body::Json(json!({"password": "övertaget konto lösenord"}))),
+        )
+        .await;
+    assert!(refused(&res), "{}", res.status);
+    // The coordinator of Socialförvaltningen is within reach.
+    let res = local
+        .send(
+            "POST",
+            &format!("/api/v1/users/{}/password", f.target_user),
+            Some(Body::Json(json!({"password": "återställt av lokal admin"}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert!(app.login_with("samordnare@exempla.se", "återställt av lokal admin").await.is_ok());
+    // The last system-wide administrator cannot lose that role.
+    let admin_id = app.user_id("admin@exempla.se").await;
+    let a = app.store.list_assignments(admin_id).await.unwrap()[0].id;
+    let res = admin.send("DELETE", &format!("/api/v1/users/{admin_id}/roles/{a}"), None).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+}

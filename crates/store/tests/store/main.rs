@@ -1,0 +1,21 @@
+//! Storage conformance suite: the same checks on SQLite (always) and on
+//! PostgreSQL (when `LISA_TEST_POSTGRES_URL` is set; required when `CI` is),
+//! each test on a fresh database of its own. One module per aggregate, named
+//! like the store's own modules; `common` is the harness and the fixtures.
+
+mod common;
+
+mod migrations;
+
+mod audit;
+mod concurrency;
+mod orgs;
+mod sessions;
+mod users;
+
+mod assessments;
+mod plans;
+mod reviews;
+mod rounds;
+// Races of closing a round against late responses belong here, next to `rounds`
+// (`mod round_close_race;`, today `crates/store/tests/round_close_race.rs`).
