@@ -466,8 +466,7 @@ fn read_model(file: &std::path::Path) -> Result<(domain::model::Model, String), 
     match domain::model::parse_model(&source) {
         Ok(m) => Ok((m, source)),
         Err(errors) => {
-            let texts: Vec<String> =
-                errors.iter().map(|e| web::app::assessment::model_error_text(*LANG, e)).collect();
+            let texts: Vec<String> = errors.iter().map(|e| web::app::assessment::model_error_text(*LANG, e)).collect();
             Err(file_errors(file, &texts))
         }
     }

@@ -3,8 +3,8 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::authz::{audit_len, fixture, refused};
-use crate::helpers::{Body, Client, Res, TestApp};
+use crate::authz::{audit_len, fixture};
+use crate::helpers::{Body, TestApp};
 
 pub async fn assessment_lifecycle_feedback_and_history(app: &TestApp) {
     let kultur = app.org_id("Kultur- och fritidsförvaltningen").await;

@@ -3,8 +3,8 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::authz::{audit_len, fixture, refused};
-use crate::helpers::{Body, Client, Res, TestApp};
+use crate::authz::fixture;
+use crate::helpers::{Body, TestApp};
 
 pub async fn audit_log_is_scoped_filtered_and_verifiable(app: &TestApp) {
     let f = fixture(app).await;

@@ -1,10 +1,8 @@
 //! Models, evidence files, and answers out to and in from Excel.
 
 use reqwest::StatusCode;
-use serde_json::json;
 
-use crate::authz::{audit_len, fixture, refused};
-use crate::helpers::{Body, Client, Res, TestApp};
+use crate::helpers::{Body, Client, TestApp};
 
 pub async fn models_are_loaded_whole_or_not_at_all(app: &TestApp) {
     let admin = app.login("admin@exempla.se").await;

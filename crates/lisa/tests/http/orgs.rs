@@ -1,10 +1,9 @@
 //! Organisations through the pages.
 
 use reqwest::StatusCode;
-use serde_json::json;
 
-use crate::authz::{audit_len, fixture, refused};
-use crate::helpers::{Body, Client, Res, TestApp};
+use crate::authz::{audit_len, fixture};
+use crate::helpers::TestApp;
 
 pub async fn admin_manages_orgs_through_pages_and_nothing_is_half_written(app: &TestApp) {
     let f = fixture(app).await;

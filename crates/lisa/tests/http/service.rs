@@ -1,10 +1,8 @@
 //! Errors as problem+json, health, metrics and security headers.
 
 use reqwest::StatusCode;
-use serde_json::json;
 
-use crate::authz::{audit_len, fixture, refused};
-use crate::helpers::{Body, Client, Res, TestApp};
+use crate::helpers::{Body, TestApp};
 
 pub async fn errors_are_problem_json_in_swedish(app: &TestApp) {
     let admin = app.login("admin@exempla.se").await;

@@ -3,8 +3,8 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::authz::{audit_len, fixture, refused};
-use crate::helpers::{Body, Client, Res, TestApp};
+use crate::authz::{audit_len, fixture};
+use crate::helpers::{Body, Client, TestApp};
 
 pub async fn sessions_logout_and_password_change(app: &TestApp) {
     let first = app.login("dso@exempla.se").await;

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::authz::{audit_len, fixture, refused};
-use crate::helpers::{Body, Client, Res, TestApp};
+use crate::helpers::{Body, TestApp};
 
 pub async fn api_manages_orgs_users_and_roles(app: &TestApp) {
     let f = fixture(app).await;

@@ -16,6 +16,5 @@ mod users;
 mod assessments;
 mod plans;
 mod reviews;
+mod round_close_race;
 mod rounds;
-// Races of closing a round against late responses belong here, next to `rounds`
-// (`mod round_close_race;`, today `crates/store/tests/round_close_race.rs`).

@@ -18,12 +18,12 @@ pub mod assessment;
 pub mod audit;
 pub mod error;
 pub mod org;
-pub mod user;
 pub mod plan;
 pub mod review;
-pub mod unit;
-pub mod yearwheel;
 pub mod round;
+pub mod unit;
+pub mod user;
+pub mod yearwheel;
 
 pub use error::{Error, Result};
 

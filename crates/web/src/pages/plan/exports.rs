@@ -228,11 +228,4 @@ mod tests {
         let out = String::from_utf8(csv_document(&header, &rows).unwrap()).unwrap();
         assert_eq!(out, "\u{feff}Åtgärd;Kostnad\r\n'=SUM(A1);12500\r\n\"a;b \"\"c\"\"\";0\r\n");
     }
-
-    #[test]
-    fn the_old_field_helper_still_quotes_for_the_round_results() {
-        assert_eq!(super::super::csv_field("-1"), "'-1");
-        assert_eq!(super::super::csv_field("a,b"), "\"a,b\"");
-        assert_eq!(super::super::csv_field("plain"), "plain");
-    }
 }

@@ -30,13 +30,6 @@ pub fn today() -> NaiveDate {
     domain::clock::today()
 }
 
-/// A CSV field for a semicolon-separated file that Excel opens safely (the
-/// round results still write theirs by hand; the plan uses the `csv` crate).
-pub(crate) fn csv_field(s: &str) -> String {
-    let s = exports::formula_safe(s);
-    if s.contains([';', '"', '\n', '\r', ',']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.into_owned() }
-}
-
 /// An organisation in a select, indented by its depth.
 pub struct OrgOption {
     pub id: Uuid,

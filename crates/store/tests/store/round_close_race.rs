@@ -3,10 +3,9 @@
 //! closed a round, no submission or withdrawal gets in, and a refused one
 //! writes nothing — not even when it races the close.
 
-mod common;
-
 use chrono::NaiveDate;
-use common::*;
+
+use crate::common::*;
 use domain::org::OrgKind;
 use domain::round::{InviteeStatus, RoundInput, SharedResult};
 use store::{NewResponse, Store};
