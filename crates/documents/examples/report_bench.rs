@@ -7,6 +7,8 @@
 //!
 //! Prints the median of `runs` (default 20) warm renders of each format.
 
+#![allow(clippy::unwrap_used, reason = "a measuring program: a failure should stop it at once")]
+
 use std::time::{Duration, Instant};
 
 use documents::report;

@@ -4,6 +4,8 @@
 //! Needs the Debian packages `poppler-utils` (pdftotext) and
 //! `libreoffice-writer-nogui` (soffice); a missing tool fails the test.
 
+#![allow(clippy::unwrap_used, reason = "test code: a failure fails the test")]
+
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;

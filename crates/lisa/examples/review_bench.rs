@@ -3,6 +3,8 @@
 //!
 //!     cargo run --release -p lisa --example review_bench [-- ROUNDS]
 
+#![allow(clippy::unwrap_used, reason = "a measuring program: a failure should stop it at once")]
+
 use std::time::{Duration, Instant};
 
 fn median(mut v: Vec<Duration>) -> Duration {

@@ -9,6 +9,8 @@
 //!     LISA_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test \
 //!         cargo run --release -p lisa --example round_bench
 
+#![allow(clippy::unwrap_used, reason = "a measuring program: a failure should stop it at once")]
+
 use std::time::{Duration, Instant};
 
 use lisa::demo_rounds::{Params, generate};

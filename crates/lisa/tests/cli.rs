@@ -1,6 +1,8 @@
 //! The `lisa` binary as a user runs it: bootstrap commands, exit codes and
 //! Swedish messages for bad input, audit verification.
 
+#![allow(clippy::unwrap_used, reason = "test helpers: a failure fails the test")]
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

@@ -11,7 +11,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use domain::authz::Principal;
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 use crate::SharedState;
 use crate::error::{AppError, is_api};
@@ -44,9 +43,7 @@ pub fn new_token() -> String {
     hex::encode(b)
 }
 
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
+pub use crate::app::hash_token;
 
 pub fn session_cookie(token: &str) -> String {
     format!("{COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Lax")

@@ -4,6 +4,8 @@
 //! (`LISA_TEST_SMTP_URL`, writing to the maildir `LISA_TEST_MAILDIR`; both set
 //! by `scripts/test`, which runs aiosmtpd).
 
+#![allow(clippy::unwrap_used, reason = "test code: a failure fails the test")]
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

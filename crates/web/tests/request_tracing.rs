@@ -3,6 +3,8 @@
 //! follows an anonymous caller's `Accept-Language`. An empty SQLite database
 //! in a temporary directory is enough.
 
+#![allow(clippy::unwrap_used, reason = "test code: a failure fails the test")]
+
 use std::path::PathBuf;
 
 use reqwest::StatusCode;

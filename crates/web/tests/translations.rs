@@ -23,6 +23,8 @@
 //!     web and lisa whose `r` is such a record type (or `role`, `calendar`,
 //!     `checklist`).
 
+#![allow(clippy::unwrap_used, reason = "test code: a failure fails the test")]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

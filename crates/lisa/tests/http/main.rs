@@ -3,6 +3,8 @@
 //! `authz` the authorisation matrix that every route of the router must have
 //! a row in.
 
+#![allow(clippy::unwrap_used, reason = "test code: a failure fails the test")]
+
 mod helpers;
 
 mod assessments;

@@ -3,6 +3,8 @@
 //! each test on a fresh database of its own. One module per aggregate, named
 //! like the store's own modules; `common` is the harness and the fixtures.
 
+#![allow(clippy::unwrap_used, reason = "test code: a failure fails the test")]
+
 mod common;
 
 mod migrations;

@@ -27,6 +27,13 @@ pub mod yearwheel;
 
 pub use error::{Error, Result};
 
+/// The stored form of a secret token (a session or a calendar address): its
+/// SHA-256, hex-encoded. Only this is kept, never the token itself.
+pub fn hash_token(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
 /// Who calls a use case: the signed-in user and what their roles allow.
 #[derive(Clone)]
 pub struct Caller {

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{Caller, Error, Result};
 // The cache of parsed models lives with the assessments' pages until the
 // assessments have their own module here.
-use crate::pages::assessments::ModelCache;
+use crate::app::assessment::ModelCache;
 
 /// The default checklist in the organisation's working language (Swedish).
 pub fn default_points() -> Vec<String> {

@@ -135,7 +135,7 @@ pub struct CalendarFeed {
 /// deactivated user). The token is never logged.
 #[tracing::instrument(skip_all, err)]
 pub async fn calendar_feed(store: &store::Store, token: &str) -> Result<CalendarFeed> {
-    let user_id = store.calendar_token_user(&crate::session::hash_token(token)).await?.ok_or(Error::NotFound)?;
+    let user_id = store.calendar_token_user(&super::hash_token(token)).await?.ok_or(Error::NotFound)?;
     let user = store.find_user(user_id).await?.ok_or(Error::NotFound)?;
     if !user.active {
         return Err(Error::NotFound);

@@ -25,7 +25,6 @@ pub(crate) use show::overview_with_problems;
 pub use show::{reopen, show, transition};
 
 // Still used by the review and round pages.
-pub use crate::app::assessment::ModelCache;
 
 /// An id and a label, for a select's options.
 pub struct Choice {
