@@ -210,6 +210,8 @@ fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'sta
         ("assessment-status", codes(&all_assessment_status, assessment_status)),
         ("question-status", codes(&all_question_status, question_status)),
         ("assessment-done", done),
+        // `format!("assessment-{}", step.code())`: the lifecycle buttons.
+        ("assessment", all_transitions.iter().map(|t| transition(*t).to_owned()).collect()),
         ("month", (1..=12).map(|m: u32| m.to_string()).collect()),
         ("action", actions.iter().map(|a| a.replace(['.', '_'], "-")).collect()),
         ("record", records.into_iter().collect()),

@@ -59,6 +59,9 @@ pub enum Need {
     ViewAssessments,
     ManageAssessments,
     ManageModels,
+    /// The list of models: whoever sees assessments somewhere, or manages
+    /// models everywhere (a system-wide administrator).
+    ViewModels,
     ViewPlans,
     ManageActions,
     ManageReviews,
@@ -298,7 +301,7 @@ pub fn routes(f: &Fixture) -> Vec<Route> {
         r("GET", format!("/assessments/{}/result.xlsx", f.assessment), None, Need::ViewAssessments, true),
         r("GET", format!("/assessments/{}/result.pdf", f.assessment), None, Need::ViewAssessments, true),
         r("GET", format!("/assessments/{}/answers.xlsx", f.assessment), None, Need::ViewAssessments, true),
-        r("GET", "/models".into(), None, Need::ViewAssessments, false),
+        r("GET", "/models".into(), None, Need::ViewModels, false),
         r(
             "POST",
             "/api/v1/assessments".into(),
@@ -557,6 +560,7 @@ pub async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &Tes
                 | Need::ViewUsers
                 | Need::ViewAudit
                 | Need::ViewAssessments
+                | Need::ViewModels
                 | Need::ManageAssessments
                 | Need::ViewPlans
                 | Need::ManageActions

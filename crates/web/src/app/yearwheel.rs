@@ -146,3 +146,26 @@ pub async fn calendar_feed(store: &store::Store, token: &str) -> Result<Calendar
     let activities = store.list_activities(&wheel_orgs(&principal, &tree)).await?;
     Ok(CalendarFeed { activities, tree, language: user.language })
 }
+
+/// When the caller's private calendar address was issued, if it is open.
+pub async fn calendar_token_issued(
+    store: &store::Store,
+    caller: &Caller,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    Ok(store.calendar_token_issued(caller.user.id).await?)
+}
+
+/// Issues the caller a new private calendar address (closing the old one)
+/// and returns its secret token, to be shown once; only its hash is stored.
+#[tracing::instrument(skip_all, err, fields(user = %caller.user.id))]
+pub async fn renew_calendar_token(store: &store::Store, caller: &Caller, token: &str) -> Result<()> {
+    store.renew_calendar_token(&caller.actor(), caller.user.id, &super::hash_token(token)).await?;
+    Ok(())
+}
+
+/// Closes the caller's private calendar address.
+#[tracing::instrument(skip_all, err, fields(user = %caller.user.id))]
+pub async fn revoke_calendar_token(store: &store::Store, caller: &Caller) -> Result<()> {
+    store.revoke_calendar_token(&caller.actor(), caller.user.id).await?;
+    Ok(())
+}

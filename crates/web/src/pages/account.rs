@@ -8,7 +8,7 @@ use axum::response::Response;
 use domain::user::Language;
 use serde::Deserialize;
 
-use super::orgs::{actor, field_errors};
+use super::orgs::field_errors;
 use super::{Ctx, Errors, render, render_status, see_other};
 use crate::SharedState;
 use crate::app;
@@ -62,7 +62,7 @@ fn page(s: &Session, errors: &[domain::FieldError], done: Option<&str>) -> Accou
 
 /// Adds the calendar section's state to the page.
 async fn with_calendar(state: &SharedState, mut p: AccountPage, s: &Session) -> AppResult<AccountPage> {
-    let issued = state.store.calendar_token_issued(s.user.id).await?;
+    let issued = crate::app::yearwheel::calendar_token_issued(&state.store, &s.caller()).await?;
     p.calendar = Some(CalendarView { issued: issued.map(|t| p.ctx.date_time(&t)), url: String::new() });
     Ok(p)
 }
@@ -82,12 +82,12 @@ pub async fn renew_calendar(
     headers: axum::http::HeaderMap,
 ) -> AppResult<Response> {
     let token = crate::session::new_token();
-    state.store.renew_calendar_token(&actor(&s), s.user.id, &crate::session::hash_token(&token)).await?;
+    crate::app::yearwheel::renew_calendar_token(&state.store, &s.caller(), &token).await?;
     let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let scheme = headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()).unwrap_or("http");
     let mut p = page(&s, &[], None);
     p.notice = p.ctx.t("calendar-issued");
-    let issued = state.store.calendar_token_issued(s.user.id).await?;
+    let issued = crate::app::yearwheel::calendar_token_issued(&state.store, &s.caller()).await?;
     p.calendar = Some(CalendarView {
         issued: issued.map(|t| p.ctx.date_time(&t)),
         url: format!("{scheme}://{host}/calendar/{token}.ics"),
@@ -96,7 +96,7 @@ pub async fn renew_calendar(
 }
 
 pub async fn revoke_calendar(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
-    state.store.revoke_calendar_token(&actor(&s), s.user.id).await?;
+    crate::app::yearwheel::revoke_calendar_token(&state.store, &s.caller()).await?;
     Ok(see_other("/account?done=calendar#calendar"))
 }
 

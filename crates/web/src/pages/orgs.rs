@@ -193,11 +193,6 @@ pub async fn create(
     )
 }
 
-/// The audit log's actor for a signed-in user's writes (see [`crate::app::Caller::actor`]).
-pub fn actor(s: &Session) -> store::Actor {
-    s.caller().actor()
-}
-
 /// An organisation on the way from the top to this one.
 pub struct PathItem {
     pub id: Uuid,
