@@ -179,7 +179,8 @@ fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'sta
     let mut actions = BTreeSet::new();
     for text in action_sources {
         for m in dotted.captures_iter(text) {
-            if roots.contains(&m[1]) && !extensions.contains(&&m[2]) {
+            // `"round.id"` and the like are tracing fields, not actions.
+            if roots.contains(&m[1]) && !extensions.contains(&&m[2]) && &m[2] != "id" {
                 actions.insert(format!("{}.{}", &m[1], &m[2]));
             }
         }
