@@ -260,43 +260,59 @@ pub struct Mapping {
     pub areas: BTreeMap<String, String>,
 }
 
+/// One problem of a mapping file: a translation key (`mapping-error-…`) and
+/// its named arguments, worded in the reader's language by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingError {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl MappingError {
+    fn new(key: &'static str, args: &[(&'static str, &str)]) -> Self {
+        Self { key, args: args.iter().map(|(k, v)| (*k, (*v).to_owned())).collect() }
+    }
+}
+
 impl Mapping {
     /// Parses a mapping file (TOML), listing every problem.
-    pub fn parse(text: &str) -> Result<Mapping, Vec<String>> {
-        let m: Mapping = toml::from_str(text).map_err(|e| vec![e.to_string()])?;
+    pub fn parse(text: &str) -> Result<Mapping, Vec<MappingError>> {
+        let m: Mapping = toml::from_str(text)
+            .map_err(|e| vec![MappingError::new("mapping-error-toml", &[("detail", &e.to_string())])])?;
         let mut errs = Vec::new();
         for (field, v) in [("from", &m.from), ("to", &m.to)] {
             match v.split_once('@') {
                 Some((k, n)) if !k.is_empty() && n.parse::<u32>().is_ok() => {}
-                _ => errs.push(format!("{field}: \"{v}\" ska vara nyckel@version, till exempel lisa-grund@1")),
+                _ => errs.push(MappingError::new("mapping-error-version", &[("field", field), ("value", v)])),
             }
         }
         if m.from == m.to {
-            errs.push("from och to är samma modellversion".into());
+            errs.push(MappingError::new("mapping-error-same", &[]));
         }
         if m.questions.is_empty() && m.areas.is_empty() {
-            errs.push("filen mappar inga frågor och inga områden".into());
+            errs.push(MappingError::new("mapping-error-empty", &[]));
         }
         if errs.is_empty() { Ok(m) } else { Err(errs) }
     }
 
-    /// Question and area ids the two models do not have, one message each.
-    pub fn check(&self, from: &crate::model::Model, to: &crate::model::Model) -> Vec<String> {
+    /// Question and area ids the two models do not have, one error each.
+    pub fn check(&self, from: &crate::model::Model, to: &crate::model::Model) -> Vec<MappingError> {
         let mut errs = Vec::new();
+        let missing = |key, id: &str, model: &str| MappingError::new(key, &[("id", id), ("model", model)]);
         for (old, new) in &self.questions {
             if from.question(old).is_none() {
-                errs.push(format!("questions: frågan \"{old}\" finns inte i {}", self.from));
+                errs.push(missing("mapping-error-question", old, &self.from));
             }
             if to.question(new).is_none() {
-                errs.push(format!("questions: frågan \"{new}\" finns inte i {}", self.to));
+                errs.push(missing("mapping-error-question", new, &self.to));
             }
         }
         for (old, new) in &self.areas {
             if !from.areas.iter().any(|a| &a.id == old) {
-                errs.push(format!("areas: området \"{old}\" finns inte i {}", self.from));
+                errs.push(missing("mapping-error-area", old, &self.from));
             }
             if !to.areas.iter().any(|a| &a.id == new) {
-                errs.push(format!("areas: området \"{new}\" finns inte i {}", self.to));
+                errs.push(missing("mapping-error-area", new, &self.to));
             }
         }
         errs
@@ -426,7 +442,13 @@ mod tests {
         let out = m.apply(&r);
         assert_eq!(out.areas.keys().collect::<Vec<_>>(), vec!["ledning"]);
         assert_eq!(out.blockers, vec!["q2b".to_owned()]);
-        assert!(Mapping::parse("from = \"x\"\nto = \"x\"").unwrap_err().len() >= 2);
+        let errs = Mapping::parse("from = \"x\"\nto = \"x\"").unwrap_err();
+        let keys: Vec<&str> = errs.iter().map(|e| e.key).collect();
+        assert_eq!(
+            keys,
+            ["mapping-error-version", "mapping-error-version", "mapping-error-same", "mapping-error-empty"]
+        );
+        assert_eq!(errs[0].args, [("field", "from".to_owned()), ("value", "x".to_owned())]);
         assert!(Mapping::parse("not toml [").is_err());
     }
 }

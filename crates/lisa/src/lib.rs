@@ -400,7 +400,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Model(ModelCommand::Map { file }) => {
             let text = std::fs::read_to_string(&file).map_err(|e| read_failure(&file, e))?;
-            let list = |errs: Vec<String>| file_errors(&file, &errs);
+            let list = |errs: Vec<domain::round::MappingError>| {
+                let texts: Vec<String> = errs.iter().map(|e| tr_args(e.key, &e.args)).collect();
+                file_errors(&file, &texts)
+            };
             let mapping = domain::round::Mapping::parse(&text).map_err(list)?;
             let store = cli.db.open().await?;
             let ((fk, fv), (tk, tv)) = mapping.versions();

@@ -46,3 +46,11 @@ cli-running = Lisa is running at { $url } ({ $database }).
 cli-database-external = external database
 cli-database-embedded = embedded SQLite
 cli-server-stopped = the server stopped: { $error }
+
+# The model mapping file (lisa model map).
+mapping-error-toml = the file cannot be read as TOML: { $detail }
+mapping-error-version = { $field }: "{ $value }" must be key@version, for example lisa-grund@1
+mapping-error-same = from and to are the same model version
+mapping-error-empty = the file maps no questions and no areas
+mapping-error-question = questions: the question "{ $id }" is not in { $model }
+mapping-error-area = areas: the area "{ $id }" is not in { $model }

@@ -46,3 +46,11 @@ cli-running = Lisa är igång på { $url } ({ $database }).
 cli-database-external = extern databas
 cli-database-embedded = inbyggd SQLite
 cli-server-stopped = servern stannade: { $error }
+
+# The model mapping file (lisa model map).
+mapping-error-toml = filen kan inte läsas som TOML: { $detail }
+mapping-error-version = { $field }: "{ $value }" ska vara nyckel@version, till exempel lisa-grund@1
+mapping-error-same = from och to är samma modellversion
+mapping-error-empty = filen mappar inga frågor och inga områden
+mapping-error-question = questions: frågan "{ $id }" finns inte i { $model }
+mapping-error-area = areas: området "{ $id }" finns inte i { $model }
