@@ -48,9 +48,11 @@ fn num(v: f64) -> String {
     if r.fract() == 0.0 { format!("{}", r as i64) } else { format!("{r:.1}") }
 }
 
-/// Rough width of `text` at `size` in Noto Sans (average advance ≈ 0.56 em).
+/// Rough width of `text` at `size`: Noto Sans averages about 0.56 em, but a
+/// browser without it falls back to DejaVu Sans (about 0.6 em), so the
+/// estimate leaves room for the wider of the two.
 fn text_width(text: &str, size: f64) -> f64 {
-    text.chars().count() as f64 * size * 0.56
+    text.chars().count() as f64 * size * 0.62
 }
 
 /// Cuts `text` so it fits `max_w` at `size`, ending with an ellipsis.
