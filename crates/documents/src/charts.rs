@@ -245,7 +245,7 @@ pub fn bar_chart(items: &[(String, f64)], max: f64, suffix: &str) -> String {
     let w = 640.0;
     let row = 28.0;
     let longest = items.iter().map(|(l, _)| text_width(l, 13.0)).fold(60.0, f64::max);
-    let label_w = (longest + 12.0).min(300.0);
+    let label_w = (longest + 12.0).min(340.0);
     let value_w =
         items.iter().map(|(_, v)| text_width(&format!("{}{suffix}", num(*v)), 13.0)).fold(30.0, f64::max) + 10.0;
     let bar_max = w - label_w - value_w - 8.0;
@@ -290,7 +290,7 @@ pub fn grouped_bar_chart(categories: &[String], series: &[(String, Vec<f64>)], m
     });
     let top = legend_h + 8.0;
     let longest = categories.iter().map(|l| text_width(l, 13.0)).fold(60.0, f64::max);
-    let label_w = (longest + 12.0).min(300.0);
+    let label_w = (longest + 12.0).min(340.0);
     let values = series.iter().flat_map(|(_, vs)| vs.iter()).filter(|v| v.is_finite());
     let value_w = values.map(|v| text_width(&format!("{}{suffix}", num(*v)), 11.0)).fold(30.0, f64::max) + 10.0;
     let bar_max = w - label_w - value_w - 8.0;
