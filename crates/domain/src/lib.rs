@@ -10,6 +10,7 @@ pub mod audit;
 pub mod authz;
 pub mod calendar;
 pub mod clock;
+pub mod disclosure;
 pub mod error;
 pub mod model;
 pub mod org;
