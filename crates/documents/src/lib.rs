@@ -5,14 +5,21 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+use std::io::Read;
+
+use calamine::{Data, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{DataValidation, Format, FormatAlign, Workbook};
 
 pub mod charts;
+#[cfg(feature = "render")]
 mod docx;
+#[cfg(feature = "render")]
 pub mod pdf;
+#[cfg(feature = "render")]
 mod raster;
+#[cfg(feature = "render")]
 pub mod report;
+#[cfg(feature = "render")]
 #[doc(hidden)]
 pub mod sample;
 
@@ -28,6 +35,34 @@ pub enum Error {
     NotXlsx,
     #[error("the workbook has no sheet named {0}")]
     NoSheet(String),
+    /// The workbook is larger than Lisa reads: too many rows, columns or
+    /// cells, or too much once unpacked.
+    #[error("the workbook is too large to read ({0})")]
+    TooLarge(&'static str),
+}
+
+/// What [`read_sheet`] reads at most. Checked while the file is read, before
+/// anything is allocated for it: a sheet may claim any size in its
+/// `<dimension>` and place one cell at each corner of the grid, and a zip
+/// entry may unpack to far more than it says.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadLimits {
+    /// Rows, counted from the first (row index + 1 of the last row read).
+    pub rows: u32,
+    /// Columns, likewise.
+    pub columns: u32,
+    /// Cells present in the sheet's XML.
+    pub cells: usize,
+    /// Bytes of all the workbook's parts once unpacked.
+    pub unpacked: u64,
+    /// Parts (files) in the workbook.
+    pub parts: usize,
+}
+
+impl Default for ReadLimits {
+    fn default() -> Self {
+        Self { rows: 10_000, columns: 100, cells: 300_000, unpacked: 64 * 1024 * 1024, parts: 1_000 }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,26 +154,88 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, Error> {
 }
 
 /// One sheet as rows of text, from its first row; numbers become text
-/// (whole numbers without decimals), empty cells empty strings.
+/// (whole numbers without decimals), empty cells empty strings. Reads
+/// within [`ReadLimits::default`].
 pub fn read_sheet(bytes: &[u8], name: &str) -> Result<Vec<Vec<String>>, Error> {
+    read_sheet_within(bytes, name, ReadLimits::default())
+}
+
+/// [`read_sheet`] within `limits`: the workbook's parts are unpacked once
+/// (counting, keeping nothing) to check their real size, then the sheet's
+/// cells are streamed one at a time, each checked against the grid's limits
+/// before it is placed.
+pub fn read_sheet_within(bytes: &[u8], name: &str, limits: ReadLimits) -> Result<Vec<Vec<String>>, Error> {
+    check_unpacked(bytes, limits)?;
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| Error::NotXlsx)?;
-    let range = wb.worksheet_range(name).map_err(|_| Error::NoSheet(name.to_owned()))?;
-    let (first_row, first_col) = range.start().unwrap_or((0, 0));
-    let mut out: Vec<Vec<String>> = vec![Vec::new(); first_row as usize];
-    for r in range.rows() {
-        let mut cells = vec![String::new(); first_col as usize];
-        cells.extend(r.iter().map(|c| match c {
-            Data::String(s) => s.clone(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Int(i) => i.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::Empty => String::new(),
-            other => other.to_string(),
-        }));
-        out.push(cells);
+    let mut cells = match wb.worksheet_cells_reader(name) {
+        Ok(c) => c,
+        Err(calamine::XlsxError::WorksheetNotFound(_)) => return Err(Error::NoSheet(name.to_owned())),
+        Err(_) => return Err(Error::NotXlsx),
+    };
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut count = 0usize;
+    while let Some(cell) = cells.next_cell().map_err(|_| Error::NotXlsx)? {
+        let (row, col) = cell.get_position();
+        if row >= limits.rows {
+            return Err(Error::TooLarge("rows"));
+        }
+        if col >= limits.columns {
+            return Err(Error::TooLarge("columns"));
+        }
+        count += 1;
+        if count > limits.cells {
+            return Err(Error::TooLarge("cells"));
+        }
+        let text = match cell.get_value() {
+            calamine::DataRef::Empty => continue,
+            calamine::DataRef::String(s) => s.clone(),
+            calamine::DataRef::SharedString(s) => (*s).to_owned(),
+            calamine::DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            calamine::DataRef::Float(f) => f.to_string(),
+            calamine::DataRef::Int(i) => i.to_string(),
+            calamine::DataRef::Bool(b) => b.to_string(),
+            other => Data::from(other.clone()).to_string(),
+        };
+        let (r, c) = (row as usize, col as usize);
+        if out.len() <= r {
+            out.resize_with(r + 1, Vec::new);
+        }
+        let line = &mut out[r];
+        if line.len() <= c {
+            line.resize(c + 1, String::new());
+        }
+        line[c] = text;
+    }
+    // Every row as wide as the widest (within the column limit), as a grid.
+    let width = out.iter().map(Vec::len).max().unwrap_or(0);
+    for line in &mut out {
+        line.resize(width, String::new());
     }
     Ok(out)
+}
+
+/// Unpacks every part of the workbook into nothing, counting bytes, and
+/// fails as soon as the parts or the bytes exceed `limits`: a part cannot
+/// lie its way past the check, since what is counted is what comes out.
+fn check_unpacked(bytes: &[u8], limits: ReadLimits) -> Result<(), Error> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| Error::NotXlsx)?;
+    if zip.len() > limits.parts {
+        return Err(Error::TooLarge("parts"));
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|_| Error::NotXlsx)?;
+        if part.size() > limits.unpacked.saturating_sub(total) {
+            return Err(Error::TooLarge("unpacked"));
+        }
+        let left = limits.unpacked - total;
+        let n = std::io::copy(&mut (&mut part).take(left + 1), &mut std::io::sink()).map_err(|_| Error::NotXlsx)?;
+        total += n;
+        if total > limits.unpacked {
+            return Err(Error::TooLarge("unpacked"));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -175,7 +272,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "render"))]
 mod pdf_tests {
     #[test]
     fn a_report_renders_and_user_text_stays_text() {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::org::OrgTree;
+use crate::org::{OrgKind, OrgTree};
 use crate::user::Role;
 
 /// Something a request wants to do, on an organisation's subtree.
@@ -202,10 +202,60 @@ pub fn may_place_org(p: &Principal, tree: &OrgTree, parent: Option<Uuid>) -> boo
     }
 }
 
+/// Does a delegation of an area of `assessed_org`'s assessment still hold for
+/// `p`? Only while `p` is a coordinator inside the assessed organisation's
+/// subtree, as when it was made: a delegation never outlives the role.
+pub fn delegation_holds(p: &Principal, tree: &OrgTree, assessed_org: Uuid) -> bool {
+    p.assignments
+        .iter()
+        .any(|a| a.role == Role::Coordinator && a.org_id.is_some_and(|o| tree.is_in_subtree(assessed_org, o)))
+}
+
+/// What an organisation change would do, as the rule of [`may_change_org`] sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct OrgChange {
+    /// The organisation changed; `None` when it is being created.
+    pub org: Option<Uuid>,
+    /// Its kind before the change (`None` when it is being created).
+    pub old_kind: Option<OrgKind>,
+    pub new_kind: OrgKind,
+    /// Its parent before the change (`None` when created or at the top).
+    pub old_parent: Option<Uuid>,
+    pub new_parent: Option<Uuid>,
+}
+
+/// May `p` make `change`? A coordinating body (kind
+/// [`OrgKind::Coordinator`]) runs rounds that invite organisations all over
+/// Lisa, so only a system-wide administrator creates one, turns an
+/// organisation into one or out of it, or moves one (or a subtree holding
+/// one). Everything else follows the scope: the organisation must lie where
+/// `p` manages organisations (checked by the caller) and a new parent must
+/// too ([`may_place_org`]).
+pub fn may_change_org(p: &Principal, tree: &OrgTree, change: OrgChange) -> bool {
+    let system_wide = p.can_everywhere(Permission::ManageOrgs);
+    let touches_coordinator = change.new_kind == OrgKind::Coordinator || change.old_kind == Some(OrgKind::Coordinator);
+    let kind_changes = change.old_kind != Some(change.new_kind);
+    let moves = change.org.is_some() && change.old_parent != change.new_parent;
+    if touches_coordinator && (kind_changes || moves) && !system_wide {
+        return false;
+    }
+    if moves {
+        let holds_coordinator =
+            change.org.is_some_and(|id| tree.subtree(id).iter().any(|(_, n)| n.kind == OrgKind::Coordinator));
+        if holds_coordinator && !system_wide {
+            return false;
+        }
+    }
+    if change.org.is_none() || moves {
+        return may_place_org(p, tree, change.new_parent);
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::org::{OrgKind, OrgNode};
+    use crate::org::OrgNode;
 
     fn tree() -> OrgTree {
         let n = |id: u128, p: Option<u128>, name: &str| OrgNode {
@@ -332,5 +382,76 @@ mod tests {
         assert!(!may_place_org(&local, &t, None));
         assert!(may_place_org(&p(&[(Role::Admin, None)]), &t, None));
         assert!(!may_place_org(&p(&[(Role::Ciso, None)]), &t, None));
+    }
+
+    #[test]
+    fn only_a_system_wide_admin_creates_changes_or_moves_a_coordinating_body() {
+        let t = tree();
+        let local = p(&[(Role::Admin, Some(1))]);
+        let global = p(&[(Role::Admin, None)]);
+        let u = Uuid::from_u128;
+        let create =
+            |kind| OrgChange { org: None, old_kind: None, new_kind: kind, old_parent: None, new_parent: Some(u(2)) };
+        assert!(may_change_org(&local, &t, create(OrgKind::Unit)));
+        assert!(!may_change_org(&local, &t, create(OrgKind::Coordinator)));
+        assert!(may_change_org(&global, &t, create(OrgKind::Coordinator)));
+        let reclassify = |old, new| OrgChange {
+            org: Some(u(3)),
+            old_kind: Some(old),
+            new_kind: new,
+            old_parent: Some(u(2)),
+            new_parent: Some(u(2)),
+        };
+        assert!(!may_change_org(&local, &t, reclassify(OrgKind::Unit, OrgKind::Coordinator)));
+        assert!(!may_change_org(&local, &t, reclassify(OrgKind::Coordinator, OrgKind::Unit)));
+        assert!(may_change_org(&local, &t, reclassify(OrgKind::Coordinator, OrgKind::Coordinator)));
+        assert!(may_change_org(&local, &t, reclassify(OrgKind::Unit, OrgKind::Municipality)));
+        assert!(may_change_org(&global, &t, reclassify(OrgKind::Unit, OrgKind::Coordinator)));
+        // Moving a unit inside one's scope is fine; outside it is not.
+        let mv = |to| OrgChange {
+            org: Some(u(3)),
+            old_kind: Some(OrgKind::Unit),
+            new_kind: OrgKind::Unit,
+            old_parent: Some(u(2)),
+            new_parent: Some(u(to)),
+        };
+        assert!(may_change_org(&local, &t, mv(1)));
+        assert!(!may_change_org(&local, &t, mv(9)));
+    }
+
+    #[test]
+    fn a_subtree_holding_a_coordinating_body_is_moved_only_by_a_system_wide_admin() {
+        let u = Uuid::from_u128;
+        let n = |id: u128, parent: Option<u128>, kind| OrgNode {
+            id: u(id),
+            parent_id: parent.map(u),
+            name: format!("o{id}"),
+            kind,
+        };
+        let t = OrgTree::new(vec![
+            n(1, None, OrgKind::Municipality),
+            n(2, Some(1), OrgKind::Unit),
+            n(3, Some(2), OrgKind::Coordinator),
+            n(4, Some(1), OrgKind::Unit),
+        ]);
+        let local = p(&[(Role::Admin, Some(1))]);
+        let mv = OrgChange {
+            org: Some(u(2)),
+            old_kind: Some(OrgKind::Unit),
+            new_kind: OrgKind::Unit,
+            old_parent: Some(u(1)),
+            new_parent: Some(u(4)),
+        };
+        assert!(!may_change_org(&local, &t, mv));
+        assert!(may_change_org(&p(&[(Role::Admin, None)]), &t, mv));
+    }
+
+    #[test]
+    fn a_delegation_holds_only_while_its_coordinator_role_does() {
+        let t = tree();
+        assert!(delegation_holds(&p(&[(Role::Coordinator, Some(3))]), &t, Uuid::from_u128(1)));
+        assert!(!delegation_holds(&p(&[(Role::Coordinator, Some(9))]), &t, Uuid::from_u128(1)));
+        assert!(!delegation_holds(&p(&[(Role::Ciso, Some(3))]), &t, Uuid::from_u128(1)));
+        assert!(!delegation_holds(&p(&[]), &t, Uuid::from_u128(1)));
     }
 }

@@ -107,6 +107,22 @@ pub struct RoundForm {
     pub remind_days: String,
 }
 
+impl RoundForm {
+    /// The form's fields from a decoded form body (the first value of each).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        RoundForm {
+            name: get("name"),
+            period: get("period"),
+            opens_on: get("opens_on"),
+            closes_on: get("closes_on"),
+            message: get("message"),
+            k: get("k"),
+            remind_days: get("remind_days"),
+        }
+    }
+}
+
 impl RoundInput {
     pub fn parse(f: &RoundForm) -> Result<RoundInput, ValidationErrors> {
         let mut errs = ValidationErrors::default();

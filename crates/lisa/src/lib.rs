@@ -101,6 +101,23 @@ pub struct ServeArgs {
     /// Log lines as text for people or as JSON (one object a line) for log shippers.
     #[arg(long, env = "LISA_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// A reverse proxy (address or network, e.g. 10.0.0.0/8) whose X-Forwarded-For
+    /// names the client; may be given more than once. Without it, forwarding
+    /// headers are ignored and the connection's peer is the client.
+    #[arg(long = "trusted-proxy", env = "LISA_TRUSTED_PROXIES", value_delimiter = ',', value_parser = web::client::parse_trusted)]
+    pub trusted_proxies: Vec<web::client::IpNet>,
+    /// A bearer token that lets a scraper read /metrics from anywhere.
+    #[arg(long, env = "LISA_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// Whether /metrics may be read without the token from this machine (not through a proxy).
+    #[arg(long, env = "LISA_METRICS_LOOPBACK", default_value_t = true, action = clap::ArgAction::Set)]
+    pub metrics_loopback: bool,
+    /// Reports (PDF, Word, Excel) rendered at once (default: half the cores, at least one).
+    #[arg(long, env = "LISA_RENDER_CONCURRENCY", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub render_concurrency: Option<u16>,
+    /// Reports that may wait for their turn; beyond that the answer is 503 with Retry-After.
+    #[arg(long, env = "LISA_RENDER_QUEUE", default_value_t = 8, value_parser = clap::value_parser!(u16).range(0..=10_000))]
+    pub render_queue: u16,
 }
 
 /// How log lines (on standard error) are written.
@@ -547,9 +564,16 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
         println!("{}", tr("cli-no-users"));
         println!("  http://{local}/setup/{token}");
     }
+    let defaults = web::Config::default();
     let config = web::Config {
         session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
-        ..web::Config::default()
+        trusted_proxies: args.trusted_proxies.clone(),
+        metrics: web::metrics::Access { token: args.metrics_token.clone(), loopback: args.metrics_loopback },
+        renders: web::render::Limits {
+            concurrent: args.render_concurrency.map(usize::from).unwrap_or(defaults.renders.concurrent),
+            waiting: usize::from(args.render_queue),
+        },
+        ..defaults
     };
     let store = std::sync::Arc::new(store);
     tokio::spawn(purge_sessions(store.clone(), config.clone()));

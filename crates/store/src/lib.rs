@@ -25,7 +25,7 @@ mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
 pub use audit::{AuditFilter, AuditPage};
-pub use auth::{LoginOutcome, SessionRow};
+pub use auth::SessionRow;
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
 pub use plan::{Action, Activity};
 pub use review::{Decision, Point, Review, UnitReport};

@@ -100,6 +100,10 @@ pub struct Response {
     pub size_class: SizeClass,
     pub result: SharedResult,
     pub answers: Option<BTreeMap<String, String>>,
+    /// Who submitted it (the audit log's label, an e-mail address): kept for
+    /// the respondent's own audit trail and never sent to the coordinator,
+    /// who is told which organisation answered, not which person.
+    #[serde(skip_serializing)]
     pub submitted_by: String,
     pub submitted_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -514,12 +518,14 @@ impl Store {
         Ok(Round { closed_at: Some(now), updated_at: now, ..round })
     }
 
-    /// Records that an invitee was reminded (in the app, and by e-mail to `emailed` addresses).
+    /// Records that an invitee was reminded (in the app, and by e-mail to
+    /// `emailed` addresses), with its audit entry in the same transaction;
+    /// `false` if it had been reminded already.
     #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id, org_id = %org_id))]
     pub async fn record_reminder(&self, round_id: Uuid, org_id: Uuid, emailed: u32) -> Result<bool> {
         let now = domain::now();
-        let done = with_pool!(self, |p| {
-            sqlx::query(
+        Ok(write_tx!(self, |tx, chain| {
+            let done = sqlx::query(
                 "INSERT INTO round_reminders (round_id, org_id, sent_at, emailed) VALUES ($1, $2, $3, $4) \
                          ON CONFLICT (round_id, org_id) DO NOTHING",
             )
@@ -527,11 +533,15 @@ impl Store {
             .bind(org_id)
             .bind(now)
             .bind(emailed as i32)
-            .execute(p)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
-        });
-        Ok(done == 1)
+            .rows_affected();
+            if done == 1 {
+                let after = serde_json::json!({ "round_id": round_id, "emailed": emailed }).to_string();
+                chain.push(now, audit(&Actor::system(), "round.remind", "round", round_id, org_id, None, Some(after)));
+            }
+            done == 1
+        }))
     }
 
     /// Every round that has not been closed early and whose closing date is not past.

@@ -424,6 +424,12 @@ impl Store {
                 .bind(keep_session.unwrap_or(""))
                 .execute(&mut *tx)
                 .await?;
+            // A private calendar address is a credential too: it ends with the password.
+            sqlx::query("UPDATE calendar_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             let org = first_org!(tx, id);
             // The hash itself is never logged, only that it changed.
             chain.push(

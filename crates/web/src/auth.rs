@@ -8,7 +8,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use domain::audit::Change;
 use domain::throttle::Decision;
-use store::{LoginOutcome, User};
+use store::User;
 
 use crate::SharedState;
 use crate::error::AppError;
@@ -44,16 +44,50 @@ pub struct LoggedIn {
     pub csrf: String,
 }
 
+/// The throttle's key for an account: a hash of the e-mail address as typed
+/// (trimmed, lower case), so that any string is stored in fixed size.
+fn account_key(email: &str) -> String {
+    format!("account:{}", hash_token(email))
+}
+
+/// The throttle's key for a client address; an IPv6 client is counted by its
+/// /64 network, as one household or office gets a whole /64 to pick from.
+fn address_key(client: IpAddr) -> String {
+    match client {
+        IpAddr::V4(a) => format!("address:{a}"),
+        IpAddr::V6(a) => match a.to_ipv4_mapped() {
+            Some(v4) => format!("address:{v4}"),
+            None => {
+                let s = a.segments();
+                format!("address:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
 /// Checks e-mail and password, slowing down and then locking repeated
-/// failures, and opens a session.
+/// failures, and opens a session. The attempt is counted in the database
+/// before the password is checked, so parallel attempts (also through
+/// several Lisa processes) cannot get past the lock.
 pub async fn login(state: &SharedState, email: &str, password: &str, client: IpAddr) -> Result<LoggedIn, AppError> {
-    let email = email.trim().to_lowercase();
-    let account_key = format!("account:{email}");
-    let address_key = format!("address:{client}");
+    let email: String = email.trim().chars().take(320).collect::<String>().to_lowercase();
+    let account_key = account_key(&email);
+    let address_key = address_key(client);
     let policy = state.config.throttle;
     let now = domain::now();
-    let account = state.store.find_failures(&account_key, now, policy.window).await?;
-    let address = state.store.find_failures(&address_key, now, policy.window).await?;
+    let keep = policy.window.max(policy.lock_for);
+    let counts = state
+        .store
+        .count_login_attempt(
+            &[(&account_key, policy.lock_after_account), (&address_key, policy.lock_after_address)],
+            now,
+            keep,
+        )
+        .await?;
+    let (account, address) = match counts.as_slice() {
+        [a, b] => (*a, *b),
+        _ => return Err(AppError::from(crate::app::Error::invariant("one count per key"))),
+    };
     match policy.decide(account, address, now) {
         Decision::Locked { .. } => return Err(AppError::Locked),
         Decision::Proceed { delay } if !delay.is_zero() => tokio::time::sleep(delay).await,
@@ -65,47 +99,38 @@ pub async fn login(state: &SharedState, email: &str, password: &str, client: IpA
     let ok = verify_password_blocking(password.to_owned(), hash).await?;
     let user = match user {
         Some(u) if ok && u.active && u.password_hash.is_some() => u,
-        _ => {
-            state.store.record_login(&[&account_key, &address_key], LoginOutcome::Failure, policy.window).await?;
-            return Err(AppError::Validation(vec![domain::FieldError::new("email", "error-login-failed")]));
-        }
+        _ => return Err(AppError::Validation(vec![domain::FieldError::new("email", "error-login-failed")])),
     };
-    state.store.record_login(&[&account_key], LoginOutcome::Success, policy.window).await?;
+    state.store.login_succeeded(&account_key, &address_key).await?;
     let token = new_token();
     let csrf = new_token();
-    state.store.insert_session(&hash_token(&token), user.id, &csrf).await?;
-    state
-        .store
-        .record_event(Change {
-            actor_id: Some(user.id),
-            actor: user.email.clone(),
-            action: "user.login".into(),
-            record_type: "user".into(),
-            record_id: user.id.to_string(),
-            org_id: first_org(state, user.id).await?,
-            before: None,
-            after: None,
-        })
-        .await?;
+    let change = Change {
+        actor_id: Some(user.id),
+        actor: user.email.clone(),
+        action: "user.login".into(),
+        record_type: "user".into(),
+        record_id: user.id.to_string(),
+        org_id: first_org(state, user.id).await?,
+        before: None,
+        after: None,
+    };
+    state.store.open_session(&hash_token(&token), user.id, &csrf, change).await?;
     Ok(LoggedIn { user, token, csrf })
 }
 
-/// Ends a session.
+/// Ends a session, with its audit entry in the same transaction.
 pub async fn logout(state: &SharedState, session: &crate::session::Session) -> Result<(), AppError> {
-    state.store.delete_session(&session.token_hash).await?;
-    state
-        .store
-        .record_event(Change {
-            actor_id: Some(session.user.id),
-            actor: session.user.email.clone(),
-            action: "user.logout".into(),
-            record_type: "user".into(),
-            record_id: session.user.id.to_string(),
-            org_id: session.principal.assignments.iter().find_map(|a| a.org_id),
-            before: None,
-            after: None,
-        })
-        .await?;
+    let change = Change {
+        actor_id: Some(session.user.id),
+        actor: session.user.email.clone(),
+        action: "user.logout".into(),
+        record_type: "user".into(),
+        record_id: session.user.id.to_string(),
+        org_id: session.principal.assignments.iter().find_map(|a| a.org_id),
+        before: None,
+        after: None,
+    };
+    state.store.close_session(&session.token_hash, change).await?;
     Ok(())
 }
 
@@ -124,5 +149,17 @@ mod tests {
         assert!(verify_password("en lång lösenfras", &h));
         assert!(!verify_password("en annan lösenfras", &h));
         assert!(!verify_password("x", "inte en hash"));
+    }
+
+    #[test]
+    fn throttle_keys_have_a_bounded_size_and_group_ipv6_by_network() {
+        assert_eq!(account_key(&"x".repeat(10_000)).len(), account_key("a@b.se").len());
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(address_key(a), address_key(b));
+        assert_ne!(address_key(a), address_key(c));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        assert_eq!(address_key(mapped), address_key("192.0.2.7".parse().unwrap()));
     }
 }

@@ -34,6 +34,9 @@ pub enum AppError {
     Locked,
     #[error("csrf check failed")]
     Csrf,
+    /// Too much work of one kind queued (report rendering): try again soon.
+    #[error("busy")]
+    Busy,
     /// A fault of Lisa or its database. The source is logged (with the
     /// request id, once, by [`render_errors`]) and never shown.
     #[error("internal error")]
@@ -55,6 +58,7 @@ impl AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Locked => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -69,6 +73,7 @@ impl AppError {
             AppError::Validation(_) => "validation",
             AppError::Conflict(_) => "conflict",
             AppError::Locked => "too-many-attempts",
+            AppError::Busy => "busy",
             AppError::Csrf => "csrf",
             AppError::Internal(_) => "internal",
         }
@@ -84,6 +89,7 @@ impl AppError {
             AppError::Validation(_) => "problem-validation",
             AppError::Conflict(_) => "problem-conflict",
             AppError::Locked => "problem-locked",
+            AppError::Busy => "problem-busy",
             AppError::Csrf => "problem-csrf",
             AppError::Internal(_) => "problem-internal",
         }
@@ -144,6 +150,14 @@ struct Rendered(AppError);
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut res = self.status().into_response();
+        let retry_after = match self {
+            AppError::Locked => Some("900"),
+            AppError::Busy => Some("5"),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            res.headers_mut().insert(header::RETRY_AFTER, axum::http::HeaderValue::from_static(secs));
+        }
         res.extensions_mut().insert(Rendered(self));
         res
     }

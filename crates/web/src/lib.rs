@@ -15,11 +15,13 @@ mod api;
 pub mod app;
 mod assets;
 mod auth;
+pub mod client;
 mod error;
 pub mod i18n;
-mod metrics;
+pub mod metrics;
 mod pages;
 pub mod reminders;
+pub mod render;
 mod session;
 mod trace;
 
@@ -89,6 +91,12 @@ pub struct Config {
     /// And in any case this long after login.
     pub session_max: Duration,
     pub throttle: domain::throttle::ThrottlePolicy,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Who may read `/metrics`.
+    pub metrics: metrics::Access,
+    /// How many reports (PDF, Word) are rendered at once, and how many more may wait.
+    pub renders: render::Limits,
 }
 
 impl Default for Config {
@@ -97,6 +105,9 @@ impl Default for Config {
             session_idle: Duration::from_secs(30 * 60),
             session_max: Duration::from_secs(12 * 3600),
             throttle: domain::throttle::ThrottlePolicy::default(),
+            trusted_proxies: Vec::new(),
+            metrics: metrics::Access::default(),
+            renders: render::Limits::default(),
         }
     }
 }
@@ -106,6 +117,8 @@ pub struct AppState {
     pub config: Config,
     pub metrics: metrics::Metrics,
     pub models: app::assessment::ModelCache,
+    /// The bounded queue of report rendering.
+    pub renders: render::Gate,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -121,8 +134,9 @@ pub fn app(store: store::Store, config: Config) -> Router {
 
 /// The application over a store that others (background tasks) share.
 pub fn app_shared(store: Arc<store::Store>, config: Config) -> Router {
+    let renders = render::Gate::new(config.renders);
     let state: SharedState =
-        Arc::new(AppState { store, config, metrics: metrics::Metrics::default(), models: Default::default() });
+        Arc::new(AppState { store, config, metrics: metrics::Metrics::default(), models: Default::default(), renders });
     let routes =
         Router::new().merge(pages::routes()).merge(api::routes()).merge(assets::routes()).merge(metrics::routes());
     routes

@@ -97,6 +97,40 @@ pub async fn track(State(state): State<SharedState>, req: Request, next: Next) -
     res
 }
 
+/// Who may read `/metrics`: a scraper with the bearer token (`--metrics-token`)
+/// and, unless turned off (`--metrics-loopback false`), a client on the same
+/// machine that came straight to Lisa (no forwarding header, so not through a
+/// reverse proxy on the same machine). Everyone else gets 403: the figures
+/// tell an outsider which pages are used, how often and how fast.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub token: Option<String>,
+    pub loopback: bool,
+}
+
+impl Default for Access {
+    fn default() -> Self {
+        Self { token: None, loopback: true }
+    }
+}
+
+impl Access {
+    pub fn allows(&self, peer: std::net::IpAddr, headers: &axum::http::HeaderMap) -> bool {
+        let forwarded = headers.contains_key("x-forwarded-for") || headers.contains_key(header::FORWARDED);
+        if self.loopback && peer.is_loopback() && !forwarded {
+            return true;
+        }
+        let Some(token) = self.token.as_deref().filter(|t| !t.is_empty()) else { return false };
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        // Compared as hashes, so the time taken does not tell how much matched.
+        crate::session::hash_token(given.trim()) == crate::session::hash_token(token)
+    }
+}
+
 pub fn routes() -> Router<SharedState> {
     Router::new()
         .route(
@@ -113,11 +147,48 @@ pub fn routes() -> Router<SharedState> {
         )
         .route(
             "/metrics",
-            get(|State(state): State<SharedState>| async move {
-                match state.metrics.render(state.store.pool_stats(), state.store.backend_name()) {
-                    Ok(body) => ([(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response(),
-                    Err(e) => crate::error::AppError::internal(e).into_response(),
-                }
-            }),
+            get(
+                |State(state): State<SharedState>,
+                 axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+                 headers: axum::http::HeaderMap| async move {
+                    if !state.config.metrics.allows(peer.ip(), &headers) {
+                        return crate::error::AppError::Forbidden.into_response();
+                    }
+                    match state.metrics.render(state.store.pool_stats(), state.store.backend_name()) {
+                        Ok(body) => ([(header::CONTENT_TYPE, CONTENT_TYPE)], body).into_response(),
+                        Err(e) => crate::error::AppError::internal(e).into_response(),
+                    }
+                },
+            ),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{HeaderMap, HeaderValue};
+
+    #[test]
+    fn metrics_need_loopback_or_the_token() {
+        let local: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+        let remote: std::net::IpAddr = "198.51.100.4".parse().unwrap();
+        let none = HeaderMap::new();
+        let mut proxied = HeaderMap::new();
+        proxied.insert("x-forwarded-for", HeaderValue::from_static("198.51.100.4"));
+        let mut bearer = HeaderMap::new();
+        bearer.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer hemlig-nyckel"));
+        let mut wrong = HeaderMap::new();
+        wrong.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer fel"));
+
+        let default = Access::default();
+        assert!(default.allows(local, &none));
+        assert!(!default.allows(local, &proxied));
+        assert!(!default.allows(remote, &none));
+        assert!(!default.allows(remote, &bearer), "no token configured");
+
+        let with_token = Access { token: Some("hemlig-nyckel".into()), loopback: false };
+        assert!(!with_token.allows(local, &none));
+        assert!(with_token.allows(remote, &bearer));
+        assert!(!with_token.allows(remote, &wrong));
+    }
 }

@@ -119,14 +119,7 @@ pub async fn assessment_answers_are_checked_and_scoped(app: &TestApp) {
     let ciso = app.login("ciso@exempla.se").await;
     // A draft of the kommun (the demo's current year).
     let kommun = app.org_id("Exempla kommun").await;
-    let draft = app
-        .store
-        .list_assessments(Some(&[kommun]))
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.status.code() == "draft")
-        .unwrap();
+    let draft = app.draft_assessment(kommun).await;
     let before = audit_len(app).await;
     let answers_before = app.store.list_answers(draft.id).await.unwrap();
     for fields in [
@@ -267,14 +260,7 @@ pub async fn assessment_api_journey(app: &TestApp) {
 
 pub async fn delegated_areas_arrive_as_proposals(app: &TestApp) {
     let kommun = app.org_id("Exempla kommun").await;
-    let draft = app
-        .store
-        .list_assessments(Some(&[kommun]))
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.status.code() == "draft")
-        .unwrap();
+    let draft = app.draft_assessment(kommun).await;
     let page = format!("/assessments/{}", draft.id);
     let ciso = app.login("ciso@exempla.se").await;
     let coordinator_id = app.user_id("samordnare@exempla.se").await;
@@ -340,4 +326,15 @@ pub async fn delegated_areas_arrive_as_proposals(app: &TestApp) {
     let res =
         coordinator.post_form(&format!("{page}/areas/incidenter"), vec![("answer.incidenter-3", "ja".into())]).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
+    // The delegation does not outlive the coordinator's role.
+    assert_eq!(coordinator.get(&format!("{page}/areas/incidenter")).await.status, StatusCode::OK);
+    let admin = app.login("admin@exempla.se").await;
+    let roles = admin.get(&format!("/api/v1/users/{coordinator_id}")).await.json();
+    let role_id = roles["roles"][0]["id"].as_str().unwrap().to_owned();
+    let res = admin.send("DELETE", &format!("/api/v1/users/{coordinator_id}/roles/{role_id}"), None).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    let coordinator = app.login("samordnare@exempla.se").await;
+    assert_eq!(coordinator.get(&format!("{page}/areas/incidenter")).await.status, StatusCode::NOT_FOUND);
+    let listed = coordinator.get("/assessments").await;
+    assert!(!listed.text.contains(&draft.id.to_string()), "no longer listed as delegated");
 }

@@ -32,6 +32,11 @@ fn demo_hash() -> &'static str {
 /// Starts the app on `backend`; `None` when PostgreSQL is asked for but not
 /// configured (and `CI` is not set: then it panics).
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// [`spawn_app`] with the web layer's settings changed by `configure`.
+pub async fn spawn_app_with(backend: Backend, configure: fn(&mut web::Config)) -> Option<TestApp> {
     let db = testdb::TestDb::create("HTTP tests", backend).await?;
     let url = db.url().to_owned();
     let store = store::Store::connect(&url).await.expect("connect the store");
@@ -40,6 +45,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let app_store = store::Store::connect(&url).await.unwrap();
     let mut config = web::Config::default();
     config.throttle.step_delay = std::time::Duration::from_millis(5);
+    configure(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(web::serve(listener, web::app(app_store, config), std::future::pending()));
@@ -108,6 +114,12 @@ impl TestApp {
 
     pub async fn org_id(&self, name: &str) -> Uuid {
         self.store.find_orgs_by_name(name).await.unwrap()[0].id
+    }
+
+    /// The organisation's assessment in draft (the demo world has one for the kommun).
+    pub async fn draft_assessment(&self, org: Uuid) -> store::Assessment {
+        let all = self.store.list_assessments(Some(&[org])).await.unwrap();
+        all.into_iter().find(|a| a.status.code() == "draft").expect("a draft assessment")
     }
 
     pub async fn user_id(&self, email: &str) -> Uuid {
@@ -195,6 +207,31 @@ macro_rules! both_backends {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await else { return };
+                    super::$name(&app).await;
+                }
+            )*
+        }
+    };
+}
+
+/// Like [`both_backends!`], with the web layer's settings changed by a function.
+#[macro_export]
+macro_rules! both_backends_with {
+    ($configure:path; $($name:ident),* $(,)?) => {
+        mod sqlite_with {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::helpers::spawn_app_with($crate::helpers::Backend::Sqlite, $configure).await.unwrap();
+                    super::$name(&app).await;
+                }
+            )*
+        }
+        mod postgres_with {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(app) = $crate::helpers::spawn_app_with($crate::helpers::Backend::Postgres, $configure).await else { return };
                     super::$name(&app).await;
                 }
             )*

@@ -16,6 +16,7 @@ mod plans;
 mod rounds;
 mod service;
 mod sessions;
+mod trust;
 mod users;
 
 use assessments::{
@@ -40,6 +41,10 @@ use service::{errors_are_problem_json_in_swedish, service_endpoints_and_headers}
 use sessions::{
     csrf_is_required_for_every_write, failed_logins_are_slowed_then_locked, first_admin_setup_link_works_once,
     sessions_logout_and_password_change,
+};
+use trust::{
+    a_flood_of_reports_is_queued_not_fatal, local_admin_cannot_reach_beyond_its_scope,
+    next_after_login_stays_on_this_site, one_request_cannot_take_lisa_down, parallel_guesses_meet_the_lock,
 };
 use users::{api_manages_orgs_users_and_roles, local_admin_cannot_escalate};
 
@@ -69,4 +74,15 @@ both_backends!(
     rounds_refuse_strangers_on_every_route,
     demo_national_rounds_have_figures_reports_and_feedback,
     trend_over_model_versions_covers_what_maps,
+    local_admin_cannot_reach_beyond_its_scope,
+    next_after_login_stays_on_this_site,
+    parallel_guesses_meet_the_lock,
+    one_request_cannot_take_lisa_down,
 );
+
+/// One report rendered at a time and none waiting, so that a flood shows the queue's limit.
+fn one_render_at_a_time(c: &mut web::Config) {
+    c.renders = web::render::Limits { concurrent: 1, waiting: 0 };
+}
+
+both_backends_with!(super::one_render_at_a_time; a_flood_of_reports_is_queued_not_fatal);

@@ -48,14 +48,7 @@ pub async fn models_are_loaded_whole_or_not_at_all(app: &TestApp) {
 
 pub async fn evidence_files_are_kept_with_the_assessment(app: &TestApp) {
     let kommun = app.org_id("Exempla kommun").await;
-    let draft = app
-        .store
-        .list_assessments(Some(&[kommun]))
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.status.code() == "draft")
-        .unwrap();
+    let draft = app.draft_assessment(kommun).await;
     let ciso = app.login("ciso@exempla.se").await;
     let url = format!("/assessments/{}/questions/ledning-1/evidence", draft.id);
     let content = "Informationssäkerhetspolicy, beslutad av kommunfullmäktige".as_bytes().to_vec();
@@ -123,14 +116,7 @@ pub fn as_sheet(rows: Vec<Vec<String>>) -> documents::Sheet {
 
 pub async fn answers_go_out_and_in_through_excel(app: &TestApp) {
     let kommun = app.org_id("Exempla kommun").await;
-    let draft = app
-        .store
-        .list_assessments(Some(&[kommun]))
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|a| a.status.code() == "draft")
-        .unwrap();
+    let draft = app.draft_assessment(kommun).await;
     let ciso = app.login("ciso@exempla.se").await;
     let bytes = download(&ciso, &format!("/assessments/{}/answers.xlsx", draft.id)).await;
     let rows = documents::read_sheet(&bytes, "Svar").unwrap();

@@ -300,6 +300,20 @@ pub async fn calendar_feed_is_private_and_revocable(app: &TestApp) {
     assert_eq!(feed_other.status, StatusCode::OK);
     assert!(!feed_other.text.contains("Ledningens genomgång"));
     assert_eq!(anonymous.get("/calendar/0000.ics").await.status, StatusCode::NOT_FOUND);
+    // A password change closes the calendar address too (it is a credential).
+    assert_eq!(anonymous.get(&other).await.status, StatusCode::OK);
+    let res = outsider
+        .post_form(
+            "/account/password",
+            vec![
+                ("current", "demo-lösenord-2026".to_owned()),
+                ("password", "ett nytt långt lösenord".to_owned()),
+                ("repeat", "ett nytt långt lösenord".to_owned()),
+            ],
+        )
+        .await;
+    assert!(res.status.is_redirection() || res.status.is_success(), "{} {}", res.status, res.text);
+    assert_eq!(anonymous.get(&other).await.status, StatusCode::NOT_FOUND, "closed by the password change");
     // Revoked: gone.
     let res = ciso.post_form("/account/calendar/revoke", vec![]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);

@@ -119,6 +119,8 @@ pub async fn rounds_invite_submit_withdraw_and_suppress(app: &TestApp) {
     let res = analyst.get(&format!("{path}/respondents/{kommun}")).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
     assert!(res.json()["answers"].is_object(), "the kommun shared its answers");
+    assert!(res.json().get("submitted_by").is_none(), "the coordinator is not told who submitted: {}", res.text);
+    assert!(!res.text.contains("@exempla.se"), "no respondent's e-mail reaches the coordinator");
     let res = analyst.get(&format!("{path}/respondents/{region}")).await;
     assert!(res.json()["answers"].is_null(), "the region did not share its answers");
     assert!(res.json()["result"]["level"].is_number());

@@ -6,7 +6,6 @@ use chrono::Duration;
 use domain::audit::Change;
 use domain::org::OrgKind;
 use domain::user::Role;
-use store::LoginOutcome;
 use tokio::task::JoinSet;
 
 use crate::common::*;
@@ -71,29 +70,33 @@ async fn concurrent_duplicate_emails_one_wins() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_login_failures_are_all_counted() {
-    run("concurrent_login_failures_are_all_counted", |db| async move {
+async fn parallel_login_attempts_each_see_their_own_count() {
+    run("parallel_login_attempts_each_see_their_own_count", |db| async move {
         let n = db.name;
         let w = Duration::minutes(15);
         let mut set = JoinSet::new();
-        for i in 0..12 {
+        for i in 0..40 {
             let store = db.store.clone();
             set.spawn(async move {
                 let account = format!("account:user{}@exempla.se", i % 2);
-                store.record_login(&[&account, "address:192.0.2.7"], LoginOutcome::Failure, w).await
+                store.count_login_attempt(&[(&account, 10), ("address:192.0.2.7", 30)], domain::now(), w).await
             });
         }
+        let mut before_account = Vec::new();
+        let mut before_address = Vec::new();
         while let Some(r) = set.join_next().await {
-            r.expect("task").unwrap_or_else(|e| panic!("{n}: concurrent record_login failed: {e}"));
+            let f = r.expect("task").unwrap_or_else(|e| panic!("{n}: concurrent count_login_attempt failed: {e}"));
+            before_account.push(f[0].count);
+            before_address.push(f[1].count);
         }
-        let now = domain::now();
-        let count = |key: &'static str| {
-            let store = db.store.clone();
-            async move { store.find_failures(key, now, w).await.unwrap().count }
-        };
-        assert_eq!(count("address:192.0.2.7").await, 12, "{n}: lost updates");
-        assert_eq!(count("account:user0@exempla.se").await, 6, "{n}");
-        assert_eq!(count("account:user1@exempla.se").await, 6, "{n}");
+        // Every attempt saw a different earlier count: none was lost, so
+        // exactly ten attempts per account came before its lock.
+        before_address.sort_unstable();
+        assert_eq!(before_address, (0..40).collect::<Vec<u32>>(), "{n}: lost or shared counts");
+        before_account.sort_unstable();
+        let expected: Vec<u32> = (0..20).flat_map(|i| [i, i]).collect();
+        assert_eq!(before_account, expected, "{n}");
+        assert_eq!(before_account.iter().filter(|c| **c < 10).count(), 20, "{n}: ten checked per account");
     })
     .await;
 }

@@ -3,7 +3,6 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{Duration, SubsecRound};
-use store::LoginOutcome;
 use uuid::Uuid;
 
 use crate::common::*;
@@ -97,8 +96,8 @@ async fn timestamps_compare_chronologically() {
 }
 
 #[tokio::test]
-async fn login_failures_count_expire_and_reset() {
-    run("login_failures_count_expire_and_reset", |db| async move {
+async fn login_attempts_count_expire_lock_and_reset() {
+    run("login_attempts_count_expire_lock_and_reset", |db| async move {
         let (s, n) = (&*db.store, db.name);
         let w = Duration::minutes(15);
         let acc = "account:anna@exempla.se";
@@ -108,40 +107,49 @@ async fn login_failures_count_expire_and_reset() {
         assert_eq!((f.count, f.last), (0, None), "{n}: nothing yet");
 
         let t0 = domain::now();
-        for _ in 0..3 {
-            s.record_login(&[acc, addr], LoginOutcome::Failure, w)
-                .await
-                .unwrap_or_else(|e| panic!("{n}: record_login: {e}"));
+        for i in 0..3u32 {
+            let f = s.count_login_attempt(&[(acc, 10), (addr, 30)], domain::now(), w).await.unwrap();
+            assert_eq!((f[0].count, f[1].count), (i, i), "{n}: counts before attempt {i}");
         }
-        s.record_login(&[addr], LoginOutcome::Failure, w).await.unwrap();
+        s.count_login_attempt(&[(addr, 30)], domain::now(), w).await.unwrap();
         let t1 = domain::now();
         let fa = s.find_failures(acc, t1, w).await.unwrap();
         let fb = s.find_failures(addr, t1, w).await.unwrap();
-        assert_eq!(fa.count, 3, "{n}: account failures");
-        assert_eq!(fb.count, 4, "{n}: address failures");
+        assert_eq!(fa.count, 3, "{n}: account attempts");
+        assert_eq!(fb.count, 4, "{n}: address attempts");
         let last = fa.last.unwrap();
-        assert!(t0 <= last && last <= t1, "{n}: last failure time");
+        assert!(t0 <= last && last <= t1, "{n}: last attempt time");
 
         // Read after the window: nothing counts.
         let f = s.find_failures(acc, t1 + Duration::minutes(16), w).await.unwrap();
         assert_eq!((f.count, f.last), (0, None), "{n}: window expiry on read");
-        let f = s.find_failures(acc, t1 + Duration::minutes(14), w).await.unwrap();
-        assert_eq!(f.count, 3, "{n}: still within the window");
 
-        // A failure after the window restarts the count.
+        // An attempt after the window restarts the count (and removes idle counters).
         tokio::time::sleep(StdDuration::from_millis(20)).await;
-        s.record_login(&[acc], LoginOutcome::Failure, Duration::milliseconds(5)).await.unwrap();
-        let f = s.find_failures(acc, domain::now(), w).await.unwrap();
-        assert_eq!(f.count, 1, "{n}: count restarted after the window");
-        assert!(f.last.unwrap() > last);
+        let f = s.count_login_attempt(&[(acc, 10)], domain::now(), Duration::milliseconds(5)).await.unwrap();
+        assert_eq!(f[0].count, 0, "{n}: count restarted after the window");
+        assert_eq!(db.raw_i64("SELECT COUNT(*) FROM login_failures").await, 1, "{n}: idle counters removed");
 
-        // Success clears the named keys only.
-        s.record_login(&[acc], LoginOutcome::Success, w).await.unwrap();
+        // Once at its limit, a key's time of last failure stays put.
+        let lim = "account:lim@exempla.se";
+        for _ in 0..3 {
+            s.count_login_attempt(&[(lim, 2)], domain::now(), w).await.unwrap();
+        }
+        let frozen = s.find_failures(lim, domain::now(), w).await.unwrap();
+        tokio::time::sleep(StdDuration::from_millis(20)).await;
+        let f = s.count_login_attempt(&[(lim, 2)], domain::now(), w).await.unwrap();
+        assert_eq!(f[0].count, 3, "{n}");
+        assert_eq!(f[0].last, frozen.last, "{n}: a lock is not prolonged by attempts");
+
+        // Success clears the account and takes the attempt back from the address.
+        s.count_login_attempt(&[(addr, 30)], domain::now(), w).await.unwrap();
+        s.login_succeeded(acc, addr).await.unwrap();
         assert_eq!(s.find_failures(acc, domain::now(), w).await.unwrap().count, 0, "{n}");
-        assert_eq!(s.find_failures(addr, domain::now(), w).await.unwrap().count, 4, "{n}");
-        s.record_login(&[addr, acc], LoginOutcome::Success, w).await.unwrap();
-        assert_eq!(s.find_failures(addr, domain::now(), w).await.unwrap().count, 0);
-        assert_eq!(db.raw_i64("SELECT COUNT(*) FROM login_failures").await, 0, "{n}");
+        assert_eq!(
+            s.find_failures(addr, domain::now(), w).await.unwrap().count,
+            0,
+            "{n}: the address attempt was taken back"
+        );
         assert_eq!(db.verified().await, 0, "{n}: throttling is not audited");
     })
     .await;

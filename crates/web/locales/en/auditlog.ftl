@@ -21,6 +21,7 @@ action-review-revise = Management review reopened for changes
 action-round-create = Follow-up round created
 action-round-generate = Follow-up round generated with responses
 action-round-close = Follow-up round closed
+action-round-remind = Reminder about a follow-up round sent
 action-round-submit = Response submitted in follow-up round
 action-round-withdraw = Response withdrawn in follow-up round
 action-unit-report-save = Yearly report saved

@@ -28,6 +28,7 @@ problem-bad-request = The request could not be understood
 problem-validation = The data needs correcting
 problem-conflict = The change cannot be made
 problem-locked = Too many failed logins
+problem-busy = Lisa is producing many reports right now. Please try again in a moment
 problem-csrf = The form could not be sent
 problem-internal = Something went wrong on our side
 
@@ -403,6 +404,7 @@ xlsx-import-button = Load the answers
 assessment-done-imported = The answers from the Excel file are loaded.
 error-xlsx-no-sheet = The file has no sheet called Svar. Use the template from Lisa.
 error-xlsx-not-xlsx = The file is not an Excel file (xlsx).
+error-xlsx-too-large = The file is too large: an answer file has at most 10,000 rows and 100 columns, and 64 MB once unpacked.
 error-xlsx-no-header = The header row with the question id, answer, comment and confidence is missing. Use the template from Lisa.
 error-xlsx-row = Row { $row }, column { $column }: { $message }
 error-xlsx-duplicate = The question is already on an earlier row.

@@ -21,6 +21,7 @@ action-review-revise = Ledningens genomgång öppnad för ändring
 action-round-create = Uppföljningsomgång skapad
 action-round-generate = Uppföljningsomgång skapad med svar
 action-round-close = Uppföljningsomgång stängd
+action-round-remind = Påminnelse om uppföljningsomgång skickad
 action-round-submit = Svar lämnat i uppföljningsomgång
 action-round-withdraw = Svar återtaget i uppföljningsomgång
 action-unit-report-save = Årsrapport sparad

@@ -29,6 +29,7 @@ problem-bad-request = Begäran kunde inte tolkas
 problem-validation = Uppgifterna behöver rättas
 problem-conflict = Ändringen går inte att göra
 problem-locked = För många misslyckade inloggningar
+problem-busy = Lisa tar fram många rapporter just nu. Försök igen om en stund
 problem-csrf = Formuläret kunde inte skickas
 problem-internal = Något gick fel hos oss
 
@@ -414,6 +415,7 @@ xlsx-import-button = Läs in svaren
 assessment-done-imported = Svaren från Excel-filen är inlästa.
 error-xlsx-no-sheet = Filen har inget blad som heter Svar. Använd mallen från Lisa.
 error-xlsx-not-xlsx = Filen är inte en Excel-fil (xlsx).
+error-xlsx-too-large = Filen är för stor: en svarsfil har högst 10 000 rader och 100 kolumner, och högst 64 MB uppackad.
 error-xlsx-no-header = Hittar inte rubrikraden med Fråge-id, Svar, Kommentar och Underlag. Använd mallen från Lisa.
 error-xlsx-row = Rad { $row }, kolumn { $column }: { $message }
 error-xlsx-duplicate = Frågan finns redan på en tidigare rad.

@@ -1,9 +1,7 @@
 //! The API's session: log in and out, who am I, change one's own password.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -35,10 +33,10 @@ pub struct SessionInfo {
     responses((status = 200, body = SessionInfo), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn login(
     State(state): State<SharedState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     Json(b): Json<LoginBody>,
 ) -> AppResult<Response> {
-    let done = auth::login(&state, &b.email, &b.password, addr.ip()).await?;
+    let done = auth::login(&state, &b.email, &b.password, client).await?;
     let roles = state.store.list_assignments(done.user.id).await?;
     let body = SessionInfo { csrf_token: done.csrf, user: user_out(done.user, roles) };
     Ok(([(header::SET_COOKIE, session_cookie(&done.token))], Json(body)).into_response())

@@ -1,6 +1,6 @@
 //! The audit log (spårbarhet): the entries of the caller's subtree, filtered.
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use domain::FieldError;
 use domain::authz::{Permission, Scope};
 use domain::org::OrgTree;
@@ -31,14 +31,13 @@ pub fn parse_filter(
     limit: i64,
 ) -> Result<store::AuditFilter, Vec<FieldError>> {
     let mut errs = Vec::new();
+    // Dates within the years Lisa accepts anywhere (domain::parse_date), so
+    // that an absurd year cannot overflow the day added to `to`.
     let mut date = |s: &str, field: &'static str| -> Option<chrono::DateTime<Utc>> {
-        if s.trim().is_empty() {
-            return None;
-        }
-        match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-            Ok(d) => Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))),
-            Err(_) => {
-                errs.push(FieldError::new(field, "error-date"));
+        match domain::parse_date(field, s, false) {
+            Ok(d) => d.and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| Utc.from_utc_datetime(&t)),
+            Err(e) => {
+                errs.push(e);
                 None
             }
         }

@@ -1,6 +1,6 @@
 //! Organisations: the tree the caller sees, add, rename, move, delete.
 
-use domain::authz::{Permission, may_place_org};
+use domain::authz::{OrgChange, Permission, may_change_org};
 use domain::org::{OrgKind, OrgName, OrgNumber, OrgTree};
 use domain::{FieldError, ValidationErrors};
 use uuid::Uuid;
@@ -117,7 +117,9 @@ pub async fn create_org(store: &store::Store, caller: &Caller, fields: &OrgField
     if input.parent_id.is_some_and(|p| tree.get(p).is_none()) {
         return Err(FieldError::new("parent_id", "error-parent-unknown").into());
     }
-    if !may_place_org(&caller.principal, &tree, input.parent_id) {
+    let change =
+        OrgChange { org: None, old_kind: None, new_kind: input.kind, old_parent: None, new_parent: input.parent_id };
+    if !may_change_org(&caller.principal, &tree, change) {
         return Err(Error::Forbidden);
     }
     let OrgInput { name, kind, org_number, parent_id } = input;
@@ -132,13 +134,24 @@ pub async fn get_org(store: &store::Store, caller: &Caller, id: Uuid) -> Result<
 }
 
 /// Renames, reclassifies or moves an organisation the caller manages; a move
-/// also needs the right to place it under the new parent.
+/// also needs the right to place it under the new parent, and only a
+/// system-wide administrator touches a coordinating body ([`may_change_org`]).
 #[tracing::instrument(skip_all, err, fields(org_id = %id))]
 pub async fn update_org(store: &store::Store, caller: &Caller, id: Uuid, fields: &OrgFields) -> Result<store::Org> {
     let tree = tree_for(store, caller, id, Permission::ManageOrgs).await?;
     let OrgInput { name, kind, org_number, parent_id } = fields.parse()?;
-    let current_parent = tree.get(id).and_then(|n| n.parent_id);
-    if parent_id != current_parent && !may_place_org(&caller.principal, &tree, parent_id) {
+    let current = tree.get(id).ok_or(Error::NotFound)?;
+    if parent_id.is_some_and(|p| tree.get(p).is_none()) {
+        return Err(FieldError::new("parent_id", "error-parent-unknown").into());
+    }
+    let change = OrgChange {
+        org: Some(id),
+        old_kind: Some(current.kind),
+        new_kind: kind,
+        old_parent: current.parent_id,
+        new_parent: parent_id,
+    };
+    if !may_change_org(&caller.principal, &tree, change) {
         return Err(Error::Forbidden);
     }
     Ok(store.update_org(&caller.actor(), id, store::OrgUpdate { name, kind, org_number, parent_id }).await?)

@@ -5,7 +5,7 @@
 //! [`create_user`] calls after authorising and that `lisa user add` calls
 //! directly as the command-line actor.
 
-use domain::authz::{Assignment, Permission, can_grant, can_manage_user, can_view_user, role_may_be_global};
+use domain::authz::{Assignment, Permission, Principal, can_grant, can_manage_user, can_view_user, role_may_be_global};
 use domain::org::OrgTree;
 use domain::user::{Email, Language, NewPassword, PersonName, Role};
 use domain::{FieldError, ValidationErrors};
@@ -156,7 +156,7 @@ pub async fn list_users(store: &store::Store, caller: &Caller) -> Result<Vec<Use
             let roles: Vec<store::AssignmentRow> = all.iter().filter(|a| a.user_id == u.id).cloned().collect();
             let visible = p.can_everywhere(Permission::ViewUsers)
                 || roles.iter().any(|a| a.org_id.is_some_and(|o| p.can(Permission::ViewUsers, o, &tree)));
-            visible.then_some(UserWithRoles { user: u, roles })
+            visible.then(|| UserWithRoles { user: u, roles: roles_in_view(p, &tree, roles) })
         })
         .collect())
 }
@@ -181,7 +181,18 @@ pub async fn get_user(store: &store::Store, caller: &Caller, id: Uuid) -> Result
         return Err(Error::NotFound);
     }
     let can_manage = can_manage_user(&caller.principal, &tree, &held);
+    let roles = if id == caller.user.id { roles } else { roles_in_view(&caller.principal, &tree, roles) };
     Ok(UserInScope { user, roles, tree, can_manage })
+}
+
+/// The roles of another user that `p` may see: those over organisations
+/// where `p` sees users (all of them for a system-wide viewer). A user's
+/// roles elsewhere are another organisation's business.
+fn roles_in_view(p: &Principal, tree: &OrgTree, roles: Vec<store::AssignmentRow>) -> Vec<store::AssignmentRow> {
+    if p.can_everywhere(Permission::ViewUsers) {
+        return roles;
+    }
+    roles.into_iter().filter(|a| a.org_id.is_some_and(|o| p.can(Permission::ViewUsers, o, tree))).collect()
 }
 
 /// Loads a user the caller may change (404 if unseen, 403 if out of scope).
@@ -222,9 +233,10 @@ pub async fn update_user(
     Ok(store.update_user(&caller.actor(), id, store::UserUpdate { name, language, active: change.active }).await?)
 }
 
-/// Gives a user a role the caller may grant. A user with no role yet is
-/// visible to whoever may manage users somewhere, so a local administrator
-/// can give a new account its first role.
+/// Gives a user the caller sees a role the caller may grant. A user with no
+/// role at all lies in nobody's scope: only a system-wide administrator gives
+/// it a role, for otherwise any local administrator could give it one in
+/// their own scope, then manage it and reset its password (take it over).
 #[tracing::instrument(skip_all, err, fields(user_id = %id))]
 pub async fn add_role(
     store: &store::Store,
@@ -237,8 +249,7 @@ pub async fn add_role(
     let tree = store.org_tree().await?;
     store.find_user(id).await?.ok_or(Error::NotFound)?;
     let held = assignments(&store.list_assignments(id).await?);
-    let visible = can_view_user(p, &tree, id, &held) || (held.is_empty() && p.can_somewhere(Permission::ManageUsers));
-    if !visible || !p.can_somewhere(Permission::ViewUsers) {
+    if !can_view_user(p, &tree, id, &held) || !p.can_somewhere(Permission::ViewUsers) {
         return Err(Error::NotFound);
     }
     let mut errs = ValidationErrors::default();

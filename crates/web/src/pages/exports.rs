@@ -111,7 +111,8 @@ pub async fn template(
     let id = parse_id(&id)?;
     let l = load_full(&state, &s, id).await?;
     let ctx = Ctx::for_session(&s, "/assessments");
-    let bytes = documents::workbook(&[answers_sheet(&ctx, &l)]).map_err(AppError::internal)?;
+    let sheets = vec![answers_sheet(&ctx, &l)];
+    let bytes = super::render_blocking(&state, "xlsx", move || documents::workbook(&sheets)).await?;
     Ok(xlsx(file_name(&ctx, "assessment-file-answers", &l, "xlsx"), bytes))
 }
 
@@ -184,7 +185,8 @@ pub async fn result(
         widths: vec![26.0, 50.0, 8.0, 16.0, 50.0, 60.0],
         choice: None,
     };
-    let bytes = documents::workbook(&[summary, feedback, answers_sheet(&ctx, &l)]).map_err(AppError::internal)?;
+    let sheets = vec![summary, feedback, answers_sheet(&ctx, &l)];
+    let bytes = super::render_blocking(&state, "xlsx", move || documents::workbook(&sheets)).await?;
     Ok(xlsx(file_name(&ctx, "assessment-file-result", &l, "xlsx"), bytes))
 }
 
@@ -225,6 +227,7 @@ fn problem_text(ctx: &Ctx, p: &ImportProblem) -> String {
         ImportProblem::Missing => ctx.t("error-evidence-missing"),
         ImportProblem::NoSheet => ctx.t("error-xlsx-no-sheet"),
         ImportProblem::NotXlsx => ctx.t("error-xlsx-not-xlsx"),
+        ImportProblem::TooLarge => ctx.t("error-xlsx-too-large"),
         ImportProblem::NoHeader => ctx.t("error-xlsx-no-header"),
         ImportProblem::Row { row, column, code } => crate::i18n::t_args(
             ctx.lang,
@@ -286,10 +289,9 @@ pub async fn result_pdf(
             }))
         }).collect::<Vec<_>>(),
     });
-    let pdf = tokio::task::spawn_blocking(move || documents::pdf::assessment_report(&data.to_string()))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
+    let pdf =
+        super::render_blocking(&state, "assessment pdf", move || documents::pdf::assessment_report(&data.to_string()))
+            .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

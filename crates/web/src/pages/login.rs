@@ -1,10 +1,8 @@
 //! Login, logout and the one-time setup of the first administrator.
 
-use std::net::SocketAddr;
-
 use askama::Template;
 use axum::Form;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::user::{Email, Language, NewPassword, PersonName};
@@ -31,12 +29,25 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirect).
+/// Where to go after login: `next` resolved against this site with a URL
+/// parser, as the browser will resolve the `Location` header (it drops tabs
+/// and newlines, reads `\\` as `/`, and takes `//host` as another site).
+/// Anything that leaves this origin becomes `/`; what stays is returned in
+/// the parser's normalised form, so the browser reads the same path.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
+    const BASE: &str = "https://lisa.invalid/";
+    let Some(next) = next.filter(|n| n.starts_with('/') && n.len() <= 2048) else {
+        return "/".to_owned();
+    };
+    let (Ok(base), Ok(local)) = (url::Url::parse(BASE), url::Url::parse(BASE).and_then(|b| b.join(next))) else {
+        return "/".to_owned();
+    };
+    if local.origin() != base.origin() || local.username() != "" || local.password().is_some() {
+        return "/".to_owned();
     }
+    let path = &local[url::Position::BeforePath..];
+    // A path the browser would read as protocol-relative stays out too.
+    if !path.starts_with('/') || path.starts_with("//") { "/".to_owned() } else { path.to_owned() }
 }
 
 fn visitor_lang(headers: &HeaderMap) -> Language {
@@ -66,13 +77,13 @@ pub struct LoginForm {
 
 pub async fn submit(
     State(state): State<SharedState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    crate::client::ClientIp(client): crate::client::ClientIp,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> AppResult<Response> {
     let lang = visitor_lang(&headers);
     let next = safe_next(f.next.as_deref());
-    match auth::login(&state, &f.email, &f.password, addr.ip()).await {
+    match auth::login(&state, &f.email, &f.password, client).await {
         Ok(done) => {
             let mut res = see_other(&next);
             res.headers_mut().insert(header::SET_COOKIE, session_cookie(&done.token).parse().expect("valid cookie"));
@@ -196,5 +207,37 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn next_stays_on_this_site_whatever_the_parser_quirk() {
+        for evil in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\\/evil.example",
+            "/\t\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/ /evil.example",
+        ] {
+            let out = safe_next(Some(evil));
+            assert!(out.starts_with('/') && !out.starts_with("//") && !out.contains('\\'), "{evil:?} -> {out:?}");
+            let resolved = url::Url::parse("https://lisa.invalid/").unwrap().join(&out).unwrap();
+            assert_eq!(resolved.host_str(), Some("lisa.invalid"), "{evil:?} -> {out:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn local_paths_are_kept() {
+        assert_eq!(safe_next(Some("/assessments?year=2026#top")), "/assessments?year=2026#top");
+        assert_eq!(safe_next(Some("/orgs/%2F%2Fevil")), "/orgs/%2F%2Fevil");
+        assert_eq!(safe_next(Some("/a/../b")), "/b");
     }
 }

@@ -264,13 +264,14 @@ pub fn render_status<T: Template>(status: StatusCode, t: &T) -> Result<Response,
     Ok((status, Html(t.render()?)).into_response())
 }
 
-/// Renders a document off the async runtime (typst and docx-rs are CPU-bound);
-/// a failure is logged with `what` and answered as an internal error.
-pub async fn render_blocking<F>(what: &'static str, f: F) -> Result<Vec<u8>, AppError>
+/// Renders a document off the async runtime (typst and docx-rs are CPU-bound)
+/// through the bounded queue of [`crate::render::Gate`] (503 when full); a
+/// failure is logged with `what` and answered as an internal error.
+pub async fn render_blocking<F>(state: &crate::SharedState, what: &'static str, f: F) -> Result<Vec<u8>, AppError>
 where
     F: FnOnce() -> Result<Vec<u8>, documents::Error> + Send + 'static,
 {
-    tokio::task::spawn_blocking(f).await.map_err(AppError::internal)?.map_err(|e| {
+    state.renders.run(f).await?.map_err(|e| {
         tracing::warn!(error = %e, "{what}");
         AppError::internal(e)
     })
@@ -290,21 +291,23 @@ pub fn download(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
 
 /// A report rendered as a PDF download named `file` (off the async runtime).
 pub async fn pdf_download(
+    state: &crate::SharedState,
     what: &'static str,
     file: String,
     report: documents::report::Report,
 ) -> Result<Response, AppError> {
-    let bytes = render_blocking(what, move || documents::report::pdf(&report)).await?;
+    let bytes = render_blocking(state, what, move || documents::report::pdf(&report)).await?;
     Ok(download("application/pdf", &file, bytes))
 }
 
 /// A report rendered as an editable Word download named `file`.
 pub async fn docx_download(
+    state: &crate::SharedState,
     what: &'static str,
     file: String,
     report: documents::report::Report,
 ) -> Result<Response, AppError> {
-    let bytes = render_blocking(what, move || documents::report::docx(&report)).await?;
+    let bytes = render_blocking(state, what, move || documents::report::docx(&report)).await?;
     Ok(download("application/vnd.openxmlformats-officedocument.wordprocessingml.document", &file, bytes))
 }
 

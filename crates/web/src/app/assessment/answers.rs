@@ -141,6 +141,8 @@ pub enum ImportProblem {
     NoSheet,
     /// The file is not an Excel workbook.
     NotXlsx,
+    /// The workbook is larger than an answer file can be.
+    TooLarge,
     /// The sheet lacks the header row or one of its columns.
     NoHeader,
     /// One cell is wrong: its 1-based row, the column's header and the message key.
@@ -164,11 +166,20 @@ pub async fn import_answers(
     names: &HeaderNames,
 ) -> Result<Imported> {
     l.ensure_manage(caller)?;
-    let rows = match file.filter(|b| !b.is_empty()).map(|b| documents::read_sheet(b, ANSWER_SHEET)) {
-        None => return Ok(Imported::Refused(vec![ImportProblem::Missing])),
-        Some(Err(documents::Error::NoSheet(_))) => return Ok(Imported::Refused(vec![ImportProblem::NoSheet])),
-        Some(Err(_)) => return Ok(Imported::Refused(vec![ImportProblem::NotXlsx])),
-        Some(Ok(rows)) => rows,
+    let Some(bytes) = file.filter(|b| !b.is_empty()) else {
+        return Ok(Imported::Refused(vec![ImportProblem::Missing]));
+    };
+    // Unpacking and reading are CPU work on untrusted input: off the async
+    // runtime, within the reader's limits.
+    let bytes = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || documents::read_sheet(&bytes, ANSWER_SHEET))
+        .await
+        .map_err(Error::internal)?;
+    let rows = match read {
+        Err(documents::Error::NoSheet(_)) => return Ok(Imported::Refused(vec![ImportProblem::NoSheet])),
+        Err(documents::Error::TooLarge(_)) => return Ok(Imported::Refused(vec![ImportProblem::TooLarge])),
+        Err(_) => return Ok(Imported::Refused(vec![ImportProblem::NotXlsx])),
+        Ok(rows) => rows,
     };
     match parse_rows(l, &rows, names) {
         Ok(answers) => {

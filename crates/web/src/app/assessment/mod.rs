@@ -82,8 +82,9 @@ pub async fn load(store: &store::Store, models: &ModelCache, caller: &Caller, id
     let tree = store.org_tree().await?;
     let full = caller.principal.can(Permission::ViewAssessments, a.org_id, &tree);
     let delegations = store.list_delegations(id).await?;
+    let holds = domain::authz::delegation_holds(&caller.principal, &tree, a.org_id);
     let mine: Vec<String> =
-        delegations.iter().filter(|d| d.user_id == caller.user.id).map(|d| d.area_id.clone()).collect();
+        delegations.iter().filter(|d| holds && d.user_id == caller.user.id).map(|d| d.area_id.clone()).collect();
     if !full && mine.is_empty() {
         return Err(Error::NotFound);
     }
@@ -134,6 +135,7 @@ pub async fn list_assessments(
     for d in delegated {
         if !found.iter().any(|a| a.id == d.assessment_id)
             && let Some(a) = store.find_assessment(d.assessment_id).await?
+            && domain::authz::delegation_holds(&caller.principal, &tree, a.org_id)
         {
             found.push(a);
         }

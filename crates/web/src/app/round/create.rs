@@ -90,20 +90,29 @@ pub async fn check_new_round(store: &Store, caller: &Caller, tree: &OrgTree, n: 
             None
         }
     };
-    let allowed = invitable(tree, n.org);
-    let mut invitees: Vec<Uuid> = Vec::new();
-    for id in &n.invitees {
-        if allowed.contains(id) {
-            invitees.push(*id);
-        } else {
-            errs.push(FieldError::new("invitees", "error-not-invitable"));
+    // Each pick and kind counts once however often it was sent, and every
+    // look-up is a set's: the work grows with the installation and the
+    // request's size, never with their product.
+    let allowed: std::collections::HashSet<Uuid> = invitable(tree, n.org).into_iter().collect();
+    let picked: std::collections::BTreeSet<Uuid> = n.invitees.iter().copied().collect();
+    let mut invitees: Vec<Uuid> = picked.iter().copied().filter(|id| allowed.contains(id)).collect();
+    if invitees.len() < picked.len() {
+        errs.push(FieldError::new("invitees", "error-not-invitable"));
+    }
+    let mut kinds = std::collections::BTreeSet::new();
+    for k in n.kinds.iter().map(String::as_str).collect::<std::collections::BTreeSet<&str>>() {
+        match k.parse::<OrgKind>() {
+            Ok(kind) => {
+                kinds.insert(kind);
+            }
+            Err(_) => {
+                errs.push(FieldError::new("kinds", "error-malformed"));
+                break;
+            }
         }
     }
-    for k in &n.kinds {
-        match k.parse::<OrgKind>() {
-            Ok(kind) => invitees.extend(allowed.iter().filter(|id| tree.get(**id).is_some_and(|n| n.kind == kind))),
-            Err(_) => errs.push(FieldError::new("kinds", "error-malformed")),
-        }
+    if !kinds.is_empty() {
+        invitees.extend(allowed.iter().filter(|id| tree.get(**id).is_some_and(|n| kinds.contains(&n.kind))));
     }
     invitees.sort();
     invitees.dedup();

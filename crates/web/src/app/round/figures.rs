@@ -45,6 +45,12 @@ fn into_respondent(s: store::Shared) -> Respondent {
 /// respondents and for the panel that answered in all of them. Rounds on
 /// another model version are translated through a stored mapping; without
 /// one only the levels compare. Rounds are read one at a time.
+///
+/// A round appears in the trends of every later round too, each with its own
+/// panel; a panel is shown only if it cannot be subtracted from the round's
+/// breakdown or from the panels of the trends before it
+/// ([`aggregate::trend_row`]), so every view's panels of a round are
+/// decided in the same order, whichever view is asked for.
 pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreError> {
     let mut rounds: Vec<Round> = store
         .list_rounds_of(&[round.org_id])
@@ -56,8 +62,11 @@ pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreE
         })
         .collect();
     rounds.sort_by_key(|r| (r.data.period, r.created_at));
-    if rounds.len() > TREND_ROUNDS {
-        rounds.drain(..rounds.len() - TREND_ROUNDS);
+    // The views that show a round of this trend end at rounds up to this
+    // one, and reach back TREND_ROUNDS - 1 rounds further.
+    let reach = 2 * TREND_ROUNDS - 1;
+    if rounds.len() > reach {
+        rounds.drain(..rounds.len() - reach);
     }
     let ids: Vec<Uuid> = rounds.iter().map(|r| r.id).collect();
     let mut per_round: BTreeMap<Uuid, Vec<Uuid>> = ids.iter().map(|id| (*id, Vec::new())).collect();
@@ -65,11 +74,15 @@ pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreE
         per_round.entry(r).or_default().push(org);
     }
     let lists: Vec<Vec<Uuid>> = ids.iter().map(|id| per_round.remove(id).unwrap_or_default()).collect();
-    let panel: BTreeSet<Uuid> = aggregate::panel(&lists);
+    // The panel of the view ending at each round.
+    let panels: Vec<BTreeSet<Uuid>> =
+        (0..rounds.len()).map(|j| aggregate::panel(&lists[j.saturating_sub(TREND_ROUNDS - 1)..=j])).collect();
+    let first = rounds.len().saturating_sub(TREND_ROUNDS);
     let mappings = store.list_mappings().await?;
-    let mut out = Vec::with_capacity(rounds.len());
-    for r in &rounds {
+    let mut out = Vec::with_capacity(rounds.len() - first);
+    for (i, r) in rounds.iter().enumerate().skip(first) {
         let shared = store.list_shared(r.id).await?;
+        let sizes: Vec<String> = shared.iter().map(|s| s.size_class.code().to_owned()).collect();
         let mapping = (r.model_id != round.model_id)
             .then(|| mappings.iter().find(|m| m.from_model_id == r.model_id && m.to_model_id == round.model_id))
             .flatten();
@@ -84,7 +97,16 @@ pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreE
                 }
             })
             .collect();
-        out.push(aggregate::trend_row((r.id, &r.data.name, r.data.period), &rs, &panel, round.data.k, TOP_BLOCKERS));
+        // The views that show round i: those ending at i, i+1, …, this one.
+        let views: Vec<BTreeSet<Uuid>> = panels[i..].to_vec();
+        out.push(aggregate::trend_row(
+            (r.id, &r.data.name, r.data.period),
+            &rs,
+            &sizes,
+            &views,
+            r.data.k,
+            TOP_BLOCKERS,
+        ));
     }
     Ok(out)
 }
@@ -127,13 +149,20 @@ pub async fn feedback(store: &Store, round: &Round, org_id: Uuid) -> Result<Opti
         shared.iter().filter(|s| s.org_id != org_id).map(|s| by_level(&s.result, s.org_id, &s.kind)).collect();
     let all_l: Vec<&Respondent> = others_l.iter().collect();
     let same_l: Vec<&Respondent> = others_l.iter().filter(|r| r.group == me.kind).collect();
+    // The two peer groups are shown together: one of them is hidden when
+    // their difference would be a group smaller than k.
+    let k = round.data.k;
+    let (same_shown, all_shown) = aggregate::peer_groups_shown(&all, &me.kind, k);
+    let pick = |shown: bool, me: &Respondent, peers: &[&Respondent]| {
+        if shown { aggregate::compare(me, peers, k) } else { Comparison::suppressed(me, k) }
+    };
     Ok(Some(Feedback {
         org_id,
         kind: me.kind.clone(),
         mine: me.result.clone(),
-        same_kind: aggregate::compare(&me_r, &same, round.data.k),
-        level_shares_same_kind: aggregate::compare(&me_l, &same_l, round.data.k).areas,
-        level_shares_all: aggregate::compare(&me_l, &all_l, round.data.k).areas,
-        all: aggregate::compare(&me_r, &all, round.data.k),
+        same_kind: pick(same_shown, &me_r, &same),
+        level_shares_same_kind: pick(same_shown, &me_l, &same_l).areas,
+        level_shares_all: pick(all_shown, &me_l, &all_l).areas,
+        all: pick(all_shown, &me_r, &all),
     }))
 }

@@ -102,7 +102,8 @@ pub async fn export_xlsx(
         widths: vec![40.0, 28.0, 30.0, 40.0, 22.0, 12.0, 12.0, 12.0, 10.0, 12.0, 20.0, 40.0],
         choice: None,
     };
-    let bytes = documents::workbook(&[sheet]).map_err(AppError::internal)?;
+    let sheets = vec![sheet];
+    let bytes = super::super::render_blocking(&state, "xlsx", move || documents::workbook(&sheets)).await?;
     Ok(download("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &file_name(&ctx, "xlsx"), bytes))
 }
 
@@ -211,7 +212,7 @@ pub async fn export_pdf(
         None => ctx.t("plan-all-visible"),
     };
     let report = plan_report(&ctx, &tree, &actions, &heading);
-    super::super::pdf_download("action plan pdf", file_name(&ctx, "pdf"), report).await
+    super::super::pdf_download(&state, "action plan pdf", file_name(&ctx, "pdf"), report).await
 }
 
 #[cfg(test)]

@@ -271,7 +271,7 @@ pub async fn report_pdf(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (rep, name) = report_for(&state, &s, &id).await?;
-    pdf_download("review pdf", format!("{name}.pdf"), rep).await
+    pdf_download(&state, "review pdf", format!("{name}.pdf"), rep).await
 }
 
 pub async fn report_docx(
@@ -280,5 +280,5 @@ pub async fn report_docx(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (rep, name) = report_for(&state, &s, &id).await?;
-    docx_download("review docx", format!("{name}.docx"), rep).await
+    docx_download(&state, "review docx", format!("{name}.docx"), rep).await
 }

@@ -135,7 +135,7 @@ pub async fn report_pdf(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (report, stem) = report_parts(&state, &s, &id).await?;
-    pdf_download("round report pdf", format!("{stem}.pdf"), report).await
+    pdf_download(&state, "round report pdf", format!("{stem}.pdf"), report).await
 }
 
 pub async fn report_docx(
@@ -144,7 +144,7 @@ pub async fn report_docx(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (report, stem) = report_parts(&state, &s, &id).await?;
-    docx_download("round report docx", format!("{stem}.docx"), report).await
+    docx_download(&state, "round report docx", format!("{stem}.docx"), report).await
 }
 
 fn sheet_rows(t: &Table) -> Vec<Vec<documents::Cell>> {
@@ -176,7 +176,7 @@ pub async fn results_xlsx(
             choice: None,
         })
         .collect();
-    let bytes = render_blocking("round results xlsx", move || documents::workbook(&sheets)).await?;
+    let bytes = render_blocking(&state, "round results xlsx", move || documents::workbook(&sheets)).await?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         &format!("{}.xlsx", file_stem(&ctx, &a.round)),

@@ -55,7 +55,7 @@ pub struct FeedbackView {
 fn compare_cells(ctx: &Ctx, c: Option<&Cell<(f64, Spread)>>) -> Vec<String> {
     match c {
         Some(Cell::Value((p, s))) => {
-            vec![pct(s.median), format!("{}–{}", pct(s.q1), pct(s.q3)), p.round().to_string()]
+            vec![pct(s.median.unwrap_or(f64::NAN)), super::quartiles(s), p.round().to_string()]
         }
         Some(Cell::Suppressed { k }) => vec![suppressed(ctx, *k); 3],
         None => vec!["–".into(); 3],
@@ -95,7 +95,7 @@ pub fn feedback_view(ctx: &Ctx, tree: &OrgTree, model: &Model, k: usize, f: &Fee
         .iter()
         .filter(|a| f.mine.areas.contains_key(&a.id))
         .map(|a| match f.all.areas.get(&a.id) {
-            Some(Cell::Value((_, s))) => (s.median * 100.0).round(),
+            Some(Cell::Value((_, s))) => s.median.map_or(f64::NAN, |m| (m * 100.0).round()),
             _ => f64::NAN,
         })
         .collect();
@@ -265,5 +265,5 @@ pub async fn feedback_pdf(
     let model = state.models.get(&state.store, a.round.model_id).await?;
     let v = feedback_view(&ctx, &a.tree, &model, a.round.data.k, &f);
     let report = feedback_report(&ctx, &a.round, &a.org_name(a.round.org_id), &v);
-    pdf_download("round feedback pdf", format!("{}.pdf", ctx.t("round-file-feedback")), report).await
+    pdf_download(&state, "round feedback pdf", format!("{}.pdf", ctx.t("round-file-feedback")), report).await
 }

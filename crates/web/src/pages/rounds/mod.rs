@@ -36,6 +36,14 @@ fn pct(v: f64) -> String {
     if v.is_finite() { format!("{} %", (v * 100.0).round()) } else { "–".into() }
 }
 
+/// The quartile range of a spread, or "–" for a group too small to show it.
+fn quartiles(s: &domain::aggregate::Spread) -> String {
+    match (s.q1, s.q3) {
+        (Some(q1), Some(q3)) => format!("{}–{}", pct(q1), pct(q3)),
+        _ => "–".into(),
+    }
+}
+
 fn dec(v: f64) -> String {
     if v.is_finite() { format!("{v:.1}").replace('.', ",") } else { "–".into() }
 }

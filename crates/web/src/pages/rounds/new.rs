@@ -159,15 +159,7 @@ pub async fn create(
 ) -> AppResult<Response> {
     let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let org = parse_id(&get("org")).map_err(|_| AppError::Forbidden)?;
-    let f = RoundForm {
-        name: get("name"),
-        period: get("period"),
-        opens_on: get("opens_on"),
-        closes_on: get("closes_on"),
-        message: get("message"),
-        k: get("k"),
-        remind_days: get("remind_days"),
-    };
+    let f = RoundForm::from_pairs(&form);
     let mut invitees = Vec::new();
     let mut bad_pick = false;
     for (_, v) in form.iter().filter(|(n, _)| n == "invite") {

@@ -40,7 +40,7 @@ fn level_row(ctx: &Ctx, label: String, g: &GroupFigures) -> FigRow {
 
 fn spread_cells(ctx: &Ctx, c: Option<&Cell<Spread>>, k: usize) -> Vec<String> {
     match c {
-        Some(Cell::Value(s)) => vec![pct(s.mean), pct(s.median), format!("{}–{}", pct(s.q1), pct(s.q3))],
+        Some(Cell::Value(s)) => vec![pct(s.mean), pct(s.median.unwrap_or(f64::NAN)), super::quartiles(s)],
         _ => vec![suppressed(ctx, k); 3],
     }
 }
@@ -69,7 +69,7 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
             let mut cells = spread_cells(ctx, b.all.areas.get(a), k);
             for kd in &kinds {
                 cells.push(match b.by_kind[*kd].areas.get(a) {
-                    Some(Cell::Value(s)) => pct(s.median),
+                    Some(Cell::Value(s)) => pct(s.median.unwrap_or(f64::NAN)),
                     _ => suppressed(ctx, k),
                 });
             }
@@ -131,7 +131,7 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
     let area_items: Vec<(String, f64)> = area_ids
         .iter()
         .filter_map(|a| match b.all.areas.get(a) {
-            Some(Cell::Value(s)) => Some((area_name(a), (s.median * 100.0).round())),
+            Some(Cell::Value(s)) => s.median.map(|m| (area_name(a), (m * 100.0).round())),
             _ => None,
         })
         .collect();

@@ -76,7 +76,7 @@ pub fn trend_view(ctx: &Ctx, rows: &[TrendRow]) -> TrendView {
         header.push(format!("{} – {}", t.period, ctx.t("group-panel")));
     }
     let med = |g: &GroupFigures, a: &str| match g.areas.get(a) {
-        Some(Cell::Value(s)) => pct(s.median),
+        Some(Cell::Value(s)) => pct(s.median.unwrap_or(f64::NAN)),
         Some(Cell::Suppressed { k }) => suppressed(ctx, *k),
         None => "–".into(),
     };

@@ -5,12 +5,21 @@
 //!
 //! Anonymity: every figure is computed for a group only when the group has at
 //! least `k` organisations; otherwise the figure is [`Cell::Suppressed`] and
-//! says how large the threshold is, never how large the group is.
+//! says how large the threshold is, never how large the group is (primary
+//! suppression). The figures a round publishes together — all respondents,
+//! the groups by kind and by size class, the trend's panels, a respondent's
+//! two peer groups — are then protected against differencing by
+//! complementary suppression ([`crate::disclosure`], after Hundepool et al.,
+//! *Statistical Disclosure Control*, 2012, ch. 4–5), and quartiles and
+//! percentiles are shown only for groups of at least
+//! [`crate::disclosure::quantile_min`] members.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 use uuid::Uuid;
+
+use crate::disclosure::{self, quantile_min};
 
 /// The default anonymity threshold.
 pub const DEFAULT_K: usize = 5;
@@ -51,14 +60,16 @@ pub struct Respondent {
     pub blockers: Vec<String>,
 }
 
-/// Mean, median and quartiles of a set of shares.
+/// Mean, median and quartiles of a set of shares. The median and quartiles
+/// are `None` for a group smaller than [`quantile_min`]: order statistics of
+/// a small group tell its members' values.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Spread {
     pub n: usize,
     pub mean: f64,
-    pub q1: f64,
-    pub median: f64,
-    pub q3: f64,
+    pub q1: Option<f64>,
+    pub median: Option<f64>,
+    pub q3: Option<f64>,
 }
 
 /// The value at quantile `q` (0–1) of sorted values, linearly interpolated
@@ -76,24 +87,27 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-pub fn spread(values: &[f64]) -> Option<Spread> {
-    spread_of(values.to_vec())
+/// The spread of `values` under anonymity threshold `k` (quartiles only for
+/// at least [`quantile_min`]`(k)` values).
+pub fn spread(values: &[f64], k: usize) -> Option<Spread> {
+    spread_of(values.to_vec(), k)
 }
 
 /// [`spread`] of values it may reorder.
-fn spread_of(mut v: Vec<f64>) -> Option<Spread> {
+fn spread_of(mut v: Vec<f64>, k: usize) -> Option<Spread> {
     v.retain(|x| x.is_finite());
     v.sort_unstable_by(|a, b| a.total_cmp(b));
     let n = v.len();
     if n == 0 {
         return None;
     }
+    let ordered = n >= quantile_min(k);
     Some(Spread {
         n,
         mean: v.iter().sum::<f64>() / n as f64,
-        q1: quantile(&v, 0.25),
-        median: quantile(&v, 0.5),
-        q3: quantile(&v, 0.75),
+        q1: ordered.then(|| quantile(&v, 0.25)),
+        median: ordered.then(|| quantile(&v, 0.5)),
+        q3: ordered.then(|| quantile(&v, 0.75)),
     })
 }
 
@@ -144,7 +158,7 @@ pub fn figures(rs: &[&Respondent], k: usize, top_blockers: usize) -> GroupFigure
         .into_iter()
         .map(|(a, vals)| {
             // An area answered by fewer than k is suppressed on its own.
-            let cell = match spread_of(vals) {
+            let cell = match spread_of(vals, k) {
                 Some(s) if s.n >= k.max(1) => Cell::Value(s),
                 _ => Cell::Suppressed { k },
             };
@@ -166,7 +180,54 @@ pub fn figures(rs: &[&Respondent], k: usize, top_blockers: usize) -> GroupFigure
     GroupFigures { levels: Cell::Value(levels), areas: area_cells, blockers: Cell::Value(blockers) }
 }
 
-/// The figures of all respondents and of each group.
+/// A group's figures, every one suppressed (the group is too small, or
+/// showing it would let a smaller one be derived).
+fn suppressed_figures(rs: &[&Respondent], k: usize) -> GroupFigures {
+    let areas: BTreeSet<&str> = rs.iter().flat_map(|r| r.areas.keys().map(String::as_str)).collect();
+    GroupFigures {
+        levels: Cell::Suppressed { k },
+        areas: areas.into_iter().map(|a| (a.to_owned(), Cell::Suppressed { k })).collect(),
+        blockers: Cell::Suppressed { k },
+    }
+}
+
+/// The figures of one group, or all suppressed when `shown` is false.
+fn figures_if(rs: &[&Respondent], k: usize, top_blockers: usize, shown: bool) -> GroupFigures {
+    if shown { figures(rs, k, top_blockers) } else { suppressed_figures(rs, k) }
+}
+
+/// Suppresses, in `f`, the area figures that would let a reader derive a
+/// figure about fewer than `k` members through the areas' own member sets
+/// (an area's figures cover only the members who answered it).
+fn protect_areas(rs: &[Respondent], groups: &[Vec<usize>], shown: &[bool], k: usize, f: &mut [&mut GroupFigures]) {
+    let areas: BTreeSet<&str> = rs.iter().flat_map(|r| r.areas.keys().map(String::as_str)).collect();
+    for a in areas {
+        if rs.iter().all(|r| r.areas.contains_key(a)) {
+            // The same member sets as the groups: already protected.
+            continue;
+        }
+        let sets: Vec<Vec<usize>> = groups
+            .iter()
+            .zip(shown)
+            .map(
+                |(g, s)| {
+                    if *s { g.iter().copied().filter(|i| rs[*i].areas.contains_key(a)).collect() } else { Vec::new() }
+                },
+            )
+            .collect();
+        let hide = disclosure::protect(rs.len(), &sets, k, &[0]);
+        for (figs, h) in f.iter_mut().zip(hide) {
+            if h && let Some(c) = figs.areas.get_mut(a) {
+                *c = Cell::Suppressed { k };
+            }
+        }
+    }
+}
+
+/// The figures of all respondents and of each group, with primary
+/// suppression only (a test of [`figures`]; what a round publishes is
+/// [`breakdown`]).
+#[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoundFigures {
     pub respondents: usize,
@@ -174,6 +235,7 @@ pub struct RoundFigures {
     pub groups: BTreeMap<String, GroupFigures>,
 }
 
+#[cfg(test)]
 pub fn round_figures(rs: &[Respondent], k: usize, top_blockers: usize) -> RoundFigures {
     let all: Vec<&Respondent> = rs.iter().collect();
     let mut by_group: BTreeMap<String, Vec<&Respondent>> = BTreeMap::new();
@@ -199,27 +261,63 @@ pub struct Breakdown {
     pub by_size: BTreeMap<String, GroupFigures>,
 }
 
-/// The figures of a round; `sizes[i]` is the size class of `rs[i]`, whose
-/// `group` is its kind.
-pub fn breakdown(rs: &[Respondent], sizes: &[String], k: usize, top_blockers: usize) -> Breakdown {
-    let all: Vec<&Respondent> = rs.iter().collect();
-    let mut by_kind: BTreeMap<&str, Vec<&Respondent>> = BTreeMap::new();
-    let mut by_size: BTreeMap<&str, Vec<&Respondent>> = BTreeMap::new();
+/// The groups a round's breakdown publishes, as member indices: all
+/// respondents first, then each kind, then each size class (both sorted by
+/// code), and which of them complementary suppression hides.
+pub struct Published {
+    pub groups: Vec<Vec<usize>>,
+    pub kinds: Vec<String>,
+    pub sizes: Vec<String>,
+    pub suppressed: Vec<bool>,
+}
+
+/// Which of a round's breakdown groups may be shown together; `sizes[i]` is
+/// the size class of `rs[i]`, whose `group` is its kind. "All" is kept
+/// unless nothing else helps.
+pub fn published(rs: &[Respondent], sizes: &[String], k: usize) -> Published {
+    let mut by_kind: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_size: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, r) in rs.iter().enumerate() {
-        by_kind.entry(r.group.as_str()).or_default().push(r);
+        by_kind.entry(r.group.as_str()).or_default().push(i);
         if let Some(s) = sizes.get(i) {
-            by_size.entry(s.as_str()).or_default().push(r);
+            by_size.entry(s.as_str()).or_default().push(i);
         }
     }
-    let group = |m: BTreeMap<&str, Vec<&Respondent>>| {
-        m.into_iter().map(|(g, members)| (g.to_owned(), figures(&members, k, top_blockers))).collect()
-    };
+    let kinds: Vec<String> = by_kind.keys().map(|k| (*k).to_owned()).collect();
+    let size_codes: Vec<String> = by_size.keys().map(|k| (*k).to_owned()).collect();
+    let mut groups: Vec<Vec<usize>> = vec![(0..rs.len()).collect()];
+    groups.extend(by_kind.into_values());
+    groups.extend(by_size.into_values());
+    let suppressed = disclosure::protect(rs.len(), &groups, k, &[0]);
+    Published { groups, kinds, sizes: size_codes, suppressed }
+}
+
+/// The figures of a round; `sizes[i]` is the size class of `rs[i]`, whose
+/// `group` is its kind. Groups are suppressed as [`published`] decides.
+pub fn breakdown(rs: &[Respondent], sizes: &[String], k: usize, top_blockers: usize) -> Breakdown {
+    let p = published(rs, sizes, k);
+    let members = |g: usize| -> Vec<&Respondent> { p.groups[g].iter().map(|i| &rs[*i]).collect() };
+    let fig = |g: usize| figures_if(&members(g), k, top_blockers, !p.suppressed[g]);
+    let mut all = fig(0);
+    let mut by_kind: Vec<(String, GroupFigures)> =
+        p.kinds.iter().enumerate().map(|(i, code)| (code.clone(), fig(1 + i))).collect();
+    let offset = 1 + p.kinds.len();
+    let mut by_size: Vec<(String, GroupFigures)> =
+        p.sizes.iter().enumerate().map(|(i, code)| (code.clone(), fig(offset + i))).collect();
+    {
+        let mut refs: Vec<&mut GroupFigures> = std::iter::once(&mut all)
+            .chain(by_kind.iter_mut().map(|(_, f)| f))
+            .chain(by_size.iter_mut().map(|(_, f)| f))
+            .collect();
+        let shown: Vec<bool> = p.suppressed.iter().map(|s| !s).collect();
+        protect_areas(rs, &p.groups, &shown, k, &mut refs);
+    }
     Breakdown {
         respondents: rs.len(),
         k,
-        all: figures(&all, k, top_blockers),
-        by_kind: group(by_kind),
-        by_size: group(by_size),
+        all,
+        by_kind: by_kind.into_iter().collect(),
+        by_size: by_size.into_iter().collect(),
     }
 }
 
@@ -236,23 +334,46 @@ pub struct TrendRow {
     pub panel: GroupFigures,
 }
 
+/// One round's row of a trend. `sizes[i]` is the size class of `rs[i]`.
+/// `panels` are the panels of every trend view that shows this round, in the
+/// order they became available, the view being built last: each is shown
+/// only if, together with the round's breakdown and the panels before it,
+/// it lets nothing about fewer than `k` members be derived (so two views'
+/// panels cannot be subtracted either). "All" is shown as the breakdown
+/// shows it.
 pub fn trend_row(
     (round_id, name, period): (Uuid, &str, i32),
     rs: &[Respondent],
-    panel: &BTreeSet<Uuid>,
+    sizes: &[String],
+    panels: &[BTreeSet<Uuid>],
     k: usize,
     top_blockers: usize,
 ) -> TrendRow {
+    let p = published(rs, sizes, k);
+    let mut family: Vec<Vec<usize>> =
+        p.groups.iter().zip(&p.suppressed).map(|(g, s)| if *s { Vec::new() } else { g.clone() }).collect();
+    let mut panel_shown = false;
+    let mut members: Vec<usize> = Vec::new();
+    for panel in panels {
+        members = rs.iter().enumerate().filter(|(_, r)| panel.contains(&r.org_id)).map(|(i, _)| i).collect();
+        family.push(members.clone());
+        let none_hidden = vec![false; family.len()];
+        panel_shown = disclosure::audit(rs.len(), &family, &none_hidden, k).is_none();
+        if !panel_shown {
+            // Not published: it is not part of what a reader has.
+            family.pop();
+        }
+    }
     let all: Vec<&Respondent> = rs.iter().collect();
-    let in_panel: Vec<&Respondent> = rs.iter().filter(|r| panel.contains(&r.org_id)).collect();
+    let in_panel: Vec<&Respondent> = members.iter().map(|i| &rs[*i]).collect();
     TrendRow {
         round_id,
         name: name.to_owned(),
         period,
         respondents: rs.len(),
         panel_size: in_panel.len(),
-        all: figures(&all, k, top_blockers),
-        panel: figures(&in_panel, k, top_blockers),
+        all: figures_if(&all, k, top_blockers, !p.suppressed[0]),
+        panel: figures_if(&in_panel, k, top_blockers, panel_shown && !panels.is_empty()),
     }
 }
 
@@ -289,16 +410,35 @@ pub struct Comparison {
     pub rare_blockers: Cell<Vec<String>>,
 }
 
-pub fn compare(me: &Respondent, peers: &[&Respondent], k: usize) -> Comparison {
-    let k = k.max(1);
-    if peers.len() < k {
-        return Comparison {
+impl Comparison {
+    /// A comparison of `me` with every figure suppressed.
+    pub fn suppressed(me: &Respondent, k: usize) -> Self {
+        Comparison {
             peers: Cell::Suppressed { k },
             level_percentile: Cell::Suppressed { k },
             areas: me.areas.keys().map(|a| (a.clone(), Cell::Suppressed { k })).collect(),
             common_blockers: Cell::Suppressed { k },
             rare_blockers: Cell::Suppressed { k },
-        };
+        }
+    }
+}
+
+/// Which of a respondent's two peer groups may be shown together: the
+/// others of its own kind (`same`), and all the others. The respondent sees
+/// both, so "all" minus "same kind" must not be a group of fewer than `k`
+/// (complementary suppression: then the same-kind comparison is hidden).
+/// Returns (same kind shown, all shown).
+pub fn peer_groups_shown(others: &[&Respondent], kind: &str, k: usize) -> (bool, bool) {
+    let same: Vec<usize> = others.iter().enumerate().filter(|(_, r)| r.group == kind).map(|(i, _)| i).collect();
+    let groups = [(0..others.len()).collect::<Vec<usize>>(), same];
+    let hidden = disclosure::protect(others.len(), &groups, k, &[0]);
+    (!hidden[1], !hidden[0])
+}
+
+pub fn compare(me: &Respondent, peers: &[&Respondent], k: usize) -> Comparison {
+    let k = k.max(1);
+    if peers.len() < k {
+        return Comparison::suppressed(me, k);
     }
     let levels: Vec<f64> = peers.iter().map(|p| f64::from(p.level)).collect();
     let areas = me
@@ -306,8 +446,8 @@ pub fn compare(me: &Respondent, peers: &[&Respondent], k: usize) -> Comparison {
         .iter()
         .map(|(a, mine)| {
             let vals: Vec<f64> = peers.iter().filter_map(|p| p.areas.get(a).copied()).collect();
-            let cell = match spread(&vals) {
-                Some(s) if s.n >= k => Cell::Value((percentile(*mine, &vals), s)),
+            let cell = match spread(&vals, k) {
+                Some(s) if s.n >= quantile_min(k) => Cell::Value((percentile(*mine, &vals), s)),
                 _ => Cell::Suppressed { k },
             };
             (a.clone(), cell)
@@ -319,7 +459,11 @@ pub fn compare(me: &Respondent, peers: &[&Respondent], k: usize) -> Comparison {
     let rare = me.blockers.iter().filter(|b| share(b) < 0.2).cloned().collect();
     Comparison {
         peers: Cell::Value(peers.len()),
-        level_percentile: Cell::Value(percentile(f64::from(me.level), &levels)),
+        level_percentile: if peers.len() >= quantile_min(k) {
+            Cell::Value(percentile(f64::from(me.level), &levels))
+        } else {
+            Cell::Suppressed { k }
+        },
         areas,
         common_blockers: Cell::Value(common),
         rare_blockers: Cell::Value(rare),
@@ -327,138 +471,4 @@ pub fn compare(me: &Respondent, peers: &[&Respondent], k: usize) -> Comparison {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn r(n: u128, group: &str, level: u8, share: f64, blockers: &[&str]) -> Respondent {
-        Respondent {
-            org_id: Uuid::from_u128(n),
-            group: group.into(),
-            level,
-            areas: [("styrning".to_owned(), share)].into_iter().collect(),
-            blockers: blockers.iter().map(|b| (*b).to_owned()).collect(),
-        }
-    }
-
-    #[test]
-    fn breakdown_by_kind_and_size_and_trend_with_panel() {
-        let rs: Vec<Respondent> =
-            (0..8).map(|i| r(i, if i < 6 { "municipality" } else { "region" }, (i % 3) as u8, 0.5, &[])).collect();
-        let sizes: Vec<String> = (0..8).map(|i| if i < 5 { "small".into() } else { "large".into() }).collect();
-        let b = breakdown(&rs, &sizes, 5, 3);
-        assert_eq!(b.respondents, 8);
-        assert!(!b.by_kind["municipality"].levels.is_suppressed());
-        assert!(b.by_kind["region"].levels.is_suppressed());
-        assert!(!b.by_size["small"].levels.is_suppressed());
-        assert!(b.by_size["large"].levels.is_suppressed());
-        let panel: BTreeSet<Uuid> = (0..4).map(Uuid::from_u128).collect();
-        let t = trend_row((Uuid::nil(), "2026", 2026), &rs, &panel, 3, 3);
-        assert_eq!((t.respondents, t.panel_size), (8, 4));
-        assert_eq!(t.panel.levels, Cell::Value([2, 1, 1, 0, 0]));
-        assert!((mean_level(&[1, 0, 1, 0, 0]) - 1.0).abs() < 1e-12);
-        assert!(mean_level(&[0; 5]).is_nan());
-    }
-
-    #[test]
-    fn quartiles_follow_excel() {
-        let v = [1.0, 2.0, 3.0, 4.0];
-        assert_eq!(quantile(&v, 0.25), 1.75);
-        assert_eq!(quantile(&v, 0.5), 2.5);
-        assert_eq!(quantile(&v, 0.75), 3.25);
-        let s = spread(&[0.2, 0.4, 0.6, 0.8, 1.0]).unwrap();
-        assert_eq!((s.n, s.median, s.q1, s.q3), (5, 0.6, 0.4, 0.8));
-        assert!((s.mean - 0.6).abs() < 1e-12);
-        assert!(spread(&[]).is_none());
-    }
-
-    #[test]
-    fn a_group_below_k_is_suppressed_whole() {
-        let rs: Vec<Respondent> = (0..7)
-            .map(|i| r(i, if i < 5 { "kommun" } else { "region" }, (i % 5) as u8, 0.1 * i as f64, &["q1"]))
-            .collect();
-        let f = round_figures(&rs, 5, 3);
-        assert_eq!(f.respondents, 7);
-        assert_eq!(f.all.levels, Cell::Value([2, 2, 1, 1, 1]));
-        assert_eq!(f.groups["kommun"].levels, Cell::Value([1, 1, 1, 1, 1]));
-        let region = &f.groups["region"];
-        assert!(region.levels.is_suppressed() && region.blockers.is_suppressed());
-        assert!(region.areas.values().all(Cell::is_suppressed));
-        // The suppressed cell tells the threshold, not the group's size.
-        assert_eq!(serde_json::to_string(&region.levels).unwrap(), r#"{"kind":"suppressed","value":{"k":5}}"#);
-        assert_eq!(f.all.blockers, Cell::Value(vec![("q1".to_owned(), 7)]));
-    }
-
-    #[test]
-    fn blockers_count_organisations_most_common_first() {
-        let rs = [
-            r(1, "g", 1, 0.5, &["a", "b", "b"]),
-            r(2, "g", 1, 0.5, &["b"]),
-            r(3, "g", 1, 0.5, &["c", "b"]),
-            r(4, "g", 2, 0.5, &["c"]),
-            r(5, "g", 2, 0.5, &[]),
-        ];
-        let refs: Vec<&Respondent> = rs.iter().collect();
-        let f = figures(&refs, 5, 2);
-        assert_eq!(f.blockers, Cell::Value(vec![("b".to_owned(), 3), ("c".to_owned(), 2)]));
-    }
-
-    #[test]
-    fn the_panel_is_who_answered_every_time() {
-        let id = Uuid::from_u128;
-        let p = panel(&[vec![id(1), id(2), id(3)], vec![id(2), id(3), id(4)], vec![id(3), id(2)]]);
-        assert_eq!(p.into_iter().collect::<Vec<_>>(), vec![id(2), id(3)]);
-        assert!(panel(&[]).is_empty());
-    }
-
-    #[test]
-    fn a_respondent_is_placed_among_its_peers() {
-        let peers: Vec<Respondent> = (0..10)
-            .map(|i| r(i, "kommun", (i / 3) as u8, i as f64 / 10.0, if i < 6 { &["x"] } else { &["y"] }))
-            .collect();
-        let me = r(99, "kommun", 3, 0.95, &["x", "z"]);
-        let refs: Vec<&Respondent> = peers.iter().collect();
-        let c = compare(&me, &refs, 5);
-        assert_eq!(c.peers, Cell::Value(10));
-        assert_eq!(c.level_percentile, Cell::Value(95.0));
-        let (pct, spread) = c.areas["styrning"].value().unwrap();
-        assert_eq!(*pct, 100.0);
-        assert!((spread.median - 0.45).abs() < 1e-12);
-        assert_eq!(c.common_blockers, Cell::Value(vec!["x".to_owned()]));
-        assert_eq!(c.rare_blockers, Cell::Value(vec!["z".to_owned()]));
-        let few = compare(&me, &refs[..4], 5);
-        assert!(few.peers.is_suppressed() && few.level_percentile.is_suppressed());
-    }
-
-    proptest! {
-        #[test]
-        fn no_figure_of_a_small_group_ever_shows(n in 0usize..12, k in 1usize..8) {
-            let rs: Vec<Respondent> = (0..n).map(|i| r(i as u128, "g", (i % 5) as u8, 0.5, &["q"])).collect();
-            let f = round_figures(&rs, k, 5);
-            if n < k {
-                prop_assert!(f.all.levels.is_suppressed());
-                prop_assert!(f.all.blockers.is_suppressed());
-                prop_assert!(f.all.areas.values().all(Cell::is_suppressed));
-            } else {
-                prop_assert_eq!(f.all.levels.value().unwrap().iter().sum::<usize>(), n);
-            }
-        }
-
-        #[test]
-        fn percentiles_stay_in_range_and_grow_with_the_value(v in proptest::collection::vec(0.0f64..1.0, 1..30), a in 0.0f64..1.0, b in 0.0f64..1.0) {
-            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-            let (p_lo, p_hi) = (percentile(lo, &v), percentile(hi, &v));
-            prop_assert!((0.0..=100.0).contains(&p_lo) && (0.0..=100.0).contains(&p_hi));
-            prop_assert!(p_lo <= p_hi);
-        }
-
-        #[test]
-        fn quartiles_are_ordered(v in proptest::collection::vec(0.0f64..1.0, 1..40)) {
-            let s = spread(&v).unwrap();
-            prop_assert!(s.q1 <= s.median && s.median <= s.q3);
-            let min = v.iter().copied().fold(f64::INFINITY, f64::min);
-            let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            prop_assert!(min <= s.q1 && s.q3 <= max);
-        }
-    }
-}
+mod tests;

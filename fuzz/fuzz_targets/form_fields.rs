@@ -1,0 +1,60 @@
+//! A form body as a browser posts it (`application/x-www-form-urlencoded`,
+//! keys possibly repeated), decoded and handed to every form parser of the
+//! domain: a round, an action, a decision, a meeting, an activity, an
+//! organisation and a user's fields.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(data).into_owned().collect();
+    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let round = domain::round::RoundForm::from_pairs(&pairs);
+    let _ = domain::round::RoundInput::parse(&round);
+    let action = domain::plan::ActionFields {
+        title: get("title"),
+        goal: get("goal"),
+        activity: get("activity"),
+        cost: get("cost"),
+        responsible: get("responsible"),
+        start_date: get("start_date"),
+        end_date: get("end_date"),
+        status: get("status"),
+        progress_note: get("progress_note"),
+        origin: get("origin"),
+        origin_ref: get("origin_ref"),
+    };
+    let _ = action.parse();
+    let decision = domain::review::DecisionFields {
+        kind: get("kind"),
+        text: get("text"),
+        responsible: get("responsible"),
+        deadline: get("deadline"),
+    };
+    let _ = decision.parse();
+    let meeting =
+        domain::review::MeetingFields { meeting_date: get("meeting_date"), participants: get("participants") };
+    let _ = domain::review::parse_meeting(&meeting);
+    let activity = domain::calendar::ActivityFields {
+        title: get("title"),
+        month: get("month"),
+        day: get("day"),
+        recurrence: get("recurrence"),
+        year: get("year"),
+        responsible: get("responsible"),
+        concerns: get("concerns"),
+        note: get("note"),
+    };
+    let _ = activity.parse();
+    let _ = domain::org::OrgName::parse(&get("name"));
+    let _ = domain::org::OrgNumber::parse(&get("org_number"));
+    let _ = get("kind").parse::<domain::org::OrgKind>();
+    let _ = domain::user::Email::parse(&get("email"));
+    let _ = domain::user::PersonName::parse(&get("name"));
+    let _ = domain::user::NewPassword::parse(&get("password"));
+    for (_, v) in pairs.iter().filter(|(k, _)| k == "kind").take(64) {
+        let _ = v.parse::<domain::org::OrgKind>();
+    }
+    let _ = domain::plan::parse_cost(&get("cost"));
+    let _ = domain::round::parse_employees(&get("employees"));
+});
