@@ -11,6 +11,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// What is written: one change of one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub actor_id: Option<Uuid>,
     /// Who acted, as shown to readers (e-mail, or `cli`/`system`).
@@ -28,6 +29,7 @@ pub struct Change {
 
 /// A stored entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Entry {
     pub seq: i64,
     pub at: DateTime<Utc>,

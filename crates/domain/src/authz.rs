@@ -9,6 +9,7 @@ use crate::user::Role;
 
 /// Something a request wants to do, on an organisation's subtree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Permission {
     /// See an organisation, its place in the tree and its basic facts.
     ViewOrgs,
@@ -69,6 +70,7 @@ impl Permission {
 /// One role held by a user, over an organisation's whole subtree; `org_id`
 /// `None` is the whole system, allowed only for the system administrator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
     pub role: Role,
     pub org_id: Option<Uuid>,

@@ -2,6 +2,7 @@ use serde::Serialize;
 
 /// One invalid field: `field` names the input, `code` is a translation key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("{field}: {code}")]
 pub struct FieldError {
     pub field: &'static str,
@@ -16,6 +17,7 @@ impl FieldError {
 
 /// All invalid fields of one input, so a form can show every problem at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[error("invalid input: {0:?}")]
 pub struct ValidationErrors(pub Vec<FieldError>);
 

@@ -12,6 +12,7 @@ use crate::user::Language;
 
 /// A text in Swedish and (optionally) English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Text {
     pub sv: String,
     #[serde(default)]
@@ -29,6 +30,7 @@ impl Text {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LevelDef {
     pub level: u8,
     pub threshold: f64,
@@ -37,6 +39,7 @@ pub struct LevelDef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnswerOption {
     pub id: String,
     pub points: u32,
@@ -44,6 +47,7 @@ pub struct AnswerOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Area {
     pub id: String,
     pub name: Text,
@@ -51,6 +55,7 @@ pub struct Area {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     pub id: String,
     pub area: String,
@@ -77,6 +82,7 @@ impl Question {
 
 /// A parsed, valid model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Model {
     pub key: String,
     pub version: u32,
@@ -109,6 +115,7 @@ impl Model {
 
 /// One error in a model file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelError {
     /// 1-based line, 0 when the error concerns the file as a whole.
     pub line: usize,

@@ -11,6 +11,7 @@ use crate::error::FieldError;
 
 /// The kind of an organisation; the code names are used by the CLI and the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrgKind {
     Municipality,
@@ -67,6 +68,7 @@ impl FromStr for OrgKind {
 
 /// A non-empty, trimmed organisation name of at most 200 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgName(String);
 
 impl OrgName {
@@ -92,6 +94,7 @@ impl OrgName {
 /// Luhn check digit, shown as `NNNNNN-NNNN`. Accepts an optional `16` prefix
 /// and the hyphen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgNumber(String);
 
 impl OrgNumber {
@@ -135,6 +138,7 @@ fn luhn_valid(digits: &str) -> bool {
 
 /// What the tree needs to know of an organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrgNode {
     pub id: Uuid,
     pub parent_id: Option<Uuid>,

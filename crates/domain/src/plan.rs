@@ -40,6 +40,7 @@ code_enum!(
 
 /// The checked content of an action, as a form or the API gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionInput {
     pub title: String,
     pub goal: String,
@@ -56,6 +57,7 @@ pub struct ActionInput {
 }
 
 /// The raw fields of an action form (all text).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct ActionFields {
@@ -137,6 +139,7 @@ pub fn is_overdue(status: ActionStatus, end: Option<NaiveDate>, today: NaiveDate
 
 /// Counts and costs over a set of actions.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
     pub count: usize,
     pub planned: usize,

@@ -76,6 +76,7 @@ pub const MAX_K: usize = 50;
 
 /// A new round as the coordinator describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoundInput {
     pub name: String,
     pub period: i32,
@@ -89,6 +90,7 @@ pub struct RoundInput {
 }
 
 /// The form fields of a new round, as text.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct RoundForm {
     #[serde(default)]
@@ -231,6 +233,7 @@ pub fn invitable(tree: &OrgTree, coordinator: Uuid) -> Vec<Uuid> {
 /// What a respondent shares with the coordinator when it submits: its level,
 /// the share reached per area and per level, and what blocks its next level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SharedResult {
     pub level: u8,
     /// Area id → share 0.0–1.0.
@@ -265,6 +268,7 @@ impl SharedResult {
 /// A mapping between two versions of a model: which question (and area) of
 /// the older version is the same as which of the newer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mapping {
     /// `key@version` of the older model.
     pub from: String,

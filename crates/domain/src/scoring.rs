@@ -11,6 +11,7 @@ use crate::model::{Model, Question};
 
 /// One answer: an option of the question, or "not applicable".
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "kind", content = "option")]
 pub enum Answer {
     Option(String),
@@ -43,6 +44,7 @@ pub fn valid_answer(q: &Question, answer: &Answer) -> bool {
 
 /// Where one question stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum Status {
     Met { points: u32 },
@@ -98,6 +100,7 @@ pub fn status(q: &Question, answer: Option<&Answer>) -> Status {
 
 /// Points against the maximum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tally {
     pub points: u32,
     pub max: u32,
@@ -121,6 +124,7 @@ impl Tally {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LevelResult {
     pub level: u8,
     pub tally: Tally,
@@ -132,6 +136,7 @@ pub struct LevelResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AreaResult {
     pub area: String,
     pub tally: Tally,
@@ -141,6 +146,7 @@ pub struct AreaResult {
 
 /// A question that keeps the organisation from the next level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Blocker {
     pub question: String,
     pub level: u8,
@@ -149,6 +155,7 @@ pub struct Blocker {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outcome {
     pub level: u8,
     pub total: Tally,
@@ -246,6 +253,7 @@ pub fn score(model: &Model, answers: &HashMap<String, Answer>) -> Outcome {
 
 /// How one question changed between two assessments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     Better,
@@ -254,6 +262,7 @@ pub enum Direction {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionChange {
     pub question: String,
     pub before: Status,

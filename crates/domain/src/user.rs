@@ -9,6 +9,7 @@ use crate::error::FieldError;
 
 /// A lower-cased e-mail address with one `@`, a dotted domain and no spaces.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Email(String);
 
 impl Email {
@@ -34,6 +35,7 @@ impl Email {
 
 /// A person's display name: trimmed, 1–200 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PersonName(String);
 
 impl PersonName {
@@ -87,6 +89,7 @@ impl fmt::Debug for NewPassword {
 
 /// The roles of PRODUCT.md; each assignment is scoped to an organisation subtree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -140,6 +143,7 @@ impl FromStr for Role {
 
 /// The user's interface language: Swedish first, English second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
     #[default]

@@ -11,6 +11,7 @@ use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
 /// A stored model version; `source` is the TOML file as imported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModelRow {
     pub id: Uuid,
     pub key: String,
@@ -23,6 +24,7 @@ pub struct ModelRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assessment {
     pub id: Uuid,
     pub org_id: Uuid,
@@ -81,6 +83,7 @@ impl AssessmentRow {
 
 /// One stored answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AnswerRow {
     pub question_id: String,
     /// An option id, or `na`.
@@ -565,6 +568,7 @@ impl Store {
 
 /// An evidence file's facts, without its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceFile {
     pub id: Uuid,
     pub assessment_id: Uuid,
@@ -656,6 +660,7 @@ impl Store {
 
 /// An area handed to a coordinator, whose answers arrive as proposals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delegation {
     pub assessment_id: Uuid,
     pub area_id: String,
@@ -666,6 +671,7 @@ pub struct Delegation {
 
 /// A coordinator's proposed answer, waiting for the CISO.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proposal {
     pub question_id: String,
     pub answer: String,

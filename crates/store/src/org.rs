@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Org {
     pub id: Uuid,
     pub parent_id: Option<Uuid>,
@@ -86,6 +87,7 @@ pub struct OrgUpdate {
 
 /// What stops an organisation from being deleted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dependents {
     pub children: i64,
     pub assignments: i64,

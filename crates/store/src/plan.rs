@@ -39,6 +39,7 @@ pub(crate) fn audit(
 
 /// A stored action of the action plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Action {
     pub id: Uuid,
     pub org_id: Uuid,
@@ -144,6 +145,7 @@ pub(crate) fn action_json(a: &ActionInput) -> String {
 
 /// A stored activity of the year wheel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Activity {
     pub id: Uuid,
     pub org_id: Uuid,

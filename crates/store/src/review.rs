@@ -14,6 +14,7 @@ use crate::plan::{Action, action_json, audit, code, insert_action_row};
 use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     pub id: Uuid,
     pub org_id: Uuid,
@@ -98,6 +99,7 @@ macro_rules! draft_review {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub id: Uuid,
     /// The decision's id in the review's first revision: what actions link to.
@@ -133,6 +135,7 @@ impl DecisionRow {
 
 /// A point of an organisation's review checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Point {
     pub id: Uuid,
     pub org_id: Uuid,
@@ -142,6 +145,7 @@ pub struct Point {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitReport {
     pub id: Uuid,
     pub unit_id: Uuid,

@@ -13,6 +13,7 @@ use crate::plan::{audit, code};
 use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Round {
     pub id: Uuid,
     /// The coordinating organisation.
@@ -78,6 +79,7 @@ const ROUND_COLUMNS: &str = "SELECT id, org_id, name, model_id, period, opens_on
 
 /// What a respondent shares when it submits.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewResponse {
     pub assessment_id: Option<Uuid>,
     /// The organisation's kind (code) when it submitted.
@@ -90,6 +92,7 @@ pub struct NewResponse {
 
 /// A stored response (submitted or withdrawn).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Response {
     pub round_id: Uuid,
     pub org_id: Uuid,
@@ -150,6 +153,7 @@ impl ResponseRow {
 
 /// The part of a submitted response that aggregation needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Shared {
     pub org_id: Uuid,
     pub kind: String,
@@ -159,6 +163,7 @@ pub struct Shared {
 
 /// An invited organisation and where it stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invitee {
     pub org_id: Uuid,
     pub status: InviteeStatus,
@@ -167,6 +172,7 @@ pub struct Invitee {
 
 /// One invitation of an organisation, with its round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invitation {
     pub round: Round,
     pub org_id: Uuid,
@@ -176,6 +182,7 @@ pub struct Invitation {
 
 /// A stored mapping between two model versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MappingRow {
     pub id: Uuid,
     pub from_model_id: Uuid,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: Uuid,
     pub email: String,
@@ -76,6 +77,7 @@ impl From<UserRow> for User {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentRow {
     pub id: Uuid,
     pub user_id: Uuid,

@@ -26,6 +26,7 @@ pub const DEFAULT_K: usize = 5;
 
 /// A figure, or the fact that its group is too small to show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Cell<T> {
     Value(T),
@@ -49,6 +50,7 @@ impl<T> Cell<T> {
 
 /// One organisation's shared result in a round.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Respondent {
     pub org_id: Uuid,
     /// The group it is compared in (e.g. the kind of organisation, or a size class).
@@ -64,6 +66,7 @@ pub struct Respondent {
 /// are `None` for a group smaller than [`quantile_min`]: order statistics of
 /// a small group tell its members' values.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Spread {
     pub n: usize,
     pub mean: f64,
@@ -124,13 +127,33 @@ pub fn percentile(value: f64, peers: &[f64]) -> f64 {
 
 /// The figures of one group of respondents.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupFigures {
     /// Organisations at level 0, 1, 2, 3, 4.
+    #[cfg_attr(feature = "openapi", schema(value_type = Cell<Vec<usize>>))]
     pub levels: Cell<[usize; 5]>,
     /// Area id → spread of its share.
     pub areas: BTreeMap<String, Cell<Spread>>,
     /// The most common blockers: (question id, how many organisations it blocks), most common first.
-    pub blockers: Cell<Vec<(String, usize)>>,
+    pub blockers: Cell<Vec<BlockerCount>>,
+}
+
+/// How many organisations one question keeps from their next level.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BlockerCount {
+    /// The question's id.
+    pub question: String,
+    pub organisations: usize,
+}
+
+/// Where a respondent's value lies among its peers: its mid-rank
+/// percentile and the peers' spread.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Placement {
+    pub percentile: f64,
+    pub spread: Spread,
 }
 
 /// The figures of one group, suppressed as a whole when it has fewer than `k` members.
@@ -174,8 +197,9 @@ pub fn figures(rs: &[&Respondent], k: usize, top_blockers: usize) -> GroupFigure
             }
         }
     }
-    let mut blockers: Vec<(String, usize)> = counts.into_iter().map(|(q, n)| (q.to_owned(), n)).collect();
-    blockers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut blockers: Vec<BlockerCount> =
+        counts.into_iter().map(|(q, n)| BlockerCount { question: q.to_owned(), organisations: n }).collect();
+    blockers.sort_by(|a, b| b.organisations.cmp(&a.organisations).then_with(|| a.question.cmp(&b.question)));
     blockers.truncate(top_blockers);
     GroupFigures { levels: Cell::Value(levels), areas: area_cells, blockers: Cell::Value(blockers) }
 }
@@ -229,6 +253,7 @@ fn protect_areas(rs: &[Respondent], groups: &[Vec<usize>], shown: &[bool], k: us
 /// [`breakdown`]).
 #[cfg(test)]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoundFigures {
     pub respondents: usize,
     pub all: GroupFigures,
@@ -251,6 +276,7 @@ pub fn round_figures(rs: &[Respondent], k: usize, top_blockers: usize) -> RoundF
 
 /// A round's figures for all respondents, by kind of organisation and by size class.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Breakdown {
     pub respondents: usize,
     pub k: usize,
@@ -324,6 +350,7 @@ pub fn breakdown(rs: &[Respondent], sizes: &[String], k: usize, top_blockers: us
 /// One round of a trend: the figures of all its respondents and of the panel
 /// (the organisations that answered in every compared round).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrendRow {
     pub round_id: Uuid,
     pub name: String,
@@ -402,10 +429,11 @@ pub fn panel(rounds: &[Vec<Uuid>]) -> BTreeSet<Uuid> {
 /// area's percentile, and which of its blockers are common (blocking at least
 /// half the peers) or rare (fewer than a fifth). Suppressed below `k` peers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Comparison {
     pub peers: Cell<usize>,
     pub level_percentile: Cell<f64>,
-    pub areas: BTreeMap<String, Cell<(f64, Spread)>>,
+    pub areas: BTreeMap<String, Cell<Placement>>,
     pub common_blockers: Cell<Vec<String>>,
     pub rare_blockers: Cell<Vec<String>>,
 }
@@ -447,7 +475,9 @@ pub fn compare(me: &Respondent, peers: &[&Respondent], k: usize) -> Comparison {
         .map(|(a, mine)| {
             let vals: Vec<f64> = peers.iter().filter_map(|p| p.areas.get(a).copied()).collect();
             let cell = match spread(&vals, k) {
-                Some(s) if s.n >= quantile_min(k) => Cell::Value((percentile(*mine, &vals), s)),
+                Some(s) if s.n >= quantile_min(k) => {
+                    Cell::Value(Placement { percentile: percentile(*mine, &vals), spread: s })
+                }
                 _ => Cell::Suppressed { k },
             };
             (a.clone(), cell)

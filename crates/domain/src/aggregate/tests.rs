@@ -3,6 +3,10 @@
 use super::*;
 use proptest::prelude::*;
 
+fn bc(q: &str, n: usize) -> BlockerCount {
+    BlockerCount { question: q.to_owned(), organisations: n }
+}
+
 fn r(n: u128, group: &str, level: u8, share: f64, blockers: &[&str]) -> Respondent {
     Respondent {
         org_id: Uuid::from_u128(n),
@@ -77,7 +81,7 @@ fn a_group_below_k_is_suppressed_whole() {
     assert!(region.areas.values().all(Cell::is_suppressed));
     // The suppressed cell tells the threshold, not the group's size.
     assert_eq!(serde_json::to_string(&region.levels).unwrap(), r#"{"kind":"suppressed","value":{"k":5}}"#);
-    assert_eq!(f.all.blockers, Cell::Value(vec![("q1".to_owned(), 7)]));
+    assert_eq!(f.all.blockers, Cell::Value(vec![bc("q1", 7)]));
 }
 
 #[test]
@@ -91,7 +95,7 @@ fn blockers_count_organisations_most_common_first() {
     ];
     let refs: Vec<&Respondent> = rs.iter().collect();
     let f = figures(&refs, 5, 2);
-    assert_eq!(f.blockers, Cell::Value(vec![("b".to_owned(), 3), ("c".to_owned(), 2)]));
+    assert_eq!(f.blockers, Cell::Value(vec![bc("b", 3), bc("c", 2)]));
 }
 
 #[test]
@@ -111,7 +115,7 @@ fn a_respondent_is_placed_among_its_peers() {
     let c = compare(&me, &refs, 5);
     assert_eq!(c.peers, Cell::Value(10));
     assert_eq!(c.level_percentile, Cell::Value(95.0));
-    let (pct, spread) = c.areas["styrning"].value().unwrap();
+    let Placement { percentile: pct, spread } = c.areas["styrning"].value().unwrap();
     assert_eq!(*pct, 100.0);
     assert!((spread.median.unwrap() - 0.45).abs() < 1e-12);
     assert_eq!(c.common_blockers, Cell::Value(vec!["x".to_owned()]));

@@ -95,6 +95,7 @@ pub const DEFAULT_CHECKLIST: &[(&str, &str)] = &[
 ];
 
 /// One decision as a form or the API gives it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct DecisionFields {
@@ -105,6 +106,7 @@ pub struct DecisionFields {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionInput {
     pub kind: DecisionKind,
     pub text: String,
@@ -130,6 +132,7 @@ impl DecisionFields {
 }
 
 /// The meeting of a review.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct MeetingFields {
@@ -186,6 +189,7 @@ pub fn reporting_units(tree: &OrgTree, org: Uuid) -> Vec<Uuid> {
 
 /// An assessment's level and area shares for one period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LevelPoint {
     pub period: i32,
     pub level: u8,
@@ -194,6 +198,7 @@ pub struct LevelPoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FeedbackItem {
     pub area: Text,
     pub question: Text,
@@ -204,6 +209,7 @@ pub struct FeedbackItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionLine {
     pub title: String,
     pub responsible: String,
@@ -213,6 +219,7 @@ pub struct ActionLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PreviousDecision {
     pub kind: DecisionKind,
     pub text: String,
@@ -223,6 +230,7 @@ pub struct PreviousDecision {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitLine {
     pub unit: String,
     /// `None` (no report), or the report's status code.
@@ -230,6 +238,7 @@ pub struct UnitLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointLine {
     pub text: String,
     /// Units per status, in [`PointStatus::ALL`] order.
@@ -239,6 +248,7 @@ pub struct PointLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionLine {
     pub kind: DecisionKind,
     pub text: String,
@@ -249,6 +259,7 @@ pub struct DecisionLine {
 /// Everything a review shows, compiled from the registers; frozen as the
 /// snapshot when management adopts the review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewContent {
     pub org_name: String,
     pub year: i32,

@@ -295,7 +295,7 @@ pub async fn demo_national_rounds_have_figures_reports_and_feedback(app: &TestAp
     let f = f.json();
     assert_eq!(f["all"]["level_percentile"]["kind"], "value", "{f}");
     assert_eq!(f["level_shares_all"]["1"]["kind"], "value", "each level's share compares too: {f}");
-    assert!(f["level_shares_all"]["1"]["value"][0].as_f64().is_some(), "with a percentile: {f}");
+    assert!(f["level_shares_all"]["1"]["value"]["percentile"].as_f64().is_some(), "with a percentile: {f}");
     let (status, _, pdf) = kommun_ciso.get_bytes(&format!("/rounds/{id}/feedback.pdf")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(crate::plans::pdf_text(&pdf).contains("Jämförande återkoppling"));
@@ -383,8 +383,11 @@ pub async fn trend_over_model_versions_covers_what_maps(app: &TestApp) {
     let older = &t.as_array().unwrap()[t.as_array().unwrap().len() - 2];
     let areas: Vec<&String> = older["all"]["areas"].as_object().unwrap().keys().collect();
     assert_eq!(areas, vec!["ledning"], "{older}");
-    for (q, _) in
-        older["all"]["blockers"]["value"].as_array().unwrap().iter().map(|b| (b[0].as_str().unwrap(), b[1].clone()))
+    for (q, _) in older["all"]["blockers"]["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b["question"].as_str().unwrap(), b["organisations"].clone()))
     {
         assert_eq!(q, "ledning-1b", "only mapped blockers, in the new ids");
     }

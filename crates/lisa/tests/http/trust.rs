@@ -128,6 +128,34 @@ pub async fn local_admin_cannot_reach_beyond_its_scope(app: &TestApp) {
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.text);
     assert!(app.login_with("rollos@exempla.se", "övertaget konto lösenord").await.is_err());
+    // Nor through "adding" a user with its address.
+    let res = local
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(Body::Json(json!({"name": "Rolf", "email": "rollos@exempla.se", "role": "ciso", "org_id": social,
+                "password": "övertaget konto lösenord"}))),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text);
+    assert!(app.login_with("rollos@exempla.se", "övertaget konto lösenord").await.is_err());
+    // Adding an address that has an account elsewhere gives that account the
+    // role, like adding a new person: the answer does not tell more.
+    let res = local
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(Body::Json(
+                json!({"name": "Peter", "email": "ciso@region-exempla.se", "role": "auditor", "org_id": social,
+                "password": "ett annat långt lösenord"}),
+            )),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let roles = res.json()["roles"].as_array().unwrap().clone();
+    assert_eq!(roles.len(), 1, "only the new role in the local admin's scope is shown: {roles:?}");
+    assert!(app.login_with("ciso@region-exempla.se", "ett annat långt lösenord").await.is_err(), "password kept");
+    assert!(app.login_with("ciso@region-exempla.se", PASSWORD).await.is_ok());
     // The system administrator can still give it a role.
     let res = admin
         .send(

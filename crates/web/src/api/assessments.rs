@@ -51,7 +51,7 @@ pub async fn list_models(
 
 /// One model with its levels, areas and questions (Swedish and English texts).
 #[utoipa::path(get, path = "/api/v1/models/{id}", tag = "assessments", params(("id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+    responses((status = 200, body = domain::model::Model), (status = 404, body = Problem)))]
 pub async fn get_model(
     State(state): State<SharedState>,
     CurrentUser(_s): CurrentUser,
@@ -260,7 +260,7 @@ pub struct FeedbackOut {
 pub struct ResultOut {
     level: u8,
     /// Points, shares and thresholds per level and per area, the unanswered questions.
-    #[schema(value_type = Object)]
+    #[schema(value_type = domain::scoring::Outcome)]
     outcome: serde_json::Value,
     /// What blocks the next level, must-questions first, with the recommended action.
     feedback: Vec<FeedbackOut>,

@@ -31,7 +31,7 @@ use crate::SharedState;
 struct ApiDoc;
 
 fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(session::login, session::logout))
         .routes(routes!(session::me))
         .routes(routes!(session::change_own_password))
@@ -71,8 +71,79 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(rounds::trend))
         .routes(routes!(rounds::respondent))
         .routes(routes!(rounds::feedback))
-        .split_for_parts()
+        .split_for_parts();
+    document_errors(&mut doc);
+    (router, doc)
 }
+
+/// The error answers every operation can give, added to each one's
+/// documentation where its own list leaves them out, all as
+/// `application/problem+json` (which is what Lisa sends): 400 for a body,
+/// query or path that cannot be read, 401 without a session, 403 for a
+/// missing right or CSRF token, 404 for an unknown id in the path or body, 413 and
+/// 422 for a body that is too large or wrong, 429 for a locked login.
+fn document_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(PROBLEM_JSON, Content::new(Some(Ref::from_schema_name("Problem"))))
+                .build(),
+        )
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let has_params = path.contains('{');
+        let ops = [
+            ("get", item.get.as_mut()),
+            ("put", item.put.as_mut()),
+            ("post", item.post.as_mut()),
+            ("delete", item.delete.as_mut()),
+        ];
+        for (method, op) in ops {
+            let Some(op) = op else { continue };
+            let login = path == "/api/v1/session" && method == "post";
+            let has_body = op.request_body.is_some();
+            let has_query = op.parameters.as_ref().is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == utoipa::openapi::path::ParameterIn::Query))
+            });
+            let mut wanted: Vec<(&str, &str)> = vec![("400", "The request cannot be read.")];
+            if !login {
+                wanted.push(("401", "Not logged in."));
+                wanted.push(("403", "Not allowed here, or the CSRF token is missing."));
+            }
+            if has_params || has_body {
+                wanted.push(("404", "No such record (in the path or the body) where the caller may look."));
+            }
+            if has_body {
+                wanted.push(("413", "The body is too large."));
+            }
+            if has_body || has_query {
+                wanted.push(("422", "A field is wrong; each is named in `errors`."));
+            }
+            if login {
+                wanted.push(("429", "Too many failed logins; try again after `Retry-After` seconds."));
+            }
+            for (code, description) in wanted {
+                op.responses.responses.entry(code.to_owned()).or_insert_with(|| problem(description));
+            }
+            // Problems documented as plain JSON are problem+json on the wire.
+            for response in op.responses.responses.values_mut() {
+                let RefOr::T(r) = response else { continue };
+                let is_problem = r.content.get("application/json").is_some_and(|c| {
+                    matches!(c, RefOr::T(c) if matches!(&c.schema, Some(RefOr::Ref(x)) if x.ref_location.ends_with("/Problem")))
+                });
+                if is_problem && let Some(c) = r.content.shift_remove("application/json") {
+                    r.content.insert(PROBLEM_JSON.to_owned(), c);
+                }
+            }
+        }
+    }
+}
+
+const PROBLEM_JSON: &str = "application/problem+json";
 
 static SPEC: LazyLock<String> = LazyLock::new(|| build().1.to_pretty_json().expect("the OpenAPI document serialises"));
 

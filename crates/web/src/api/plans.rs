@@ -38,14 +38,21 @@ pub struct ActionQuery {
     overdue: String,
 }
 
+/// The actions a user may see and their totals.
+#[derive(Serialize, ToSchema)]
+pub struct ActionList {
+    actions: Vec<store::Action>,
+    totals: domain::plan::Totals,
+}
+
 /// The actions the user may see, with the same filters as the page.
 #[utoipa::path(get, path = "/api/v1/actions", tag = "plans", params(ActionQuery),
-    responses((status = 200, body = Object), (status = 403, body = Problem)))]
+    responses((status = 200, body = ActionList), (status = 403, body = Problem)))]
 pub async fn list_actions(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Query(q): Query<ActionQuery>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<ActionList>> {
     let tree = state.store.org_tree().await?;
     let f = ActionFilter {
         org: q.org.parse().ok(),
@@ -56,20 +63,19 @@ pub async fn list_actions(
     };
     let actions = app::plan::visible_actions(&state.store, &s.caller(), &tree, &f).await?;
     let totals = app::plan::totals(&actions);
-    Ok(Json(serde_json::json!({ "actions": actions, "totals": totals })))
+    Ok(Json(ActionList { actions, totals }))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
 pub struct ActionIn {
     org_id: Option<Uuid>,
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     fields: ActionFields,
 }
 
 /// Add an action (CISO or coordinator of the organisation).
 #[utoipa::path(post, path = "/api/v1/actions", tag = "plans", request_body = ActionIn,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = store::Action), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_action(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -80,7 +86,7 @@ pub async fn create_action(
 }
 
 #[utoipa::path(get, path = "/api/v1/actions/{id}", tag = "plans", params(("id" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+    responses((status = 200, body = store::Action), (status = 404, body = Problem)))]
 pub async fn get_action(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -91,8 +97,8 @@ pub async fn get_action(
 }
 
 /// Change an action (all fields).
-#[utoipa::path(put, path = "/api/v1/actions/{id}", tag = "plans", params(("id" = String, Path)), request_body = Object,
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(put, path = "/api/v1/actions/{id}", tag = "plans", params(("id" = String, Path)), request_body = ActionFields,
+    responses((status = 200, body = store::Action), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_action(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -105,7 +111,7 @@ pub async fn update_action(
 // ----- Reviews -----
 
 /// The management reviews the user may see.
-#[utoipa::path(get, path = "/api/v1/reviews", tag = "plans", responses((status = 200, body = Object), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/reviews", tag = "plans", responses((status = 200, body = Vec<store::Review>), (status = 403, body = Problem)))]
 pub async fn list_reviews(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -122,7 +128,7 @@ pub struct ReviewIn {
 
 /// Start the review of an organisation's year (CISO).
 #[utoipa::path(post, path = "/api/v1/reviews", tag = "plans", request_body = ReviewIn,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = store::Review), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_review(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -132,8 +138,8 @@ pub async fn create_review(
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/reviews/{}", r.id))], Json(r)).into_response())
 }
 
-#[derive(Serialize)]
-struct ReviewDetail {
+#[derive(Serialize, ToSchema)]
+pub struct ReviewDetail {
     review: store::Review,
     decisions: Vec<store::Decision>,
     content: domain::review::ReviewContent,
@@ -141,7 +147,7 @@ struct ReviewDetail {
 
 /// A review with its compiled content (the frozen snapshot once adopted).
 #[utoipa::path(get, path = "/api/v1/reviews/{id}", tag = "plans", params(("id" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+    responses((status = 200, body = ReviewDetail), (status = 404, body = Problem)))]
 pub async fn get_review(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -154,7 +160,7 @@ pub async fn get_review(
 }
 
 /// Set the meeting's date and participants.
-#[utoipa::path(put, path = "/api/v1/reviews/{id}/meeting", tag = "plans", params(("id" = String, Path)), request_body = Object,
+#[utoipa::path(put, path = "/api/v1/reviews/{id}/meeting", tag = "plans", params(("id" = String, Path)), request_body = domain::review::MeetingFields,
     responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_meeting(
     State(state): State<SharedState>,
@@ -187,8 +193,8 @@ pub async fn put_comment(
 }
 
 /// Add a decision (kind improvement, governance or resources; text, responsible, deadline).
-#[utoipa::path(post, path = "/api/v1/reviews/{id}/decisions", tag = "plans", params(("id" = String, Path)), request_body = Object,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/reviews/{id}/decisions", tag = "plans", params(("id" = String, Path)), request_body = domain::review::DecisionFields,
+    responses((status = 201, body = store::Decision), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn add_decision(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -202,7 +208,7 @@ pub async fn add_decision(
 /// Adopt the review (management): freezes it with its content hash and turns
 /// improvement decisions into actions.
 #[utoipa::path(post, path = "/api/v1/reviews/{id}/adopt", tag = "plans", params(("id" = String, Path)),
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = store::Review), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn adopt(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -232,26 +238,34 @@ pub struct UnitReportIn {
     submit: bool,
 }
 
+/// A unit's checklist and its report for a year.
+#[derive(Serialize, ToSchema)]
+pub struct UnitReportOut {
+    points: Vec<store::Point>,
+    /// `null` until the report is started.
+    report: Option<store::UnitReport>,
+}
+
 /// A unit's yearly report (`null` if not started) and the checklist points.
 #[utoipa::path(get, path = "/api/v1/unit-reports/{unit}/{year}", tag = "plans",
     params(("unit" = String, Path), ("year" = i32, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+    responses((status = 200, body = UnitReportOut), (status = 404, body = Problem)))]
 pub async fn get_unit_report(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Path((unit, year)): Path<(String, String)>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<UnitReportOut>> {
     let u = app::unit::unit_access(&state.store, &s.caller(), path_id(&unit)?).await?;
     let year = app::unit::parse_year(&year)?;
     let points = state.store.list_points(u.org).await?;
     let report = state.store.unit_report(u.unit, year).await?;
-    Ok(Json(serde_json::json!({ "points": points, "report": report })))
+    Ok(Json(UnitReportOut { points, report }))
 }
 
 /// Save (and optionally submit) a unit's yearly report (coordinator).
 #[utoipa::path(put, path = "/api/v1/unit-reports/{unit}/{year}", tag = "plans",
     params(("unit" = String, Path), ("year" = i32, Path)), request_body = UnitReportIn,
-    responses((status = 200, body = Object), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = store::UnitReport), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn put_unit_report(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -301,7 +315,7 @@ pub async fn approve_unit_report(
 }
 
 /// The year wheel's activities of the organisations the user may see.
-#[utoipa::path(get, path = "/api/v1/activities", tag = "plans", responses((status = 200, body = Object), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/activities", tag = "plans", responses((status = 200, body = Vec<store::Activity>), (status = 403, body = Problem)))]
 pub async fn list_activities(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,

@@ -19,14 +19,14 @@ use crate::app::round::{self as rounds, Feedback, InvitationStatus, NewRound, Su
 use crate::error::AppResult;
 use crate::session::CurrentUser;
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct RoundSummary {
     #[serde(flatten)]
     round: store::Round,
     phase: domain::round::Phase,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct InvitationOut {
     round: RoundSummary,
     org_id: Uuid,
@@ -34,12 +34,16 @@ struct InvitationOut {
     reminded_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// The rounds a user coordinates and those its organisations are invited to.
+#[derive(Serialize, ToSchema)]
+pub struct RoundList {
+    coordinated: Vec<RoundSummary>,
+    invitations: Vec<InvitationOut>,
+}
+
 /// The rounds the user coordinates and the invitations of the user's organisations.
-#[utoipa::path(get, path = "/api/v1/rounds", tag = "rounds", responses((status = 200, body = Object)))]
-pub async fn list_rounds(
-    State(state): State<SharedState>,
-    CurrentUser(s): CurrentUser,
-) -> AppResult<Json<serde_json::Value>> {
+#[utoipa::path(get, path = "/api/v1/rounds", tag = "rounds", responses((status = 200, body = RoundList)))]
+pub async fn list_rounds(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Json<RoundList>> {
     let list = rounds::list_rounds(&state.store, &s.caller()).await?;
     let today = today();
     let coordinated: Vec<RoundSummary> =
@@ -54,7 +58,7 @@ pub async fn list_rounds(
             round: RoundSummary { phase: i.round.phase(today), round: i.round },
         })
         .collect();
-    Ok(Json(serde_json::json!({ "coordinated": coordinated, "invitations": invitations })))
+    Ok(Json(RoundList { coordinated, invitations }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -63,7 +67,6 @@ pub struct RoundIn {
     org_id: Uuid,
     model_id: Uuid,
     #[serde(flatten)]
-    #[schema(value_type = Object)]
     fields: RoundForm,
     /// Organisations invited one by one.
     #[serde(default)]
@@ -75,7 +78,7 @@ pub struct RoundIn {
 
 /// Create a round and invite (CISO or analyst of the coordinating organisation).
 #[utoipa::path(post, path = "/api/v1/rounds", tag = "rounds", request_body = RoundIn,
-    responses((status = 201, body = Object), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = store::Round), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_round(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -87,19 +90,30 @@ pub async fn create_round(
     Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/rounds/{}", r.id))], Json(r)).into_response())
 }
 
+/// A round as its coordinator or an invitee sees it.
+#[derive(Serialize, ToSchema)]
+pub struct RoundDetail {
+    round: store::Round,
+    phase: domain::round::Phase,
+    /// Every invitee's status (the coordinator only; `null` for an invitee).
+    invitees: Option<Vec<store::Invitee>>,
+    /// The caller's own invited organisations.
+    mine: Vec<InvitationStatus>,
+}
+
 /// A round: for the coordinator with every invitee's status, for an invitee with its own.
 #[utoipa::path(get, path = "/api/v1/rounds/{id}", tag = "rounds", params(("id" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+    responses((status = 200, body = RoundDetail), (status = 404, body = Problem)))]
 pub async fn get_round(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
-) -> AppResult<Json<serde_json::Value>> {
+) -> AppResult<Json<RoundDetail>> {
     let a = rounds::access(&state.store, &s.caller(), parse_id(&id)?).await?;
     let invitees = if a.coordinator { Some(state.store.list_invitees(a.round.id).await?) } else { None };
     let mine: Vec<InvitationStatus> = rounds::invitation_statuses(&state.store, &a).await?;
     let phase = a.round.phase(today());
-    Ok(Json(serde_json::json!({ "round": a.round, "phase": phase, "invitees": invitees, "mine": mine })))
+    Ok(Json(RoundDetail { round: a.round, phase, invitees, mine }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -160,7 +174,7 @@ pub async fn close(
 
 /// All aggregates of a round (coordinator); groups under k are suppressed.
 #[utoipa::path(get, path = "/api/v1/rounds/{id}/results", tag = "rounds", params(("id" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+    responses((status = 200, body = domain::aggregate::Breakdown), (status = 404, body = Problem)))]
 pub async fn results(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -171,7 +185,7 @@ pub async fn results(
 
 /// The trend over the coordinator's rounds up to this one, all and panel.
 #[utoipa::path(get, path = "/api/v1/rounds/{id}/trend", tag = "rounds", params(("id" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<domain::aggregate::TrendRow>), (status = 404, body = Problem)))]
 pub async fn trend(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -183,7 +197,7 @@ pub async fn trend(
 /// What one respondent shared (coordinator): its result, and its answers only if it shared them.
 #[utoipa::path(get, path = "/api/v1/rounds/{id}/respondents/{org}", tag = "rounds",
     params(("id" = String, Path), ("org" = String, Path)),
-    responses((status = 200, body = Object), (status = 404, body = Problem)))]
+    responses((status = 200, body = store::Response), (status = 404, body = Problem)))]
 pub async fn respondent(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -203,7 +217,7 @@ pub struct OrgParam {
 
 /// A respondent's comparative feedback, once the round has closed.
 #[utoipa::path(get, path = "/api/v1/rounds/{id}/feedback", tag = "rounds", params(("id" = String, Path), OrgParam),
-    responses((status = 200, body = Object), (status = 404, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = Feedback), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn feedback(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,

@@ -77,7 +77,9 @@ pub struct UserIn {
     org_id: Option<Uuid>,
 }
 
-/// Add a user with a first role.
+/// Add a user with a first role. If the e-mail already has an account that
+/// holds a role somewhere, that account is given the role instead (its name,
+/// language and password stay as they are).
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = UserIn,
     responses((status = 201, body = UserOut), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_user(
@@ -91,9 +93,15 @@ pub async fn create_user(
         language: b.language.as_deref().unwrap_or("sv"),
         password: b.password.as_deref(),
     };
-    let user = app::user::create_user(&state.store, &s.caller(), account, &b.role, Ok(b.org_id)).await?;
-    let roles = state.store.list_assignments(user.id).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/users/{}", user.id))], Json(user_out(user, roles)))
+    let caller = s.caller();
+    let user = app::user::create_user(&state.store, &caller, account, &b.role, Ok(b.org_id)).await?;
+    // As the caller sees it: roles outside its scope stay hidden.
+    let seen = app::user::get_user(&state.store, &caller, user.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/users/{}", user.id))],
+        Json(user_out(seen.user, seen.roles)),
+    )
         .into_response())
 }
 

@@ -84,7 +84,7 @@ pub struct AuditListing {
 
 /// The entries of the caller's subtree (all, for a system-wide role) that
 /// match `fields`, newest first, at most `limit`.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_audit(
     store: &store::Store,
     caller: &Caller,

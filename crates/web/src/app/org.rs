@@ -65,7 +65,7 @@ pub struct VisibleTree {
 }
 
 /// The part of the tree the caller may see (403 if none).
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn visible_tree(store: &store::Store, caller: &Caller) -> Result<VisibleTree> {
     if !caller.principal.can_somewhere(Permission::ViewOrgs) {
         return Err(Error::Forbidden);
@@ -76,7 +76,7 @@ pub async fn visible_tree(store: &store::Store, caller: &Caller) -> Result<Visib
 }
 
 /// Every organisation the caller may see.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_orgs(store: &store::Store, caller: &Caller) -> Result<Vec<store::Org>> {
     if !caller.principal.can_somewhere(Permission::ViewOrgs) {
         return Err(Error::Forbidden);
@@ -109,7 +109,7 @@ async fn tree_for(store: &store::Store, caller: &Caller, id: Uuid, perm: Permiss
 
 /// Adds an organisation under a parent the caller manages (or at the top, for
 /// a system-wide administrator).
-#[tracing::instrument(skip_all, err, fields(parent_id = ?fields.parent_id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(parent_id = ?fields.parent_id))]
 pub async fn create_org(store: &store::Store, caller: &Caller, fields: &OrgFields) -> Result<store::Org> {
     authorise_adding(caller)?;
     let input = fields.parse()?;
@@ -127,7 +127,7 @@ pub async fn create_org(store: &store::Store, caller: &Caller, fields: &OrgField
 }
 
 /// One organisation the caller may see.
-#[tracing::instrument(skip_all, err, fields(org_id = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %id))]
 pub async fn get_org(store: &store::Store, caller: &Caller, id: Uuid) -> Result<store::Org> {
     tree_for(store, caller, id, Permission::ViewOrgs).await?;
     store.find_org(id).await?.ok_or(Error::NotFound)
@@ -136,7 +136,7 @@ pub async fn get_org(store: &store::Store, caller: &Caller, id: Uuid) -> Result<
 /// Renames, reclassifies or moves an organisation the caller manages; a move
 /// also needs the right to place it under the new parent, and only a
 /// system-wide administrator touches a coordinating body ([`may_change_org`]).
-#[tracing::instrument(skip_all, err, fields(org_id = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %id))]
 pub async fn update_org(store: &store::Store, caller: &Caller, id: Uuid, fields: &OrgFields) -> Result<store::Org> {
     let tree = tree_for(store, caller, id, Permission::ManageOrgs).await?;
     let OrgInput { name, kind, org_number, parent_id } = fields.parse()?;
@@ -164,7 +164,7 @@ pub struct Deletion {
 }
 
 /// What deleting `id` would meet, for a caller who manages it.
-#[tracing::instrument(skip_all, err, fields(org_id = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %id))]
 pub async fn deletion(store: &store::Store, caller: &Caller, id: Uuid) -> Result<Deletion> {
     tree_for(store, caller, id, Permission::ManageOrgs).await?;
     let org = store.find_org(id).await?.ok_or(Error::NotFound)?;
@@ -174,7 +174,7 @@ pub async fn deletion(store: &store::Store, caller: &Caller, id: Uuid) -> Result
 
 /// Deletes an organisation nothing depends on (a conflict otherwise); returns
 /// the deleted organisation.
-#[tracing::instrument(skip_all, err, fields(org_id = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %id))]
 pub async fn delete_org(store: &store::Store, caller: &Caller, id: Uuid) -> Result<store::Org> {
     tree_for(store, caller, id, Permission::ManageOrgs).await?;
     let org = store.find_org(id).await?.ok_or(Error::NotFound)?;
@@ -199,7 +199,7 @@ pub struct OrgOverview {
 
 /// An organisation, the tree around it and (if the caller may see users
 /// there) who holds roles in it.
-#[tracing::instrument(skip_all, err, fields(org_id = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %id))]
 pub async fn org_overview(store: &store::Store, caller: &Caller, id: Uuid) -> Result<OrgOverview> {
     let tree = store.org_tree().await?;
     if !caller.principal.can(Permission::ViewOrgs, id, &tree) {

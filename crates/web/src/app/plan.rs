@@ -23,7 +23,7 @@ pub struct ActionFilter {
 
 /// The actions the caller may see, filtered: the whole subtree of a chosen
 /// organisation, or everything visible.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id))]
 pub async fn visible_actions(
     store: &store::Store,
     caller: &Caller,
@@ -77,7 +77,7 @@ pub async fn load_action(store: &store::Store, caller: &Caller, tree: &OrgTree, 
 
 /// Adds an action to `org`'s plan (CISO or coordinator there). A missing
 /// organisation is a validation error, reported before the fields' errors.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, org = ?org))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, org = ?org))]
 pub async fn create_action(
     store: &store::Store,
     caller: &Caller,
@@ -105,7 +105,7 @@ pub async fn create_action(
 }
 
 /// Changes all of an action's fields.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, action = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, action = %id))]
 pub async fn update_action(
     store: &store::Store,
     caller: &Caller,

@@ -60,7 +60,7 @@ pub fn review_orgs(caller: &Caller, tree: &OrgTree) -> Vec<(usize, Uuid)> {
 /// accepts), with the default checklist if the organisation has none yet.
 /// An organisation that holds no review, and a bad year, are validation
 /// errors; a review that already exists is a conflict.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, org = ?org, year = ?year))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, org = ?org, year = ?year))]
 pub async fn create_review(
     store: &store::Store,
     caller: &Caller,
@@ -149,7 +149,7 @@ async fn model(store: &store::Store, models: &ModelCache, id: Uuid) -> Result<Ar
 
 /// Compiles a review's content from the registers as they are now: loads
 /// the facts and lets [`domain::review::compile`] do the rest.
-#[tracing::instrument(skip_all, err, fields(review = %r.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(review = %r.id))]
 pub async fn compile(
     store: &store::Store,
     models: &ModelCache,
@@ -242,7 +242,7 @@ pub async fn compile(
 }
 
 /// Sets the meeting's date and participants.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, review = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, review = %id))]
 pub async fn set_meeting(store: &store::Store, caller: &Caller, id: Uuid, f: &MeetingFields) -> Result<()> {
     let v = load_for_edit(store, caller, id).await?;
     let (date, participants) = domain::review::parse_meeting(f)?;
@@ -250,7 +250,7 @@ pub async fn set_meeting(store: &store::Store, caller: &Caller, id: Uuid, f: &Me
 }
 
 /// Sets the comment on a section (by its code); an empty text clears it.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, review = %id, section = %section))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, review = %id, section = %section))]
 pub async fn set_comment(
     store: &store::Store,
     caller: &Caller,
@@ -266,7 +266,7 @@ pub async fn set_comment(
 }
 
 /// Adds a decision.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, review = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, review = %id))]
 pub async fn add_decision(
     store: &store::Store,
     caller: &Caller,
@@ -278,7 +278,7 @@ pub async fn add_decision(
 }
 
 /// Deletes a decision.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, review = %id, decision = %decision))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, review = %id, decision = %decision))]
 pub async fn delete_decision(store: &store::Store, caller: &Caller, id: Uuid, decision: Uuid) -> Result<()> {
     let v = load_for_edit(store, caller, id).await?;
     Ok(store.delete_decision(&caller.actor(), v.review.id, decision).await?)
@@ -286,7 +286,7 @@ pub async fn delete_decision(store: &store::Store, caller: &Caller, id: Uuid, de
 
 /// Adopts a review (management): compiles it, freezes the content with its
 /// hash, and turns improvement decisions into actions.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, review = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, review = %id))]
 pub async fn adopt_review(
     store: &store::Store,
     models: &ModelCache,
@@ -307,7 +307,7 @@ pub async fn adopt_review(
 /// Compiles and adopts a review as `actor`, signed by `adopted_by` on
 /// `adopted_on`, in one transaction of the store (refused if the review
 /// changed since it was compiled). The demo data adopts its reviews so.
-#[tracing::instrument(skip_all, err, fields(review = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(review = %id))]
 pub async fn adopt_as(
     store: &store::Store,
     models: &ModelCache,
@@ -325,7 +325,7 @@ pub async fn adopt_as(
 }
 
 /// Starts a new draft revision of an adopted review.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, review = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, review = %id))]
 pub async fn revise_review(store: &store::Store, caller: &Caller, id: Uuid) -> Result<store::Review> {
     let v = load_for_edit(store, caller, id).await?;
     Ok(store.revise_review(&caller.actor(), v.review.id).await?)

@@ -122,7 +122,7 @@ pub fn parse_items(points: &[store::Point], form: &[(String, String)], submit: b
 }
 
 /// Saves (and with `submit`, submits for approval) a unit's report (its coordinator).
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, unit = %u.unit, year))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, unit = %u.unit, year))]
 pub async fn save_unit_report(
     store: &store::Store,
     caller: &Caller,
@@ -138,7 +138,7 @@ pub async fn save_unit_report(
 }
 
 /// Approves a submitted report (the unit's owner).
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, unit = %u.unit, year))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, unit = %u.unit, year))]
 pub async fn approve_unit_report(store: &store::Store, caller: &Caller, u: &UnitAccess, year: i32) -> Result<()> {
     if !u.may_approve {
         return Err(Error::Forbidden);
@@ -166,7 +166,7 @@ pub async fn checklist_org(store: &store::Store, caller: &Caller, org: Uuid) -> 
 }
 
 /// Adds a point to the organisation's checklist (CISO).
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, org = %c.org))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, org = %c.org))]
 pub async fn add_point(store: &store::Store, caller: &Caller, c: &ChecklistOrg, text: &str) -> Result<store::Point> {
     if !c.may_edit {
         return Err(Error::Forbidden);
@@ -177,7 +177,7 @@ pub async fn add_point(store: &store::Store, caller: &Caller, c: &ChecklistOrg, 
 }
 
 /// Changes a point's text and whether it is in use (CISO).
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, org = %c.org, point = %point))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, org = %c.org, point = %point))]
 pub async fn update_point(
     store: &store::Store,
     caller: &Caller,

@@ -91,7 +91,7 @@ pub fn authorise_adding(caller: &Caller) -> Result<()> {
 /// Adds a user with a first role the caller may grant. Field errors come
 /// together; a role the caller may not grant is refused even if other fields
 /// are wrong.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn create_user(
     store: &store::Store,
     caller: &Caller,
@@ -116,12 +116,39 @@ pub async fn create_user(
     let (Some(account), Some(role), Some(org_id)) = (account, role, org) else {
         return Err(errs.into());
     };
-    register_user(store, &caller.actor(), NewUserInput { account, first_role: Assignment { role, org_id } }).await
+    let first_role = Assignment { role, org_id };
+    if let Some(existing) = store.find_user_by_email(account.email.as_str()).await? {
+        return link_existing(store, caller, existing, first_role).await;
+    }
+    register_user(store, &caller.actor(), NewUserInput { account, first_role }).await
+}
+
+/// Adding a person whose e-mail already has an account gives that account
+/// the role (name, language and password stay as they are), so the answer
+/// does not tell a local administrator whether the address was in use: in
+/// both cases the person now holds the role in its scope. An account
+/// without any role is the exception: only a system-wide administrator may
+/// give it one (otherwise a local administrator could then manage it and
+/// take it over), so for anyone else the address is taken.
+async fn link_existing(
+    store: &store::Store,
+    caller: &Caller,
+    existing: store::User,
+    role: Assignment,
+) -> Result<store::User> {
+    let held = assignments(&store.list_assignments(existing.id).await?);
+    if held.is_empty() && !caller.principal.can_everywhere(Permission::ManageUsers) {
+        return Err(Error::Conflict(FieldError::new("email", "error-email-taken")));
+    }
+    if !held.contains(&role) {
+        store.insert_assignment(&caller.actor(), existing.id, role).await?;
+    }
+    Ok(existing)
 }
 
 /// Stores a new user with their first role, as `actor`, without asking who
 /// may: the core of [`create_user`], and what `lisa user add` runs.
-#[tracing::instrument(skip_all, err, fields(role = %input.first_role.role))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(role = %input.first_role.role))]
 pub async fn register_user(store: &store::Store, actor: &store::Actor, input: NewUserInput) -> Result<store::User> {
     let NewUserInput { account: NewAccount { name, email, language, password }, first_role } = input;
     let tree = store.org_tree().await?;
@@ -140,7 +167,7 @@ pub struct UserWithRoles {
 }
 
 /// Every user the caller may see, with their roles.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_users(store: &store::Store, caller: &Caller) -> Result<Vec<UserWithRoles>> {
     let p = &caller.principal;
     if !p.can_somewhere(Permission::ViewUsers) {
@@ -171,7 +198,7 @@ pub struct UserInScope {
 }
 
 /// Loads a user the caller may see (404 otherwise).
-#[tracing::instrument(skip_all, err, fields(user_id = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %id))]
 pub async fn get_user(store: &store::Store, caller: &Caller, id: Uuid) -> Result<UserInScope> {
     let tree = store.org_tree().await?;
     let user = store.find_user(id).await?.ok_or(Error::NotFound)?;
@@ -212,7 +239,7 @@ pub struct UserChange<'a> {
 }
 
 /// Changes a user's name, language or active flag; nobody deactivates themselves.
-#[tracing::instrument(skip_all, err, fields(user_id = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %id))]
 pub async fn update_user(
     store: &store::Store,
     caller: &Caller,
@@ -237,7 +264,7 @@ pub async fn update_user(
 /// role at all lies in nobody's scope: only a system-wide administrator gives
 /// it a role, for otherwise any local administrator could give it one in
 /// their own scope, then manage it and reset its password (take it over).
-#[tracing::instrument(skip_all, err, fields(user_id = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %id))]
 pub async fn add_role(
     store: &store::Store,
     caller: &Caller,
@@ -266,7 +293,7 @@ pub async fn add_role(
 }
 
 /// Withdraws a role the caller could have granted.
-#[tracing::instrument(skip_all, err, fields(user_id = %id, assignment_id = %assignment))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %id, assignment_id = %assignment))]
 pub async fn withdraw_role(store: &store::Store, caller: &Caller, id: Uuid, assignment: Uuid) -> Result<()> {
     let tree = store.org_tree().await?;
     let roles = store.list_assignments(id).await?;
@@ -286,7 +313,7 @@ pub async fn withdraw_role(store: &store::Store, caller: &Caller, id: Uuid, assi
 /// Sets a new password for a user the caller manages and ends their
 /// sessions (all but `keep_session`, the caller's own, when they reset
 /// their own password). A bad password is a field error on `password`.
-#[tracing::instrument(skip_all, err, fields(user_id = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %id))]
 pub async fn reset_password(
     store: &store::Store,
     caller: &Caller,
@@ -304,7 +331,7 @@ pub async fn reset_password(
 
 /// Changes the caller's own password after checking the current one; their
 /// other sessions end.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn change_own_password(
     store: &store::Store,
     caller: &Caller,
@@ -335,7 +362,7 @@ pub async fn change_own_password(
 }
 
 /// Changes the caller's own language.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn change_own_language(store: &store::Store, caller: &Caller, language: &str) -> Result<()> {
     let language = language.parse::<Language>()?;
     let name = PersonName::parse(&caller.user.name)?;

@@ -53,7 +53,7 @@ pub async fn wheel_activities(
 
 /// Adds an activity to `org`'s wheel (CISO). A missing organisation is a
 /// validation error, reported before the fields' errors.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, org = ?org))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, org = ?org))]
 pub async fn create_activity(
     store: &store::Store,
     caller: &Caller,
@@ -98,7 +98,7 @@ pub async fn load_activity(store: &store::Store, caller: &Caller, id: Uuid) -> R
 }
 
 /// Changes an activity (CISO of its organisation).
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, activity = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, activity = %id))]
 pub async fn update_activity(
     store: &store::Store,
     caller: &Caller,
@@ -113,7 +113,7 @@ pub async fn update_activity(
 }
 
 /// Deletes an activity (CISO of its organisation); returns it as it was.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id, activity = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, activity = %id))]
 pub async fn delete_activity(store: &store::Store, caller: &Caller, id: Uuid) -> Result<store::Activity> {
     let v = load_activity(store, caller, id).await?;
     if !v.may_edit {
@@ -133,7 +133,7 @@ pub struct CalendarFeed {
 
 /// The feed behind `token` (not found for an unknown or revoked token, or a
 /// deactivated user). The token is never logged.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn calendar_feed(store: &store::Store, token: &str) -> Result<CalendarFeed> {
     let user_id = store.calendar_token_user(&super::hash_token(token)).await?.ok_or(Error::NotFound)?;
     let user = store.find_user(user_id).await?.ok_or(Error::NotFound)?;
@@ -157,14 +157,14 @@ pub async fn calendar_token_issued(
 
 /// Issues the caller a new private calendar address (closing the old one)
 /// and returns its secret token, to be shown once; only its hash is stored.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id))]
 pub async fn renew_calendar_token(store: &store::Store, caller: &Caller, token: &str) -> Result<()> {
     store.renew_calendar_token(&caller.actor(), caller.user.id, &super::hash_token(token)).await?;
     Ok(())
 }
 
 /// Closes the caller's private calendar address.
-#[tracing::instrument(skip_all, err, fields(user = %caller.user.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id))]
 pub async fn revoke_calendar_token(store: &store::Store, caller: &Caller) -> Result<()> {
     store.revoke_calendar_token(&caller.actor(), caller.user.id).await?;
     Ok(())

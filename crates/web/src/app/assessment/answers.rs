@@ -32,7 +32,7 @@ pub struct AnswerInput<'a> {
 }
 
 /// Saves answers of a draft, all or none: every answer is checked against the model first.
-#[tracing::instrument(skip_all, err, fields(assessment = %id, answers = input.len()))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %id, answers = input.len()))]
 pub async fn save_answers(
     store: &store::Store,
     models: &ModelCache,
@@ -87,7 +87,7 @@ pub fn area_role(caller: &Caller, l: &Loaded, area_id: &str) -> Result<AreaRole>
 
 /// Saves the checked answers of one area: as answers for the CISO, as
 /// proposals (only what differs from the current answer) for a coordinator.
-#[tracing::instrument(skip_all, err, fields(assessment = %l.a.id, area = %area_id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %l.a.id, area = %area_id))]
 pub async fn save_area(
     store: &store::Store,
     caller: &Caller,
@@ -157,7 +157,7 @@ pub enum Imported {
 
 /// Imports a filled-in answer workbook: every row is checked first; one wrong
 /// row and nothing is stored, with each problem named by row and column.
-#[tracing::instrument(skip_all, err, fields(assessment = %l.a.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %l.a.id))]
 pub async fn import_answers(
     store: &store::Store,
     caller: &Caller,

@@ -19,7 +19,7 @@ pub struct Upload {
 
 /// Stores an evidence file for question `qid`: refused if there is none, it
 /// is empty or too large.
-#[tracing::instrument(skip_all, err, fields(assessment = %l.a.id, question = %qid))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %l.a.id, question = %qid))]
 pub async fn add_evidence(
     store: &store::Store,
     caller: &Caller,
@@ -46,7 +46,7 @@ pub async fn list_evidence(store: &store::Store, l: &Loaded) -> Result<Vec<store
 }
 
 /// One evidence file with its content, if the caller may see its assessment as a whole.
-#[tracing::instrument(skip_all, err, fields(file = %file))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(file = %file))]
 pub async fn evidence_file(
     store: &store::Store,
     models: &ModelCache,

@@ -35,7 +35,7 @@ pub struct OrgHistory {
 
 /// Every period of an organisation (the latest revision of each) and the
 /// units below it by their latest assessment of the newest period's model.
-#[tracing::instrument(skip_all, err, fields(org = %org_id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(org = %org_id))]
 pub async fn org_history(
     store: &store::Store,
     models: &ModelCache,

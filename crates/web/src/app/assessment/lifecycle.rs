@@ -8,7 +8,7 @@ use super::Loaded;
 use crate::app::{Caller, Error, Result};
 
 /// Takes a lifecycle step, if the caller's role allows it here.
-#[tracing::instrument(skip_all, err, fields(assessment = %l.a.id, step = step.code()))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %l.a.id, step = step.code()))]
 pub async fn transition_assessment(
     store: &store::Store,
     caller: &Caller,
@@ -22,7 +22,7 @@ pub async fn transition_assessment(
 }
 
 /// Reopens a locked assessment as a new draft revision.
-#[tracing::instrument(skip_all, err, fields(assessment = %l.a.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %l.a.id))]
 pub async fn reopen_assessment(store: &store::Store, caller: &Caller, l: &Loaded) -> Result<store::Assessment> {
     l.ensure_manage(caller)?;
     Ok(store.reopen_assessment(&caller.actor(), l.a.id).await?)
@@ -57,7 +57,7 @@ pub async fn delegation_candidates(store: &store::Store, l: &Loaded) -> Result<V
 
 /// Hands areas to coordinators: for each `(area, user)` the new delegate, or
 /// none to take the area back. Areas not listed stay as they are.
-#[tracing::instrument(skip_all, err, fields(assessment = %l.a.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %l.a.id))]
 pub async fn set_delegations(
     store: &store::Store,
     caller: &Caller,
@@ -90,7 +90,7 @@ pub enum ProposalTarget<'a> {
 }
 
 /// The CISO accepts proposals as answers or discards them; returns the area.
-#[tracing::instrument(skip_all, err, fields(assessment = %l.a.id, accept))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %l.a.id, accept))]
 pub async fn resolve_proposals(
     store: &store::Store,
     caller: &Caller,

@@ -76,7 +76,7 @@ pub fn answer_map(rows: &[store::AnswerRow]) -> HashMap<String, Answer> {
 
 /// Loads an assessment the caller may see, as a whole or the areas delegated
 /// to them (not found otherwise).
-#[tracing::instrument(skip_all, err, fields(assessment = %id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %id))]
 pub async fn load(store: &store::Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<Loaded> {
     let a = store.find_assessment(id).await?.ok_or(Error::NotFound)?;
     let tree = store.org_tree().await?;
@@ -117,7 +117,7 @@ pub enum ListScope {
 }
 
 /// The assessments the caller may see, every revision, scored.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_assessments(
     store: &store::Store,
     models: &ModelCache,
@@ -166,7 +166,7 @@ pub struct StartInput<'a> {
 
 /// Starts an assessment after checking the input and the caller's right to
 /// assess the organisation; optionally copies the latest earlier answers.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn start_assessment(
     store: &store::Store,
     caller: &Caller,

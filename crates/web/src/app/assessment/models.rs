@@ -62,7 +62,7 @@ pub enum ModelProblem {
 
 /// Loads a model file (administrators): refused as a whole, with every error
 /// by line and field, unless it is valid and its version is new.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn import_model(
     store: &store::Store,
     caller: &Caller,

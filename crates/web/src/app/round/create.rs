@@ -127,7 +127,7 @@ pub async fn check_new_round(store: &Store, caller: &Caller, tree: &OrgTree, n: 
 }
 
 /// Creates a round and its invitations in one transaction.
-#[tracing::instrument(skip_all, err, fields(org.id = %n.org, user.id = %caller.user.id, round.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(org.id = %n.org, user.id = %caller.user.id, round.id))]
 pub async fn create_round(store: &Store, caller: &Caller, n: &NewRound) -> Result<store::Round> {
     let tree = store.org_tree().await?;
     let c = check_new_round(store, caller, &tree, n).await?;

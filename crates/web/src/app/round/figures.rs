@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use domain::aggregate::{self, Breakdown, Cell, Comparison, Respondent, Spread, TrendRow};
+use domain::aggregate::{self, Breakdown, Cell, Comparison, Placement, Respondent, TrendRow};
 use domain::round::SharedResult;
 use serde::Serialize;
 use store::{Round, Store, StoreError};
@@ -112,7 +112,7 @@ pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreE
 }
 
 /// A respondent's comparative feedback.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Feedback {
     pub org_id: Uuid,
     pub kind: String,
@@ -122,9 +122,9 @@ pub struct Feedback {
     /// Against all other respondents.
     pub all: Comparison,
     /// Each level's share ("1"–"4") against the same kind: its percentile and the peers' spread.
-    pub level_shares_same_kind: BTreeMap<String, Cell<(f64, Spread)>>,
+    pub level_shares_same_kind: BTreeMap<String, Cell<Placement>>,
     /// Each level's share against all.
-    pub level_shares_all: BTreeMap<String, Cell<(f64, Spread)>>,
+    pub level_shares_all: BTreeMap<String, Cell<Placement>>,
 }
 
 /// The comparative feedback of `org_id` in `round`, if it has a submitted response.

@@ -103,7 +103,7 @@ pub async fn round_view(store: &Store, caller: &Caller, a: &Access) -> Result<Ro
 }
 
 /// Where one of the caller's invited organisations stands, as the API tells it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct InvitationStatus {
     pub org_id: Uuid,
     pub status: InviteeStatus,

@@ -48,7 +48,7 @@ fn check_may_answer(caller: &Caller, a: &Access, org: Uuid) -> Result<()> {
 /// Submits an invitee's result: its newest self-assessment for the round's
 /// period, scored now; its answers only when it chose to share them.
 /// Submitting again replaces the earlier result.
-#[tracing::instrument(skip_all, err, fields(round.id = %a.round.id, org.id = %input.org, user.id = %caller.user.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(round.id = %a.round.id, org.id = %input.org, user.id = %caller.user.id))]
 pub async fn submit_response(store: &Store, caller: &Caller, a: &Access, input: &SubmitInput) -> Result<()> {
     let org = input.org;
     check_may_answer(caller, a, org)?;
@@ -80,14 +80,14 @@ pub async fn submit_response(store: &Store, caller: &Caller, a: &Access, input: 
 
 /// Withdraws an invitee's submitted result while the round is open; it then
 /// counts in no figure.
-#[tracing::instrument(skip_all, err, fields(round.id = %a.round.id, org.id = %org, user.id = %caller.user.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(round.id = %a.round.id, org.id = %org, user.id = %caller.user.id))]
 pub async fn withdraw_response(store: &Store, caller: &Caller, a: &Access, org: Uuid) -> Result<()> {
     check_may_answer(caller, a, org)?;
     store.withdraw_response(&caller.actor(), a.round.id, org).await.map_err(refused)
 }
 
 /// Closes a round before its closing date (its coordinator); closing twice is a conflict.
-#[tracing::instrument(skip_all, err, fields(round.id = %id, user.id = %caller.user.id))]
+#[tracing::instrument(skip_all, err(level = "debug"), fields(round.id = %id, user.id = %caller.user.id))]
 pub async fn close_round(store: &Store, caller: &Caller, id: Uuid) -> Result<store::Round> {
     let a = coordinator_access(store, caller, id).await?;
     Ok(store.close_round(&caller.actor(), a.round.id).await?)

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use domain::aggregate::{Cell, Spread};
+use domain::aggregate::{Cell, Placement};
 use domain::model::Model;
 use domain::org::OrgTree;
 use serde::Deserialize;
@@ -52,9 +52,9 @@ pub struct FeedbackView {
     pub suppressed_note: String,
 }
 
-fn compare_cells(ctx: &Ctx, c: Option<&Cell<(f64, Spread)>>) -> Vec<String> {
+fn compare_cells(ctx: &Ctx, c: Option<&Cell<Placement>>) -> Vec<String> {
     match c {
-        Some(Cell::Value((p, s))) => {
+        Some(Cell::Value(Placement { percentile: p, spread: s })) => {
             vec![pct(s.median.unwrap_or(f64::NAN)), super::quartiles(s), p.round().to_string()]
         }
         Some(Cell::Suppressed { k }) => vec![suppressed(ctx, *k); 3],
@@ -95,7 +95,7 @@ pub fn feedback_view(ctx: &Ctx, tree: &OrgTree, model: &Model, k: usize, f: &Fee
         .iter()
         .filter(|a| f.mine.areas.contains_key(&a.id))
         .map(|a| match f.all.areas.get(&a.id) {
-            Some(Cell::Value((_, s))) => s.median.map_or(f64::NAN, |m| (m * 100.0).round()),
+            Some(Cell::Value(Placement { spread: s, .. })) => s.median.map_or(f64::NAN, |m| (m * 100.0).round()),
             _ => f64::NAN,
         })
         .collect();

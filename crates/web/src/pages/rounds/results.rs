@@ -82,9 +82,13 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
     let blocker_rows: Vec<FigRow> = match &b.all.blockers {
         Cell::Value(list) => list
             .iter()
-            .map(|(q, n)| FigRow {
-                label: q_text(q),
-                cells: vec![q.clone(), n.to_string(), pct(*n as f64 / b.respondents.max(1) as f64)],
+            .map(|c| FigRow {
+                label: q_text(&c.question),
+                cells: vec![
+                    c.question.clone(),
+                    c.organisations.to_string(),
+                    pct(c.organisations as f64 / b.respondents.max(1) as f64),
+                ],
                 suppressed: false,
             })
             .collect(),
@@ -108,7 +112,13 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
         Cell::Value(list) if list.is_empty() => FigRow { label, cells: vec!["–".into()], suppressed: false },
         Cell::Value(list) => FigRow {
             label,
-            cells: vec![list.iter().take(3).map(|(q, n)| format!("{q} ({n})")).collect::<Vec<_>>().join(", ")],
+            cells: vec![
+                list.iter()
+                    .take(3)
+                    .map(|c| format!("{} ({})", c.question, c.organisations))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
             suppressed: false,
         },
         Cell::Suppressed { k } => FigRow { label, cells: vec![suppressed(ctx, *k)], suppressed: true },
