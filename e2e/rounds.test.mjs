@@ -45,7 +45,7 @@ const NATIONAL = 'Nationell uppföljning 2026';
 const KOMMUN_ROUND = 'Nämndernas och bolagens uppföljning 2026';
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const ROUND_RE = new RegExp(`^/rounds/${UUID}$`);
-const SUPPRESSED = 'Färre än 3';
+const SUPPRESSED = 'Visas inte';
 const NOT_FOUND_H1 = 'Sidan eller uppgiften finns inte';
 /** Journeys with several users post many forms and render documents. */
 const LONG_TIMEOUT_MS = 240_000;
@@ -353,7 +353,7 @@ test('journey: a round is created, answered, withdrawn from, closed, summed up w
   assert.equal(await fact(analyst, 'Inbjudna'), '3');
   assert.equal(await fact(analyst, 'Svarande'), '2');
   assert.equal(await fact(analyst, 'Minsta gruppstorlek'), '3');
-  assert.match(await analyst.locator('main p.notice').innerText(), /Grupper med färre än 3 organisationer redovisas inte/);
+  assert.match(await analyst.locator('main p.notice').innerText(), /Siffror för grupper med färre än 3 organisationer visas inte/);
   const levels = await figures(analyst, 'Fördelning av nivåer');
   assert.ok(levels.Alla, `an "Alla" row in ${JSON.stringify(levels)}`);
   assert.deepEqual(levels.Alla, Array(7).fill(SUPPRESSED), 'the whole group is below k');
@@ -378,14 +378,14 @@ test('journey: a round is created, answered, withdrawn from, closed, summed up w
   const dl = async (name) => analyst.getByRole('link', { name, exact: true }).getAttribute('href');
   const pdf = pdfText(await download(analyst, await dl('Ladda ner som PDF'), /^application\/pdf/));
   assert.match(pdf.text, new RegExp(`Samlad bedömning – ${ROUND}`));
-  assert.match(pdf.text, /Färre än 3/);
+  assert.match(pdf.text, /Visas inte/);
   const docx = docxText(await download(analyst, await dl('Ladda ner som Word'), /wordprocessingml/));
-  assert.match(docx.text, /Färre än 3/);
+  assert.match(docx.text, /Visas inte/);
   const xlsx = await download(analyst, await dl('Ladda ner som Excel'), /spreadsheetml/);
   assert.ok(xlsx.subarray(0, 2).equals(Buffer.from('PK')), 'an xlsx (zip) file');
   const csv = (await download(analyst, await dl('Ladda ner som CSV'), /^text\/csv/)).toString('utf8');
   assert.match(csv, /^\ufeff/, 'the CSV starts with a BOM for Excel');
-  assert.match(csv, /Fördelning av nivåer;Alla;Svarande;Färre än 3\r\n/);
+  assert.match(csv, /Fördelning av nivåer;Alla;Svarande;Visas inte\r\n/);
   assert.doesNotMatch(csv, /;\d+ \(\d+ %\)\r\n/, 'no level counts in the CSV');
   // The trend page of the analyst's rounds.
   await clickAndWait(analyst, analyst.locator('main').getByRole('link', { name: 'Utveckling över åren', exact: true }));
@@ -425,7 +425,7 @@ test('journey: a round is created, answered, withdrawn from, closed, summed up w
   await kommun.page.goto(url + kommun.feedback);
   const feedbackPdf = pdfText(await download(kommun.page, await kommun.page.getByRole('link', { name: 'Ladda ner som PDF', exact: true }).getAttribute('href'), /^application\/pdf/));
   assert.match(feedbackPdf.text, new RegExp(`Jämförande återkoppling – ${ROUND}`));
-  assert.match(feedbackPdf.text, /Färre än 3/);
+  assert.match(feedbackPdf.text, /Visas inte/);
   assert.match(feedbackPdf.text, new RegExp(KOMMUN));
 
   // The agency withdrew: no card, no link, and the address answers 404.
@@ -454,15 +454,15 @@ test('journey: a round is created, answered, withdrawn from, closed, summed up w
   assert.match(squash(await analyst.locator('section[aria-labelledby="h-progress"] p.lead').innerText()), /^Response rate: 6[67] %$/);
   await en.visit(`${round}/results`, { label: 'results (en)', shot: 'rounds-results-en' });
   assert.equal(await h1(analyst), `Combined assessment ${ROUND}`);
-  assert.deepEqual((await figures(analyst, await analyst.locator('table.figures caption').first().innerText())).All, Array(7).fill('Fewer than 3'));
-  assert.doesNotMatch(await analyst.locator('main').innerText(), /Färre än|Samlad bedömning|Inbjudna/, 'no Swedish left on the results');
+  assert.deepEqual((await figures(analyst, await analyst.locator('table.figures caption').first().innerText())).All, Array(7).fill('Not shown'));
+  assert.doesNotMatch(await analyst.locator('main').innerText(), /Visas inte|Samlad bedömning|Inbjudna/, 'no Swedish left on the results');
   await en.visit(kommunHref, { label: 'respondent (en)' });
   await en.visit(`${round}/trend`, { label: 'trend (en)' });
   await setLanguage(kommun.page, url, 'en');
   const kommunEn = pageChecker(kommun.page, url, 'en');
   await kommunEn.visit(`${round}/feedback?org=${kommunId}`, { label: 'feedback (en)', shot: 'rounds-feedback-en' });
   assert.equal(await h1(kommun.page), `Comparative feedback ${KOMMUN}`);
-  assert.doesNotMatch(await kommun.page.locator('main').innerText(), /Färre än|Jämförande|Områden/, 'no Swedish left on the feedback');
+  assert.doesNotMatch(await kommun.page.locator('main').innerText(), /Visas inte|Jämförande|Områden/, 'no Swedish left on the feedback');
   await kommunEn.visit(round, { label: 'round as an invitee (en)' });
   assert.equal(await kommun.page.getByRole('link', { name: 'Comparative feedback', exact: true }).count(), 1);
 });
@@ -496,11 +496,11 @@ test('the newest national round with real figures: results, trend, a respondent,
   assert.equal(await fact(analyst, 'Svarande'), String(submitted));
   const levels = await figures(analyst, 'Fördelning av nivåer');
   assert.equal(levels.Alla[0], String(submitted), 'all respondents counted');
-  assert.ok(levels.Alla.every((c) => !c.startsWith('Färre än')), `real figures for all: ${levels.Alla}`);
+  assert.ok(levels.Alla.every((c) => !c.startsWith('Visas inte')), `real figures for all: ${levels.Alla}`);
   const counts = levels.Alla.slice(1, 6).map((c) => Number(c.match(/^(\d+) \(\d+ %\)$/)?.[1]));
   assert.equal(counts.reduce((a, b) => a + b, 0), submitted, `the levels add up: ${levels.Alla}`);
   assert.match(levels.Alla[6], /^\d,\d$/, 'a mean level with a decimal comma');
-  assert.ok(levels.Kommun && levels.Kommun.every((c) => !c.startsWith('Färre än')), 'the kommuner are many enough');
+  assert.ok(levels.Kommun && levels.Kommun.every((c) => !c.startsWith('Visas inte')), 'the kommuner are many enough');
   const areas = await figures(analyst, 'Andel uppfyllt per område');
   for (const [area, cells] of Object.entries(areas)) assert.match(cells[0], /^\d+ %$/, `mean of ${area}`);
   assert.ok(Object.keys(await figures(analyst, 'Vanligaste hindren')).length >= 1, 'the common blockers');
@@ -544,7 +544,7 @@ test('the newest national round with real figures: results, trend, a respondent,
   await en.visit(round, { label: 'national round (en)' });
   await en.visit(`${round}/results`, { label: 'national results (en)', shot: 'rounds-national-results-en' });
   const levelsEn = await figures(analyst, await analyst.locator('table.figures caption').first().innerText());
-  assert.ok(levelsEn.All && levelsEn.All.every((c) => !c.startsWith('Fewer than')), 'real figures for all, in English');
+  assert.ok(levelsEn.All && levelsEn.All.every((c) => !c.startsWith('Not shown')), 'real figures for all, in English');
   await en.visit(`${round}/trend`, { label: 'national trend (en)' });
 
   // The kommun's feedback, as its CISO.
@@ -595,7 +595,7 @@ test('the newest national round with real figures: results, trend, a respondent,
   assert.equal(await ciso.getByRole('textbox', { name: 'Antal anställda', exact: true }).count(), 7, 'each number of employees has its label');
   assert.equal(await ciso.getByRole('checkbox', { name: 'Dela även våra svar fråga för fråga med samordnaren', exact: true }).count(), 7);
   await csv.visit(pathOf(ciso) + '/results', { label: "results of the kommun's round" });
-  assert.ok((await figures(ciso, 'Fördelning av nivåer')).Alla.every((c) => !c.startsWith('Färre än')), 'four respondents, k = 3');
+  assert.ok((await figures(ciso, 'Fördelning av nivåer')).Alla.every((c) => !c.startsWith('Visas inte')), 'four respondents, k = 3');
   await setLanguage(ciso, url, 'en');
   const cen = pageChecker(ciso, url, 'en');
   await cen.visit(feedback, { label: 'national feedback (en)', shot: 'rounds-national-feedback-en' });

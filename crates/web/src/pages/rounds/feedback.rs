@@ -128,7 +128,11 @@ pub fn feedback_view(ctx: &Ctx, tree: &OrgTree, model: &Model, k: usize, f: &Fee
         rare,
         blockers_note,
         chart,
-        suppressed_note: crate::i18n::t_args(ctx.lang, "suppressed-note", &[("k", k.to_string())]),
+        suppressed_note: crate::i18n::t_args(
+            ctx.lang,
+            "suppressed-note",
+            &[("k", k.to_string()), ("q", domain::disclosure::quantile_min(k).to_string())],
+        ),
     }
 }
 

@@ -151,7 +151,11 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
         respondents: b.respondents,
         invited,
         k,
-        suppressed_note: crate::i18n::t_args(ctx.lang, "suppressed-note", &[("k", k.to_string())]),
+        suppressed_note: crate::i18n::t_args(
+            ctx.lang,
+            "suppressed-note",
+            &[("k", k.to_string()), ("q", domain::disclosure::quantile_min(k).to_string())],
+        ),
         level_chart,
         area_chart,
         tables: vec![tables_levels, tables_areas, tables_blockers, tables_group_blockers],
