@@ -31,7 +31,7 @@
 //! knows about themselves (a peer comparison shown to one member), and
 //! dominance of one large contributor.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
 
 /// The most work [`audit`] does before it gives up, in elementary steps (about
@@ -204,7 +204,7 @@ impl Atoms {
                 pattern[m].push(g);
             }
         }
-        let mut index: BTreeMap<&[usize], usize> = BTreeMap::new();
+        let mut index: HashMap<&[usize], usize> = HashMap::new();
         let mut members: Vec<Vec<usize>> = Vec::new();
         let mut patterns: Vec<&[usize]> = Vec::new();
         for (m, p) in pattern.iter().enumerate().filter(|(_, p)| !p.is_empty()) {

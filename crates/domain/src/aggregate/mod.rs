@@ -224,6 +224,13 @@ fn figures_if(rs: &[&Respondent], k: usize, top_blockers: usize, shown: bool) ->
 /// figure about fewer than `k` members through the areas' own member sets
 /// (an area's figures cover only the members who answered it).
 fn protect_areas(rs: &[Respondent], groups: &[Vec<usize>], shown: &[bool], k: usize, f: &mut [&mut GroupFigures]) {
+    // The common case, every respondent with the same areas, costs one pass
+    // of key comparisons and nothing more.
+    let same_areas =
+        rs.windows(2).all(|w| w[0].areas.len() == w[1].areas.len() && w[0].areas.keys().eq(w[1].areas.keys()));
+    if same_areas {
+        return;
+    }
     let areas: BTreeSet<&str> = rs.iter().flat_map(|r| r.areas.keys().map(String::as_str)).collect();
     for a in areas {
         if rs.iter().all(|r| r.areas.contains_key(a)) {
