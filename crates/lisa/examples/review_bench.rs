@@ -20,8 +20,13 @@ async fn main() {
     let store = store::Store::connect(&store::sqlite_url_for(&dir)).await.expect("a database");
     lisa::demo::load(&store, &web::hash_password("bench")).await.expect("the demo data");
     let kommun = store.find_orgs_by_name("Exempla kommun").await.unwrap()[0].id;
-    let review =
-        store.list_reviews(&[kommun]).await.unwrap().into_iter().find(|r| r.year == 2025).expect("the 2025 review");
+    let review = store
+        .list_reviews(&store::OrgScope::Org(kommun))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.year == 2025)
+        .expect("the 2025 review");
     let t = Instant::now();
     let report = web::review_report(&store, review.id, domain::user::Language::Sv).await.unwrap();
     let build = t.elapsed();

@@ -448,7 +448,8 @@ async fn assessed(
     org_id: Uuid,
     year: i32,
 ) -> Result<Option<(Option<Uuid>, SharedResult)>, StoreError> {
-    let Some(a) = store.list_assessments(Some(&[org_id])).await?.into_iter().find(|a| a.period == year) else {
+    let Some(a) = store.list_assessments(&store::OrgScope::Org(org_id)).await?.into_iter().find(|a| a.period == year)
+    else {
         return Ok(None);
     };
     let mut answers: HashMap<String, Answer> =

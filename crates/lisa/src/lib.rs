@@ -594,12 +594,27 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::system(tr_args("cli-server-stopped", &[("error", e.to_string())])))
 }
 
-/// Reminds invitees of follow-up rounds at start and then every hour.
+/// Reminds invitees of follow-up rounds at start and then every hour. When
+/// several processes share the database, the one holding the job's lease
+/// sends (55 minutes, renewed each hour; another takes over if it stops).
 async fn send_reminders(store: std::sync::Arc<Store>, mailer: Option<web::reminders::Mailer>, public_url: String) {
+    let instance = uuid::Uuid::new_v4().to_string();
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        let now = domain::now();
+        match store.take_lease("reminders", &instance, now, now + chrono::Duration::minutes(55)).await {
+            Ok(true) => tracing::info!(job = "reminders", "this process holds the lease: sending due reminders"),
+            Ok(false) => {
+                tracing::info!(job = "reminders", "another process holds the lease: it sends the reminders");
+                continue;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not take the reminder lease; trying again in an hour");
+                continue;
+            }
+        }
         let today = web::reminders::today();
         if let Err(e) = web::reminders::send_due_reminders(&store, mailer.as_ref(), &public_url, today).await {
             tracing::warn!(error = %e, "could not send reminders; trying again in an hour");

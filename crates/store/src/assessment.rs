@@ -7,6 +7,8 @@ use serde::Serialize;
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use crate::OrgScope;
+use crate::scope::push_scope;
 use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
 /// A stored model version; `source` is the TOML file as imported.
@@ -293,23 +295,16 @@ impl Store {
         }))
     }
 
-    /// Assessments of these organisations (all when `None`), every revision,
-    /// newest period first.
+    /// Assessments of the organisations in `scope`, every revision, newest
+    /// period first.
     #[tracing::instrument(skip_all, err(level = "debug"))]
-    pub async fn list_assessments(&self, org_ids: Option<&[Uuid]>) -> Result<Vec<Assessment>> {
-        if matches!(org_ids, Some(ids) if ids.is_empty()) {
+    pub async fn list_assessments(&self, scope: &OrgScope) -> Result<Vec<Assessment>> {
+        if scope.is_nothing() {
             return Ok(Vec::new());
         }
         let rows: Vec<AssessmentRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(format!("{ASSESSMENT_COLUMNS} WHERE 1 = 1"));
-            if let Some(ids) = org_ids {
-                q.push(" AND org_id IN (");
-                let mut sep = q.separated(", ");
-                for id in ids {
-                    sep.push_bind(*id);
-                }
-                q.push(")");
-            }
+            let mut q = sqlx::QueryBuilder::new(format!("{ASSESSMENT_COLUMNS} WHERE"));
+            push_scope!(q, "org_id", scope);
             q.push(" ORDER BY period DESC, revision DESC");
             q.build_query_as::<AssessmentRow>().fetch_all(p).await?
         });

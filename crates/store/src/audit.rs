@@ -6,6 +6,8 @@ use domain::audit::{Change, Entry};
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use crate::OrgScope;
+use crate::scope::push_scope;
 use crate::{Result, Store, with_pool};
 
 /// The head of the chain, locked for the length of one write transaction,
@@ -77,9 +79,9 @@ pub(crate) use {flush, lock_head};
 /// Which entries to list.
 #[derive(Debug, Clone)]
 pub struct AuditFilter {
-    /// Only entries of these organisations; `None` means every entry,
-    /// including those without an organisation (system administrators only).
-    pub org_ids: Option<Vec<Uuid>>,
+    /// Only entries of these organisations; [`OrgScope::All`] means every
+    /// entry, including those without an organisation (system administrators only).
+    pub scope: OrgScope,
     pub record_type: Option<String>,
     pub record_id: Option<String>,
     /// Matches the actor's label (e-mail) exactly.
@@ -95,7 +97,7 @@ pub struct AuditFilter {
 impl Default for AuditFilter {
     fn default() -> Self {
         Self {
-            org_ids: None,
+            scope: OrgScope::All,
             record_type: None,
             record_id: None,
             actor: None,
@@ -159,18 +161,14 @@ impl Store {
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<AuditPage> {
         let limit = f.limit.clamp(1, 500);
-        if matches!(&f.org_ids, Some(ids) if ids.is_empty()) {
+        if f.scope.is_nothing() {
             return Ok(AuditPage { entries: Vec::new(), next_before: None });
         }
         let rows: Vec<EntryRow> = with_pool!(self, |pool| {
             let mut q = sqlx::QueryBuilder::new(format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE 1 = 1"));
-            if let Some(ids) = &f.org_ids {
-                q.push(" AND org_id IN (");
-                let mut sep = q.separated(", ");
-                for id in ids {
-                    sep.push_bind(*id);
-                }
-                q.push(")");
+            if f.scope != OrgScope::All {
+                q.push(" AND");
+                push_scope!(q, "org_id", &f.scope);
             }
             if let Some(t) = &f.record_type {
                 q.push(" AND record_type = ").push_bind(t.clone());

@@ -17,10 +17,12 @@ use sqlx::{PgPool, SqlitePool};
 mod assessment;
 mod audit;
 mod auth;
+mod lease;
 mod org;
 mod plan;
 mod review;
 mod round;
+mod scope;
 mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
@@ -30,6 +32,7 @@ pub use org::{Dependents, NewOrg, Org, OrgUpdate};
 pub use plan::{Action, Activity};
 pub use review::{Decision, Point, Review, UnitReport};
 pub use round::{Invitation, Invitee, MappingRow, NewResponse, Response, Round, Shared};
+pub use scope::OrgScope;
 pub use user::{AssignmentRow, NewUser, User, UserUpdate};
 
 /// Runs `$body` with `$pool` bound to whichever pool is live.

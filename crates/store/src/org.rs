@@ -128,6 +128,51 @@ macro_rules! fetch_nodes {
     }};
 }
 
+/// Adds the closure rows of a new organisation: itself, and its parent's ancestors one level further.
+macro_rules! link_closure {
+    ($exec:expr, $id:expr, $parent:expr) => {{
+        sqlx::query("INSERT INTO org_closure (ancestor_id, org_id, depth) VALUES ($1, $1, 0)")
+            .bind($id)
+            .execute(&mut *$exec)
+            .await?;
+        if let Some(parent) = $parent {
+            sqlx::query(
+                "INSERT INTO org_closure (ancestor_id, org_id, depth) \
+                 SELECT ancestor_id, $1, depth + 1 FROM org_closure WHERE org_id = $2",
+            )
+            .bind($id)
+            .bind(parent)
+            .execute(&mut *$exec)
+            .await?;
+        }
+    }};
+}
+
+/// Moves a subtree in the closure table: forgets its old ancestors, then
+/// links every node of it under each ancestor of the new parent.
+macro_rules! move_closure {
+    ($exec:expr, $id:expr, $parent:expr) => {{
+        sqlx::query(
+            "DELETE FROM org_closure WHERE org_id IN (SELECT org_id FROM org_closure WHERE ancestor_id = $1) \
+             AND ancestor_id NOT IN (SELECT org_id FROM org_closure WHERE ancestor_id = $1)",
+        )
+        .bind($id)
+        .execute(&mut *$exec)
+        .await?;
+        if let Some(parent) = $parent {
+            sqlx::query(
+                "INSERT INTO org_closure (ancestor_id, org_id, depth) \
+                 SELECT a.ancestor_id, s.org_id, a.depth + s.depth + 1 \
+                 FROM org_closure a, org_closure s WHERE a.org_id = $1 AND s.ancestor_id = $2",
+            )
+            .bind(parent)
+            .bind($id)
+            .execute(&mut *$exec)
+            .await?;
+        }
+    }};
+}
+
 impl Store {
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_orgs(&self) -> Result<Vec<Org>> {
@@ -138,6 +183,36 @@ impl Store {
         // Sorted here, not by the database's collation, so both backends agree.
         orgs.sort_by_cached_key(|o| o.name.to_lowercase());
         Ok(orgs)
+    }
+
+    /// The organisations in `scope`, by name.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn list_orgs_in(&self, scope: &crate::OrgScope) -> Result<Vec<Org>> {
+        if scope.is_nothing() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<OrgRow> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(format!("{COLUMNS} WHERE"));
+            crate::scope::push_scope!(q, "id", scope);
+            q.build_query_as::<OrgRow>().fetch_all(p).await?
+        });
+        let mut orgs = rows.into_iter().map(Org::try_from).collect::<Result<Vec<_>>>()?;
+        orgs.sort_by_cached_key(|o| o.name.to_lowercase());
+        Ok(orgs)
+    }
+
+    /// How many organisations `scope` holds.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn count_orgs_in(&self, scope: &crate::OrgScope) -> Result<i64> {
+        if scope.is_nothing() {
+            return Ok(0);
+        }
+        let (n,): (i64,) = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM orgs WHERE");
+            crate::scope::push_scope!(q, "id", scope);
+            q.build_query_as().fetch_one(p).await?
+        });
+        Ok(n)
     }
 
     /// The whole tree, for authorisation and navigation.
@@ -200,6 +275,7 @@ impl Store {
             .bind(org.updated_at)
             .execute(&mut *tx)
             .await?;
+            link_closure!(&mut *tx, org.id, org.parent_id);
             chain.push(now, change(actor, "org.create", &org, None, Some(org.audit_json())));
         });
         Ok(org)
@@ -237,6 +313,21 @@ impl Store {
                         .push_bind(now);
                 });
                 q.build().execute(&mut *tx).await?;
+                let mut c = sqlx::QueryBuilder::new("INSERT INTO org_closure (ancestor_id, org_id, depth) ");
+                c.push_values(chunk, |mut b, o| {
+                    b.push_bind(o.id).push_bind(o.id).push_bind(0i32);
+                });
+                c.build().execute(&mut *tx).await?;
+            }
+            for o in orgs.iter().filter(|o| o.parent_id.is_some()) {
+                sqlx::query(
+                    "INSERT INTO org_closure (ancestor_id, org_id, depth) \
+                     SELECT ancestor_id, $1, depth + 1 FROM org_closure WHERE org_id = $2",
+                )
+                .bind(o.id)
+                .bind(o.parent_id)
+                .execute(&mut *tx)
+                .await?;
             }
             for o in &orgs {
                 chain.push(now, change(actor, "org.create", o, None, Some(o.audit_json())));
@@ -250,8 +341,20 @@ impl Store {
         let now = domain::now();
         let org = write_tx!(self, |tx, chain| {
             let before = fetch_org!(&mut *tx, id).ok_or(StoreError::NotFound)?;
-            let tree = fetch_nodes!(&mut *tx);
-            tree.can_move(id, upd.parent_id).map_err(|e| StoreError::conflict(e.field, e.code))?;
+            if let Some(parent) = upd.parent_id {
+                if fetch_org!(&mut *tx, parent).is_none() {
+                    return Err(StoreError::conflict("parent_id", "error-parent-unknown"));
+                }
+                let below: Option<(i32,)> =
+                    sqlx::query_as("SELECT depth FROM org_closure WHERE ancestor_id = $1 AND org_id = $2")
+                        .bind(id)
+                        .bind(parent)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if below.is_some() {
+                    return Err(StoreError::conflict("parent_id", "error-parent-cycle"));
+                }
+            }
             let after = Org {
                 name: upd.name.into_inner(),
                 kind: upd.kind,
@@ -273,6 +376,9 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+                if after.parent_id != before.parent_id {
+                    move_closure!(&mut *tx, id, after.parent_id);
+                }
                 let action = if after.parent_id != before.parent_id { "org.move" } else { "org.update" };
                 chain.push(now, change(actor, action, &after, Some(before.audit_json()), Some(after.audit_json())));
                 after
@@ -320,6 +426,10 @@ impl Store {
             if reports > 0 {
                 return Err(StoreError::conflict("id", "error-org-has-records"));
             }
+            sqlx::query("DELETE FROM org_closure WHERE org_id = $1 OR ancestor_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM orgs WHERE id = $1").bind(id).execute(&mut *tx).await?;
             chain.push(now, change(actor, "org.delete", &before, Some(before.audit_json()), None));
         });

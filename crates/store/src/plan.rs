@@ -8,6 +8,8 @@ use serde::Serialize;
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use crate::OrgScope;
+use crate::scope::push_scope;
 use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
 /// Parses a stored code, treating an unknown one as a database fault.
@@ -196,28 +198,16 @@ fn activity_json(a: &ActivityInput) -> String {
     serde_json::to_string(a).expect("an activity serialises")
 }
 
-/// Pushes `WHERE org_id IN (…)` for a list of organisations.
-macro_rules! push_orgs {
-    ($q:expr, $ids:expr) => {{
-        $q.push(" WHERE org_id IN (");
-        let mut sep = $q.separated(", ");
-        for id in $ids {
-            sep.push_bind(*id);
-        }
-        $q.push(")");
-    }};
-}
-
 impl Store {
-    /// Actions of these organisations, by end date (undated last), then title.
+    /// Actions of the organisations in `scope`, by end date (undated last), then title.
     #[tracing::instrument(skip_all, err(level = "debug"))]
-    pub async fn list_actions(&self, org_ids: &[Uuid]) -> Result<Vec<Action>> {
-        if org_ids.is_empty() {
+    pub async fn list_actions(&self, scope: &OrgScope) -> Result<Vec<Action>> {
+        if scope.is_nothing() {
             return Ok(Vec::new());
         }
         let rows: Vec<ActionRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(ACTION_COLUMNS);
-            push_orgs!(q, org_ids);
+            let mut q = sqlx::QueryBuilder::new(format!("{ACTION_COLUMNS} WHERE"));
+            push_scope!(q, "org_id", scope);
             q.push(" ORDER BY CASE WHEN end_date IS NULL THEN 1 ELSE 0 END, end_date, title");
             q.build_query_as::<ActionRow>().fetch_all(p).await?
         });
@@ -308,13 +298,13 @@ impl Store {
     // ----- The year wheel -----
 
     #[tracing::instrument(skip_all, err(level = "debug"))]
-    pub async fn list_activities(&self, org_ids: &[Uuid]) -> Result<Vec<Activity>> {
-        if org_ids.is_empty() {
+    pub async fn list_activities(&self, scope: &OrgScope) -> Result<Vec<Activity>> {
+        if scope.is_nothing() {
             return Ok(Vec::new());
         }
         let rows: Vec<ActivityRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(ACTIVITY_COLUMNS);
-            push_orgs!(q, org_ids);
+            let mut q = sqlx::QueryBuilder::new(format!("{ACTIVITY_COLUMNS} WHERE"));
+            push_scope!(q, "org_id", scope);
             q.push(" ORDER BY month, day, title");
             q.build_query_as::<ActivityRow>().fetch_all(p).await?
         });

@@ -10,7 +10,9 @@ use serde::Serialize;
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use crate::OrgScope;
 use crate::plan::{Action, action_json, audit, code, insert_action_row};
+use crate::scope::push_scope;
 use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -198,17 +200,14 @@ fn report_json(r: &UnitReport) -> String {
 
 impl Store {
     #[tracing::instrument(skip_all, err(level = "debug"))]
-    pub async fn list_reviews(&self, org_ids: &[Uuid]) -> Result<Vec<Review>> {
-        if org_ids.is_empty() {
+    pub async fn list_reviews(&self, scope: &OrgScope) -> Result<Vec<Review>> {
+        if scope.is_nothing() {
             return Ok(Vec::new());
         }
         let rows: Vec<ReviewRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(format!("{REVIEW_COLUMNS} WHERE org_id IN ("));
-            let mut sep = q.separated(", ");
-            for id in org_ids {
-                sep.push_bind(*id);
-            }
-            q.push(") ORDER BY year DESC, revision DESC");
+            let mut q = sqlx::QueryBuilder::new(format!("{REVIEW_COLUMNS} WHERE"));
+            push_scope!(q, "org_id", scope);
+            q.push(" ORDER BY year DESC, revision DESC");
             q.build_query_as::<ReviewRow>().fetch_all(p).await?
         });
         rows.into_iter().map(ReviewRow::parse).collect()

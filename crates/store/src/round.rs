@@ -9,7 +9,9 @@ use serde::Serialize;
 use sqlx::FromRow;
 use uuid::Uuid;
 
+use crate::OrgScope;
 use crate::plan::{audit, code};
+use crate::scope::push_scope;
 use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -307,29 +309,26 @@ impl Store {
         Ok(row.map(Round::from))
     }
 
-    /// Rounds run by these organisations, newest period first.
+    /// Rounds run by the organisations in `scope`, newest period first.
     #[tracing::instrument(skip_all, err(level = "debug"))]
-    pub async fn list_rounds_of(&self, org_ids: &[Uuid]) -> Result<Vec<Round>> {
-        if org_ids.is_empty() {
+    pub async fn list_rounds_of(&self, scope: &OrgScope) -> Result<Vec<Round>> {
+        if scope.is_nothing() {
             return Ok(Vec::new());
         }
         let rows: Vec<RoundRow> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(ROUND_COLUMNS);
-            q.push(" WHERE org_id IN (");
-            let mut sep = q.separated(", ");
-            for id in org_ids {
-                sep.push_bind(*id);
-            }
-            q.push(") ORDER BY period DESC, created_at DESC");
+            q.push(" WHERE");
+            push_scope!(q, "org_id", scope);
+            q.push(" ORDER BY period DESC, created_at DESC");
             q.build_query_as::<RoundRow>().fetch_all(p).await?
         });
         Ok(rows.into_iter().map(Round::from).collect())
     }
 
-    /// The invitations of these organisations, newest round first.
+    /// The invitations of the organisations in `scope`, newest round first.
     #[tracing::instrument(skip_all, err(level = "debug"))]
-    pub async fn list_invitations(&self, org_ids: &[Uuid]) -> Result<Vec<Invitation>> {
-        if org_ids.is_empty() {
+    pub async fn list_invitations(&self, scope: &OrgScope) -> Result<Vec<Invitation>> {
+        if scope.is_nothing() {
             return Ok(Vec::new());
         }
         #[derive(FromRow)]
@@ -349,13 +348,10 @@ impl Store {
                  m.sent_at AS reminded_at \
                  FROM round_invitations i JOIN rounds r ON r.id = i.round_id \
                  LEFT JOIN round_responses s ON s.round_id = i.round_id AND s.org_id = i.org_id \
-                 LEFT JOIN round_reminders m ON m.round_id = i.round_id AND m.org_id = i.org_id WHERE i.org_id IN (",
+                 LEFT JOIN round_reminders m ON m.round_id = i.round_id AND m.org_id = i.org_id WHERE",
             );
-            let mut sep = q.separated(", ");
-            for id in org_ids {
-                sep.push_bind(*id);
-            }
-            q.push(") ORDER BY r.period DESC, r.created_at DESC");
+            push_scope!(q, "i.org_id", scope);
+            q.push(" ORDER BY r.period DESC, r.created_at DESC");
             q.build_query_as::<Row>().fetch_all(p).await?
         });
         rows.into_iter()

@@ -249,6 +249,39 @@ impl Store {
         Ok(users)
     }
 
+    /// How many users hold a role in `scope` (every user for [`crate::OrgScope::All`]).
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn count_users_in(&self, scope: &crate::OrgScope) -> Result<i64> {
+        if scope.is_nothing() {
+            return Ok(0);
+        }
+        let (n,): (i64,) = with_pool!(self, |p| {
+            if *scope == crate::OrgScope::All {
+                sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(p).await?
+            } else {
+                let mut q = sqlx::QueryBuilder::new("SELECT COUNT(DISTINCT user_id) FROM role_assignments WHERE");
+                crate::scope::push_scope!(q, "org_id", scope);
+                q.build_query_as().fetch_one(p).await?
+            }
+        });
+        Ok(n)
+    }
+
+    /// How many active accounts hold no role at all (nobody but a
+    /// system-wide administrator can reach them).
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn count_users_without_roles(&self) -> Result<i64> {
+        let (n,): (i64,) = with_pool!(self, |p| {
+            sqlx::query_as(
+                "SELECT COUNT(*) FROM users u WHERE u.active \
+                 AND NOT EXISTS (SELECT 1 FROM role_assignments ra WHERE ra.user_id = u.id)",
+            )
+            .fetch_one(p)
+            .await?
+        });
+        Ok(n)
+    }
+
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_user(&self, id: Uuid) -> Result<Option<User>> {
         Ok(with_pool!(self, |p| fetch_user!(p, id)))
@@ -277,6 +310,64 @@ impl Store {
             .bind(user_id).fetch_all(p).await?
         });
         Ok(rows.into_iter().filter_map(AssignmentDbRow::parse).collect())
+    }
+
+    /// A session with its user and the user's roles, in one query (every
+    /// request asks this first).
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn find_session_user(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(crate::SessionRow, User, Vec<AssignmentRow>)>> {
+        #[derive(FromRow)]
+        struct Row {
+            token_hash: String,
+            csrf_token: String,
+            s_created_at: DateTime<Utc>,
+            last_seen_at: DateTime<Utc>,
+            #[sqlx(flatten)]
+            user: UserRow,
+            ra_id: Option<Uuid>,
+            ra_role: Option<String>,
+            ra_org_id: Option<Uuid>,
+            ra_created_at: Option<DateTime<Utc>>,
+        }
+        let rows: Vec<Row> = with_pool!(self, |p| {
+            sqlx::query_as::<_, Row>(
+                "SELECT s.token_hash, s.csrf_token, s.created_at AS s_created_at, s.last_seen_at, \
+                 u.id, u.email, u.name, u.password_hash, u.language, u.active, u.created_at, u.updated_at, \
+                 ra.id AS ra_id, ra.role AS ra_role, ra.org_id AS ra_org_id, ra.created_at AS ra_created_at \
+                 FROM sessions s JOIN users u ON u.id = s.user_id \
+                 LEFT JOIN role_assignments ra ON ra.user_id = u.id \
+                 WHERE s.token_hash = $1 ORDER BY ra.created_at",
+            )
+            .bind(token_hash)
+            .fetch_all(p)
+            .await?
+        });
+        let mut rows = rows.into_iter();
+        let Some(first) = rows.next() else { return Ok(None) };
+        let assignment = |r: &Row, user_id: Uuid| -> Option<AssignmentRow> {
+            AssignmentDbRow {
+                id: r.ra_id?,
+                user_id,
+                role: r.ra_role.clone()?,
+                org_id: r.ra_org_id,
+                created_at: r.ra_created_at?,
+            }
+            .parse()
+        };
+        let user_id = first.user.id;
+        let mut assignments: Vec<AssignmentRow> = assignment(&first, user_id).into_iter().collect();
+        assignments.extend(rows.filter_map(|r| assignment(&r, user_id)));
+        let session = crate::SessionRow {
+            token_hash: first.token_hash,
+            user_id,
+            csrf_token: first.csrf_token,
+            created_at: first.s_created_at,
+            last_seen_at: first.last_seen_at,
+        };
+        Ok(Some((session, User::from(first.user), assignments)))
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"))]

@@ -26,6 +26,8 @@ pub struct Session {
     pub csrf: String,
     pub user: Arc<store::User>,
     pub principal: Arc<Principal>,
+    /// The user's role assignments as stored (with their ids), read with the session.
+    pub assignments: Arc<Vec<store::AssignmentRow>>,
 }
 
 impl Session {
@@ -73,7 +75,7 @@ async fn find(state: &SharedState, headers: &HeaderMap) -> Result<Option<Session
         return Ok(None);
     }
     let token_hash = hash_token(token);
-    let Some(row) = state.store.find_session(&token_hash).await? else {
+    let Some((row, user, assignments)) = state.store.find_session_user(&token_hash).await? else {
         return Ok(None);
     };
     let now = domain::now();
@@ -83,19 +85,21 @@ async fn find(state: &SharedState, headers: &HeaderMap) -> Result<Option<Session
         state.store.delete_session(&token_hash).await?;
         return Ok(None);
     }
-    let Some(user) = state.store.find_user(row.user_id).await? else {
-        return Ok(None);
-    };
     if !user.active {
         return Ok(None);
     }
-    let assignments = state.store.list_assignments(user.id).await?;
     let principal = Principal::new(user.id, assignments.iter().map(|a| a.assignment()).collect());
     // Write the activity time at most once a minute, not on every request.
     if row.last_seen_at + chrono::Duration::seconds(60) < now {
         state.store.touch_session(&token_hash, now).await?;
     }
-    Ok(Some(Session { token_hash, csrf: row.csrf_token, user: Arc::new(user), principal: Arc::new(principal) }))
+    Ok(Some(Session {
+        token_hash,
+        csrf: row.csrf_token,
+        user: Arc::new(user),
+        principal: Arc::new(principal),
+        assignments: Arc::new(assignments),
+    }))
 }
 
 fn unsafe_method(m: &Method) -> bool {

@@ -321,7 +321,10 @@ async fn check(db: &Db, smtp: Option<(String, PathBuf)>) {
     let run = send_due_reminders(&s, None, PUBLIC_URL, today).await.unwrap();
     assert_eq!(run, ReminderRun { reminded: 2, emailed: 0, failed: 0 }, "{n}: both invitees of the new round");
     assert_eq!(db.emailed(second.id).await.len(), 2, "{n}: in-app reminders for the second round");
-    assert!(s.list_invitations(&[avik]).await.unwrap().iter().all(|i| i.reminded_at.is_some()), "{n}");
+    assert!(
+        s.list_invitations(&store::OrgScope::Org(avik)).await.unwrap().iter().all(|i| i.reminded_at.is_some()),
+        "{n}"
+    );
 
     // An SMTP server that cannot be reached: logged, and the in-app reminder is kept.
     let third = s.insert_round(&admin(), coordinator, model, input("Tredje omgången"), &[avik]).await.unwrap();

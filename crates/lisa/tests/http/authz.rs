@@ -24,13 +24,13 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     let target = app.user_id("samordnare@exempla.se").await;
     let a = app.store.list_assignments(target).await.unwrap()[0].id;
     let social = app.org_id("Socialförvaltningen").await;
-    let assessment = app.store.list_assessments(Some(&[social])).await.unwrap()[0].id;
+    let assessment = app.store.list_assessments(&store::OrgScope::Org(social)).await.unwrap()[0].id;
     let kommun = app.org_id("Exempla kommun").await;
-    let action = app.store.list_actions(&[social]).await.unwrap()[0].id;
-    let review = app.store.list_reviews(&[kommun]).await.unwrap()[0].id;
+    let action = app.store.list_actions(&store::OrgScope::Org(social)).await.unwrap()[0].id;
+    let review = app.store.list_reviews(&store::OrgScope::Org(kommun)).await.unwrap()[0].id;
     let decision = app.store.review_decisions(review).await.unwrap()[0].id;
     let point = app.store.list_points(kommun).await.unwrap()[0].id;
-    let activity = app.store.list_activities(&[kommun]).await.unwrap()[0].id;
+    let activity = app.store.list_activities(&store::OrgScope::Org(kommun)).await.unwrap()[0].id;
     Fixture {
         kommun: kommun.to_string(),
         action: action.to_string(),

@@ -118,7 +118,7 @@ impl TestApp {
 
     /// The organisation's assessment in draft (the demo world has one for the kommun).
     pub async fn draft_assessment(&self, org: Uuid) -> store::Assessment {
-        let all = self.store.list_assessments(Some(&[org])).await.unwrap();
+        let all = self.store.list_assessments(&store::OrgScope::Org(org)).await.unwrap();
         all.into_iter().find(|a| a.status.code() == "draft").expect("a draft assessment")
     }
 

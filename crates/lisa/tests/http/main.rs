@@ -14,6 +14,7 @@ mod models;
 mod orgs;
 mod plans;
 mod rounds;
+mod scale;
 mod service;
 mod sessions;
 mod trust;

@@ -82,7 +82,7 @@ pub async fn evidence_files_are_kept_with_the_assessment(app: &TestApp) {
     let social = app.org_id("Socialförvaltningen").await;
     let submitted = app
         .store
-        .list_assessments(Some(&[social]))
+        .list_assessments(&store::OrgScope::Org(social))
         .await
         .unwrap()
         .into_iter()

@@ -198,7 +198,7 @@ pub async fn action_plan_refuses_bad_input_and_exports(app: &TestApp) {
     let ciso = app.login("ciso@exempla.se").await;
     let count = |app: &TestApp| {
         let store = app.store.clone();
-        async move { store.list_actions(&[social]).await.unwrap().len() }
+        async move { store.list_actions(&store::OrgScope::Org(social)).await.unwrap().len() }
     };
     let n = count(app).await;
     let base = |end: &str, cost: &str| {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::assessment::{Confidence, Period, Status, Transition};
 use domain::audit::Entry;
 use domain::org::OrgKind;
-use store::{Actor, AnswerRow, Assessment, NewAnswer, Store};
+use store::{Actor, AnswerRow, Assessment, NewAnswer, OrgScope, Store};
 use uuid::Uuid;
 
 use crate::common::*;
@@ -57,8 +57,8 @@ async fn assessments_start_and_refuse_a_second_for_the_period() {
         assert_eq!((a.status, a.revision, a.period), (Status::Draft, 1, 2026), "{n}");
         assert_eq!(a.created_by, "admin@exempla.se", "{n}");
         assert_eq!(s.find_assessment(a.id).await.unwrap(), Some(a.clone()), "{n}: reads back the same");
-        assert_eq!(s.list_assessments(Some(&[org])).await.unwrap(), vec![a.clone()], "{n}");
-        assert!(s.list_assessments(Some(&[])).await.unwrap().is_empty(), "{n}");
+        assert_eq!(s.list_assessments(&OrgScope::Org(org)).await.unwrap(), vec![a.clone()], "{n}");
+        assert!(s.list_assessments(&OrgScope::Nothing).await.unwrap().is_empty(), "{n}");
         let e = last_entry(s).await;
         assert_eq!((e.change.action.as_str(), e.change.record_id.clone()), ("assessment.start", a.id.to_string()));
         assert_eq!(e.change.org_id, Some(org), "{n}");
@@ -84,7 +84,7 @@ async fn assessments_start_and_refuse_a_second_for_the_period() {
             "error-assessment-unknown",
         );
         assert_eq!(audit_len(s).await, before, "{n}: refused starts write nothing");
-        assert_eq!(s.list_assessments(None).await.unwrap().len(), 1, "{n}");
+        assert_eq!(s.list_assessments(&store::OrgScope::All).await.unwrap().len(), 1, "{n}");
 
         // A new period may start from an earlier assessment's answers.
         s.save_answers(&admin(), a.id, vec![answer("q1", "ja"), answer("q2", "nej")]).await.unwrap();
@@ -92,7 +92,7 @@ async fn assessments_start_and_refuse_a_second_for_the_period() {
         assert_eq!(stored(s, next.id).await, stored(s, a.id).await, "{n}: answers copied");
         assert_eq!(json(&last_entry(s).await.change.after)["copied_answers"], 2, "{n}");
         assert_eq!(
-            s.list_assessments(Some(&[org])).await.unwrap().iter().map(|a| a.period).collect::<Vec<_>>(),
+            s.list_assessments(&OrgScope::Org(org)).await.unwrap().iter().map(|a| a.period).collect::<Vec<_>>(),
             vec![2027, 2026],
             "{n}: newest period first"
         );
@@ -249,7 +249,7 @@ async fn assessments_reopen_as_a_new_revision() {
             "{n}: the locked revision is kept as it was"
         );
         assert_eq!(
-            s.list_assessments(Some(&[org])).await.unwrap().iter().map(|a| a.revision).collect::<Vec<_>>(),
+            s.list_assessments(&OrgScope::Org(org)).await.unwrap().iter().map(|a| a.revision).collect::<Vec<_>>(),
             vec![2, 1],
             "{n}: newest revision first"
         );

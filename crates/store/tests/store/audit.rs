@@ -5,7 +5,7 @@ use std::time::Duration as StdDuration;
 use domain::audit::{Broken, Change, Entry, GENESIS};
 use domain::org::OrgKind;
 use domain::user::{Language, PersonName, Role};
-use store::{Actor, AuditFilter, UserUpdate};
+use store::{Actor, AuditFilter, OrgScope, UserUpdate};
 use uuid::Uuid;
 
 use crate::common::*;
@@ -118,18 +118,18 @@ async fn audit_filters_and_paging() {
         };
 
         filtered(
-            AuditFilter { org_ids: Some(vec![a.id]), ..Default::default() },
+            AuditFilter { scope: OrgScope::Org(a.id), ..Default::default() },
             &|e| e.change.org_id == Some(a.id),
             "org a",
         )
         .await;
         filtered(
-            AuditFilter { org_ids: Some(vec![c.id, b.id]), ..Default::default() },
-            &|e| e.change.org_id == Some(c.id) || e.change.org_id == Some(b.id),
-            "orgs b and c",
+            AuditFilter { scope: OrgScope::Subtree(a.id), ..Default::default() },
+            &|e| e.change.org_id == Some(a.id) || e.change.org_id == Some(c.id),
+            "subtree of a (a and c)",
         )
         .await;
-        filtered(AuditFilter { org_ids: Some(vec![]), ..Default::default() }, &|_| false, "no orgs (empty)").await;
+        filtered(AuditFilter { scope: OrgScope::Nothing, ..Default::default() }, &|_| false, "no orgs (empty)").await;
         filtered(AuditFilter::default(), &|_| true, "none").await;
         filtered(
             AuditFilter { record_type: Some("user".into()), ..Default::default() },
@@ -158,7 +158,7 @@ async fn audit_filters_and_paging() {
         filtered(AuditFilter { from: Some(mid), ..Default::default() }, &|e| e.at >= mid, "from mid").await;
         filtered(AuditFilter { to: Some(mid), ..Default::default() }, &|e| e.at < mid, "to mid").await;
         filtered(
-            AuditFilter { from: Some(mid), to: Some(end), org_ids: Some(vec![b.id, d.id]), ..Default::default() },
+            AuditFilter { from: Some(mid), to: Some(end), scope: OrgScope::Subtree(b.id), ..Default::default() },
             &|e| e.at >= mid && (e.change.org_id == Some(b.id) || e.change.org_id == Some(d.id)),
             "time range and orgs",
         )

@@ -20,3 +20,4 @@ mod plans;
 mod reviews;
 mod round_close_race;
 mod rounds;
+mod scope;

@@ -4,7 +4,7 @@ use domain::calendar::{ActivityInput, Concerns, Recurrence};
 use domain::org::OrgKind;
 use domain::plan::{ActionInput, ActionStatus, Origin};
 use domain::review::{DecisionInput, DecisionKind};
-use store::Store;
+use store::{OrgScope, Store};
 use uuid::Uuid;
 
 use crate::common::*;
@@ -49,8 +49,8 @@ async fn actions_insert_update_and_refuse_bad_rows() {
         let b = s.update_action(&admin(), a.id, changed.clone()).await.unwrap();
         assert_eq!(s.find_action(a.id).await.unwrap().unwrap().data, changed, "{n}");
         assert!(b.updated_at >= a.updated_at);
-        assert_eq!(s.list_actions(&[k]).await.unwrap().len(), 0, "{n}: listing is by organisation");
-        assert_eq!(s.list_actions(&[k, f]).await.unwrap().len(), 1, "{n}");
+        assert_eq!(s.list_actions(&OrgScope::Org(k)).await.unwrap().len(), 0, "{n}: listing is by organisation");
+        assert_eq!(s.list_actions(&OrgScope::Subtree(k)).await.unwrap().len(), 1, "{n}");
         // The database itself refuses what the domain never lets through.
         let before = db.snapshot().await;
         let mut bad = action("Baklänges");
@@ -91,7 +91,7 @@ async fn activities_and_calendar_tokens() {
             note: String::new(),
         };
         let a = s.insert_activity(&admin(), k, input.clone()).await.unwrap();
-        assert_eq!(s.list_activities(&[k]).await.unwrap()[0].data, input, "{n}");
+        assert_eq!(s.list_activities(&OrgScope::Org(k)).await.unwrap()[0].data, input, "{n}");
         let moved = ActivityInput { month: 4, ..input };
         s.update_activity(&admin(), a.id, moved.clone()).await.unwrap();
         assert_eq!(s.find_activity(a.id).await.unwrap().unwrap().data.month, 4);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use domain::assessment::Period;
 use domain::org::OrgKind;
 use domain::round::{InviteeStatus, Mapping, Phase, RoundInput, SharedResult, SizeClass};
-use store::{NewResponse, Store};
+use store::{NewResponse, OrgScope, Store};
 use uuid::Uuid;
 
 use crate::common::*;
@@ -65,18 +65,21 @@ async fn rounds_invite_submit_withdraw_and_close() {
             s.insert_round(&admin(), c, model, input("Uppföljning 2026"), &[orgs[0], orgs[1], orgs[1]]).await.unwrap();
         assert_eq!(s.find_round(r.id).await.unwrap().unwrap(), r, "{n}: reads back the same");
         assert_eq!(r.phase(d("2026-09-02")), Phase::Open);
-        assert_eq!(s.list_rounds_of(&[c]).await.unwrap().len(), 1, "{n}");
-        assert!(s.list_rounds_of(&[orgs[0]]).await.unwrap().is_empty(), "{n}");
+        assert_eq!(s.list_rounds_of(&OrgScope::Org(c)).await.unwrap().len(), 1, "{n}");
+        assert!(s.list_rounds_of(&OrgScope::Org(orgs[0])).await.unwrap().is_empty(), "{n}");
         let invitees = s.list_invitees(r.id).await.unwrap();
         assert_eq!(invitees.len(), 2, "{n}: duplicates are invited once");
         assert!(invitees.iter().all(|i| i.status == InviteeStatus::NotStarted), "{n}");
 
         // An assessment for the period makes the invitee a draft.
         s.insert_assessment(&admin(), orgs[0], model, Period::new(2026).unwrap(), None).await.unwrap();
-        let inv = s.list_invitations(&[orgs[0]]).await.unwrap();
+        let inv = s.list_invitations(&OrgScope::Org(orgs[0])).await.unwrap();
         assert_eq!(inv.len(), 1, "{n}");
         assert_eq!(inv[0].status, InviteeStatus::Draft, "{n}");
-        assert!(s.list_invitations(&[orgs[2]]).await.unwrap().is_empty(), "{n}: not invited, sees nothing");
+        assert!(
+            s.list_invitations(&OrgScope::Org(orgs[2])).await.unwrap().is_empty(),
+            "{n}: not invited, sees nothing"
+        );
 
         // Only invitees can submit.
         assert!(matches!(

@@ -51,9 +51,8 @@ pub async fn logout(State(state): State<SharedState>, CurrentUser(s): CurrentUse
 
 /// The signed-in user and their roles.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session", responses((status = 200, body = UserOut), (status = 401, body = Problem)))]
-pub async fn me(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Json<UserOut>> {
-    let roles = state.store.list_assignments(s.user.id).await?;
-    Ok(Json(user_out((*s.user).clone(), roles)))
+pub async fn me(CurrentUser(s): CurrentUser) -> AppResult<Json<UserOut>> {
+    Ok(Json(user_out((*s.user).clone(), (*s.assignments).clone())))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -2,9 +2,8 @@
 
 use chrono::{TimeZone, Utc};
 use domain::FieldError;
-use domain::authz::{Permission, Scope};
+use domain::authz::Permission;
 use domain::org::OrgTree;
-use uuid::Uuid;
 
 use super::{Caller, Error, Result};
 
@@ -27,7 +26,7 @@ pub struct AuditFilterFields {
 /// Parses a filter into the store's terms, with field errors for bad dates.
 pub fn parse_filter(
     q: &AuditFilterFields,
-    org_ids: Option<Vec<Uuid>>,
+    scope: store::OrgScope,
     limit: i64,
 ) -> Result<store::AuditFilter, Vec<FieldError>> {
     let mut errs = Vec::new();
@@ -65,7 +64,7 @@ pub fn parse_filter(
         return Err(errs);
     }
     Ok(store::AuditFilter {
-        org_ids,
+        scope,
         record_type: opt(&q.record_type),
         record_id: opt(&q.record_id),
         actor: opt(&q.actor).map(|a| a.to_lowercase()),
@@ -95,12 +94,9 @@ pub async fn list_audit(
     if !p.can_somewhere(Permission::ViewAudit) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
-    let org_ids = match p.scope(Permission::ViewAudit) {
-        Scope::Everything => None,
-        Scope::Subtrees(_) => Some(p.visible_orgs(Permission::ViewAudit, &tree)),
-    };
-    let filter = parse_filter(fields, org_ids, limit).map_err(Error::Validation)?;
+    let tree = store.org_tree_for(&caller.principal).await?;
+    let filter =
+        parse_filter(fields, store::OrgScope::of(p, Permission::ViewAudit), limit).map_err(Error::Validation)?;
     let page = store.list_audit(&filter).await?;
     Ok(AuditListing { page, tree })
 }
@@ -112,13 +108,13 @@ mod tests {
     #[test]
     fn the_filter_checks_dates_and_includes_the_last_day() {
         let q = AuditFilterFields { from: "2026-11-02".into(), to: "2026-11-01".into(), ..Default::default() };
-        let errs = parse_filter(&q, None, 10).unwrap_err();
+        let errs = parse_filter(&q, store::OrgScope::All, 10).unwrap_err();
         assert_eq!(errs[0].code, "error-date-order");
         let q = AuditFilterFields { from: "2.11.2026".into(), before: "x".into(), ..Default::default() };
-        let codes: Vec<_> = parse_filter(&q, None, 10).unwrap_err().iter().map(|e| e.code).collect();
+        let codes: Vec<_> = parse_filter(&q, store::OrgScope::All, 10).unwrap_err().iter().map(|e| e.code).collect();
         assert_eq!(codes, ["error-date", "error-malformed"]);
         let q = AuditFilterFields { to: "2026-11-01".into(), actor: " Anna@X.se ".into(), ..Default::default() };
-        let f = parse_filter(&q, None, 10).unwrap();
+        let f = parse_filter(&q, store::OrgScope::All, 10).unwrap();
         assert_eq!(f.to.unwrap().date_naive().to_string(), "2026-11-02");
         assert_eq!(f.actor.as_deref(), Some("anna@x.se"));
     }

@@ -70,7 +70,7 @@ pub async fn visible_tree(store: &store::Store, caller: &Caller) -> Result<Visib
     if !caller.principal.can_somewhere(Permission::ViewOrgs) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     let roots = caller.principal.visible_roots(Permission::ViewOrgs, &tree);
     Ok(VisibleTree { tree, roots })
 }
@@ -81,13 +81,33 @@ pub async fn list_orgs(store: &store::Store, caller: &Caller) -> Result<Vec<stor
     if !caller.principal.can_somewhere(Permission::ViewOrgs) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
-    Ok(store
-        .list_orgs()
-        .await?
-        .into_iter()
-        .filter(|o| caller.principal.can(Permission::ViewOrgs, o.id, &tree))
-        .collect())
+    Ok(store.list_orgs_in(&store::OrgScope::of(&caller.principal, Permission::ViewOrgs)).await?)
+}
+
+/// The figures of the start page: organisations the caller sees, and for
+/// those who manage users, the users in reach and (system-wide) the active
+/// accounts without any role. Counted in SQL, never by loading the lists.
+pub struct HomeCounts {
+    pub orgs: Option<i64>,
+    pub users: Option<i64>,
+    pub users_without_roles: i64,
+}
+
+pub async fn home_counts(store: &store::Store, caller: &Caller) -> Result<HomeCounts> {
+    let p = &caller.principal;
+    let orgs = if p.can_somewhere(Permission::ViewOrgs) {
+        Some(store.count_orgs_in(&store::OrgScope::of(p, Permission::ViewOrgs)).await?)
+    } else {
+        None
+    };
+    let (users, users_without_roles) = if p.can_somewhere(Permission::ManageUsers) {
+        let scope = store::OrgScope::of(p, Permission::ManageUsers);
+        let without = if scope == store::OrgScope::All { store.count_users_without_roles().await? } else { 0 };
+        (Some(store.count_users_in(&scope).await?), without)
+    } else {
+        (None, 0)
+    };
+    Ok(HomeCounts { orgs, users, users_without_roles })
 }
 
 /// Whether the caller may add organisations anywhere (403 otherwise).
@@ -97,7 +117,7 @@ pub fn authorise_adding(caller: &Caller) -> Result<()> {
 
 /// Loads the tree and checks that the caller sees `id` (404) and holds `perm` there (403).
 async fn tree_for(store: &store::Store, caller: &Caller, id: Uuid, perm: Permission) -> Result<OrgTree> {
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     if !caller.principal.can(Permission::ViewOrgs, id, &tree) {
         return Err(Error::NotFound);
     }
@@ -138,7 +158,9 @@ pub async fn get_org(store: &store::Store, caller: &Caller, id: Uuid) -> Result<
 /// system-wide administrator touches a coordinating body ([`may_change_org`]).
 #[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %id))]
 pub async fn update_org(store: &store::Store, caller: &Caller, id: Uuid, fields: &OrgFields) -> Result<store::Org> {
-    let tree = tree_for(store, caller, id, Permission::ManageOrgs).await?;
+    tree_for(store, caller, id, Permission::ManageOrgs).await?;
+    // A new parent may lie anywhere: checked against the whole tree (an administrator's rare write).
+    let tree = store.org_tree().await?;
     let OrgInput { name, kind, org_number, parent_id } = fields.parse()?;
     let current = tree.get(id).ok_or(Error::NotFound)?;
     if parent_id.is_some_and(|p| tree.get(p).is_none()) {
@@ -201,7 +223,7 @@ pub struct OrgOverview {
 /// there) who holds roles in it.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %id))]
 pub async fn org_overview(store: &store::Store, caller: &Caller, id: Uuid) -> Result<OrgOverview> {
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     if !caller.principal.can(Permission::ViewOrgs, id, &tree) {
         return Err(Error::NotFound);
     }

@@ -4,6 +4,7 @@
 use domain::authz::Permission;
 use domain::org::OrgTree;
 use domain::plan::{ActionFields, ActionStatus, Origin, Totals, is_overdue};
+use store::OrgScope;
 use uuid::Uuid;
 
 use super::{Caller, Error, Result};
@@ -34,12 +35,10 @@ pub async fn visible_actions(
     if !p.can_somewhere(Permission::ViewPlans) {
         return Err(Error::Forbidden);
     }
-    let orgs: Vec<Uuid> = match f.org {
-        Some(root) if p.can(Permission::ViewPlans, root, tree) => {
-            tree.subtree(root).into_iter().map(|(_, n)| n.id).collect()
-        }
+    let orgs = match f.org {
+        Some(root) if p.can(Permission::ViewPlans, root, tree) => OrgScope::Subtree(root),
         Some(_) => return Err(Error::NotFound),
-        None => p.visible_orgs(Permission::ViewPlans, tree),
+        None => OrgScope::of(p, Permission::ViewPlans),
     };
     let who = f.responsible.trim().to_lowercase();
     let today = domain::clock::today();
@@ -87,7 +86,7 @@ pub async fn create_action(
     if !caller.principal.can_somewhere(Permission::ManageActions) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     if org.is_some_and(|o| !caller.principal.can(Permission::ManageActions, o, &tree)) {
         return Err(Error::NotFound);
     }
@@ -112,7 +111,7 @@ pub async fn update_action(
     id: Uuid,
     fields: &ActionFields,
 ) -> Result<store::Action> {
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     let a = load_action(store, caller, &tree, id).await?;
     if !a.may_edit {
         return Err(Error::Forbidden);

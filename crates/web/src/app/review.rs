@@ -15,6 +15,7 @@ use domain::review::{
     ReportingUnit, ReviewContent, ReviewFacts, ReviewStatus, SectionKey, UnitReportFacts, reporting_units,
 };
 use domain::scoring::Answer;
+use store::OrgScope;
 use uuid::Uuid;
 
 use super::{Caller, Error, Result};
@@ -34,11 +35,11 @@ pub struct VisibleReview {
 }
 
 /// The reviews of every organisation the caller may see the plans of.
-pub async fn list_reviews(store: &store::Store, caller: &Caller, tree: &OrgTree) -> Result<Vec<store::Review>> {
+pub async fn list_reviews(store: &store::Store, caller: &Caller) -> Result<Vec<store::Review>> {
     if !caller.principal.can_somewhere(Permission::ViewPlans) {
         return Err(Error::Forbidden);
     }
-    Ok(store.list_reviews(&caller.principal.visible_orgs(Permission::ViewPlans, tree)).await?)
+    Ok(store.list_reviews(&OrgScope::of(&caller.principal, Permission::ViewPlans)).await?)
 }
 
 /// The organisations the caller may start a review for (those that hold
@@ -70,7 +71,7 @@ pub async fn create_review(
     if !caller.principal.can_somewhere(Permission::ManageReviews) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     if org.is_some_and(|o| !caller.principal.can(Permission::ManageReviews, o, &tree)) {
         return Err(Error::NotFound);
     }
@@ -100,7 +101,7 @@ pub async fn create_review(
 /// Loads a review the caller may see (not found otherwise).
 pub async fn load_review(store: &store::Store, caller: &Caller, id: Uuid) -> Result<VisibleReview> {
     let review = store.find_review(id).await?.ok_or(Error::NotFound)?;
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     if !caller.principal.can(Permission::ViewPlans, review.org_id, &tree) {
         return Err(Error::NotFound);
     }
@@ -119,7 +120,12 @@ pub async fn load_for_edit(store: &store::Store, caller: &Caller, id: Uuid) -> R
 
 /// The other revisions of a review's year.
 pub async fn other_revisions(store: &store::Store, r: &store::Review) -> Result<Vec<store::Review>> {
-    Ok(store.list_reviews(&[r.org_id]).await?.into_iter().filter(|x| x.year == r.year && x.id != r.id).collect())
+    Ok(store
+        .list_reviews(&OrgScope::Org(r.org_id))
+        .await?
+        .into_iter()
+        .filter(|x| x.year == r.year && x.id != r.id)
+        .collect())
 }
 
 /// The content to show: the frozen snapshot of an adopted review, else compiled now.
@@ -159,7 +165,7 @@ pub async fn compile(
     let org = r.org_id;
     // Assessments of the organisation itself, the newest revision of each period up to the review's year.
     let mut by_period: BTreeMap<i32, store::Assessment> = BTreeMap::new();
-    for a in store.list_assessments(Some(&[org])).await? {
+    for a in store.list_assessments(&OrgScope::Org(org)).await? {
         if a.period <= r.year {
             by_period.entry(a.period).or_insert(a);
         }
@@ -175,11 +181,13 @@ pub async fn compile(
             .collect();
         loaded.push(LoadedAssessment { period: *period, status: a.status.code(), model, answers });
     }
-    let subtree: Vec<Uuid> = tree.subtree(org).into_iter().map(|(_, n)| n.id).collect();
-    let actions = store.list_actions(&subtree).await?;
+    let actions = store.list_actions(&OrgScope::Subtree(org)).await?;
     // The previous year's adopted review and what became of its decisions.
-    let previous =
-        store.list_reviews(&[org]).await?.into_iter().find(|p| p.year < r.year && p.status == ReviewStatus::Adopted);
+    let previous = store
+        .list_reviews(&OrgScope::Org(org))
+        .await?
+        .into_iter()
+        .find(|p| p.year < r.year && p.status == ReviewStatus::Adopted);
     let previous = match previous {
         None => None,
         Some(p) => {

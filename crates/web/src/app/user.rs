@@ -173,7 +173,7 @@ pub async fn list_users(store: &store::Store, caller: &Caller) -> Result<Vec<Use
     if !p.can_somewhere(Permission::ViewUsers) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     let all = store.list_all_assignments().await?;
     Ok(store
         .list_users()
@@ -200,7 +200,7 @@ pub struct UserInScope {
 /// Loads a user the caller may see (404 otherwise).
 #[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %id))]
 pub async fn get_user(store: &store::Store, caller: &Caller, id: Uuid) -> Result<UserInScope> {
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     let user = store.find_user(id).await?.ok_or(Error::NotFound)?;
     let roles = store.list_assignments(id).await?;
     let held = assignments(&roles);
@@ -295,7 +295,7 @@ pub async fn add_role(
 /// Withdraws a role the caller could have granted.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %id, assignment_id = %assignment))]
 pub async fn withdraw_role(store: &store::Store, caller: &Caller, id: Uuid, assignment: Uuid) -> Result<()> {
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     let roles = store.list_assignments(id).await?;
     if !can_view_user(&caller.principal, &tree, id, &assignments(&roles))
         || !caller.principal.can_somewhere(Permission::ViewUsers)

@@ -4,22 +4,25 @@
 use domain::authz::{Permission, Principal};
 use domain::calendar::ActivityFields;
 use domain::org::OrgTree;
+use store::OrgScope;
 use uuid::Uuid;
 
 use super::{Caller, Error, Result};
 
 /// The organisations whose year wheel a user follows: those they may see and
 /// every organisation above them (a förvaltning follows its kommun's wheel).
-pub fn wheel_orgs(p: &Principal, tree: &OrgTree) -> Vec<Uuid> {
-    let mut out: Vec<Uuid> = Vec::new();
-    for o in p.visible_orgs(Permission::ViewPlans, tree) {
-        for n in tree.path(o) {
-            if !out.contains(&n.id) {
-                out.push(n.id);
-            }
-        }
-    }
-    out
+pub fn wheel_orgs(p: &Principal) -> OrgScope {
+    OrgScope::of_and_above(p, Permission::ViewPlans)
+}
+
+/// Is `org` on `p`'s wheel: one they may see or one above such an organisation?
+fn on_wheel(p: &Principal, tree: &OrgTree, org: Uuid) -> bool {
+    p.can(Permission::ViewPlans, org, tree)
+        || p.assignments
+            .iter()
+            .filter(|a| Permission::ViewPlans.granted_to(a.role))
+            .filter_map(|a| a.org_id)
+            .any(|o| tree.is_in_subtree(org, o))
 }
 
 /// The activities of the organisations the caller may see.
@@ -27,8 +30,7 @@ pub async fn list_activities(store: &store::Store, caller: &Caller) -> Result<Ve
     if !caller.principal.can_somewhere(Permission::ViewPlans) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
-    Ok(store.list_activities(&caller.principal.visible_orgs(Permission::ViewPlans, &tree)).await?)
+    Ok(store.list_activities(&OrgScope::of(&caller.principal, Permission::ViewPlans)).await?)
 }
 
 /// The activities on the caller's wheel: of `org` and the organisations
@@ -43,10 +45,10 @@ pub async fn wheel_activities(
     if !p.can_somewhere(Permission::ViewPlans) {
         return Err(Error::Forbidden);
     }
-    let visible: Vec<Uuid> = match org {
-        Some(o) if p.can(Permission::ViewPlans, o, tree) => tree.path(o).iter().map(|n| n.id).collect(),
+    let visible = match org {
+        Some(o) if p.can(Permission::ViewPlans, o, tree) => OrgScope::PathTo(o),
         Some(_) => return Err(Error::NotFound),
-        None => wheel_orgs(p, tree),
+        None => wheel_orgs(p),
     };
     Ok(store.list_activities(&visible).await?)
 }
@@ -63,7 +65,7 @@ pub async fn create_activity(
     if !caller.principal.can_somewhere(Permission::ManageReviews) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     if org.is_some_and(|o| !caller.principal.can(Permission::ManageReviews, o, &tree)) {
         return Err(Error::NotFound);
     }
@@ -89,8 +91,8 @@ pub struct VisibleActivity {
 /// Loads an activity on the caller's wheel (not found otherwise).
 pub async fn load_activity(store: &store::Store, caller: &Caller, id: Uuid) -> Result<VisibleActivity> {
     let a = store.find_activity(id).await?.ok_or(Error::NotFound)?;
-    let tree = store.org_tree().await?;
-    if !wheel_orgs(&caller.principal, &tree).contains(&a.org_id) {
+    let tree = store.org_tree_for(&caller.principal).await?;
+    if !on_wheel(&caller.principal, &tree, a.org_id) {
         return Err(Error::NotFound);
     }
     let may_edit = caller.principal.can(Permission::ManageReviews, a.org_id, &tree);
@@ -142,8 +144,8 @@ pub async fn calendar_feed(store: &store::Store, token: &str) -> Result<Calendar
     }
     let assignments = store.list_assignments(user_id).await?;
     let principal = Principal::new(user_id, assignments.iter().map(|a| a.assignment()).collect());
-    let tree = store.org_tree().await?;
-    let activities = store.list_activities(&wheel_orgs(&principal, &tree)).await?;
+    let tree = store.org_tree_for(&principal).await?;
+    let activities = store.list_activities(&wheel_orgs(&principal)).await?;
     Ok(CalendarFeed { activities, tree, language: user.language })
 }
 

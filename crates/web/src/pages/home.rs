@@ -1,9 +1,9 @@
 //! The start page: what needs the user's attention, their roles, an overview.
 
+use crate::app;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use domain::authz::{Permission, Scope};
 
 use super::{Ctx, render};
 use crate::SharedState;
@@ -42,7 +42,7 @@ struct HomePage {
 
 pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     let ctx = Ctx::for_session(&s, "/");
-    let tree = state.store.org_tree().await?;
+    let tree = state.store.org_tree_for(&s.principal).await?;
     let p = &s.principal;
     let roles = p
         .assignments
@@ -58,22 +58,14 @@ pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
 
     let mut attention = Vec::new();
     let mut stats = Vec::new();
-    if p.can_somewhere(Permission::ViewOrgs) {
-        let visible = p.visible_orgs(Permission::ViewOrgs, &tree);
-        stats.push(Stat { label: ctx.t("stat-orgs"), value: visible.len().to_string() });
+    let counts = app::org::home_counts(&state.store, &s.caller()).await?;
+    if let Some(orgs) = counts.orgs {
+        stats.push(Stat { label: ctx.t("stat-orgs"), value: orgs.to_string() });
     }
-    if p.can_somewhere(Permission::ManageUsers) {
+    if let Some(visible_users) = counts.users {
         // Accounts that nobody can use yet, or that hold no role: an
         // administrator's loose ends.
-        let users = state.store.list_users().await?;
-        let assignments = state.store.list_all_assignments().await?;
-        let scope = p.scope(Permission::ManageUsers);
-        let without_roles = match scope {
-            Scope::Everything => {
-                users.iter().filter(|u| u.active && !assignments.iter().any(|a| a.user_id == u.id)).count()
-            }
-            Scope::Subtrees(_) => 0,
-        };
+        let without_roles = counts.users_without_roles;
         if without_roles > 0 {
             attention.push(Attention {
                 href: "/users".into(),
@@ -92,18 +84,9 @@ pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
                 text: ctx.t("attention-no-orgs-text"),
             });
         }
-        let visible_users = users
-            .iter()
-            .filter(|u| {
-                matches!(scope, Scope::Everything)
-                    || assignments.iter().any(|a| {
-                        a.user_id == u.id && a.org_id.is_some_and(|o| p.can(Permission::ManageUsers, o, &tree))
-                    })
-            })
-            .count();
         stats.push(Stat { label: ctx.t("stat-users"), value: visible_users.to_string() });
     }
-    attention.extend(super::rounds::attention(&state, &s, &ctx).await?);
+    attention.extend(super::rounds::attention(&state, &s, &ctx, &tree).await?);
     let greeting = crate::i18n::t_args(ctx.lang, "home-greeting", &[("name", s.user.name.clone())]);
     render(&HomePage { ctx, greeting, roles, attention, stats })
 }

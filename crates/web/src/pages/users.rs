@@ -42,7 +42,7 @@ fn role_text(ctx: &Ctx, tree: &OrgTree, a: &store::AssignmentRow) -> String {
 pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     let found = app::user::list_users(&state.store, &s.caller()).await?;
     let ctx = Ctx::for_session(&s, "/users");
-    let tree = state.store.org_tree().await?;
+    let tree = state.store.org_tree_for(&s.principal).await?;
     let users = found
         .into_iter()
         .map(|u| UserRow {
@@ -99,7 +99,7 @@ struct NewPage {
 
 pub async fn new_form(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     app::user::authorise_adding(&s.caller())?;
-    let tree = state.store.org_tree().await?;
+    let tree = state.store.org_tree_for(&s.principal).await?;
     render(&NewPage {
         ctx: Ctx::for_session(&s, "/users"),
         errors: Errors::default(),
@@ -126,7 +126,7 @@ pub async fn create(
         Ok(u) => return Ok(see_other(&format!("/users/{}", u.id))),
         Err(e) => field_errors(e)?,
     };
-    let tree = state.store.org_tree().await?;
+    let tree = state.store.org_tree_for(&s.principal).await?;
     let ctx = Ctx::for_session(&s, "/users");
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,

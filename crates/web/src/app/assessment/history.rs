@@ -6,6 +6,7 @@ use std::sync::Arc;
 use domain::authz::Permission;
 use domain::model::Model;
 use domain::scoring::{self, Answer, Outcome};
+use store::OrgScope;
 use uuid::Uuid;
 
 use super::{ModelCache, answer_map};
@@ -42,12 +43,12 @@ pub async fn org_history(
     caller: &Caller,
     org_id: Uuid,
 ) -> Result<OrgHistory> {
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     if !caller.principal.can(Permission::ViewAssessments, org_id, &tree) {
         return Err(Error::NotFound);
     }
     let mut latest: Vec<store::Assessment> = Vec::new();
-    for a in store.list_assessments(Some(&[org_id])).await? {
+    for a in store.list_assessments(&OrgScope::Org(org_id)).await? {
         if !latest.iter().any(|x| x.period == a.period) {
             latest.push(a);
         }
@@ -62,8 +63,7 @@ pub async fn org_history(
     }
     let mut units = Vec::new();
     if let Some(newest) = periods.last() {
-        let below: Vec<Uuid> = tree.subtree(org_id).into_iter().skip(1).map(|(_, n)| n.id).collect();
-        let all = store.list_assessments(Some(&below)).await?;
+        let all = store.list_assessments(&OrgScope::Subtree(org_id)).await?;
         for (_, n) in tree.subtree(org_id).into_iter().skip(1) {
             if let Some(a) = all.iter().find(|a| a.org_id == n.id && a.model_id == newest.assessment.model_id) {
                 let answers = answer_map(&store.list_answers(a.id).await?);

@@ -11,6 +11,7 @@ use domain::authz::Permission;
 use domain::model::Model;
 use domain::org::OrgTree;
 use domain::scoring::{self, Answer, Outcome};
+use store::OrgScope;
 use uuid::Uuid;
 
 use super::{Caller, Error, Result};
@@ -79,7 +80,7 @@ pub fn answer_map(rows: &[store::AnswerRow]) -> HashMap<String, Answer> {
 #[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %id))]
 pub async fn load(store: &store::Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<Loaded> {
     let a = store.find_assessment(id).await?.ok_or(Error::NotFound)?;
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     let full = caller.principal.can(Permission::ViewAssessments, a.org_id, &tree);
     let delegations = store.list_delegations(id).await?;
     let holds = domain::authz::delegation_holds(&caller.principal, &tree, a.org_id);
@@ -129,9 +130,8 @@ pub async fn list_assessments(
     if !caller.principal.can_somewhere(Permission::ViewAssessments) && delegated.is_empty() {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
-    let orgs = caller.principal.visible_orgs(Permission::ViewAssessments, &tree);
-    let mut found = store.list_assessments(Some(&orgs)).await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
+    let mut found = store.list_assessments(&OrgScope::of(&caller.principal, Permission::ViewAssessments)).await?;
     for d in delegated {
         if !found.iter().any(|a| a.id == d.assessment_id)
             && let Some(a) = store.find_assessment(d.assessment_id).await?
@@ -175,7 +175,7 @@ pub async fn start_assessment(
     if !caller.principal.can_somewhere(Permission::ManageAssessments) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     let mut errs = domain::ValidationErrors::default();
     let org: Option<Uuid> =
         errs.check(input.org_id.parse().map_err(|_| domain::FieldError::new("org_id", "error-org-unknown")));
@@ -183,7 +183,7 @@ pub async fn start_assessment(
     let model: Option<Uuid> =
         errs.check(input.model_id.parse().map_err(|_| domain::FieldError::new("model_id", "error-model-unknown")));
     if let Some(o) = org {
-        if tree.get(o).is_none() {
+        if tree.get(o).is_none() && store.find_org(o).await?.is_none() {
             errs.push(domain::FieldError::new("org_id", "error-org-unknown"));
         } else if !caller.principal.can(Permission::ManageAssessments, o, &tree) {
             return Err(Error::Forbidden);
@@ -193,7 +193,7 @@ pub async fn start_assessment(
     let (Some(org), Some(period), Some(model)) = (org, period, model) else { return Err(errs.into()) };
     let copy_from = if input.copy_previous {
         store
-            .list_assessments(Some(&[org]))
+            .list_assessments(&OrgScope::Org(org))
             .await?
             .into_iter()
             .find(|a| a.model_id == model && a.period < period.year())
@@ -213,7 +213,7 @@ pub struct OrgChoice {
 
 /// The organisations where the caller may start an assessment, in tree order.
 pub async fn startable_orgs(store: &store::Store, caller: &Caller) -> Result<Vec<OrgChoice>> {
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
     let mut out = Vec::new();
     for root in caller.principal.visible_roots(Permission::ManageAssessments, &tree) {
         for (depth, n) in tree.subtree(root) {

@@ -53,7 +53,7 @@ fn into_respondent(s: store::Shared) -> Respondent {
 /// decided in the same order, whichever view is asked for.
 pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreError> {
     let mut rounds: Vec<Round> = store
-        .list_rounds_of(&[round.org_id])
+        .list_rounds_of(&store::OrgScope::Org(round.org_id))
         .await?
         .into_iter()
         .filter(|r| {

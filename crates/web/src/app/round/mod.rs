@@ -13,6 +13,7 @@
 use domain::authz::Permission;
 use domain::org::OrgTree;
 use domain::round::{InviteeStatus, Phase};
+use store::OrgScope;
 use store::Store;
 use uuid::Uuid;
 
@@ -73,14 +74,15 @@ pub fn org_name(tree: &OrgTree, id: Uuid) -> String {
 /// otherwise, so a stranger cannot tell whether it exists).
 pub async fn access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
     let round = store.find_round(id).await?.ok_or(Error::NotFound)?;
-    let tree = store.org_tree().await?;
+    let tree = store.org_tree_for_round(&caller.principal, id).await?;
     let coordinator = caller.principal.can(Permission::RunRounds, round.org_id, &tree);
-    let visible = caller.principal.visible_orgs(Permission::ViewAssessments, &tree);
-    let mine: Vec<Uuid> = if visible.is_empty() {
-        Vec::new()
-    } else {
-        store.list_invitations(&visible).await?.into_iter().filter(|i| i.round.id == id).map(|i| i.org_id).collect()
-    };
+    let mine: Vec<Uuid> = store
+        .list_invitations(&OrgScope::of(&caller.principal, Permission::ViewAssessments))
+        .await?
+        .into_iter()
+        .filter(|i| i.round.id == id)
+        .map(|i| i.org_id)
+        .collect();
     if !coordinator && mine.is_empty() {
         return Err(Error::NotFound);
     }
@@ -100,7 +102,7 @@ pub async fn coordinator_access(store: &Store, caller: &Caller, id: Uuid) -> Res
 /// the round's period on the round's model.
 pub async fn round_assessment(store: &Store, r: &store::Round, org: Uuid) -> Result<Option<store::Assessment>> {
     Ok(store
-        .list_assessments(Some(&[org]))
+        .list_assessments(&OrgScope::Org(org))
         .await?
         .into_iter()
         .filter(|a| a.period == r.data.period && a.model_id == r.model_id)

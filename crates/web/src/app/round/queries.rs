@@ -6,6 +6,7 @@ use domain::aggregate::{Breakdown, TrendRow};
 use domain::authz::Permission;
 use domain::org::OrgTree;
 use domain::round::{InviteeStatus, Phase};
+use store::OrgScope;
 use store::Store;
 use uuid::Uuid;
 
@@ -30,9 +31,8 @@ pub struct RoundList {
 
 /// The caller's rounds and invitations, newest first.
 pub async fn list_rounds(store: &Store, caller: &Caller) -> Result<RoundList> {
-    let tree = store.org_tree().await?;
-    let runs = caller.principal.visible_orgs(Permission::RunRounds, &tree);
-    let rounds = store.list_rounds_of(&runs).await?;
+    let tree = store.org_tree_for(&caller.principal).await?;
+    let rounds = store.list_rounds_of(&OrgScope::of(&caller.principal, Permission::RunRounds)).await?;
     let ids: Vec<Uuid> = rounds.iter().map(|r| r.id).collect();
     let counts = store.count_responses(&ids).await?;
     let coordinated = rounds
@@ -43,22 +43,13 @@ pub async fn list_rounds(store: &Store, caller: &Caller) -> Result<RoundList> {
             RoundListItem { round, invited, submitted }
         })
         .collect();
-    let (tree, invitations) = list_invitations(store, caller, tree).await?;
+    let invitations = list_invitations(store, caller).await?;
     Ok(RoundList { tree, coordinated, invitations })
 }
 
 /// The invitations of the organisations whose self-assessments the caller sees.
-pub async fn list_invitations(
-    store: &Store,
-    caller: &Caller,
-    tree: OrgTree,
-) -> Result<(OrgTree, Vec<store::Invitation>)> {
-    let visible = caller.principal.visible_orgs(Permission::ViewAssessments, &tree);
-    if visible.is_empty() {
-        return Ok((tree, Vec::new()));
-    }
-    let invitations = store.list_invitations(&visible).await?;
-    Ok((tree, invitations))
+pub async fn list_invitations(store: &Store, caller: &Caller) -> Result<Vec<store::Invitation>> {
+    Ok(store.list_invitations(&OrgScope::of(&caller.principal, Permission::ViewAssessments)).await?)
 }
 
 /// One of the caller's invited organisations in a round.
@@ -118,7 +109,7 @@ pub async fn invitation_statuses(store: &Store, a: &Access) -> Result<Vec<Invita
         let status = match &resp {
             Some(r) => r.status,
             None => store
-                .list_invitations(&[*org])
+                .list_invitations(&OrgScope::Org(*org))
                 .await?
                 .into_iter()
                 .find(|i| i.round.id == a.round.id)

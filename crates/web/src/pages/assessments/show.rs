@@ -99,7 +99,7 @@ async fn overview(
         .into_iter()
         .map(|step| ActionButton { code: step.code(), label: action_label(&ctx, step) })
         .collect();
-    let siblings = state.store.list_assessments(Some(&[l.a.org_id])).await?;
+    let siblings = state.store.list_assessments(&store::OrgScope::Org(l.a.org_id)).await?;
     let latest = siblings.iter().filter(|x| x.period == l.a.period).map(|x| x.revision).max().unwrap_or(l.a.revision);
     let revisions = siblings
         .iter()

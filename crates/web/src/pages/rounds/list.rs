@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use domain::authz::Permission;
 use domain::clock::today;
+use domain::org::OrgTree;
 use domain::round::{InviteeStatus, Phase};
 use uuid::Uuid;
 
@@ -95,9 +96,13 @@ pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
 
 /// The invitations the start page shows: open rounds the user's
 /// organisations have not submitted to, reminders first.
-pub async fn attention(state: &SharedState, s: &Session, ctx: &Ctx) -> AppResult<Vec<crate::pages::home::Attention>> {
-    let tree = state.store.org_tree().await?;
-    let (tree, invitations) = rounds::list_invitations(&state.store, &s.caller(), tree).await?;
+pub async fn attention(
+    state: &SharedState,
+    s: &Session,
+    ctx: &Ctx,
+    tree: &OrgTree,
+) -> AppResult<Vec<crate::pages::home::Attention>> {
+    let invitations = rounds::list_invitations(&state.store, &s.caller()).await?;
     let today = today();
     let mut out = Vec::new();
     for i in invitations {
@@ -105,8 +110,8 @@ pub async fn attention(state: &SharedState, s: &Session, ctx: &Ctx) -> AppResult
         let days = domain::round::days_left(i.round.data.closes_on, today).to_string();
         let args = [
             ("round", i.round.data.name.clone()),
-            ("org", org_name(&tree, i.org_id)),
-            ("coordinator", org_name(&tree, i.round.org_id)),
+            ("org", org_name(tree, i.org_id)),
+            ("coordinator", org_name(tree, i.round.org_id)),
             ("date", i.round.data.closes_on.to_string()),
             ("days", days),
         ];
