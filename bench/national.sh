@@ -63,9 +63,10 @@ measure() { # $1 label, $2 output file
       { echo "$page does not answer 200 for the CISO"; exit 1; }
     wrk -t2 -c"$CONNECTIONS" -d1s -H "cookie: $cookie" "$base$page" >/dev/null # warm-up
     ( sleep $((DURATION / 2)); rss >"$WORK/rss" ) &
+    local probe=$!
     local out
     out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "cookie: $cookie" "$base$page")
-    wait
+    wait "$probe"
     local r; r=$(cat "$WORK/rss"); [ "$r" -gt "$peak" ] && peak=$r
     local rps p99 errors
     rps=$(awk '/Requests\/sec/{printf "%.0f", $2}' <<<"$out")
@@ -85,12 +86,16 @@ analyst() {
   local cookie base=http://127.0.0.1:$PORT
   cookie=$(login analytiker@samordning.example)
   local round
+  # The round with the most invitees, of the newest period.
   round=$(curl -s -H "cookie: $cookie" "$base/api/v1/rounds" | python3 -c '
-import json,sys
+import json,sys,urllib.request
 rs=json.load(sys.stdin)["coordinated"]
-rs.sort(key=lambda r: (-r["invited"] if "invited" in r else 0))
-best=max(rs, key=lambda r: (r["period"], r.get("invited",0)))
-print(best["id"])')
+def invited(r):
+    q=urllib.request.Request(sys.argv[1]+"/api/v1/rounds/"+r["id"], headers={"cookie": sys.argv[2]})
+    return len(json.load(urllib.request.urlopen(q)).get("invitees") or [])
+best=max(rs, key=lambda r: (r["period"], invited(r)))
+print(best["id"])' "$base" "$cookie")
+  echo "analyst round: $round, $(curl -s -H "cookie: $cookie" "$base/api/v1/rounds/$round" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["invitees"]))') invitees" >&2
   local respondent
   respondent=$(curl -s -H "cookie: $cookie" "$base/api/v1/rounds/$round" | python3 -c '
 import json,sys
