@@ -432,6 +432,7 @@ pub async fn generate(store: &Store, actor: &Actor, p: Params, known: &[Known]) 
             levels,
         });
     }
+    store.analyze().await?;
     Ok(Summary { coordinator, municipalities, regions, agencies: p.orgs - municipalities - regions, rounds })
 }
 

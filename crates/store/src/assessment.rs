@@ -330,6 +330,24 @@ impl Store {
         Ok(rows.into_iter().map(AnswerRow::from).collect())
     }
 
+    /// The answer codes of every assessment in `scope`, as (assessment,
+    /// question, answer): what scoring a list of assessments needs, in one
+    /// statement rather than one per assessment.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn answer_codes_in(&self, scope: &OrgScope) -> Result<Vec<(Uuid, String, String)>> {
+        if scope.is_nothing() {
+            return Ok(Vec::new());
+        }
+        Ok(with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT x.assessment_id, x.question_id, x.answer FROM answers x \
+                 JOIN assessments s ON s.id = x.assessment_id WHERE",
+            );
+            push_scope!(q, "s.org_id", scope);
+            q.build_query_as().fetch_all(p).await?
+        }))
+    }
+
     /// Starts a draft for an organisation and period, optionally with the
     /// answers of an earlier assessment (of the same model) copied in.
     #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id, model_id = %model_id, copy_from = ?copy_from))]

@@ -211,6 +211,18 @@ impl Store {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics after a bulk load, so the first
+    /// queries on the new rows get good plans. PostgreSQL's autovacuum does
+    /// this by itself in time (unless it is turned off); SQLite plans well
+    /// without statistics for Lisa's queries, so nothing is done there.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn analyze(&self) -> Result<()> {
+        if let Backend::Postgres(p) = &self.backend {
+            sqlx::query("ANALYZE").execute(p).await?;
+        }
+        Ok(())
+    }
+
     /// Connections in the pool: (open, idle).
     pub fn pool_stats(&self) -> (u32, usize) {
         with_pool!(self, |p| (p.size(), p.num_idle()))
