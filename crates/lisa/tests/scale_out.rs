@@ -175,6 +175,44 @@ async fn two_processes_behind_haproxy_share_one_database() {
     let seen: Value = get(&http, &b, &format!("/api/v1/orgs/{id}"), &ciso).await.json().await.unwrap();
     assert_eq!(seen["name"], "Exempla kommun (omdöpt)", "B sees the new name at once");
 
+    // An answer saved through A changes the score B lists at its next
+    // request, though B keeps the scores it has computed.
+    let listed: Value = get(&http, &b, "/api/v1/assessments", &ciso).await.json().await.unwrap();
+    let draft = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["status"] == "draft" && x["answered"].as_u64() < x["questions"].as_u64())
+        .expect("a demo draft with unanswered questions")
+        .clone();
+    let draft_id = draft["id"].as_str().unwrap();
+    let detail: Value = get(&http, &b, &format!("/api/v1/assessments/{draft_id}"), &ciso).await.json().await.unwrap();
+    let model: Value = get(&http, &b, &format!("/api/v1/models/{}", draft["model_id"].as_str().unwrap()), &ciso)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let answered: Vec<&str> =
+        detail["answers"].as_array().unwrap().iter().map(|x| x["question_id"].as_str().unwrap()).collect();
+    let question = model["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| !answered.contains(&q["id"].as_str().unwrap()))
+        .expect("an unanswered question");
+    let r = http
+        .put(format!("{a}/api/v1/assessments/{draft_id}/answers"))
+        .header("cookie", &ciso.cookie)
+        .header("x-csrf-token", &ciso.csrf)
+        .json(&json!([{ "question_id": question["id"], "answer": question["options"][0]["id"] }]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204, "answer through A: {}", r.text().await.unwrap());
+    let listed: Value = get(&http, &b, "/api/v1/assessments", &ciso).await.json().await.unwrap();
+    let after = listed.as_array().unwrap().iter().find(|x| x["id"] == draft["id"]).unwrap();
+    assert_eq!(after["answered"].as_u64(), draft["answered"].as_u64().map(|n| n + 1), "B lists the new answer at once");
+
     // A role withdrawn through B is gone on A at the next request.
     let me: Value = get(&http, &a, "/api/v1/me", &ciso).await.json().await.unwrap();
     let user_id = me["id"].as_str().unwrap();

@@ -145,8 +145,15 @@ pub struct NewAnswer {
     pub evidence_url: String,
 }
 
-const ASSESSMENT_COLUMNS: &str = "SELECT id, org_id, model_id, period, revision, status, created_by, created_at, \
-     updated_at, submitted_at, approved_at, approved_by, locked_at FROM assessments";
+const ASSESSMENT_COLUMNS_VERSIONED: &str = "SELECT id, org_id, model_id, period, revision, status, created_by, \
+     created_at, updated_at, submitted_at, approved_at, approved_by, locked_at, answers_version FROM assessments";
+
+#[derive(FromRow)]
+struct VersionedRow {
+    #[sqlx(flatten)]
+    row: AssessmentRow,
+    answers_version: i64,
+}
 
 macro_rules! fetch_assessment {
     ($exec:expr, $id:expr) => {
@@ -297,18 +304,25 @@ impl Store {
 
     /// Assessments of the organisations in `scope`, every revision, newest
     /// period first.
-    #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_assessments(&self, scope: &OrgScope) -> Result<Vec<Assessment>> {
+        Ok(self.list_assessments_versioned(scope).await?.into_iter().map(|(a, _)| a).collect())
+    }
+
+    /// As [`Store::list_assessments`], each with its answers' version: a
+    /// counter that every change to its answers raises in the same
+    /// transaction (by trigger), to key a cache of scores on.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn list_assessments_versioned(&self, scope: &OrgScope) -> Result<Vec<(Assessment, i64)>> {
         if scope.is_nothing() {
             return Ok(Vec::new());
         }
-        let rows: Vec<AssessmentRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(format!("{ASSESSMENT_COLUMNS} WHERE"));
+        let rows: Vec<VersionedRow> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(format!("{ASSESSMENT_COLUMNS_VERSIONED} WHERE"));
             push_scope!(q, "org_id", scope);
             q.push(" ORDER BY period DESC, revision DESC");
-            q.build_query_as::<AssessmentRow>().fetch_all(p).await?
+            q.build_query_as::<VersionedRow>().fetch_all(p).await?
         });
-        rows.into_iter().map(AssessmentRow::parse).collect()
+        rows.into_iter().map(|r| Ok((r.row.parse()?, r.answers_version))).collect()
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
@@ -346,6 +360,28 @@ impl Store {
             push_scope!(q, "s.org_id", scope);
             q.build_query_as().fetch_all(p).await?
         }))
+    }
+
+    /// The answer codes of the given assessments, as (assessment, question,
+    /// answer); bound in batches of at most 500 identifiers.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(assessments = ids.len()))]
+    pub async fn answer_codes_of(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, String, String)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(Uuid, String, String)> = with_pool!(self, |p| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT assessment_id, question_id, answer FROM answers WHERE assessment_id IN (",
+                );
+                let mut list = q.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                q.push(")");
+                q.build_query_as().fetch_all(p).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
     }
 
     /// Starts a draft for an organisation and period, optionally with the

@@ -4,37 +4,96 @@
 use std::net::IpAddr;
 use std::sync::LazyLock;
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::phc::{Output, ParamsString, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 use domain::audit::Change;
 use domain::throttle::Decision;
 use store::User;
+use tokio::sync::Semaphore;
 
 use crate::SharedState;
 use crate::error::AppError;
 use crate::session::{hash_token, new_token};
 
-/// Hashes a password with argon2id and the crate's default (OWASP) parameters.
-pub fn hash_password(password: &str) -> String {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .expect("argon2 hashing with default parameters does not fail")
+/// argon2's working memory is reserved at this many 1 KiB blocks (33 MiB),
+/// though the default parameters use 19 MiB of it. glibc serves an
+/// allocation above 32 MiB (its largest mmap threshold on 64-bit) with a
+/// mapping of its own and unmaps it when it is freed; a 19 MiB one comes
+/// from a heap that keeps it, and a few logins kept 115 MB resident
+/// (BENCHMARKS.md, "Memory"). Pages never touched cost nothing.
+const RESERVED_BLOCKS: usize = 33 * 1024;
+
+/// At most this many passwords are hashed at once, so a burst of logins
+/// cannot hold more than this many working memories (19 MiB each).
+static HASHING: Semaphore = Semaphore::const_new(2);
+
+/// argon2 of `password` and `salt` into `out`, in working memory that is
+/// returned to the system when done.
+fn argon2_into(
+    algorithm: Algorithm,
+    version: Version,
+    params: Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), argon2::Error> {
+    let needed = params.block_count();
+    let mut memory: Vec<Block> = Vec::with_capacity(needed.max(RESERVED_BLOCKS));
+    memory.resize(needed, Block::new());
+    Argon2::new(algorithm, version, params).hash_password_into_with_memory(password, salt, out, &mut memory)
 }
 
+/// Hashes a password with argon2id and the crate's default (OWASP)
+/// parameters, as a PHC string.
+pub fn hash_password(password: &str) -> String {
+    let params = Params::default();
+    let salt = argon2::password_hash::generate_salt();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    let phc = argon2_into(Algorithm::Argon2id, Version::V0x13, params.clone(), password.as_bytes(), &salt, &mut out)
+        .ok()
+        .and_then(|()| {
+            Some(PasswordHash {
+                algorithm: Algorithm::Argon2id.ident(),
+                version: Some(Version::V0x13.into()),
+                params: ParamsString::try_from(&params).ok()?,
+                salt: Some(Salt::new(&salt).ok()?),
+                hash: Some(Output::new(&out).ok()?),
+            })
+        });
+    phc.expect("argon2 hashing with default parameters does not fail").to_string()
+}
+
+/// Whether `password` matches a PHC string made by [`hash_password`] (or
+/// any argon2 PHC string); false for anything that does not parse.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
+    let Ok(phc) = PasswordHash::new(hash) else { return false };
+    let (Some(salt), Some(expected)) = (&phc.salt, &phc.hash) else { return false };
+    let Ok(algorithm) = Algorithm::try_from(phc.algorithm.as_str()) else { return false };
+    let Ok(version) = Version::try_from(phc.version.unwrap_or(Version::V0x13.into())) else { return false };
+    let Ok(params) = Params::try_from(&phc) else { return false };
+    let mut out = vec![0u8; expected.len()];
+    if argon2_into(algorithm, version, params, password.as_bytes(), salt, &mut out).is_err() {
+        return false;
+    }
+    // Output's equality is constant-time.
+    Output::new(&out).is_ok_and(|o| &o == expected)
 }
 
 /// Checked when the account does not exist, so that the answer takes as long.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| hash_password("ingen sådan användare finns"));
 
+/// Runs password hashing off the async threads, at most [`HASHING`] at once.
+pub(crate) async fn hashing<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> std::io::Result<T> {
+    let _permit = HASHING.acquire().await.map_err(std::io::Error::other)?;
+    tokio::task::spawn_blocking(f).await.map_err(std::io::Error::other)
+}
+
 pub async fn hash_password_blocking(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(AppError::internal)
+    hashing(move || hash_password(&password)).await.map_err(AppError::internal)
 }
 
 pub async fn verify_password_blocking(password: String, hash: String) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(AppError::internal)
+    hashing(move || verify_password(&password, &hash)).await.map_err(AppError::internal)
 }
 
 /// A new session for a user who has logged in.
@@ -149,6 +208,25 @@ mod tests {
         assert!(verify_password("en lång lösenfras", &h));
         assert!(!verify_password("en annan lösenfras", &h));
         assert!(!verify_password("x", "inte en hash"));
+        assert!(!verify_password("x", "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ"), "no hash part");
+    }
+
+    #[test]
+    fn hashes_made_by_the_argon2_crate_itself_still_verify() {
+        // Passwords stored before the working memory was reserved here.
+        use argon2::PasswordHasher;
+        let stored = Argon2::default().hash_password("en lång lösenfras".as_bytes()).unwrap().to_string();
+        assert!(verify_password("en lång lösenfras", &stored));
+        assert!(!verify_password("en lång lösenfraz", &stored));
+        // And the other way round: the crate verifies what Lisa stores.
+        use argon2::PasswordVerifier;
+        let ours = hash_password("lösenord i Lisa");
+        assert!(Argon2::default().verify_password("lösenord i Lisa".as_bytes(), ours.as_str()).is_ok());
+        // Other parameters stored in the string are used, not the defaults.
+        let params = Params::new(8 * 1024, 3, 1, None).unwrap();
+        let other = Argon2::new(Algorithm::Argon2id, Version::V0x13, params).hash_password(b"pw").unwrap().to_string();
+        assert!(other.contains("m=8192,t=3"));
+        assert!(verify_password("pw", &other));
     }
 
     #[test]

@@ -155,6 +155,40 @@ async fn assessments_answers_are_saved_overwritten_and_one_per_question() {
     .await;
 }
 
+/// The answers' version of `id`, as the list reads it.
+async fn version(s: &Store, org: Uuid, id: Uuid) -> i64 {
+    s.list_assessments_versioned(&OrgScope::Org(org)).await.unwrap().into_iter().find(|(a, _)| a.id == id).unwrap().1
+}
+
+#[tokio::test]
+async fn assessments_answers_version_rises_with_every_change_to_the_answers() {
+    run("assessments_answers_version_rises_with_every_change_to_the_answers", |db| async move {
+        let (s, n) = (&*db.store, db.name);
+        let (org, model, a) = draft(s).await;
+        let v0 = version(s, org, a.id).await;
+        s.save_answers(&admin(), a.id, vec![answer("q1", "ja"), answer("q2", "na")]).await.unwrap();
+        let v1 = version(s, org, a.id).await;
+        assert!(v1 > v0, "{n}: new answers raise the version ({v0} → {v1})");
+        s.save_answers(&admin(), a.id, vec![answer("q1", "nej")]).await.unwrap();
+        let v2 = version(s, org, a.id).await;
+        assert!(v2 > v1, "{n}: a changed answer raises it ({v1} → {v2})");
+        db.raw_execute("DELETE FROM answers WHERE question_id = 'q2'").await.unwrap();
+        let v3 = version(s, org, a.id).await;
+        assert!(v3 > v2, "{n}: a deleted answer raises it ({v2} → {v3})");
+        // Answers copied into a new assessment count as changes to it.
+        let next = s.insert_assessment(&admin(), org, model, period(2027), Some(a.id)).await.unwrap();
+        assert!(version(s, org, next.id).await > 0, "{n}: copied answers raise the new one's version");
+        assert_eq!(version(s, org, a.id).await, v3, "{n}: the source is unchanged");
+        let mut codes = s.answer_codes_of(&[a.id, next.id]).await.unwrap();
+        codes.sort();
+        let mut want = vec![(a.id, "q1".to_owned(), "nej".to_owned()), (next.id, "q1".to_owned(), "nej".to_owned())];
+        want.sort();
+        assert_eq!(codes, want, "{n}: the answer codes of exactly those assessments");
+        assert_eq!(s.answer_codes_of(&[]).await.unwrap(), vec![], "{n}");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn assessments_transitions_follow_the_lifecycle() {
     run("assessments_transitions_follow_the_lifecycle", |db| async move {

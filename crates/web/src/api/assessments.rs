@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use domain::scoring;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -81,7 +80,7 @@ pub struct AssessmentOut {
     locked_at: Option<DateTime<Utc>>,
 }
 
-fn out(a: store::Assessment, o: &scoring::Outcome) -> AssessmentOut {
+fn out(a: store::Assessment, o: app::Summary) -> AssessmentOut {
     AssessmentOut {
         id: a.id,
         org_id: a.org_id,
@@ -108,7 +107,7 @@ pub async fn list_assessments(
     CurrentUser(s): CurrentUser,
 ) -> AppResult<Json<Vec<AssessmentOut>>> {
     let listed = app::list_assessments(&state.store, &state.models, &s.caller(), ListScope::Visible).await?;
-    Ok(Json(listed.into_iter().map(|x| out(x.assessment, &x.outcome)).collect()))
+    Ok(Json(listed.into_iter().map(|x| out(x.assessment, x.summary)).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -133,7 +132,11 @@ pub async fn create_assessment(
     let input = StartInput { org_id: &org_id, period: &period, model_id: &model_id, copy_previous: b.copy_previous };
     let a = app::start_assessment(&state.store, &s.caller(), input).await?;
     let o = app::score_stored(&state.store, &state.models, &a).await?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/assessments/{}", a.id))], Json(out(a, &o)))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/api/v1/assessments/{}", a.id))],
+        Json(out(a, app::Summary::from(&o))),
+    )
         .into_response())
 }
 
@@ -178,7 +181,7 @@ pub async fn get_assessment(
             evidence_url: a.evidence_url.clone(),
         })
         .collect();
-    Ok(Json(AssessmentDetail { assessment: out(l.a, &o), answers }))
+    Ok(Json(AssessmentDetail { assessment: out(l.a, app::Summary::from(&o)), answers }))
 }
 
 /// Save answers of a draft, all or none: every answer is checked against the model first.
@@ -224,7 +227,7 @@ pub async fn transition(
     let step = b.action.parse()?;
     let a = app::transition_assessment(&state.store, &caller, &l, step).await?;
     let o = l.score();
-    Ok(Json(out(a, &o)))
+    Ok(Json(out(a, app::Summary::from(&o))))
 }
 
 /// Reopen a locked assessment as a new draft revision.
@@ -239,7 +242,7 @@ pub async fn reopen(
     let l = app::load_full(&state.store, &state.models, &caller, id).await?;
     let a = app::reopen_assessment(&state.store, &caller, &l).await?;
     let o = l.score();
-    Ok((StatusCode::CREATED, Json(out(a, &o))).into_response())
+    Ok((StatusCode::CREATED, Json(out(a, app::Summary::from(&o)))).into_response())
 }
 
 #[derive(Serialize, ToSchema)]

@@ -16,7 +16,7 @@ use super::{Caller, Error, Result};
 /// Hashes a password off the async threads.
 async fn hash(password: &NewPassword) -> Result<String> {
     let p = password.expose().to_owned();
-    tokio::task::spawn_blocking(move || crate::auth::hash_password(&p)).await.map_err(Error::internal)
+    crate::auth::hashing(move || crate::auth::hash_password(&p)).await.map_err(Error::internal)
 }
 
 fn assignments(rows: &[store::AssignmentRow]) -> Vec<Assignment> {
@@ -343,9 +343,8 @@ pub async fn change_own_password(
     let mut errs = ValidationErrors::default();
     let stored = caller.user.password_hash.clone().unwrap_or_default();
     let current = current.to_owned();
-    let matches = tokio::task::spawn_blocking(move || crate::auth::verify_password(&current, &stored))
-        .await
-        .map_err(Error::internal)?;
+    let matches =
+        crate::auth::hashing(move || crate::auth::verify_password(&current, &stored)).await.map_err(Error::internal)?;
     if !matches {
         errs.push(FieldError::new("current", "error-current-password"));
     }

@@ -15,6 +15,7 @@ use store::OrgScope;
 use uuid::Uuid;
 
 use super::{Caller, Error, Result};
+use crate::app::error::Invariant;
 
 mod answers;
 mod evidence;
@@ -101,11 +102,11 @@ pub async fn load_full(store: &store::Store, models: &ModelCache, caller: &Calle
     if l.full { Ok(l) } else { Err(Error::NotFound) }
 }
 
-/// An assessment with its organisation's name and its scored outcome.
+/// An assessment with its organisation's name and what a list shows of its score.
 pub struct Listed {
     pub assessment: store::Assessment,
     pub org: String,
-    pub outcome: Outcome,
+    pub summary: Summary,
 }
 
 /// Which assessments a list holds.
@@ -117,7 +118,13 @@ pub enum ListScope {
     WithDelegated,
 }
 
-/// The assessments the caller may see, every revision, scored.
+/// Below this many assessments whose score is not kept, their answers are
+/// read by identifier; above it, every answer in the caller's scope at once.
+const READ_BY_ID: usize = 200;
+
+/// The assessments the caller may see, every revision, scored. Scores are
+/// kept in memory by answers' version ([`ScoreCache`]); only the answers of
+/// assessments changed since they were last scored are read.
 #[tracing::instrument(skip_all, err(level = "debug"))]
 pub async fn list_assessments(
     store: &store::Store,
@@ -132,32 +139,50 @@ pub async fn list_assessments(
     }
     let tree = store.org_tree_for(&caller.principal).await?;
     let visible = OrgScope::of(&caller.principal, Permission::ViewAssessments);
-    let mut found = store.list_assessments(&visible).await?;
-    // Every visible assessment's answers in one statement, grouped here.
-    let mut answers: HashMap<Uuid, HashMap<String, Answer>> = HashMap::new();
-    for (assessment, question, answer) in store.answer_codes_in(&visible).await? {
-        answers.entry(assessment).or_default().insert(question, Answer::from_code(&answer));
-    }
+    let found = store.list_assessments_versioned(&visible).await?;
+    let mut outside: Vec<Listed> = Vec::new();
     for d in delegated {
-        if !found.iter().any(|a| a.id == d.assessment_id)
+        if !found.iter().any(|(a, _)| a.id == d.assessment_id)
+            && !outside.iter().any(|l| l.assessment.id == d.assessment_id)
             && let Some(a) = store.find_assessment(d.assessment_id).await?
             && domain::authz::delegation_holds(&caller.principal, &tree, a.org_id)
         {
-            found.push(a);
+            // Delegated to the caller from outside their scope: scored on its own.
+            let summary = Summary::from(&score_stored(store, models, &a).await?);
+            let org = tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default();
+            outside.push(Listed { assessment: a, org, summary });
         }
     }
-    let mut out = Vec::with_capacity(found.len());
-    for a in found {
-        let outcome = if caller.principal.can(Permission::ViewAssessments, a.org_id, &tree) {
-            let none = HashMap::new();
-            scoring::score(&*models.get(store, a.model_id).await?, answers.get(&a.id).unwrap_or(&none))
+    let mut summaries: Vec<Option<Summary>> = found.iter().map(|(a, v)| models.1.get(a.id, *v)).collect();
+    let missing: Vec<Uuid> =
+        found.iter().zip(&summaries).filter(|(_, s)| s.is_none()).map(|((a, _), _)| a.id).collect();
+    if !missing.is_empty() {
+        let rows = if missing.len() <= READ_BY_ID {
+            store.answer_codes_of(&missing).await?
         } else {
-            // Delegated to the caller from outside their scope: read on its own.
-            score_stored(store, models, &a).await?
+            store.answer_codes_in(&visible).await?
         };
-        let org = tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default();
-        out.push(Listed { assessment: a, org, outcome });
+        let mut answers: HashMap<Uuid, HashMap<String, Answer>> = HashMap::new();
+        for (assessment, question, answer) in rows {
+            answers.entry(assessment).or_default().insert(question, Answer::from_code(&answer));
+        }
+        let none = HashMap::new();
+        for ((a, version), summary) in found.iter().zip(summaries.iter_mut()) {
+            if summary.is_none() {
+                let model = models.get(store, a.model_id).await?;
+                let s = Summary::from(&scoring::score(&model, answers.get(&a.id).unwrap_or(&none)));
+                models.1.put(a.id, *version, s);
+                *summary = Some(s);
+            }
+        }
     }
+    let mut out = Vec::with_capacity(found.len() + outside.len());
+    for ((a, _), summary) in found.into_iter().zip(summaries) {
+        let org = tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default();
+        let summary = summary.ok_or_else(|| Error::internal(Invariant("every listed assessment is scored")))?;
+        out.push(Listed { assessment: a, org, summary });
+    }
+    out.extend(outside);
     Ok(out)
 }
 

@@ -10,9 +10,52 @@ use uuid::Uuid;
 use crate::app::error::Invariant;
 use crate::app::{Caller, Error, Result};
 
-/// Parsed models by id; a stored model version never changes, so this never goes stale.
+/// Parsed models by id; a stored model version never changes, so this never
+/// goes stale. It also keeps the scores that lists of assessments show (see
+/// [`ScoreCache`]).
 #[derive(Default)]
-pub struct ModelCache(Mutex<HashMap<Uuid, Arc<Model>>>);
+pub struct ModelCache(Mutex<HashMap<Uuid, Arc<Model>>>, pub(crate) ScoreCache);
+
+/// What a list shows of an assessment's score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub level: u8,
+    pub answered: usize,
+    pub questions: usize,
+}
+
+impl From<&domain::scoring::Outcome> for Summary {
+    fn from(o: &domain::scoring::Outcome) -> Self {
+        Summary { level: o.level, answered: o.answered, questions: o.questions }
+    }
+}
+
+/// Scores of assessments keyed on (assessment, answers' version). The store
+/// raises the version in the same transaction as every change to the
+/// answers, and a model never changes, so an entry is right for as long as
+/// the version it was computed for is current, in this process and in any
+/// other. At most [`ScoreCache::CAPACITY`] entries; it empties when full.
+#[derive(Default)]
+pub(crate) struct ScoreCache(Mutex<HashMap<Uuid, (i64, Summary)>>);
+
+impl ScoreCache {
+    pub(crate) const CAPACITY: usize = 100_000;
+
+    /// The summary computed for this version, if kept.
+    pub(crate) fn get(&self, id: Uuid, version: i64) -> Option<Summary> {
+        let c = self.0.lock().ok()?;
+        c.get(&id).filter(|(v, _)| *v == version).map(|(_, s)| *s)
+    }
+
+    pub(crate) fn put(&self, id: Uuid, version: i64, summary: Summary) {
+        if let Ok(mut c) = self.0.lock() {
+            if c.len() >= Self::CAPACITY && !c.contains_key(&id) {
+                c.clear();
+            }
+            c.insert(id, (version, summary));
+        }
+    }
+}
 
 impl ModelCache {
     pub async fn get(&self, store: &store::Store, id: Uuid) -> Result<Arc<Model>> {

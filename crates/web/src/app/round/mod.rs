@@ -74,8 +74,12 @@ pub fn org_name(tree: &OrgTree, id: Uuid) -> String {
 /// otherwise, so a stranger cannot tell whether it exists).
 pub async fn access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
     let round = store.find_round(id).await?.ok_or(Error::NotFound)?;
-    let tree = store.org_tree_for_round(&caller.principal, id).await?;
+    let mut tree = store.org_tree_for(&caller.principal).await?;
     let coordinator = caller.principal.can(Permission::RunRounds, round.org_id, &tree);
+    if coordinator {
+        // Only the coordinating body sees the invited organisations by name.
+        tree = store.org_tree_for_round(&caller.principal, id).await?;
+    }
     let mine: Vec<Uuid> = store
         .list_invitations(&OrgScope::of(&caller.principal, Permission::ViewAssessments))
         .await?

@@ -44,8 +44,8 @@ pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
             period: x.assessment.period,
             revision: x.assessment.revision,
             status: status_label(&ctx, x.assessment.status),
-            level: x.outcome.level,
-            progress: format!("{} / {}", x.outcome.answered, x.outcome.questions),
+            level: x.summary.level,
+            progress: format!("{} / {}", x.summary.answered, x.summary.questions),
         })
         .collect();
     rows.sort_by(|a, b| {
