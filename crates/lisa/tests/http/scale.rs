@@ -83,7 +83,7 @@ fn pages(result: &str) -> Vec<(String, u64, u64)> {
         ("/api/v1/me".into(), 1, 5),
         ("/".into(), 5, 60),
         ("/orgs".into(), 2, 40),
-        ("/assessments".into(), 6, 1200),
+        ("/assessments".into(), 5, 60),
         (result.into(), 10, 150),
         ("/plan".into(), 4, 100),
         ("/reviews".into(), 4, 40),
