@@ -2,12 +2,12 @@
 # Load test of a logged-in user's organisation-tree page: wrk with 32
 # connections on this machine, plus the server's memory (RSS) idle and under load.
 # Usage: bench/orgs-page.sh [DURATION_SECONDS] [DATABASE_URL]
-# Needs: a release build (cargo build --release -p lisa) and wrk (apt-get install wrk).
+# Needs: a dist build (cargo build --profile dist -p lisa) and wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-20}
 DB_URL=${2:-}
-BIN=${LISA_BIN:-target/release/lisa}
+BIN=${LISA_BIN:-target/dist/lisa}
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 DATA=$(mktemp -d)
 export LISA_DEMO_PASSWORD='bench-lösenord-2026'
