@@ -9,8 +9,8 @@
 #   DATABASE_URL  an empty PostgreSQL database to use instead of SQLite; it is
 #                 emptied (DROP SCHEMA public CASCADE) before each population
 # Env: DURATION (seconds of wrk per page, default 5), CONNECTIONS (default 32),
-#      LISA_BIN (default target/release/lisa).
-# Needs: a release build (cargo build --release -p lisa), wrk, curl, python3
+#      LISA_BIN (default target/dist/lisa).
+# Needs: a dist build (cargo build --profile dist -p lisa), wrk, curl, python3
 #        (and psql for PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ ORGS=${1:-20000}
 DB_URL=${2:-}
 DURATION=${DURATION:-5}
 CONNECTIONS=${CONNECTIONS:-32}
-BIN=${LISA_BIN:-target/release/lisa}
+BIN=${LISA_BIN:-target/dist/lisa}
 export LISA_DEMO_PASSWORD='bench-lösenord-2026'
 WORK=$(mktemp -d)
 PID=
@@ -58,7 +58,7 @@ measure() { # $1 label, $2 output file
   round=$(curl -s -H "cookie: $cookie" "$base/api/v1/rounds" | python3 -c 'import json,sys; d=json.load(sys.stdin); r=(d.get("invitations") or d.get("coordinated") or [{}])[0]; print((r.get("round") or r).get("id",""))')
   echo "idle_rss $(rss)" >>"$2"
   local peak=0
-  for page in /api/v1/me / /orgs /assessments "/assessments/$assessment" /plan /reviews "/reviews/$review" /rounds "/rounds/$round"; do
+  for page in /api/v1/me / /orgs /assessments "/assessments/$assessment" /plan /reviews "/reviews/$review" /rounds "/rounds/$round" /users; do
     test "$(curl -s -o /dev/null -w '%{http_code}' -H "cookie: $cookie" "$base$page")" = 200 ||
       { echo "$page does not answer 200 for the CISO"; exit 1; }
     wrk -t2 -c"$CONNECTIONS" -d1s -H "cookie: $cookie" "$base$page" >/dev/null # warm-up

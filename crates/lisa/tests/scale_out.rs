@@ -212,6 +212,14 @@ async fn two_processes_behind_haproxy_share_one_database() {
     let listed: Value = get(&http, &b, "/api/v1/assessments", &ciso).await.json().await.unwrap();
     let after = listed.as_array().unwrap().iter().find(|x| x["id"] == draft["id"]).unwrap();
     assert_eq!(after["answered"].as_u64(), draft["answered"].as_u64().map(|n| n + 1), "B lists the new answer at once");
+    // B read the assessment's answers above and keeps them by version: the
+    // new answer shows in B's detail at once.
+    let detail: Value = get(&http, &b, &format!("/api/v1/assessments/{draft_id}"), &ciso).await.json().await.unwrap();
+    assert!(
+        detail["answers"].as_array().unwrap().iter().any(|x| x["question_id"] == question["id"]),
+        "B shows the answer saved through A"
+    );
+    assert_eq!(detail["answers"].as_array().unwrap().len(), answered.len() + 1);
 
     // A role withdrawn through B is gone on A at the next request.
     let me: Value = get(&http, &a, "/api/v1/me", &ciso).await.json().await.unwrap();

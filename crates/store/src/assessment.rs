@@ -330,6 +330,21 @@ impl Store {
         Ok(with_pool!(self, |p| fetch_assessment!(p, id)))
     }
 
+    /// An assessment with its answers' version (raised in the same
+    /// transaction as every change to its answers).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
+    pub async fn find_assessment_versioned(&self, id: Uuid) -> Result<Option<(Assessment, i64)>> {
+        let row: Option<VersionedRow> = with_pool!(self, |p| {
+            sqlx::query_as::<_, VersionedRow>(sqlx::AssertSqlSafe(format!(
+                "{ASSESSMENT_COLUMNS_VERSIONED} WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+        });
+        row.map(|r| Ok((r.row.parse()?, r.answers_version))).transpose()
+    }
+
     #[tracing::instrument(skip_all, err(level = "debug"), fields(assessment_id = %assessment_id))]
     pub async fn list_answers(&self, assessment_id: Uuid) -> Result<Vec<AnswerRow>> {
         let rows: Vec<AnswerDbRow> = with_pool!(self, |p| {

@@ -95,6 +95,25 @@ impl AssignmentRow {
     }
 }
 
+/// A role assignment with the name and state of the account holding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleHolder {
+    pub assignment: AssignmentRow,
+    pub name: String,
+    pub active: bool,
+}
+
+#[derive(FromRow)]
+struct RoleHolderRow {
+    id: Uuid,
+    user_id: Uuid,
+    role: String,
+    org_id: Option<Uuid>,
+    created_at: DateTime<Utc>,
+    name: String,
+    active: bool,
+}
+
 #[derive(FromRow)]
 struct AssignmentDbRow {
     id: Uuid,
@@ -247,6 +266,174 @@ impl Store {
         let mut users: Vec<User> = rows.into_iter().map(User::from).collect();
         users.sort_by_cached_key(|u| (u.name.to_lowercase(), u.email.clone()));
         Ok(users)
+    }
+
+    /// One page of the users who hold a role in `scope` (every user for
+    /// [`crate::OrgScope::All`], those without roles too), whose name or
+    /// e-mail contains `search` (ignoring case), ordered by
+    /// name and e-mail (byte order on both backends, so pages agree); with
+    /// how many users match in all. Reads at most `limit` users, whatever the
+    /// size of the installation.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn users_page(
+        &self,
+        scope: &crate::OrgScope,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<User>, i64)> {
+        if scope.is_nothing() {
+            return Ok((Vec::new(), 0));
+        }
+        let search = search.trim();
+        let searching = !search.is_empty();
+        // PostgreSQL: `lower(…) LIKE` with `%` and `_` escaped; its lower()
+        // knows every letter. SQLite's lower() and LIKE ignore case only for
+        // ASCII, so there the search is a GLOB with each letter as a class
+        // of both its cases (`[öÖ]`), and `*`, `?`, `[`, `]` as classes of
+        // themselves: "öberg" finds "Öberg" on both backends.
+        let like = {
+            let mut p = String::from("%");
+            for c in search.to_lowercase().chars() {
+                if matches!(c, '%' | '_' | '\\') {
+                    p.push('\\');
+                }
+                p.push(c);
+            }
+            p.push('%');
+            p
+        };
+        let glob = {
+            let mut p = String::from("*");
+            for c in search.chars() {
+                let (mut lower, mut upper) = (c.to_lowercase(), c.to_uppercase());
+                match (lower.next(), lower.next(), upper.next(), upper.next()) {
+                    (Some(l), None, Some(u), None) if l != u => {
+                        p.push('[');
+                        p.push(l);
+                        p.push(u);
+                        p.push(']');
+                    }
+                    _ if matches!(c, '*' | '?' | '[' | ']') => {
+                        p.push('[');
+                        p.push(c);
+                        p.push(']');
+                    }
+                    _ => p.push(c),
+                }
+            }
+            p.push('*');
+            p
+        };
+        macro_rules! filter {
+            ($q:expr, $glob:expr) => {{
+                $q.push(" FROM users u WHERE 1 = 1");
+                if *scope != crate::OrgScope::All {
+                    $q.push(" AND EXISTS (SELECT 1 FROM role_assignments x WHERE x.user_id = u.id AND");
+                    crate::scope::push_scope!($q, "x.org_id", scope);
+                    $q.push(")");
+                }
+                if searching && $glob {
+                    $q.push(" AND (u.name GLOB ");
+                    $q.push_bind(glob.clone());
+                    $q.push(" OR u.email GLOB ");
+                    $q.push_bind(glob.clone());
+                    $q.push(")");
+                } else if searching {
+                    $q.push(" AND (lower(u.name) LIKE ");
+                    $q.push_bind(like.clone());
+                    $q.push(" ESCAPE '\\' OR lower(u.email) LIKE ");
+                    $q.push_bind(like.clone());
+                    $q.push(" ESCAPE '\\')");
+                }
+            }};
+        }
+        macro_rules! page {
+            ($p:expr, $glob:expr, $order:expr) => {{
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT u.id, u.email, u.name, u.password_hash, u.language, u.active, u.created_at, u.updated_at",
+                );
+                filter!(q, $glob);
+                q.push($order);
+                q.push(" LIMIT ");
+                q.push_bind(limit);
+                q.push(" OFFSET ");
+                q.push_bind(offset);
+                let rows: Vec<UserRow> = q.build_query_as().fetch_all($p).await?;
+                let mut c = sqlx::QueryBuilder::new("SELECT COUNT(*)");
+                filter!(c, $glob);
+                let (n,): (i64,) = c.build_query_as().fetch_one($p).await?;
+                (rows, n)
+            }};
+        }
+        let (rows, total) = match &self.backend {
+            crate::Backend::Sqlite(p) => page!(p, true, " ORDER BY u.name, u.email"),
+            crate::Backend::Postgres(p) => page!(p, false, r#" ORDER BY u.name COLLATE "C", u.email COLLATE "C""#),
+        };
+        Ok((rows.into_iter().map(User::from).collect(), total))
+    }
+
+    /// The role assignments of the given users (a page of them: one bound
+    /// parameter each).
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn assignments_of(&self, user_ids: &[Uuid]) -> Result<Vec<AssignmentRow>> {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for chunk in user_ids.chunks(500) {
+            let rows: Vec<AssignmentDbRow> = with_pool!(self, |p| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT id, user_id, role, org_id, created_at FROM role_assignments WHERE user_id IN (",
+                );
+                let mut sep = q.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                q.push(") ORDER BY created_at");
+                q.build_query_as().fetch_all(p).await?
+            });
+            out.extend(rows.into_iter().filter_map(AssignmentDbRow::parse));
+        }
+        Ok(out)
+    }
+
+    /// Who holds a role (only `role`, if given) in an organisation of
+    /// `scope`, with their name and whether the account is active; ordered
+    /// by name.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn role_holders(&self, scope: &crate::OrgScope, role: Option<Role>) -> Result<Vec<RoleHolder>> {
+        if scope.is_nothing() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<RoleHolderRow> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT a.id, a.user_id, a.role, a.org_id, a.created_at, u.name, u.active \
+                 FROM role_assignments a JOIN users u ON u.id = a.user_id WHERE",
+            );
+            crate::scope::push_scope!(q, "a.org_id", scope);
+            if let Some(r) = role {
+                q.push(" AND a.role = ");
+                q.push_bind(r.code());
+            }
+            q.push(" ORDER BY u.name, a.created_at");
+            q.build_query_as().fetch_all(p).await?
+        });
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                let (name, active) = (r.name, r.active);
+                AssignmentDbRow {
+                    id: r.id,
+                    user_id: r.user_id,
+                    role: r.role,
+                    org_id: r.org_id,
+                    created_at: r.created_at,
+                }
+                .parse()
+                .map(|assignment| RoleHolder { assignment, name, active })
+            })
+            .collect())
     }
 
     /// How many users hold a role in `scope` (every user for [`crate::OrgScope::All`]).

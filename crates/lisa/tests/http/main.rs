@@ -47,13 +47,14 @@ use trust::{
     a_flood_of_reports_is_queued_not_fatal, local_admin_cannot_reach_beyond_its_scope,
     next_after_login_stays_on_this_site, one_request_cannot_take_lisa_down, parallel_guesses_meet_the_lock,
 };
-use users::{api_manages_orgs_users_and_roles, local_admin_cannot_escalate};
+use users::{api_manages_orgs_users_and_roles, local_admin_cannot_escalate, user_list_is_scoped_paged_and_searchable};
 
 both_backends!(
     every_route_refuses_anonymous_outsiders_and_missing_roles,
     admin_manages_orgs_through_pages_and_nothing_is_half_written,
     api_manages_orgs_users_and_roles,
     local_admin_cannot_escalate,
+    user_list_is_scoped_paged_and_searchable,
     sessions_logout_and_password_change,
     failed_logins_are_slowed_then_locked,
     csrf_is_required_for_every_write,

@@ -84,11 +84,13 @@ fn pages(result: &str) -> Vec<(String, u64, u64)> {
         ("/".into(), 5, 60),
         ("/orgs".into(), 2, 40),
         ("/assessments".into(), 5, 60),
-        (result.into(), 10, 150),
+        (result.into(), 8, 60),
         ("/plan".into(), 4, 100),
         ("/reviews".into(), 4, 40),
         ("/rounds".into(), 6, 50),
         ("/yearwheel".into(), 4, 50),
+        ("/users".into(), 5, 60),
+        ("/api/v1/users".into(), 5, 60),
     ]
 }
 
@@ -121,6 +123,28 @@ async fn a_ciso_s_pages_cost_the_same_in_a_small_and_a_large_installation() {
         let params = lisa::demo_rounds::Params { orgs: 1500, years: 2, last_year: 2019, seed: 7 };
         lisa::demo_rounds::generate(&app.store, &store::Actor::cli(), params, &[]).await.expect("generate");
         assert!(app.store.org_tree().await.unwrap().len() > 1700, "{n}: the installation grew");
+        // And 200 people with roles in the new organisations (none in the CISO's kommun).
+        let mine: std::collections::HashSet<uuid::Uuid> = app
+            .store
+            .list_orgs_in(&store::OrgScope::Subtree(kommun))
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        let elsewhere = app.store.list_orgs_in(&store::OrgScope::All).await.unwrap();
+        let before = app.store.count_users().await.unwrap();
+        for (i, org) in elsewhere.iter().filter(|o| !mine.contains(&o.id)).take(200).enumerate() {
+            let user = store::NewUser {
+                email: domain::user::Email::parse(&format!("person{i}@skala.example")).unwrap(),
+                name: domain::user::PersonName::parse(&format!("Person {i}")).unwrap(),
+                password_hash: None,
+                language: domain::user::Language::Sv,
+            };
+            let first = domain::authz::Assignment { role: domain::user::Role::Ciso, org_id: Some(org.id) };
+            app.store.insert_user(&store::Actor::cli(), user, Some(first)).await.unwrap();
+        }
+        assert_eq!(app.store.count_users().await.unwrap(), before + 200, "{n}: 200 more users");
 
         cost(&ciso, "/api/v1/me").await;
         for (path, s_small, r_small, _, _) in small {

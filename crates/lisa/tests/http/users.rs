@@ -211,3 +211,92 @@ pub async fn local_admin_cannot_escalate(app: &TestApp) {
     let res = admin.send("DELETE", &format!("/api/v1/users/{admin_id}/roles/{a}"), None).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
 }
+
+/// The user list reads one page of the caller's scope: searchable, paged,
+/// with bounded parameters, on the page and in the API.
+pub async fn user_list_is_scoped_paged_and_searchable(app: &TestApp) {
+    let f = fixture(app).await;
+    // 60 more people with a role in the kommun's social committee, and one
+    // in another kommun that the kommun's CISO must never see.
+    for i in 0..60 {
+        let user = store::NewUser {
+            email: domain::user::Email::parse(&format!("person{i:02}@exempla.se")).unwrap(),
+            name: domain::user::PersonName::parse(&format!("Person {i:02} Öberg")).unwrap(),
+            password_hash: None,
+            language: domain::user::Language::Sv,
+        };
+        let org = f.social_nämnd.parse().unwrap();
+        let first = domain::authz::Assignment { role: domain::user::Role::Coordinator, org_id: Some(org) };
+        app.store.insert_user(&store::Actor::cli(), user, Some(first)).await.unwrap();
+    }
+    let ciso = app.login("ciso@exempla.se").await;
+    let all = ciso.get("/api/v1/users").await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.text);
+    let listed = all.json();
+    let listed = listed.as_array().unwrap();
+    let total: usize = all.headers["x-total-count"].to_str().unwrap().parse().unwrap();
+    assert_eq!(total, listed.len(), "one page holds them all");
+    assert!(total >= 61, "the CISO, the 60 and the demo kommun's people: {total}");
+    assert!(listed.iter().all(|u| !u["roles"].as_array().unwrap().is_empty()), "only people with a role in scope");
+    assert!(
+        !listed.iter().any(|u| u["email"].as_str().unwrap().ends_with("@samordning.example")),
+        "nobody from outside the kommun"
+    );
+    // Ordered by name; pages of two follow the same order.
+    let names: Vec<&str> = listed.iter().map(|u| u["name"].as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    let second = ciso.get("/api/v1/users?offset=2&limit=2").await;
+    assert_eq!(second.status, StatusCode::OK);
+    let second: Vec<String> =
+        second.json().as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(second, names[2..4]);
+    // Search on name or e-mail.
+    let found = ciso.get("/api/v1/users?q=PERSON%205").await;
+    assert_eq!(found.headers["x-total-count"], "10", "Person 50–59: {}", found.text);
+    let found = ciso.get("/api/v1/users?q=%25").await;
+    assert_eq!((found.status, found.text.as_str()), (StatusCode::OK, "[]"), "a % is a literal %");
+    // Bounded parameters, refused with the field named.
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("offset=-1", "offset"),
+        (&*format!("q={}", "a".repeat(201)), "q"),
+    ] {
+        let res = ciso.get(&format!("/api/v1/users?{query}")).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{query}: {}", res.text);
+        assert_eq!(res.json()["errors"][0]["field"], field, "{query}");
+    }
+    let res = ciso.get("/api/v1/users?limit=tusen").await;
+    assert!(res.status.is_client_error(), "{}", res.status);
+
+    // The page: 50 at a time, with the count and links that keep the search.
+    let page = ciso.get("/users").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(&format!("Visar 1–50 av {total} användare.")), "{}", page.text);
+    assert!(page.text.contains("href=\"/users?page=2\""), "a link to the next page");
+    assert!(!page.text.contains("Föregående sida"));
+    let page2 = ciso.get("/users?page=2").await;
+    assert!(page2.text.contains(&format!("Visar 51–{total} av {total} användare.")), "{}", page2.text);
+    assert!(page2.text.contains("href=\"/users?page=1\""));
+    let searched = ciso.get("/users?q=person+5").await;
+    assert!(searched.text.contains("Person 59") && !searched.text.contains("Person 49"));
+    assert!(!searched.text.contains("Visar "), "one page: no count");
+    let none = ciso.get("/users?q=finns-inte").await;
+    assert!(none.text.contains("Ingen användare som du har behörighet att se matchar sökningen."));
+    // Beyond the last page: no count, a way back.
+    let beyond = ciso.get("/users?page=9").await;
+    assert!(!beyond.text.contains("Visar ") && beyond.text.contains("href=\"/users?page=8\""), "{}", beyond.text);
+    // Swedish letters in either case.
+    let found = ciso.get("/api/v1/users?q=%C3%B6berg").await;
+    assert_eq!(found.headers["x-total-count"], "60", "öberg finds Öberg: {}", found.text);
+    for odd in ["/users?page=-3", "/users?page=99999999999999999999", "/users?page=x", "/users?q=%00%25_"] {
+        assert_eq!(ciso.get(odd).await.status, StatusCode::OK, "{odd}");
+    }
+    // Someone in the other kommun is not found by the kommun's CISO.
+    let outsider = app.login("analytiker@samordning.example").await;
+    let me = outsider.get("/api/v1/me").await.json();
+    let res = ciso.get(&format!("/api/v1/users?q={}", me["email"].as_str().unwrap())).await;
+    assert_eq!(res.text, "[]");
+}

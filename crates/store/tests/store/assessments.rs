@@ -157,7 +157,12 @@ async fn assessments_answers_are_saved_overwritten_and_one_per_question() {
 
 /// The answers' version of `id`, as the list reads it.
 async fn version(s: &Store, org: Uuid, id: Uuid) -> i64 {
-    s.list_assessments_versioned(&OrgScope::Org(org)).await.unwrap().into_iter().find(|(a, _)| a.id == id).unwrap().1
+    let listed =
+        s.list_assessments_versioned(&OrgScope::Org(org)).await.unwrap().into_iter().find(|(a, _)| a.id == id).unwrap();
+    // One assessment by id tells the same version.
+    let found = s.find_assessment_versioned(id).await.unwrap().expect("found by id");
+    assert_eq!(found, listed, "the list and the lookup by id agree");
+    listed.1
 }
 
 #[tokio::test]

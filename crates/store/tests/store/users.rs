@@ -1,7 +1,7 @@
 //! Users and role assignments, passwords, the first administrator.
 
 use domain::user::{Language, PersonName, Role};
-use store::{Actor, UserUpdate};
+use store::{Actor, OrgScope, UserUpdate};
 use uuid::Uuid;
 
 use crate::common::*;
@@ -332,6 +332,84 @@ async fn first_admin_is_created_once_with_a_valid_token() {
         assert_eq!(db.snapshot().await, before, "{n}");
         assert_eq!(s.count_users().await.unwrap(), 1);
         assert_eq!(db.verified().await, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn users_page_reads_one_scoped_page_and_role_holders_follow_scope() {
+    run("users_page_reads_one_scoped_page_and_role_holders_follow_scope", |db| async move {
+        let (s, n) = (&*db.store, db.name);
+        let kommun = add_org(s, "Exempla kommun", None).await;
+        let unit = add_org(s, "Skolförvaltningen", Some(kommun.id)).await;
+        let other = add_org(s, "Annan kommun", None).await;
+        let mk = |email: &'static str, name: &'static str| async move {
+            s.insert_user(&admin(), new_user(email, name), None).await.unwrap()
+        };
+        let ciso = mk("ciso@exempla.se", "Cecilia Ek").await;
+        s.insert_assignment(&admin(), ciso.id, role(Role::Ciso, Some(kommun.id))).await.unwrap();
+        let coord = mk("samordnare@exempla.se", "Bo 100%_Berg").await;
+        s.insert_assignment(&admin(), coord.id, role(Role::Coordinator, Some(unit.id))).await.unwrap();
+        let outside = mk("anna@annan.se", "Anna Annan").await;
+        s.insert_assignment(&admin(), outside.id, role(Role::Coordinator, Some(other.id))).await.unwrap();
+        let roleless = mk("ingen@exempla.se", "Ingen Roll").await;
+        let åsa = mk("asa@exempla.se", "Åsa Öberg [IT]*").await;
+        s.insert_assignment(&admin(), åsa.id, role(Role::Owner, Some(unit.id))).await.unwrap();
+
+        // Everything: every account, also one without roles, by name.
+        let (all, total) = s.users_page(&OrgScope::All, "", 0, 10).await.unwrap();
+        let names: Vec<&str> = all.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["Anna Annan", "Bo 100%_Berg", "Cecilia Ek", "Ingen Roll", "Åsa Öberg [IT]*"], "{n}");
+        assert_eq!(total, 5, "{n}");
+        // Pages: two at a time, the total unchanged.
+        let (p2, total) = s.users_page(&OrgScope::All, "", 2, 2).await.unwrap();
+        assert_eq!(p2.iter().map(|u| u.id).collect::<Vec<_>>(), [ciso.id, roleless.id], "{n}");
+        assert_eq!(total, 5, "{n}");
+        // The kommun's subtree: its CISO and the unit's coordinator, not the
+        // other kommun's, not the account without roles.
+        let (mine, total) = s.users_page(&OrgScope::Subtree(kommun.id), "", 0, 10).await.unwrap();
+        assert_eq!(mine.iter().map(|u| u.id).collect::<Vec<_>>(), [coord.id, ciso.id, åsa.id], "{n}");
+        assert_eq!(total, 3, "{n}");
+        // As the CISO's own scope says it (its roles' subtrees).
+        let scope = OrgScope::Roles { user_id: ciso.id, roles: vec!["ciso"], and_above: false };
+        let (mine, _) = s.users_page(&scope, "", 0, 10).await.unwrap();
+        assert_eq!(mine.iter().map(|u| u.id).collect::<Vec<_>>(), [coord.id, ciso.id, åsa.id], "{n}");
+        // Search on name or e-mail, any case; % and _ are taken literally.
+        let (hit, total) = s.users_page(&OrgScope::All, "CECILIA", 0, 10).await.unwrap();
+        assert_eq!((hit.iter().map(|u| u.id).collect::<Vec<_>>(), total), (vec![ciso.id], 1), "{n}");
+        let (hit, _) = s.users_page(&OrgScope::All, "annan.se", 0, 10).await.unwrap();
+        assert_eq!(hit.iter().map(|u| u.id).collect::<Vec<_>>(), [outside.id], "{n}");
+        let (hit, _) = s.users_page(&OrgScope::All, "100%_", 0, 10).await.unwrap();
+        assert_eq!(hit.iter().map(|u| u.id).collect::<Vec<_>>(), [coord.id], "{n}: literal % and _");
+        let (hit, total) = s.users_page(&OrgScope::All, "%", 0, 10).await.unwrap();
+        assert_eq!((hit.len(), total), (1, 1), "{n}: a lone % matches only a literal %");
+        // Swedish letters in either case, on both backends; * ? [ ] literally.
+        for q in ["öberg", "ÅSA ö", "[it]*", " Öberg "] {
+            let (hit, _) = s.users_page(&OrgScope::All, q, 0, 10).await.unwrap();
+            assert_eq!(hit.iter().map(|u| u.id).collect::<Vec<_>>(), [åsa.id], "{n}: {q:?}");
+        }
+        for q in ["*", "?", "[", "]", "[i]"] {
+            let (hit, _) = s.users_page(&OrgScope::All, q, 0, 10).await.unwrap();
+            let want: Vec<Uuid> = if matches!(q, "[i]" | "?") { vec![] } else { vec![åsa.id] };
+            assert_eq!(hit.iter().map(|u| u.id).collect::<Vec<_>>(), want, "{n}: {q:?} is literal");
+        }
+        let (hit, total) = s.users_page(&OrgScope::Subtree(kommun.id), "anna", 0, 10).await.unwrap();
+        assert_eq!((hit.len(), total), (0, 0), "{n}: search never widens the scope");
+        assert_eq!(s.users_page(&OrgScope::Nothing, "", 0, 10).await.unwrap(), (vec![], 0), "{n}");
+
+        // Their roles, for a page of users.
+        let roles = s.assignments_of(&[ciso.id, coord.id]).await.unwrap();
+        assert_eq!(roles.len(), 2, "{n}");
+        assert!(roles.iter().all(|a| a.user_id == ciso.id || a.user_id == coord.id), "{n}");
+        assert!(s.assignments_of(&[]).await.unwrap().is_empty());
+
+        // Role holders: coordinators in the kommun's subtree, with name and state.
+        let h = s.role_holders(&OrgScope::Subtree(kommun.id), Some(Role::Coordinator)).await.unwrap();
+        assert_eq!(h.len(), 1, "{n}");
+        assert_eq!((h[0].assignment.user_id, h[0].name.as_str(), h[0].active), (coord.id, "Bo 100%_Berg", true));
+        let h = s.role_holders(&OrgScope::Org(kommun.id), None).await.unwrap();
+        assert_eq!(h.iter().map(|h| h.assignment.user_id).collect::<Vec<_>>(), [ciso.id], "{n}: only the org itself");
+        assert!(s.role_holders(&OrgScope::Nothing, None).await.unwrap().is_empty());
     })
     .await;
 }

@@ -65,6 +65,9 @@ error-login-failed = E-postadressen eller lösenordet är fel.
 error-login-locked = För många misslyckade försök. Vänta 15 minuter och försök igen, eller be en administratör om hjälp.
 error-date = Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-11-22.
 error-date-order = Slutdatumet måste vara samma dag som startdatumet eller senare.
+error-search-long = Sökningen får vara högst 200 tecken.
+error-offset = Starten ska vara 0 eller ett större heltal.
+error-limit = Antalet ska vara ett heltal från 1 till 500.
 
 # Organisationstyper
 kind-municipality = Kommun
@@ -161,6 +164,14 @@ users-title = Användare
 users-intro = Användare som har en roll i de organisationer du har behörighet till.
 users-add = Lägg till användare
 users-empty = Det finns inga användare som du har behörighet att se.
+users-search = Sök på namn eller e-postadress
+users-search-button = Sök
+users-search-clear = Visa alla
+users-none-found = Ingen användare som du har behörighet att se matchar sökningen.
+users-showing = Visar { $from }–{ $to } av { $total } användare.
+users-pages = Sidor i användarlistan
+users-previous = Föregående sida
+users-next = Nästa sida
 user-new-title = Lägg till användare
 user-create-button = Lägg till användaren
 field-language = Språk

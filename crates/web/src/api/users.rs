@@ -1,11 +1,11 @@
 //! The API's users and their roles.
 
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderName, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::Problem;
@@ -53,14 +53,42 @@ pub(super) fn user_out(u: store::User, roles: Vec<store::AssignmentRow>) -> User
     }
 }
 
-/// Users with a role in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", responses((status = 200, body = Vec<UserOut>), (status = 403, body = Problem)))]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UsersQuery {
+    /// Only users whose name or e-mail contains this (at most 200 characters).
+    q: Option<String>,
+    /// How many matching users to skip (default 0).
+    offset: Option<i64>,
+    /// How many users to return: 1 to 500 (default 500). The `x-total-count`
+    /// header tells how many match in all.
+    limit: Option<i64>,
+}
+
+/// Users with a role in the caller's scope (every account for a
+/// system-wide role), ordered by name and e-mail, one page at a time.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UsersQuery),
+    responses((status = 200, body = Vec<UserOut>, headers(("x-total-count" = i64, description = "How many users match in all"))), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_users(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
-) -> AppResult<Json<Vec<UserOut>>> {
-    let users = app::user::list_users(&state.store, &s.caller()).await?;
-    Ok(Json(users.into_iter().map(|u| user_out(u.user, u.roles)).collect()))
+    Query(q): Query<UsersQuery>,
+) -> AppResult<Response> {
+    let search = q.q.as_deref().unwrap_or("");
+    if search.chars().count() > 200 {
+        return Err(domain::FieldError::new("q", "error-search-long").into());
+    }
+    let offset = q.offset.unwrap_or(0);
+    let limit = q.limit.unwrap_or(app::user::USERS_PAGE_MAX);
+    if offset < 0 {
+        return Err(domain::FieldError::new("offset", "error-offset").into());
+    }
+    if !(1..=app::user::USERS_PAGE_MAX).contains(&limit) {
+        return Err(domain::FieldError::new("limit", "error-limit").into());
+    }
+    let page = app::user::list_users(&state.store, &s.caller(), search, offset, limit).await?;
+    let body: Vec<UserOut> = page.users.into_iter().map(|u| user_out(u.user, u.roles)).collect();
+    Ok(([(HeaderName::from_static("x-total-count"), page.total.to_string())], Json(body)).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

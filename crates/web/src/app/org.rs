@@ -229,19 +229,11 @@ pub async fn org_overview(store: &store::Store, caller: &Caller, id: Uuid) -> Re
     }
     let org = store.find_org(id).await?.ok_or(Error::NotFound)?;
     let people = if caller.principal.can(Permission::ViewUsers, id, &tree) {
-        let users = store.list_users().await?;
         let mut v: Vec<PersonRole> = store
-            .list_all_assignments()
+            .role_holders(&store::OrgScope::Org(id), None)
             .await?
             .into_iter()
-            .filter(|a| a.org_id == Some(id))
-            .filter_map(|a| {
-                users.iter().find(|u| u.id == a.user_id).map(|u| PersonRole {
-                    user_id: u.id,
-                    name: u.name.clone(),
-                    role: a.role,
-                })
-            })
+            .map(|h| PersonRole { user_id: h.assignment.user_id, name: h.name, role: h.assignment.role })
             .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         Some(v)

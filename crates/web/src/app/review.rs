@@ -164,17 +164,18 @@ pub async fn compile(
 ) -> Result<ReviewContent> {
     let org = r.org_id;
     // Assessments of the organisation itself, the newest revision of each period up to the review's year.
-    let mut by_period: BTreeMap<i32, store::Assessment> = BTreeMap::new();
-    for a in store.list_assessments(&OrgScope::Org(org)).await? {
+    let mut by_period: BTreeMap<i32, (store::Assessment, i64)> = BTreeMap::new();
+    for (a, version) in store.list_assessments_versioned(&OrgScope::Org(org)).await? {
         if a.period <= r.year {
-            by_period.entry(a.period).or_insert(a);
+            by_period.entry(a.period).or_insert((a, version));
         }
     }
     let mut loaded: Vec<LoadedAssessment> = Vec::new();
-    for (period, a) in &by_period {
+    for (period, (a, version)) in &by_period {
         let model = model(store, models, a.model_id).await?;
-        let answers = store
-            .list_answers(a.id)
+        let answers = models
+            .answers
+            .get(store, a.id, *version)
             .await?
             .iter()
             .map(|x| (x.question_id.clone(), Answer::from_code(&x.answer)))

@@ -166,26 +166,53 @@ pub struct UserWithRoles {
     pub roles: Vec<store::AssignmentRow>,
 }
 
-/// Every user the caller may see, with their roles.
+/// How many users a page of the user list holds at most.
+pub const USERS_PAGE_MAX: i64 = 500;
+
+/// One page of the users the caller may see, with their roles in the
+/// caller's view.
+pub struct UsersPage {
+    pub users: Vec<UserWithRoles>,
+    /// How many users match in all.
+    pub total: i64,
+    /// The caller's tree (names of the organisations the roles are in).
+    pub tree: OrgTree,
+}
+
+/// The users the caller may see (those with a role in the caller's scope;
+/// every account for a system-wide role), whose name or e-mail contains
+/// `search`, from `offset`, at most `limit` (1 to [`USERS_PAGE_MAX`]). What
+/// it reads follows the caller's scope and the page, not the installation.
 #[tracing::instrument(skip_all, err(level = "debug"))]
-pub async fn list_users(store: &store::Store, caller: &Caller) -> Result<Vec<UserWithRoles>> {
+pub async fn list_users(
+    store: &store::Store,
+    caller: &Caller,
+    search: &str,
+    offset: i64,
+    limit: i64,
+) -> Result<UsersPage> {
     let p = &caller.principal;
     if !p.can_somewhere(Permission::ViewUsers) {
         return Err(Error::Forbidden);
     }
+    let scope = store::OrgScope::of(p, Permission::ViewUsers);
+    // No name or address holds a control character (PostgreSQL refuses NUL in text).
+    let search: String = search.chars().filter(|c| !c.is_control()).collect();
+    let (users, total) = store.users_page(&scope, &search, offset.max(0), limit.clamp(1, USERS_PAGE_MAX)).await?;
+    let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    let mut by_user: std::collections::HashMap<Uuid, Vec<store::AssignmentRow>> = std::collections::HashMap::new();
+    for a in store.assignments_of(&ids).await? {
+        by_user.entry(a.user_id).or_default().push(a);
+    }
     let tree = store.org_tree_for(&caller.principal).await?;
-    let all = store.list_all_assignments().await?;
-    Ok(store
-        .list_users()
-        .await?
+    let users = users
         .into_iter()
-        .filter_map(|u| {
-            let roles: Vec<store::AssignmentRow> = all.iter().filter(|a| a.user_id == u.id).cloned().collect();
-            let visible = p.can_everywhere(Permission::ViewUsers)
-                || roles.iter().any(|a| a.org_id.is_some_and(|o| p.can(Permission::ViewUsers, o, &tree)));
-            visible.then(|| UserWithRoles { user: u, roles: roles_in_view(p, &tree, roles) })
+        .map(|u| {
+            let roles = by_user.remove(&u.id).unwrap_or_default();
+            UserWithRoles { user: u, roles: roles_in_view(p, &tree, roles) }
         })
-        .collect())
+        .collect();
+    Ok(UsersPage { users, total, tree })
 }
 
 /// A user the caller may see, with what the caller may do with them.

@@ -32,6 +32,24 @@ struct ListPage {
     ctx: Ctx,
     users: Vec<UserRow>,
     can_add: bool,
+    /// The search as typed.
+    q: String,
+    /// "Visar 1–50 av 120", or empty when everything fits on one page.
+    showing: String,
+    /// Links to the previous and next page, with the search kept.
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// Users on one page of the list.
+const PAGE_SIZE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: Option<String>,
 }
 
 fn role_text(ctx: &Ctx, tree: &OrgTree, a: &store::AssignmentRow) -> String {
@@ -39,21 +57,70 @@ fn role_text(ctx: &Ctx, tree: &OrgTree, a: &store::AssignmentRow) -> String {
     format!("{} – {}", ctx.role_label(&a.role), org)
 }
 
-pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
-    let found = app::user::list_users(&state.store, &s.caller()).await?;
+fn page_link(q: &str, page: i64) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    if !q.is_empty() {
+        s.append_pair("q", q);
+    }
+    s.append_pair("page", &page.to_string());
+    format!("/users?{}", s.finish())
+}
+
+pub async fn list(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Query(lq): Query<ListQuery>,
+) -> AppResult<Response> {
+    // A search longer than any name or address finds nothing; cut it so it
+    // is never carried further than that.
+    let q: String = lq.q.trim().chars().take(200).collect();
+    // A page number that is not a positive number of sensible size shows the first page.
+    let page = lq
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .filter(|p| (1..=1_000_000).contains(p))
+        .unwrap_or(1);
+    let found = app::user::list_users(&state.store, &s.caller(), &q, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let ctx = Ctx::for_session(&s, "/users");
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = &found.tree;
+    let first = (page - 1) * PAGE_SIZE;
+    let shown = found.users.len() as i64;
+    let showing = if shown > 0 && (found.total > PAGE_SIZE || page > 1) {
+        crate::i18n::t_args(
+            ctx.lang,
+            "users-showing",
+            &[
+                ("from", (first + 1).to_string()),
+                ("to", (first + shown).to_string()),
+                ("total", found.total.to_string()),
+            ],
+        )
+    } else {
+        String::new()
+    };
+    let prev = (page > 1).then(|| page_link(&q, page - 1));
+    let next = (first + PAGE_SIZE < found.total).then(|| page_link(&q, page + 1));
     let users = found
+        .users
         .into_iter()
         .map(|u| UserRow {
-            roles: u.roles.iter().map(|a| role_text(&ctx, &tree, a)).collect(),
+            roles: u.roles.iter().map(|a| role_text(&ctx, tree, a)).collect(),
             id: u.user.id,
             name: u.user.name,
             email: u.user.email,
             active: u.user.active,
         })
         .collect();
-    render(&ListPage { ctx, users, can_add: s.principal.can_somewhere(Permission::ManageUsers) })
+    render(&ListPage {
+        ctx,
+        users,
+        can_add: s.principal.can_somewhere(Permission::ManageUsers),
+        q,
+        showing,
+        prev,
+        next,
+    })
 }
 
 /// Organisations where the user may grant roles, indented by depth.

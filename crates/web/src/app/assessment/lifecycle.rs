@@ -37,17 +37,15 @@ pub struct Candidate {
 
 /// Active coordinators with a role inside the assessed organisation's subtree.
 pub async fn delegation_candidates(store: &store::Store, l: &Loaded) -> Result<Vec<Candidate>> {
-    let users = store.list_users().await?;
-    let mut out: Vec<Candidate> = store
-        .list_all_assignments()
-        .await?
+    let holders =
+        store.role_holders(&store::OrgScope::Subtree(l.a.org_id), Some(domain::user::Role::Coordinator)).await?;
+    let mut out: Vec<Candidate> = holders
         .into_iter()
-        .filter(|a| a.role == domain::user::Role::Coordinator)
-        .filter_map(|a| {
-            let org = a.org_id.filter(|o| l.tree.is_in_subtree(l.a.org_id, *o))?;
-            let u = users.iter().find(|u| u.id == a.user_id && u.active)?;
+        .filter(|h| h.active)
+        .filter_map(|h| {
+            let org = h.assignment.org_id?;
             let unit = l.tree.get(org).map(|n| n.name.as_str()).unwrap_or("");
-            Some(Candidate { user_id: u.id, label: format!("{} – {unit}", u.name) })
+            Some(Candidate { user_id: h.assignment.user_id, label: format!("{} – {unit}", h.name) })
         })
         .collect();
     out.sort_by(|a, b| a.label.cmp(&b.label));

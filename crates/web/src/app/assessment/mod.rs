@@ -33,7 +33,8 @@ pub use models::*;
 pub struct Loaded {
     pub a: store::Assessment,
     pub model: Arc<Model>,
-    pub answers: Vec<store::AnswerRow>,
+    /// Its answers, shared with the cache of answers by version.
+    pub answers: Arc<Vec<store::AnswerRow>>,
     pub tree: OrgTree,
     /// The caller may see the whole assessment (not only areas delegated to them).
     pub full: bool,
@@ -80,7 +81,7 @@ pub fn answer_map(rows: &[store::AnswerRow]) -> HashMap<String, Answer> {
 /// to them (not found otherwise).
 #[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %id))]
 pub async fn load(store: &store::Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<Loaded> {
-    let a = store.find_assessment(id).await?.ok_or(Error::NotFound)?;
+    let (a, version) = store.find_assessment_versioned(id).await?.ok_or(Error::NotFound)?;
     let tree = store.org_tree_for(&caller.principal).await?;
     let full = caller.principal.can(Permission::ViewAssessments, a.org_id, &tree);
     let delegations = store.list_delegations(id).await?;
@@ -91,7 +92,7 @@ pub async fn load(store: &store::Store, models: &ModelCache, caller: &Caller, id
         return Err(Error::NotFound);
     }
     let model = models.get(store, a.model_id).await?;
-    let answers = store.list_answers(id).await?;
+    let answers = models.answers.get(store, id, version).await?;
     Ok(Loaded { a, model, answers, tree, full, mine, delegations })
 }
 
@@ -153,7 +154,7 @@ pub async fn list_assessments(
             outside.push(Listed { assessment: a, org, summary });
         }
     }
-    let mut summaries: Vec<Option<Summary>> = found.iter().map(|(a, v)| models.1.get(a.id, *v)).collect();
+    let mut summaries: Vec<Option<Summary>> = found.iter().map(|(a, v)| models.scores.get(a.id, *v)).collect();
     let missing: Vec<Uuid> =
         found.iter().zip(&summaries).filter(|(_, s)| s.is_none()).map(|((a, _), _)| a.id).collect();
     if !missing.is_empty() {
@@ -171,7 +172,7 @@ pub async fn list_assessments(
             if summary.is_none() {
                 let model = models.get(store, a.model_id).await?;
                 let s = Summary::from(&scoring::score(&model, answers.get(&a.id).unwrap_or(&none)));
-                models.1.put(a.id, *version, s);
+                models.scores.put(a.id, *version, s);
                 *summary = Some(s);
             }
         }

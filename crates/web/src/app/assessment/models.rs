@@ -12,9 +12,14 @@ use crate::app::{Caller, Error, Result};
 
 /// Parsed models by id; a stored model version never changes, so this never
 /// goes stale. It also keeps the scores that lists of assessments show (see
-/// [`ScoreCache`]).
+/// [`ScoreCache`]) and the answers of recently opened assessments (see
+/// [`AnswerCache`]), both by answers' version.
 #[derive(Default)]
-pub struct ModelCache(Mutex<HashMap<Uuid, Arc<Model>>>, pub(crate) ScoreCache);
+pub struct ModelCache {
+    models: Mutex<HashMap<Uuid, Arc<Model>>>,
+    pub(crate) scores: ScoreCache,
+    pub(crate) answers: AnswerCache,
+}
 
 /// What a list shows of an assessment's score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,9 +62,46 @@ impl ScoreCache {
     }
 }
 
+/// The answers of assessments keyed on (assessment, answers' version), like
+/// [`ScoreCache`]: right for as long as the version is current, in any
+/// process. Pages that open an assessment (its result, its areas, a
+/// management review compiling several years) read its answers once per
+/// change instead of once per request. At most [`AnswerCache::CAPACITY`]
+/// assessments (an assessment's answers take a few kilobytes); it empties
+/// when full.
+#[derive(Default)]
+pub(crate) struct AnswerCache(Mutex<HashMap<Uuid, (i64, Answers)>>);
+
+/// An assessment's answers, shared between the cache and the requests using them.
+type Answers = Arc<Vec<store::AnswerRow>>;
+
+impl AnswerCache {
+    pub(crate) const CAPACITY: usize = 1_000;
+
+    /// The answers of assessment `id` at `version`, read from the store
+    /// unless kept.
+    pub(crate) async fn get(&self, store: &store::Store, id: Uuid, version: i64) -> Result<Answers> {
+        let kept = self.0.lock().ok().and_then(|c| c.get(&id).filter(|(v, _)| *v == version).map(|(_, a)| a.clone()));
+        if let Some(a) = kept {
+            return Ok(a);
+        }
+        let answers = Arc::new(store.list_answers(id).await?);
+        if let Ok(mut c) = self.0.lock() {
+            if c.len() >= Self::CAPACITY && !c.contains_key(&id) {
+                c.clear();
+            }
+            // A concurrent request may have read a newer version meanwhile: keep the newer.
+            if c.get(&id).is_none_or(|(v, _)| *v <= version) {
+                c.insert(id, (version, answers.clone()));
+            }
+        }
+        Ok(answers)
+    }
+}
+
 impl ModelCache {
     pub async fn get(&self, store: &store::Store, id: Uuid) -> Result<Arc<Model>> {
-        if let Some(m) = self.0.lock().ok().and_then(|c| c.get(&id).cloned()) {
+        if let Some(m) = self.models.lock().ok().and_then(|c| c.get(&id).cloned()) {
             return Ok(m);
         }
         let row = store.find_model(id).await?.ok_or(Error::NotFound)?;
@@ -67,7 +109,7 @@ impl ModelCache {
             tracing::error!(model = %id, errors = ?e, "a stored model does not parse");
             Error::internal(Invariant("a stored model does not parse"))
         })?);
-        if let Ok(mut c) = self.0.lock() {
+        if let Ok(mut c) = self.models.lock() {
             c.insert(id, model.clone());
         }
         Ok(model)

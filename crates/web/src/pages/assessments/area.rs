@@ -129,7 +129,7 @@ fn area_page(
             }))
             .collect()
     } else {
-        l.answers.clone()
+        l.answers.as_ref().clone()
     };
     let stored: HashMap<&str, &store::AnswerRow> = own.iter().map(|a| (a.question_id.as_str(), a)).collect();
     let questions: Vec<QuestionView> = l
