@@ -221,6 +221,29 @@ async fn two_processes_behind_haproxy_share_one_database() {
     );
     assert_eq!(detail["answers"].as_array().unwrap().len(), answered.len() + 1);
 
+    // B compiles the kommun's draft review and keeps it by the data's
+    // version: a comment saved through A shows in B's review at once.
+    let reviews: Value = get(&http, &b, "/api/v1/reviews", &ciso).await.json().await.unwrap();
+    let review = reviews.as_array().unwrap().iter().find(|r| r["status"] == "draft").expect("a draft review")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before: Value = get(&http, &b, &format!("/api/v1/reviews/{review}"), &ciso).await.json().await.unwrap();
+    assert_ne!(before["content"]["comments"]["risks"], "Skrivet genom A", "not yet commented");
+    let r = http
+        .put(format!("{a}/api/v1/reviews/{review}/comments/risks"))
+        .header("cookie", &ciso.cookie)
+        .header("x-csrf-token", &ciso.csrf)
+        .json(&json!({ "text": "Skrivet genom A" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204, "comment through A: {}", r.text().await.unwrap());
+    let after: Value = get(&http, &b, &format!("/api/v1/reviews/{review}"), &ciso).await.json().await.unwrap();
+    assert_eq!(after["content"]["comments"]["risks"], "Skrivet genom A", "B shows the comment saved through A");
+    let page = get(&http, &b, &format!("/reviews/{review}"), &ciso).await.text().await.unwrap();
+    assert!(page.contains("Skrivet genom A"), "B's review page shows the comment saved through A");
+
     // A role withdrawn through B is gone on A at the next request.
     let me: Value = get(&http, &a, "/api/v1/me", &ciso).await.json().await.unwrap();
     let user_id = me["id"].as_str().unwrap();

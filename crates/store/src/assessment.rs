@@ -325,6 +325,26 @@ impl Store {
         rows.into_iter().map(|r| Ok((r.row.parse()?, r.answers_version))).collect()
     }
 
+    /// Assessments of the organisations in `scope` for one period on one
+    /// model, every revision, newest revision first.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn list_assessments_for(&self, scope: &OrgScope, period: i32, model_id: Uuid) -> Result<Vec<Assessment>> {
+        if scope.is_nothing() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<VersionedRow> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(format!("{ASSESSMENT_COLUMNS_VERSIONED} WHERE period = "));
+            q.push_bind(period);
+            q.push(" AND model_id = ");
+            q.push_bind(model_id);
+            q.push(" AND");
+            push_scope!(q, "org_id", scope);
+            q.push(" ORDER BY revision DESC");
+            q.build_query_as::<VersionedRow>().fetch_all(p).await?
+        });
+        rows.into_iter().map(|r| r.row.parse()).collect()
+    }
+
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_assessment(&self, id: Uuid) -> Result<Option<Assessment>> {
         Ok(with_pool!(self, |p| fetch_assessment!(p, id)))

@@ -218,6 +218,31 @@ impl Store {
         Ok(with_pool!(self, |p| fetch_review!(p, id)))
     }
 
+    /// A review with the data's version: the audit head's sequence number,
+    /// which every audited write moves in its own transaction, so a value
+    /// derived from the stored data at one version is right for as long as
+    /// that version is current, in this process and in any other.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
+    pub async fn find_review_versioned(&self, id: Uuid) -> Result<Option<(Review, i64)>> {
+        #[derive(FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            row: ReviewRow,
+            data_version: i64,
+        }
+        let row: Option<Row> = with_pool!(self, |p| {
+            sqlx::query_as::<_, Row>(
+                "SELECT id, org_id, year, revision, status, meeting_date, participants, snapshot, content_hash, \
+                 created_by, created_at, updated_at, adopted_at, adopted_by, \
+                 (SELECT seq FROM audit_head WHERE audit_head.id = 1) AS data_version FROM reviews WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(p)
+            .await?
+        });
+        row.map(|r| Ok((r.row.parse()?, r.data_version))).transpose()
+    }
+
     /// Starts the review of an organisation's year (refused if one exists).
     #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id))]
     pub async fn insert_review(&self, actor: &Actor, org_id: Uuid, year: i32) -> Result<Review> {

@@ -309,6 +309,29 @@ impl Store {
         Ok(row.map(Round::from))
     }
 
+    /// A round, and whether its organisation is in `coordinators` (the
+    /// caller's scope for running rounds), in one statement.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
+    pub async fn find_round_for(&self, id: Uuid, coordinators: &OrgScope) -> Result<Option<(Round, bool)>> {
+        #[derive(FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            round: RoundRow,
+            coordinates: bool,
+        }
+        let row: Option<Row> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT id, org_id, name, model_id, period, opens_on, closes_on, message, k, remind_days, closed_at, \
+                 created_by, created_at, updated_at, CASE WHEN",
+            );
+            push_scope!(q, "org_id", coordinators);
+            q.push(" THEN TRUE ELSE FALSE END AS coordinates FROM rounds WHERE id = ");
+            q.push_bind(id);
+            q.build_query_as::<Row>().fetch_optional(p).await?
+        });
+        Ok(row.map(|r| (Round::from(r.round), r.coordinates)))
+    }
+
     /// Rounds run by the organisations in `scope`, newest period first.
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_rounds_of(&self, scope: &OrgScope) -> Result<Vec<Round>> {
@@ -328,6 +351,16 @@ impl Store {
     /// The invitations of the organisations in `scope`, newest round first.
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_invitations(&self, scope: &OrgScope) -> Result<Vec<Invitation>> {
+        self.invitations(scope, None).await
+    }
+
+    /// The invitations of the organisations in `scope` to one round.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id))]
+    pub async fn list_round_invitations(&self, round_id: Uuid, scope: &OrgScope) -> Result<Vec<Invitation>> {
+        self.invitations(scope, Some(round_id)).await
+    }
+
+    async fn invitations(&self, scope: &OrgScope, round_id: Option<Uuid>) -> Result<Vec<Invitation>> {
         if scope.is_nothing() {
             return Ok(Vec::new());
         }
@@ -350,6 +383,11 @@ impl Store {
                  LEFT JOIN round_responses s ON s.round_id = i.round_id AND s.org_id = i.org_id \
                  LEFT JOIN round_reminders m ON m.round_id = i.round_id AND m.org_id = i.org_id WHERE",
             );
+            if let Some(id) = round_id {
+                q.push(" i.round_id = ");
+                q.push_bind(id);
+                q.push(" AND");
+            }
             push_scope!(q, "i.org_id", scope);
             q.push(" ORDER BY r.period DESC, r.created_at DESC");
             q.build_query_as::<Row>().fetch_all(p).await?
@@ -454,6 +492,25 @@ impl Store {
             .bind(round_id).bind(org_id).fetch_optional(p).await?
         });
         row.map(ResponseRow::parse).transpose()
+    }
+
+    /// The responses to one round of the organisations in `scope`.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id))]
+    pub async fn list_round_responses(&self, round_id: Uuid, scope: &OrgScope) -> Result<Vec<Response>> {
+        if scope.is_nothing() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<ResponseRow> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT round_id, org_id, status, assessment_id, kind, employees, size_class, result, answers, submitted_by, \
+                 submitted_at, updated_at FROM round_responses WHERE round_id = ",
+            );
+            q.push_bind(round_id);
+            q.push(" AND");
+            push_scope!(q, "org_id", scope);
+            q.build_query_as::<ResponseRow>().fetch_all(p).await?
+        });
+        rows.into_iter().map(ResponseRow::parse).collect()
     }
 
     /// Submits (or submits again) an invited organisation's result.

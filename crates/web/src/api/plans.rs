@@ -153,9 +153,9 @@ pub async fn get_review(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let v = app::review::load_review(&state.store, &s.caller(), path_id(&id)?).await?;
-    let c = app::review::content(&state.store, &state.models, &v.tree, &v.review).await?;
-    let decisions = state.store.review_decisions(v.review.id).await?;
-    Ok(Json(ReviewDetail { review: v.review, decisions, content: c }).into_response())
+    let d = app::review::detail(&state.store, &state.models, &v).await?;
+    Ok(Json(ReviewDetail { review: v.review, decisions: d.decisions.clone(), content: d.content.clone() })
+        .into_response())
 }
 
 /// Set the meeting's date and participants.

@@ -111,7 +111,7 @@ pub async fn get_round(
 ) -> AppResult<Json<RoundDetail>> {
     let a = rounds::access(&state.store, &s.caller(), parse_id(&id)?).await?;
     let invitees = if a.coordinator { Some(state.store.list_invitees(a.round.id).await?) } else { None };
-    let mine: Vec<InvitationStatus> = rounds::invitation_statuses(&state.store, &a).await?;
+    let mine: Vec<InvitationStatus> = rounds::invitation_statuses(&state.store, &s.caller(), &a).await?;
     let phase = a.round.phase(today());
     Ok(Json(RoundDetail { round: a.round, phase, invitees, mine }))
 }

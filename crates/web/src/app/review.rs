@@ -3,7 +3,7 @@
 //! registers, the meeting, comments and decisions, adoption and revision.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use domain::authz::Permission;
@@ -32,6 +32,8 @@ pub fn default_points() -> Vec<String> {
 pub struct VisibleReview {
     pub review: store::Review,
     pub tree: OrgTree,
+    /// The data's version when the review was read (see [`ReviewCache`]).
+    pub data_version: i64,
 }
 
 /// The reviews of every organisation the caller may see the plans of.
@@ -100,12 +102,12 @@ pub async fn create_review(
 
 /// Loads a review the caller may see (not found otherwise).
 pub async fn load_review(store: &store::Store, caller: &Caller, id: Uuid) -> Result<VisibleReview> {
-    let review = store.find_review(id).await?.ok_or(Error::NotFound)?;
+    let (review, data_version) = store.find_review_versioned(id).await?.ok_or(Error::NotFound)?;
     let tree = store.org_tree_for(&caller.principal).await?;
     if !caller.principal.can(Permission::ViewPlans, review.org_id, &tree) {
         return Err(Error::NotFound);
     }
-    Ok(VisibleReview { review, tree })
+    Ok(VisibleReview { review, tree, data_version })
 }
 
 /// Loads a review the caller may prepare (draft or not: the store refuses
@@ -126,6 +128,79 @@ pub async fn other_revisions(store: &store::Store, r: &store::Review) -> Result<
         .into_iter()
         .filter(|x| x.year == r.year && x.id != r.id)
         .collect())
+}
+
+/// What a review's page, its report and the API show: the content, the
+/// decisions and the other revisions of its year.
+pub struct ReviewDetail {
+    pub content: ReviewContent,
+    pub decisions: Vec<store::Decision>,
+    pub others: Vec<store::Review>,
+}
+
+/// A cached review detail seen as its content (what templates read).
+#[derive(Clone)]
+pub struct SharedContent(pub Arc<ReviewDetail>);
+
+impl std::ops::Deref for SharedContent {
+    type Target = ReviewContent;
+
+    fn deref(&self) -> &ReviewContent {
+        &self.0.content
+    }
+}
+
+/// Review details keyed on (review, the data's version, today's date). The
+/// data's version is the audit head's sequence number: every write that can
+/// change what a review compiles (an answer, an action, a unit report, a
+/// comment, a decision, an organisation's name) is audited and moves it in
+/// its own transaction, so an entry is right for as long as its version is
+/// current, in this process and in any other; the date is in the key
+/// because what is overdue changes at midnight. A review page read again
+/// costs three statements instead of about fifteen. Any write anywhere
+/// makes every entry stale, which costs one compile per review and process
+/// afterwards. At most [`ReviewCache::CAPACITY`] reviews; it empties when full.
+#[derive(Default)]
+pub(crate) struct ReviewCache(Mutex<HashMap<Uuid, Kept>>);
+
+/// A kept review detail: the data's version and the date it was compiled for.
+type Kept = (i64, NaiveDate, Arc<ReviewDetail>);
+
+impl ReviewCache {
+    pub(crate) const CAPACITY: usize = 256;
+
+    fn get(&self, id: Uuid, version: i64, today: NaiveDate) -> Option<Arc<ReviewDetail>> {
+        let c = self.0.lock().ok()?;
+        c.get(&id).filter(|(v, d, _)| *v == version && *d == today).map(|(_, _, x)| x.clone())
+    }
+
+    fn put(&self, id: Uuid, version: i64, today: NaiveDate, detail: Arc<ReviewDetail>) {
+        if let Ok(mut c) = self.0.lock() {
+            if c.len() >= Self::CAPACITY && !c.contains_key(&id) {
+                c.clear();
+            }
+            // A concurrent request may have read a newer version meanwhile: keep the newer.
+            if c.get(&id).is_none_or(|(v, _, _)| *v <= version) {
+                c.insert(id, (version, today, detail));
+            }
+        }
+    }
+}
+
+/// A visible review's content, decisions and other revisions, compiled
+/// once per change of the data (see [`ReviewCache`]).
+pub async fn detail(store: &store::Store, models: &ModelCache, v: &VisibleReview) -> Result<Arc<ReviewDetail>> {
+    let today = domain::clock::today();
+    if let Some(d) = models.reviews.get(v.review.id, v.data_version, today) {
+        return Ok(d);
+    }
+    let d = Arc::new(ReviewDetail {
+        content: content(store, models, &v.tree, &v.review).await?,
+        decisions: store.review_decisions(v.review.id).await?,
+        others: other_revisions(store, &v.review).await?,
+    });
+    models.reviews.put(v.review.id, v.data_version, today, d.clone());
+    Ok(d)
 }
 
 /// The content to show: the frozen snapshot of an adopted review, else compiled now.

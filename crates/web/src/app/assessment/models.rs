@@ -13,12 +13,14 @@ use crate::app::{Caller, Error, Result};
 /// Parsed models by id; a stored model version never changes, so this never
 /// goes stale. It also keeps the scores that lists of assessments show (see
 /// [`ScoreCache`]) and the answers of recently opened assessments (see
-/// [`AnswerCache`]), both by answers' version.
+/// [`AnswerCache`]), both by answers' version, and the compiled management
+/// reviews by the data's version (see [`crate::app::review::ReviewCache`]).
 #[derive(Default)]
 pub struct ModelCache {
     models: Mutex<HashMap<Uuid, Arc<Model>>>,
     pub(crate) scores: ScoreCache,
     pub(crate) answers: AnswerCache,
+    pub(crate) reviews: crate::app::review::ReviewCache,
 }
 
 /// What a list shows of an assessment's score.

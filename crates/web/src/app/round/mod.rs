@@ -44,14 +44,19 @@ pub struct Access {
     pub tree: OrgTree,
     /// Runs the round: sees statuses, shared results and aggregates.
     pub coordinator: bool,
-    /// Invited organisations whose self-assessments the caller may see.
+    /// Invited organisations whose self-assessments the caller may see, in order.
     pub mine: Vec<Uuid>,
 }
 
 impl Access {
+    /// Whether `org` is one of the caller's invited organisations.
+    pub fn invited(&self, org: Uuid) -> bool {
+        self.mine.binary_search(&org).is_ok()
+    }
+
     /// Whether the caller answers for `org` (its CISO) in this round.
     pub fn may_respond_for(&self, caller: &Caller, org: Uuid) -> bool {
-        self.mine.contains(&org) && caller.principal.can(Permission::ManageAssessments, org, &self.tree)
+        self.invited(org) && caller.principal.can(Permission::ManageAssessments, org, &self.tree)
     }
 
     /// The round's phase today, in Sweden.
@@ -73,20 +78,22 @@ pub fn org_name(tree: &OrgTree, id: Uuid) -> String {
 /// Loads a round the caller coordinates or is invited to (not found
 /// otherwise, so a stranger cannot tell whether it exists).
 pub async fn access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
-    let round = store.find_round(id).await?.ok_or(Error::NotFound)?;
-    let mut tree = store.org_tree_for(&caller.principal).await?;
-    let coordinator = caller.principal.can(Permission::RunRounds, round.org_id, &tree);
-    if coordinator {
-        // Only the coordinating body sees the invited organisations by name.
-        tree = store.org_tree_for_round(&caller.principal, id).await?;
-    }
-    let mine: Vec<Uuid> = store
-        .list_invitations(&OrgScope::of(&caller.principal, Permission::ViewAssessments))
+    let coordinators = OrgScope::of(&caller.principal, Permission::RunRounds);
+    let (round, coordinator) = store.find_round_for(id, &coordinators).await?.ok_or(Error::NotFound)?;
+    // Only the coordinating body sees the invited organisations by name.
+    let tree = if coordinator {
+        store.org_tree_for_round(&caller.principal, id).await?
+    } else {
+        store.org_tree_for(&caller.principal).await?
+    };
+    debug_assert_eq!(coordinator, caller.principal.can(Permission::RunRounds, round.org_id, &tree));
+    let mut mine: Vec<Uuid> = store
+        .list_round_invitations(id, &OrgScope::of(&caller.principal, Permission::ViewAssessments))
         .await?
         .into_iter()
-        .filter(|i| i.round.id == id)
         .map(|i| i.org_id)
         .collect();
+    mine.sort_unstable();
     if !coordinator && mine.is_empty() {
         return Err(Error::NotFound);
     }

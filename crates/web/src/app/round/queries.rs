@@ -1,9 +1,13 @@
 //! What the caller may read of rounds: the lists, one round, its figures,
 //! one respondent's shared result and a respondent's comparative feedback.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
 use domain::FieldError;
 use domain::aggregate::{Breakdown, TrendRow};
 use domain::authz::Permission;
+use domain::model::Model;
 use domain::org::OrgTree;
 use domain::round::{InviteeStatus, Phase};
 use store::OrgScope;
@@ -11,7 +15,8 @@ use store::Store;
 use uuid::Uuid;
 
 use super::figures::{self, Feedback};
-use super::{Access, access, coordinator_access, round_assessment, status_of};
+use super::{Access, access, coordinator_access, status_of};
+use crate::app::assessment::ModelCache;
 use crate::app::{Caller, Error, Result};
 
 /// A round the caller coordinates, with how many answered.
@@ -66,22 +71,33 @@ pub struct Mine {
 /// A round as its page shows it.
 pub struct RoundView {
     pub phase: Phase,
-    pub model: Option<store::ModelRow>,
+    pub model: Arc<Model>,
     /// Every invitee's status, for the coordinator only.
     pub invitees: Vec<store::Invitee>,
     pub mine: Vec<Mine>,
 }
 
 /// A round with what the caller may see of it.
-pub async fn round_view(store: &Store, caller: &Caller, a: &Access) -> Result<RoundView> {
+pub async fn round_view(store: &Store, models: &ModelCache, caller: &Caller, a: &Access) -> Result<RoundView> {
     let r = &a.round;
     let phase = a.phase();
-    let model = store.find_model(r.model_id).await?;
+    let model = models.get(store, r.model_id).await?;
     let invitees = if a.coordinator { store.list_invitees(r.id).await? } else { Vec::new() };
+    // The caller's invited organisations' responses and self-assessments,
+    // one query each for all of them.
+    let (mut responses, mut assessments) = (HashMap::new(), HashMap::new());
+    if !a.mine.is_empty() {
+        let scope = OrgScope::of(&caller.principal, Permission::ViewAssessments);
+        responses = store.list_round_responses(r.id, &scope).await?.into_iter().map(|x| (x.org_id, x)).collect();
+        // Newest revision first: the first one seen of each organisation is the one used.
+        for x in store.list_assessments_for(&scope, r.data.period, r.model_id).await? {
+            assessments.entry(x.org_id).or_insert(x);
+        }
+    }
     let mut mine = Vec::with_capacity(a.mine.len());
     for org in &a.mine {
-        let response = store.find_response(r.id, *org).await?;
-        let assessment = round_assessment(store, r, *org).await?;
+        let response = responses.remove(org);
+        let assessment = assessments.remove(org);
         mine.push(Mine {
             org_id: *org,
             status: status_of(response.as_ref(), assessment.as_ref()),
@@ -102,23 +118,24 @@ pub struct InvitationStatus {
 }
 
 /// The statuses of the caller's invited organisations in a round.
-pub async fn invitation_statuses(store: &Store, a: &Access) -> Result<Vec<InvitationStatus>> {
-    let mut out = Vec::with_capacity(a.mine.len());
-    for org in &a.mine {
-        let resp = store.find_response(a.round.id, *org).await?;
-        let status = match &resp {
-            Some(r) => r.status,
-            None => store
-                .list_invitations(&OrgScope::Org(*org))
-                .await?
-                .into_iter()
-                .find(|i| i.round.id == a.round.id)
-                .map(|i| i.status)
-                .unwrap_or(InviteeStatus::NotStarted),
-        };
-        out.push(InvitationStatus { org_id: *org, status, answers_shared: resp.is_some_and(|r| r.answers.is_some()) });
+pub async fn invitation_statuses(store: &Store, caller: &Caller, a: &Access) -> Result<Vec<InvitationStatus>> {
+    if a.mine.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(out)
+    let scope = OrgScope::of(&caller.principal, Permission::ViewAssessments);
+    let shared: HashSet<Uuid> = store
+        .list_round_responses(a.round.id, &scope)
+        .await?
+        .into_iter()
+        .filter(|r| r.answers.is_some())
+        .map(|r| r.org_id)
+        .collect();
+    Ok(store
+        .list_round_invitations(a.round.id, &scope)
+        .await?
+        .into_iter()
+        .map(|i| InvitationStatus { org_id: i.org_id, status: i.status, answers_shared: shared.contains(&i.org_id) })
+        .collect())
 }
 
 /// A round's aggregates, for its coordinator.
@@ -163,7 +180,7 @@ pub async fn feedback(store: &Store, caller: &Caller, id: Uuid, org: Option<Uuid
         None if a.mine.len() == 1 => a.mine[0],
         None => return Err(Error::NotFound),
     };
-    if !a.mine.contains(&org) {
+    if !a.invited(org) {
         return Err(Error::NotFound);
     }
     if a.phase() != Phase::Closed {

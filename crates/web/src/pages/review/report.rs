@@ -259,10 +259,10 @@ fn file_stem(ctx: &Ctx, c: &ReviewContent) -> String {
 
 async fn report_for(state: &SharedState, s: &Session, id: &str) -> AppResult<(documents::report::Report, String)> {
     let loaded = app::review::load_review(&state.store, &s.caller(), parse_id(id)?).await?;
-    let c = app::review::content(&state.store, &state.models, &loaded.tree, &loaded.review).await?;
+    let d = app::review::detail(&state.store, &state.models, &loaded).await?;
     let ctx = Ctx::for_session(s, "/reviews");
-    let name = file_stem(&ctx, &c);
-    Ok((report(&ctx, &loaded.review, &c), name))
+    let name = file_stem(&ctx, &d.content);
+    Ok((report(&ctx, &loaded.review, &d.content), name))
 }
 
 pub async fn report_pdf(

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::authz::Permission;
-use domain::review::{DecisionFields, DecisionKind, MeetingFields, ReviewContent, ReviewStatus};
+use domain::review::{DecisionFields, DecisionKind, MeetingFields, ReviewStatus};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -16,7 +16,7 @@ use super::super::{Ctx, Errors, parse_id, render, render_status, see_other};
 use super::view::{ReviewView, view};
 use crate::SharedState;
 use crate::app;
-use crate::app::review::VisibleReview;
+use crate::app::review::{SharedContent, VisibleReview};
 use crate::error::{AppError, AppResult};
 use crate::session::{CurrentUser, Session};
 
@@ -40,7 +40,7 @@ pub struct RevisionLink {
 struct ReviewPage {
     ctx: Ctx,
     r: store::Review,
-    c: ReviewContent,
+    c: SharedContent,
     v: ReviewView,
     hash: String,
     decisions: Vec<DecisionView>,
@@ -60,27 +60,26 @@ async fn review_page(
     errors: Errors,
     df: DecisionFields,
 ) -> AppResult<ReviewPage> {
-    let VisibleReview { review: r, tree } = loaded;
+    let d = app::review::detail(&state.store, &state.models, &loaded).await?;
+    let VisibleReview { review: r, tree, .. } = loaded;
     let ctx = Ctx::for_session(s, "/reviews");
-    let c = app::review::content(&state.store, &state.models, &tree, &r).await?;
+    let c = SharedContent(d.clone());
     let v = view(&ctx, &c);
     let draft = r.status == ReviewStatus::Draft;
-    let decisions = state
-        .store
-        .review_decisions(r.id)
-        .await?
-        .into_iter()
+    let decisions = d
+        .decisions
+        .iter()
         .map(|d| DecisionView {
             id: d.id,
             kind: ctx.t(&format!("decision-kind-{}", d.data.kind.code())),
-            text: d.data.text,
-            responsible: d.data.responsible,
+            text: d.data.text.clone(),
+            responsible: d.data.responsible.clone(),
             deadline: d.data.deadline.to_string(),
         })
         .collect();
-    let revisions: Vec<RevisionLink> = app::review::other_revisions(&state.store, &r)
-        .await?
-        .into_iter()
+    let revisions: Vec<RevisionLink> = d
+        .others
+        .iter()
         .map(|x| RevisionLink {
             id: x.id,
             revision: x.revision,

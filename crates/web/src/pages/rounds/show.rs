@@ -73,10 +73,10 @@ struct ShowPage {
 
 async fn show_page(state: &SharedState, s: &Session, a: &Access, errors: Errors) -> AppResult<ShowPage> {
     let ctx = Ctx::for_session(s, "/rounds");
-    let v = rounds::round_view(&state.store, &s.caller(), a).await?;
+    let v = rounds::round_view(&state.store, &state.models, &s.caller(), a).await?;
     let r = &a.round;
     let p = v.phase;
-    let model_name = v.model.map(|m| format!("{} (version {})", m.name, m.version)).unwrap_or_default();
+    let model_name = format!("{} (version {})", v.model.name.get(ctx.lang), v.model.version);
     let mut stats = Vec::new();
     let mut invitees = Vec::new();
     let mut rate = 0;
@@ -106,7 +106,7 @@ async fn show_page(state: &SharedState, s: &Session, a: &Access, errors: Errors)
         rows.sort_by_key(|r| r.name.to_lowercase());
         invitees = rows;
     }
-    let mine = v
+    let mut mine = v
         .mine
         .iter()
         .map(|m| MineView {
@@ -128,7 +128,8 @@ async fn show_page(state: &SharedState, s: &Session, a: &Access, errors: Errors)
             employees: m.response.as_ref().map(|x| x.employees.to_string()).unwrap_or_default(),
             shared_answers: m.response.as_ref().is_some_and(|x| x.answers.is_some()),
         })
-        .collect();
+        .collect::<Vec<_>>();
+    mine.sort_by_key(|m| m.org.to_lowercase());
     Ok(ShowPage {
         errors,
         r: r.clone(),
