@@ -80,8 +80,9 @@ measure() { # $1 label, $2 output file
   echo "load_rss $peak" >>"$2"
 }
 
-# The analyst's national pages, one request at a time (median of 5), on the
-# newest generated national round; prints "page ms" lines into $1.
+# The analyst's national pages, one request at a time, on the newest generated
+# national round: the first request of each page (figures not yet kept) and the
+# median of the 5 after it; prints "page first-ms again-ms" lines into $1.
 analyst() {
   local cookie base=http://127.0.0.1:$PORT
   cookie=$(login analytiker@samordning.example)
@@ -105,13 +106,14 @@ print(done[0] if done else "")')
   for page in /rounds "/rounds/$round" "/rounds/$round/results" "/rounds/$round/trend" \
       ${respondent:+"/rounds/$round/respondents/$respondent"} \
       "/rounds/$round/results.xlsx" "/rounds/$round/results.csv" "/rounds/$round/report.pdf" "/rounds/$round/report.docx"; do
-    local code
-    code=$(curl -s -o /dev/null -w '%{http_code}' -H "cookie: $cookie" "$base$page")
+    local code first
+    read -r code first < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "cookie: $cookie" "$base$page")
     [ "$code" = 200 ] || { echo "$page answers $code for the analyst"; exit 1; }
+    first=$(awk '{printf "%.0f", $1*1000}' <<<"$first")
     local ms
     ms=$(for _ in 1 2 3 4 5; do curl -s -o /dev/null -w '%{time_total}\n' -H "cookie: $cookie" "$base$page"; done |
       sort -n | sed -n 3p | awk '{printf "%.0f", $1*1000}')
-    echo "${page//$round/{id\}} $ms" | sed "s/$respondent/{org}/" >>"$1"
+    echo "${page//$round/{id\}} $first $ms" | sed "s/$respondent/{org}/" >>"$1"
   done
 }
 
@@ -152,8 +154,8 @@ paste -d' ' <(grep '^/' "$WORK/small.txt") <(grep '^/' "$WORK/large.txt") |
 echo "| memory idle (RSS) | $(awk '/idle_rss/{print $2}' "$WORK/small.txt") MB | | $(awk '/idle_rss/{print $2}' "$WORK/large.txt") MB | | |"
 echo "| memory under load (peak RSS) | $(awk '/load_rss/{print $2}' "$WORK/small.txt") MB | | $(awk '/load_rss/{print $2}' "$WORK/large.txt") MB | | |"
 echo
-echo "The analyst of the national coordinating body (analytiker@samordning.example), $ORG_LARGE organisations, the newest national round: one request at a time, median of 5"
+echo "The analyst of the national coordinating body (analytiker@samordning.example), $ORG_LARGE organisations, the newest national round: one request at a time, the first and the median of the 5 after it"
 echo
-echo "| page | ms |"
-echo "| --- | ---: |"
-awk '{ printf "| `%s` | %s |\n", $1, $2 }' "$WORK/analyst.txt"
+echo "| page | first request, ms | again (median of 5), ms |"
+echo "| --- | ---: | ---: |"
+awk '{ printf "| `%s` | %s | %s |\n", $1, $2, $3 }' "$WORK/analyst.txt"

@@ -309,15 +309,17 @@ impl Store {
         Ok(row.map(Round::from))
     }
 
-    /// A round, and whether its organisation is in `coordinators` (the
-    /// caller's scope for running rounds), in one statement.
+    /// A round, whether its organisation is in `coordinators` (the caller's
+    /// scope for running rounds), and the data's version (the audit head's
+    /// sequence, see [`Store::find_review_versioned`]), in one statement.
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
-    pub async fn find_round_for(&self, id: Uuid, coordinators: &OrgScope) -> Result<Option<(Round, bool)>> {
+    pub async fn find_round_for(&self, id: Uuid, coordinators: &OrgScope) -> Result<Option<(Round, bool, i64)>> {
         #[derive(FromRow)]
         struct Row {
             #[sqlx(flatten)]
             round: RoundRow,
             coordinates: bool,
+            data_version: i64,
         }
         let row: Option<Row> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(
@@ -325,11 +327,14 @@ impl Store {
                  created_by, created_at, updated_at, CASE WHEN",
             );
             push_scope!(q, "org_id", coordinators);
-            q.push(" THEN TRUE ELSE FALSE END AS coordinates FROM rounds WHERE id = ");
+            q.push(
+                " THEN TRUE ELSE FALSE END AS coordinates, \
+                 (SELECT seq FROM audit_head WHERE audit_head.id = 1) AS data_version FROM rounds WHERE id = ",
+            );
             q.push_bind(id);
             q.build_query_as::<Row>().fetch_optional(p).await?
         });
-        Ok(row.map(|r| (Round::from(r.round), r.coordinates)))
+        Ok(row.map(|r| (Round::from(r.round), r.coordinates, r.data_version)))
     }
 
     /// Rounds run by the organisations in `scope`, newest period first.

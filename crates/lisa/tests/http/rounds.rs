@@ -109,6 +109,9 @@ pub async fn rounds_invite_submit_withdraw_and_suppress(app: &TestApp) {
         let res = c.send("POST", &format!("{path}/responses"), submit(org, share)).await;
         assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
     }
+    // The coordinator's figures are kept by the data's version: three now,
+    // two after the withdrawal below (checked further down).
+    assert_eq!(analyst.get(&format!("{path}/results")).await.json()["respondents"], 3);
     // One withdraws through the page.
     let res = agency_ciso.post_form(&format!("/rounds/{id}/withdraw"), vec![("org", agency.to_string())]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);

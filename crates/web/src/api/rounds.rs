@@ -180,7 +180,9 @@ pub async fn results(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<domain::aggregate::Breakdown>> {
-    Ok(Json(rounds::results(&state.store, &s.caller(), parse_id(&id)?).await?.breakdown))
+    Ok(Json(domain::aggregate::Breakdown::clone(
+        &rounds::results(&state.store, &state.models, &s.caller(), parse_id(&id)?).await?.breakdown,
+    )))
 }
 
 /// The trend over the coordinator's rounds up to this one, all and panel.
@@ -191,7 +193,7 @@ pub async fn trend(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<Vec<domain::aggregate::TrendRow>>> {
-    Ok(Json(rounds::trend(&state.store, &s.caller(), parse_id(&id)?).await?.1))
+    Ok(Json(Vec::clone(&rounds::trend(&state.store, &state.models, &s.caller(), parse_id(&id)?).await?.1)))
 }
 
 /// What one respondent shared (coordinator): its result, and its answers only if it shared them.

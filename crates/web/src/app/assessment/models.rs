@@ -14,13 +14,15 @@ use crate::app::{Caller, Error, Result};
 /// goes stale. It also keeps the scores that lists of assessments show (see
 /// [`ScoreCache`]) and the answers of recently opened assessments (see
 /// [`AnswerCache`]), both by answers' version, and the compiled management
-/// reviews by the data's version (see [`crate::app::review::ReviewCache`]).
+/// reviews and rounds' figures by the data's version (see
+/// [`crate::app::review::ReviewCache`] and [`crate::app::round::figures::FigureCache`]).
 #[derive(Default)]
 pub struct ModelCache {
     models: Mutex<HashMap<Uuid, Arc<Model>>>,
     pub(crate) scores: ScoreCache,
     pub(crate) answers: AnswerCache,
     pub(crate) reviews: crate::app::review::ReviewCache,
+    pub(crate) figures: crate::app::round::figures::FigureCache,
 }
 
 /// What a list shows of an assessment's score.

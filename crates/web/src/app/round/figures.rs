@@ -5,7 +5,8 @@
 //! the authorising queries of [`super`]), so they cannot disagree about what
 //! is suppressed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use domain::aggregate::{self, Breakdown, Cell, Comparison, Placement, Respondent, TrendRow};
 use domain::round::SharedResult;
@@ -18,6 +19,63 @@ pub const TOP_BLOCKERS: usize = 10;
 
 /// How many rounds a trend compares at most (the newest ones).
 pub const TREND_ROUNDS: usize = 10;
+
+/// A round's breakdown and trend keyed on (round, the data's version): the
+/// audit head's sequence, which every audited write moves in its own
+/// transaction (a response submitted or withdrawn, a round closed, a
+/// mapping between model versions stored), so an entry is right for as long
+/// as its version is current, in this process and in any other. A national
+/// round's figures parse tens of thousands of shared results; kept, the
+/// coordinator's pages and exports read them once per change. At most
+/// [`FigureCache::CAPACITY`] rounds of each; it empties when full.
+#[derive(Default)]
+pub struct FigureCache {
+    breakdowns: Kept<Breakdown>,
+    trends: Kept<Vec<TrendRow>>,
+}
+
+impl FigureCache {
+    pub const CAPACITY: usize = 64;
+
+    /// The breakdown of `round` at `version`, computed unless kept.
+    pub async fn breakdown(&self, store: &Store, round: &Round, version: i64) -> Result<Arc<Breakdown>, StoreError> {
+        if let Some(b) = kept(&self.breakdowns, round.id, version) {
+            return Ok(b);
+        }
+        let b = Arc::new(dashboard(store, round).await?);
+        keep(&self.breakdowns, round.id, version, b.clone());
+        Ok(b)
+    }
+
+    /// The trend up to `round` at `version`, computed unless kept.
+    pub async fn trend(&self, store: &Store, round: &Round, version: i64) -> Result<Arc<Vec<TrendRow>>, StoreError> {
+        if let Some(t) = kept(&self.trends, round.id, version) {
+            return Ok(t);
+        }
+        let t = Arc::new(trend(store, round).await?);
+        keep(&self.trends, round.id, version, t.clone());
+        Ok(t)
+    }
+}
+
+type Kept<T> = Mutex<HashMap<Uuid, (i64, Arc<T>)>>;
+
+fn kept<T>(m: &Kept<T>, id: Uuid, version: i64) -> Option<Arc<T>> {
+    let c = m.lock().ok()?;
+    c.get(&id).filter(|(v, _)| *v == version).map(|(_, x)| x.clone())
+}
+
+fn keep<T>(m: &Kept<T>, id: Uuid, version: i64, x: Arc<T>) {
+    if let Ok(mut c) = m.lock() {
+        if c.len() >= FigureCache::CAPACITY && !c.contains_key(&id) {
+            c.clear();
+        }
+        // A concurrent request may have read a newer version meanwhile: keep the newer.
+        if c.get(&id).is_none_or(|(v, _)| *v <= version) {
+            c.insert(id, (version, x));
+        }
+    }
+}
 
 /// All aggregates of one round (the coordinator's dashboard).
 pub async fn dashboard(store: &Store, round: &Round) -> Result<Breakdown, StoreError> {

@@ -46,6 +46,8 @@ pub struct Access {
     pub coordinator: bool,
     /// Invited organisations whose self-assessments the caller may see, in order.
     pub mine: Vec<Uuid>,
+    /// The data's version when the round was read (see [`figures::FigureCache`]).
+    pub data_version: i64,
 }
 
 impl Access {
@@ -78,10 +80,25 @@ pub fn org_name(tree: &OrgTree, id: Uuid) -> String {
 /// Loads a round the caller coordinates or is invited to (not found
 /// otherwise, so a stranger cannot tell whether it exists).
 pub async fn access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
+    access_with(store, caller, id, true).await
+}
+
+/// A round only its coordinator may go on with, without the invitees'
+/// names in the tree: for the figures, the exports and closing, which show
+/// no invitee by name (a national round has tens of thousands).
+pub async fn figures_access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
+    let a = access_with(store, caller, id, false).await?;
+    if !a.coordinator {
+        return Err(Error::NotFound);
+    }
+    Ok(a)
+}
+
+async fn access_with(store: &Store, caller: &Caller, id: Uuid, invitee_names: bool) -> Result<Access> {
     let coordinators = OrgScope::of(&caller.principal, Permission::RunRounds);
-    let (round, coordinator) = store.find_round_for(id, &coordinators).await?.ok_or(Error::NotFound)?;
+    let (round, coordinator, data_version) = store.find_round_for(id, &coordinators).await?.ok_or(Error::NotFound)?;
     // Only the coordinating body sees the invited organisations by name.
-    let tree = if coordinator {
+    let tree = if coordinator && invitee_names {
         store.org_tree_for_round(&caller.principal, id).await?
     } else {
         store.org_tree_for(&caller.principal).await?
@@ -97,7 +114,7 @@ pub async fn access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> 
     if !coordinator && mine.is_empty() {
         return Err(Error::NotFound);
     }
-    Ok(Access { round, tree, coordinator, mine })
+    Ok(Access { round, tree, coordinator, mine, data_version })
 }
 
 /// A round only its coordinator may go on with (not found for anyone else).

@@ -15,7 +15,7 @@ use store::Store;
 use uuid::Uuid;
 
 use super::figures::{self, Feedback};
-use super::{Access, access, coordinator_access, status_of};
+use super::{Access, access, coordinator_access, figures_access, status_of};
 use crate::app::assessment::ModelCache;
 use crate::app::{Caller, Error, Result};
 
@@ -141,22 +141,27 @@ pub async fn invitation_statuses(store: &Store, caller: &Caller, a: &Access) -> 
 /// A round's aggregates, for its coordinator.
 pub struct ResultsData {
     pub access: Access,
-    pub breakdown: Breakdown,
+    pub breakdown: Arc<Breakdown>,
     pub invited: usize,
 }
 
 /// All aggregates of a round (its coordinator); groups under k are suppressed.
-pub async fn results(store: &Store, caller: &Caller, id: Uuid) -> Result<ResultsData> {
-    let access = coordinator_access(store, caller, id).await?;
-    let breakdown = figures::dashboard(store, &access.round).await?;
-    let invited = store.list_invitees(access.round.id).await?.len();
+pub async fn results(store: &Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<ResultsData> {
+    let access = figures_access(store, caller, id).await?;
+    let breakdown = models.figures.breakdown(store, &access.round, access.data_version).await?;
+    let invited = store.count_responses(&[access.round.id]).await?.first().map_or(0, |(_, n, _)| *n as usize);
     Ok(ResultsData { access, breakdown, invited })
 }
 
 /// The trend over the coordinator's rounds up to this one (its coordinator).
-pub async fn trend(store: &Store, caller: &Caller, id: Uuid) -> Result<(Access, Vec<TrendRow>)> {
-    let a = coordinator_access(store, caller, id).await?;
-    let rows = figures::trend(store, &a.round).await?;
+pub async fn trend(
+    store: &Store,
+    models: &ModelCache,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<(Access, Arc<Vec<TrendRow>>)> {
+    let a = figures_access(store, caller, id).await?;
+    let rows = models.figures.trend(store, &a.round, a.data_version).await?;
     Ok((a, rows))
 }
 

@@ -10,7 +10,6 @@ use super::Table;
 use super::results::{Loaded, ResultsView, load_results};
 use super::trend::trend_view;
 use crate::SharedState;
-use crate::app::round::figures;
 use crate::error::{AppError, AppResult};
 use crate::pages::{Ctx, docx_download, download, pdf_download, render_blocking};
 use crate::session::{CurrentUser, Session};
@@ -124,7 +123,7 @@ pub fn results_report(
 
 async fn report_parts(state: &SharedState, s: &Session, id: &str) -> AppResult<(documents::report::Report, String)> {
     let Loaded { access: a, view: v, ctx } = load_results(state, s, id).await?;
-    let trend = figures::trend(&state.store, &a.round).await?;
+    let trend = state.models.figures.trend(&state.store, &a.round, a.data_version).await?;
     let coordinator = a.org_name(a.round.org_id);
     Ok((results_report(&ctx, &coordinator, &a.round, &v, &trend), file_stem(&ctx, &a.round)))
 }

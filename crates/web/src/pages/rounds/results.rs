@@ -179,7 +179,7 @@ pub(super) struct Loaded {
 }
 
 pub(super) async fn load_results(state: &SharedState, s: &Session, id: &str) -> AppResult<Loaded> {
-    let data = rounds::results(&state.store, &s.caller(), parse_id(id)?).await?;
+    let data = rounds::results(&state.store, &state.models, &s.caller(), parse_id(id)?).await?;
     let model = state.models.get(&state.store, data.access.round.model_id).await?;
     let ctx = Ctx::for_session(s, "/rounds");
     let view = results_view(&ctx, &model, &data.breakdown, data.invited);

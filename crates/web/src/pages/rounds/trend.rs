@@ -109,7 +109,7 @@ pub async fn trend(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (a, rows) = rounds::trend(&state.store, &s.caller(), parse_id(&id)?).await?;
+    let (a, rows) = rounds::trend(&state.store, &state.models, &s.caller(), parse_id(&id)?).await?;
     let ctx = Ctx::for_session(&s, "/rounds");
     let model = state.models.get(&state.store, a.round.model_id).await?;
     let mut v = trend_view(&ctx, &rows);
