@@ -23,6 +23,7 @@ mod plan;
 mod review;
 mod round;
 mod scope;
+mod search;
 mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
@@ -31,7 +32,7 @@ pub use auth::SessionRow;
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
 pub use plan::{Action, Activity};
 pub use review::{Decision, Point, Review, UnitReport};
-pub use round::{Invitation, Invitee, MappingRow, NewResponse, Response, Round, Shared};
+pub use round::{Invitation, Invitee, InviteePage, ListedInvitee, MappingRow, NewResponse, Response, Round, Shared};
 pub use scope::OrgScope;
 pub use user::{AssignmentRow, NewUser, User, UserUpdate};
 

@@ -172,6 +172,37 @@ pub struct Invitee {
     pub reminded_at: Option<DateTime<Utc>>,
 }
 
+/// An invited organisation as a round's page lists it: its name and kind too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedInvitee {
+    pub org_id: Uuid,
+    pub name: String,
+    pub kind: domain::org::OrgKind,
+    pub status: InviteeStatus,
+    pub reminded_at: Option<DateTime<Utc>>,
+}
+
+/// One page of a round's invitees, how many match, and how many stand where
+/// in the whole round.
+#[derive(Debug, Clone, Default)]
+pub struct InviteePage {
+    pub rows: Vec<ListedInvitee>,
+    /// Invitees that match the search and the status filter.
+    pub matching: i64,
+    /// Every invitee of the round, by status.
+    pub counts: Vec<(InviteeStatus, i64)>,
+}
+
+/// Where an invitee stands, in SQL (as [`invitee_status`] decides it).
+const INVITEE_STATUS: &str = "CASE WHEN s.status IS NOT NULL THEN s.status \
+     WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.org_id = i.org_id AND a.period = r.period) THEN 'draft' \
+     ELSE 'not_started' END";
+
+/// A round's invitations with what their status and the page need.
+const INVITEES_FROM: &str = " FROM round_invitations i JOIN rounds r ON r.id = i.round_id JOIN orgs o ON o.id = i.org_id \
+     LEFT JOIN round_responses s ON s.round_id = i.round_id AND s.org_id = i.org_id \
+     LEFT JOIN round_reminders m ON m.round_id = i.round_id AND m.org_id = i.org_id WHERE i.round_id = ";
+
 /// One invitation of an organisation, with its round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -431,6 +462,84 @@ impl Store {
                 Ok(Invitee { org_id, status: invitee_status(resp.as_deref(), has)?, reminded_at })
             })
             .collect()
+    }
+
+    /// One page of a round's invitees by name (`limit` from `offset`),
+    /// those with `status` only if given, whose name holds `search` in any
+    /// case; with how many match and how many of the whole round stand
+    /// where. Two statements, three when a filtered list has more than one
+    /// page, whatever the round's size.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id))]
+    pub async fn invitees_page(
+        &self,
+        round_id: Uuid,
+        status: Option<InviteeStatus>,
+        search: &str,
+        offset: i64,
+        limit: i64,
+    ) -> Result<InviteePage> {
+        let search = search.trim();
+        let (like, glob) = (crate::search::like(search), crate::search::glob(search));
+        macro_rules! filter {
+            ($q:expr, $glob:expr) => {{
+                $q.push(INVITEES_FROM);
+                $q.push_bind(round_id);
+                if let Some(st) = status {
+                    $q.push(format!(" AND {INVITEE_STATUS} = "));
+                    $q.push_bind(st.code());
+                }
+                if !search.is_empty() && $glob {
+                    $q.push(" AND o.name GLOB ");
+                    $q.push_bind(glob.clone());
+                } else if !search.is_empty() {
+                    $q.push(" AND lower(o.name) LIKE ");
+                    $q.push_bind(like.clone());
+                    $q.push(" ESCAPE '\\'");
+                }
+            }};
+        }
+        macro_rules! page {
+            ($p:expr, $glob:expr, $order:expr) => {{
+                let mut q = sqlx::QueryBuilder::new(format!(
+                    "SELECT i.org_id, o.name, o.kind, {INVITEE_STATUS} AS status, m.sent_at"
+                ));
+                filter!(q, $glob);
+                crate::search::push_page!(q, $order, limit, offset);
+                let rows: Vec<(Uuid, String, String, String, Option<DateTime<Utc>>)> =
+                    q.build_query_as().fetch_all($p).await?;
+                let mut g = sqlx::QueryBuilder::new(format!("SELECT {INVITEE_STATUS} AS status, COUNT(*)"));
+                g.push(INVITEES_FROM);
+                g.push_bind(round_id);
+                g.push(" GROUP BY 1");
+                let counts: Vec<(String, i64)> = g.build_query_as().fetch_all($p).await?;
+                // Counted only when neither the counts nor the page tell.
+                let matching = if status.is_none() && search.is_empty() {
+                    counts.iter().map(|(_, n)| n).sum()
+                } else if offset == 0 && (rows.len() as i64) < limit {
+                    rows.len() as i64
+                } else {
+                    let mut c = sqlx::QueryBuilder::new("SELECT COUNT(*)");
+                    filter!(c, $glob);
+                    let (n,): (i64,) = c.build_query_as().fetch_one($p).await?;
+                    n
+                };
+                (rows, matching, counts)
+            }};
+        }
+        let (rows, matching, counts) = match &self.backend {
+            crate::Backend::Sqlite(p) => page!(p, true, " ORDER BY o.name, i.org_id"),
+            crate::Backend::Postgres(p) => page!(p, false, r#" ORDER BY o.name COLLATE "C", i.org_id"#),
+        };
+        Ok(InviteePage {
+            rows: rows
+                .into_iter()
+                .map(|(org_id, name, kind, status, reminded_at)| {
+                    Ok(ListedInvitee { org_id, name, kind: code(&kind)?, status: code(&status)?, reminded_at })
+                })
+                .collect::<Result<_>>()?,
+            matching,
+            counts: counts.into_iter().map(|(st, n)| Ok((code(&st)?, n))).collect::<Result<_>>()?,
+        })
     }
 
     /// For each of these rounds: how many are invited and how many have submitted.

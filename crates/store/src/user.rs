@@ -287,44 +287,9 @@ impl Store {
         }
         let search = search.trim();
         let searching = !search.is_empty();
-        // PostgreSQL: `lower(…) LIKE` with `%` and `_` escaped; its lower()
-        // knows every letter. SQLite's lower() and LIKE ignore case only for
-        // ASCII, so there the search is a GLOB with each letter as a class
-        // of both its cases (`[öÖ]`), and `*`, `?`, `[`, `]` as classes of
-        // themselves: "öberg" finds "Öberg" on both backends.
-        let like = {
-            let mut p = String::from("%");
-            for c in search.to_lowercase().chars() {
-                if matches!(c, '%' | '_' | '\\') {
-                    p.push('\\');
-                }
-                p.push(c);
-            }
-            p.push('%');
-            p
-        };
-        let glob = {
-            let mut p = String::from("*");
-            for c in search.chars() {
-                let (mut lower, mut upper) = (c.to_lowercase(), c.to_uppercase());
-                match (lower.next(), lower.next(), upper.next(), upper.next()) {
-                    (Some(l), None, Some(u), None) if l != u => {
-                        p.push('[');
-                        p.push(l);
-                        p.push(u);
-                        p.push(']');
-                    }
-                    _ if matches!(c, '*' | '?' | '[' | ']') => {
-                        p.push('[');
-                        p.push(c);
-                        p.push(']');
-                    }
-                    _ => p.push(c),
-                }
-            }
-            p.push('*');
-            p
-        };
+        // Any case, Swedish letters included, on both backends (crate::search).
+        let like = crate::search::like(search);
+        let glob = crate::search::glob(search);
         macro_rules! filter {
             ($q:expr, $glob:expr) => {{
                 $q.push(" FROM users u WHERE 1 = 1");
@@ -354,11 +319,7 @@ impl Store {
                     "SELECT u.id, u.email, u.name, u.password_hash, u.language, u.active, u.created_at, u.updated_at",
                 );
                 filter!(q, $glob);
-                q.push($order);
-                q.push(" LIMIT ");
-                q.push_bind(limit);
-                q.push(" OFFSET ");
-                q.push_bind(offset);
+                crate::search::push_page!(q, $order, limit, offset);
                 let rows: Vec<UserRow> = q.build_query_as().fetch_all($p).await?;
                 let mut c = sqlx::QueryBuilder::new("SELECT COUNT(*)");
                 filter!(c, $glob);

@@ -292,6 +292,29 @@ pub async fn demo_national_rounds_have_figures_reports_and_feedback(app: &TestAp
     assert_eq!(status, StatusCode::OK);
     assert!(xlsx.starts_with(b"PK"));
 
+    // The round's page lists its invitees 50 at a time, searchable and
+    // filtered by status; the counts are the whole round's.
+    let invited = analyst.get(&format!("/api/v1/rounds/{id}")).await.json()["invitees"].as_array().unwrap().len();
+    assert!(invited > 100, "{invited}");
+    let page = analyst.get(&format!("/rounds/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains(&format!("Visar 1–50 av {invited} inbjudna organisationer.")), "{}", page.text);
+    assert_eq!(page.text.matches("<tr><td>").count(), 50, "one page of invitees");
+    assert!(page.text.contains(&format!("/rounds/{id}?page=2#h-invitees")), "a link to the next page");
+    let second = analyst.get(&format!("/rounds/{id}?page=2")).await;
+    assert!(second.text.contains(&format!("Visar 51–{} av {invited}", invited.min(100))), "{}", second.text);
+    let found = analyst.get(&format!("/rounds/{id}?q=EXEMPLA+kom")).await;
+    assert_eq!(found.text.matches("<tr><td>").count(), 1, "{}", found.text);
+    assert!(found.text.contains("Exempla kommun") && !found.text.contains("Visar 1–"), "{}", found.text);
+    let submitted = analyst.get(&format!("/rounds/{id}?status=submitted&page=1")).await;
+    let links = submitted.text.matches(&format!("/rounds/{id}/respondents/")).count();
+    assert_eq!(submitted.text.matches("<tr><td>").count(), links, "only respondents are listed");
+    for odd in ["?status=nonsense", "?page=-1", "?page=99999999999", "?q=%00%01"] {
+        assert_eq!(analyst.get(&format!("/rounds/{id}{odd}")).await.status, StatusCode::OK, "{odd}");
+    }
+    let none = analyst.get(&format!("/rounds/{id}?q=finns+inte+alls")).await;
+    assert!(none.text.contains("Ingen inbjuden organisation matchar sökningen."), "{}", none.text);
+
     // Exempla kommun answered: its comparison has real figures.
     let f = kommun_ciso.get(&format!("/api/v1/rounds/{id}/feedback")).await;
     assert_eq!(f.status, StatusCode::OK, "{}", f.text);

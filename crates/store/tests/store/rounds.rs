@@ -166,3 +166,63 @@ async fn rounds_generated_in_bulk_and_mappings() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_round_s_invitees_are_read_a_page_at_a_time_filtered_and_counted() {
+    run("a_round_s_invitees_are_read_a_page_at_a_time_filtered_and_counted", |db| async move {
+        let (s, n) = (&*db.store, db.name);
+        let (c, mut orgs, model) = setup(s).await;
+        for name in ["Östra Göinge kommun", "Åsele kommun", "Älvdalens kommun", "Dstad 100% kommun"] {
+            orgs.push(s.insert_org(&admin(), new_org(name, OrgKind::Municipality, None)).await.unwrap().id);
+        }
+        let r = s.insert_round(&admin(), c, model, input("Uppföljning 2026"), &orgs).await.unwrap();
+        // Avik: draft; Bstad: submitted; Cby: withdrawn; the rest not started.
+        s.insert_assessment(&admin(), orgs[0], model, Period::new(2026).unwrap(), None).await.unwrap();
+        s.submit_response(&admin(), r.id, orgs[1], response(2, 0.5, false)).await.unwrap();
+        s.submit_response(&admin(), r.id, orgs[2], response(1, 0.3, false)).await.unwrap();
+        s.withdraw_response(&admin(), r.id, orgs[2]).await.unwrap();
+
+        let all = s.invitees_page(r.id, None, "", 0, 3).await.unwrap();
+        assert_eq!(all.matching, 7, "{n}");
+        let names: Vec<&str> = all.rows.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(names, ["Avik kommun", "Bstad kommun", "Cby kommun"], "{n}: by name, one page");
+        let count = |st| all.counts.iter().find(|(x, _)| *x == st).map_or(0, |(_, k)| *k);
+        assert_eq!(
+            [InviteeStatus::NotStarted, InviteeStatus::Draft, InviteeStatus::Submitted, InviteeStatus::Withdrawn]
+                .map(count),
+            [4, 1, 1, 1],
+            "{n}: the whole round's counts, whatever the page"
+        );
+        assert_eq!(all.rows[0].status, InviteeStatus::Draft, "{n}");
+        assert_eq!(all.rows[0].kind, OrgKind::Municipality, "{n}");
+        let last = s.invitees_page(r.id, None, "", 6, 3).await.unwrap();
+        assert_eq!(last.rows.len(), 1, "{n}: the last page");
+
+        let submitted = s.invitees_page(r.id, Some(InviteeStatus::Submitted), "", 0, 50).await.unwrap();
+        assert_eq!((submitted.matching, submitted.rows[0].org_id), (1, orgs[1]), "{n}");
+        let not_started = s.invitees_page(r.id, Some(InviteeStatus::NotStarted), "", 0, 50).await.unwrap();
+        assert_eq!(not_started.matching, 4, "{n}");
+        // A filtered list of several pages is counted on every page.
+        for offset in [0, 2, 4] {
+            let p = s.invitees_page(r.id, Some(InviteeStatus::NotStarted), "kommun", offset, 2).await.unwrap();
+            assert_eq!((p.matching, p.rows.len()), (4, if offset < 4 { 2 } else { 0 }), "{n}: from {offset}");
+        }
+        let found = s.invitees_page(r.id, None, "öSTRA gö", 0, 50).await.unwrap();
+        assert_eq!(
+            found.rows.iter().map(|i| i.org_id).collect::<Vec<_>>(),
+            [orgs[3]],
+            "{n}: any case, Swedish letters"
+        );
+        let found = s.invitees_page(r.id, None, "ÅSELE", 0, 50).await.unwrap();
+        assert_eq!(found.matching, 1, "{n}");
+        let found = s.invitees_page(r.id, None, "100%", 0, 50).await.unwrap();
+        assert_eq!(found.matching, 1, "{n}: % is a letter");
+        for wild in ["%", "_", "*", "?", "[a-z]"] {
+            let found = s.invitees_page(r.id, None, wild, 0, 50).await.unwrap();
+            assert_eq!(found.matching, i64::from(wild == "%"), "{n}: {wild} is no wildcard");
+        }
+        let none = s.invitees_page(r.id, Some(InviteeStatus::Submitted), "Avik", 0, 50).await.unwrap();
+        assert_eq!((none.matching, none.rows.len(), none.counts.len()), (0, 0, 4), "{n}: both filters apply");
+    })
+    .await;
+}

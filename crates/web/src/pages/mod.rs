@@ -339,6 +339,50 @@ pub fn render_error_page(ctx: &Ctx, err: &AppError) -> Response {
 }
 
 /// Parses a UUID path or form value, answering 404 for a malformed id.
+/// Where a paged list stands: "Showing 51–100 of 312 …" (only when there is
+/// more than one page) and the links to the previous and the next page.
+pub struct Pager {
+    pub showing: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `page` counts from 1; `showing_key` is a message with `from`, `to`
+    /// and `total`; `link` makes a page's address.
+    pub fn new(
+        ctx: &Ctx,
+        showing_key: &str,
+        page: i64,
+        page_size: i64,
+        shown: usize,
+        total: i64,
+        link: impl Fn(i64) -> String,
+    ) -> Pager {
+        let first = (page - 1) * page_size;
+        let shown = shown as i64;
+        let showing = if shown > 0 && (total > page_size || page > 1) {
+            crate::i18n::t_args(
+                ctx.lang,
+                showing_key,
+                &[("from", (first + 1).to_string()), ("to", (first + shown).to_string()), ("total", total.to_string())],
+            )
+        } else {
+            String::new()
+        };
+        Pager {
+            showing,
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (first + page_size < total).then(|| link(page + 1)),
+        }
+    }
+}
+
+/// A page number from a query: a positive number of sensible size, else the first page.
+pub fn page_number(p: Option<&str>) -> i64 {
+    p.and_then(|p| p.trim().parse::<i64>().ok()).filter(|p| (1..=1_000_000).contains(p)).unwrap_or(1)
+}
+
 pub fn parse_id(s: &str) -> Result<uuid::Uuid, AppError> {
     s.parse().map_err(|_| AppError::NotFound)
 }

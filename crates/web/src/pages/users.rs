@@ -34,11 +34,8 @@ struct ListPage {
     can_add: bool,
     /// The search as typed.
     q: String,
-    /// "Visar 1–50 av 120", or empty when everything fits on one page.
-    showing: String,
-    /// Links to the previous and next page, with the search kept.
-    prev: Option<String>,
-    next: Option<String>,
+    /// "Visar 1–50 av 120" and the links to the previous and next page, with the search kept.
+    pager: super::Pager,
 }
 
 /// Users on one page of the list.
@@ -74,33 +71,12 @@ pub async fn list(
     // A search longer than any name or address finds nothing; cut it so it
     // is never carried further than that.
     let q: String = lq.q.trim().chars().take(200).collect();
-    // A page number that is not a positive number of sensible size shows the first page.
-    let page = lq
-        .page
-        .as_deref()
-        .and_then(|p| p.trim().parse::<i64>().ok())
-        .filter(|p| (1..=1_000_000).contains(p))
-        .unwrap_or(1);
+    let page = super::page_number(lq.page.as_deref());
     let found = app::user::list_users(&state.store, &s.caller(), &q, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
     let ctx = Ctx::for_session(&s, "/users");
     let tree = &found.tree;
-    let first = (page - 1) * PAGE_SIZE;
-    let shown = found.users.len() as i64;
-    let showing = if shown > 0 && (found.total > PAGE_SIZE || page > 1) {
-        crate::i18n::t_args(
-            ctx.lang,
-            "users-showing",
-            &[
-                ("from", (first + 1).to_string()),
-                ("to", (first + shown).to_string()),
-                ("total", found.total.to_string()),
-            ],
-        )
-    } else {
-        String::new()
-    };
-    let prev = (page > 1).then(|| page_link(&q, page - 1));
-    let next = (first + PAGE_SIZE < found.total).then(|| page_link(&q, page + 1));
+    let pager =
+        super::Pager::new(&ctx, "users-showing", page, PAGE_SIZE, found.users.len(), found.total, |p| page_link(&q, p));
     let users = found
         .users
         .into_iter()
@@ -112,15 +88,7 @@ pub async fn list(
             active: u.user.active,
         })
         .collect();
-    render(&ListPage {
-        ctx,
-        users,
-        can_add: s.principal.can_somewhere(Permission::ManageUsers),
-        q,
-        showing,
-        prev,
-        next,
-    })
+    render(&ListPage { ctx, users, can_add: s.principal.can_somewhere(Permission::ManageUsers), q, pager })
 }
 
 /// Organisations where the user may grant roles, indented by depth.

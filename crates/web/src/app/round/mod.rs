@@ -27,8 +27,8 @@ mod respond;
 pub use create::{NewRound, NewRoundOptions, check_new_round, create_round, new_round_options};
 pub use figures::Feedback;
 pub use queries::{
-    InvitationStatus, Mine, ResultsData, RoundList, RoundListItem, RoundView, feedback, invitation_statuses,
-    list_invitations, list_rounds, respondent, results, round_view, trend,
+    INVITEES_PAGE, InvitationStatus, InviteeFilter, Mine, ResultsData, RoundList, RoundListItem, RoundView, feedback,
+    invitation_statuses, list_invitations, list_rounds, respondent, results, round_view, trend,
 };
 pub use respond::{SubmitInput, close_round, submit_response, withdraw_response};
 
@@ -78,9 +78,10 @@ pub fn org_name(tree: &OrgTree, id: Uuid) -> String {
 }
 
 /// Loads a round the caller coordinates or is invited to (not found
-/// otherwise, so a stranger cannot tell whether it exists).
+/// otherwise, so a stranger cannot tell whether it exists), with the
+/// caller's own tree (the round's page reads its invitees' names with them).
 pub async fn access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
-    access_with(store, caller, id, true).await
+    access_with(store, caller, id, false).await
 }
 
 /// A round only its coordinator may go on with, without the invitees'
@@ -117,9 +118,10 @@ async fn access_with(store: &Store, caller: &Caller, id: Uuid, invitee_names: bo
     Ok(Access { round, tree, coordinator, mine, data_version })
 }
 
-/// A round only its coordinator may go on with (not found for anyone else).
+/// A round only its coordinator may go on with (not found for anyone else),
+/// with the invitees' names in the tree (a respondent's page names it).
 pub async fn coordinator_access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
-    let a = access(store, caller, id).await?;
+    let a = access_with(store, caller, id, true).await?;
     if !a.coordinator {
         return Err(Error::NotFound);
     }

@@ -72,17 +72,39 @@ pub struct Mine {
 pub struct RoundView {
     pub phase: Phase,
     pub model: Arc<Model>,
-    /// Every invitee's status, for the coordinator only.
-    pub invitees: Vec<store::Invitee>,
+    /// A page of the invitees with the round's counts, for the coordinator only.
+    pub invitees: Option<store::InviteePage>,
     pub mine: Vec<Mine>,
 }
 
+/// Which of a round's invitees its page lists: a filter that does not parse is no filter.
+#[derive(Debug, Clone, Default)]
+pub struct InviteeFilter {
+    pub status: Option<InviteeStatus>,
+    /// Part of the organisation's name, any case.
+    pub search: String,
+    pub offset: i64,
+}
+
+/// Invitees on one page of a round's list.
+pub const INVITEES_PAGE: i64 = 50;
+
 /// A round with what the caller may see of it.
-pub async fn round_view(store: &Store, models: &ModelCache, caller: &Caller, a: &Access) -> Result<RoundView> {
+pub async fn round_view(
+    store: &Store,
+    models: &ModelCache,
+    caller: &Caller,
+    a: &Access,
+    f: &InviteeFilter,
+) -> Result<RoundView> {
     let r = &a.round;
     let phase = a.phase();
     let model = models.get(store, r.model_id).await?;
-    let invitees = if a.coordinator { store.list_invitees(r.id).await? } else { Vec::new() };
+    let invitees = if a.coordinator {
+        Some(store.invitees_page(r.id, f.status, &f.search, f.offset.max(0), INVITEES_PAGE).await?)
+    } else {
+        None
+    };
     // The caller's invited organisations' responses and self-assessments,
     // one query each for all of them.
     let (mut responses, mut assessments) = (HashMap::new(), HashMap::new());

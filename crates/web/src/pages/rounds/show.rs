@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::round::{InviteeStatus, Phase};
@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use super::phase_label;
 use crate::SharedState;
-use crate::app::round::{self as rounds, Access, SubmitInput};
+use crate::app::round::{self as rounds, Access, INVITEES_PAGE, InviteeFilter, SubmitInput};
 use crate::app::{Caller, Error};
 use crate::error::{AppError, AppResult};
-use crate::pages::{Ctx, Errors, parse_id, render, render_status, see_other};
+use crate::pages::{Ctx, Errors, Pager, page_number, parse_id, render, render_status, see_other};
 use crate::session::{CurrentUser, Session};
 
 pub struct InviteeRow {
@@ -68,43 +68,98 @@ struct ShowPage {
     stats: Vec<Stat>,
     rate: u32,
     invitees: Vec<InviteeRow>,
+    /// The invitee list's search as typed and the status chosen ("" for all).
+    q: String,
+    status: &'static str,
+    statuses: Vec<StatusOption>,
+    /// Whether a search or a status filter is applied.
+    filtered: bool,
+    pager: Pager,
     mine: Vec<MineView>,
 }
 
-async fn show_page(state: &SharedState, s: &Session, a: &Access, errors: Errors) -> AppResult<ShowPage> {
+/// A status to filter the invitee list by.
+pub struct StatusOption {
+    pub code: &'static str,
+    pub label: String,
+}
+
+/// The invitee list's search, status and page, from the address.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InviteeQuery {
+    q: String,
+    status: String,
+    page: Option<String>,
+}
+
+impl InviteeQuery {
+    /// The filter and the page number: a status that does not parse is no
+    /// filter, a search is cut at 200 characters (longer than any name).
+    fn parsed(&self) -> (InviteeFilter, i64) {
+        let page = page_number(self.page.as_deref());
+        let f = InviteeFilter {
+            status: self.status.parse().ok(),
+            search: self.q.trim().chars().filter(|c| !c.is_control()).take(200).collect(),
+            offset: (page - 1) * INVITEES_PAGE,
+        };
+        (f, page)
+    }
+}
+
+/// The address of a page of a round's invitee list, with its filter kept.
+fn invitees_link(round: Uuid, f: &InviteeFilter, page: i64) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    if !f.search.is_empty() {
+        s.append_pair("q", &f.search);
+    }
+    if let Some(st) = f.status {
+        s.append_pair("status", st.code());
+    }
+    s.append_pair("page", &page.to_string());
+    format!("/rounds/{round}?{}#h-invitees", s.finish())
+}
+
+async fn show_page(
+    state: &SharedState,
+    s: &Session,
+    a: &Access,
+    errors: Errors,
+    (f, page): (InviteeFilter, i64),
+) -> AppResult<ShowPage> {
     let ctx = Ctx::for_session(s, "/rounds");
-    let v = rounds::round_view(&state.store, &state.models, &s.caller(), a).await?;
+    let v = rounds::round_view(&state.store, &state.models, &s.caller(), a, &f).await?;
     let r = &a.round;
     let p = v.phase;
     let model_name = format!("{} (version {})", v.model.name.get(ctx.lang), v.model.version);
     let mut stats = Vec::new();
     let mut invitees = Vec::new();
     let mut rate = 0;
-    if a.coordinator {
-        let list = &v.invitees;
-        let count = |st: InviteeStatus| list.iter().filter(|i| i.status == st).count();
+    let mut pager = Pager { showing: String::new(), prev: None, next: None };
+    if let Some(list) = &v.invitees {
+        let count = |st: InviteeStatus| list.counts.iter().filter(|(x, _)| *x == st).map(|(_, n)| *n).sum::<i64>();
+        let invited: i64 = list.counts.iter().map(|(_, n)| n).sum();
         let submitted = count(InviteeStatus::Submitted);
-        rate = if list.is_empty() { 0 } else { (submitted as f64 * 100.0 / list.len() as f64).round() as u32 };
-        stats.push(Stat { label: ctx.t("round-invited"), value: list.len().to_string() });
+        rate = if invited == 0 { 0 } else { (submitted as f64 * 100.0 / invited as f64).round() as u32 };
+        stats.push(Stat { label: ctx.t("round-invited"), value: invited.to_string() });
         for st in InviteeStatus::ALL {
             stats.push(Stat { label: ctx.tk("invitee-status", st), value: count(*st).to_string() });
         }
-        let mut rows: Vec<InviteeRow> = list
+        pager = Pager::new(&ctx, "round-invitees-showing", page, INVITEES_PAGE, list.rows.len(), list.matching, |n| {
+            invitees_link(r.id, &f, n)
+        });
+        invitees = list
+            .rows
             .iter()
-            .map(|i| {
-                let node = a.tree.get(i.org_id);
-                InviteeRow {
-                    org_id: i.org_id,
-                    name: node.map(|n| n.name.clone()).unwrap_or_default(),
-                    kind: node.map(|n| ctx.kind_label(&n.kind)).unwrap_or_default(),
-                    status: ctx.tk("invitee-status", &i.status),
-                    status_code: i.status.code(),
-                    reminded: i.reminded_at.as_ref().map(|t| ctx.date_time(t)).unwrap_or_default(),
-                }
+            .map(|i| InviteeRow {
+                org_id: i.org_id,
+                name: i.name.clone(),
+                kind: ctx.kind_label(&i.kind),
+                status: ctx.tk("invitee-status", &i.status),
+                status_code: i.status.code(),
+                reminded: i.reminded_at.as_ref().map(|t| ctx.date_time(t)).unwrap_or_default(),
             })
             .collect();
-        rows.sort_by_key(|r| r.name.to_lowercase());
-        invitees = rows;
     }
     let mut mine = v
         .mine
@@ -143,6 +198,14 @@ async fn show_page(state: &SharedState, s: &Session, a: &Access, errors: Errors)
         stats,
         rate,
         invitees,
+        status: f.status.map_or("", |st| st.code()),
+        statuses: InviteeStatus::ALL
+            .iter()
+            .map(|st| StatusOption { code: st.code(), label: ctx.tk("invitee-status", st) })
+            .collect(),
+        filtered: f.status.is_some() || !f.search.is_empty(),
+        q: f.search,
+        pager,
         mine,
         ctx,
     })
@@ -156,9 +219,10 @@ pub async fn show(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
+    Query(q): Query<InviteeQuery>,
 ) -> AppResult<Response> {
     let a = access(&state, &s.caller(), &id).await?;
-    render(&show_page(&state, &s, &a, Errors::default()).await?)
+    render(&show_page(&state, &s, &a, Errors::default(), q.parsed()).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -207,7 +271,10 @@ pub async fn respond(
         errors.0.push((f.org.clone(), String::new()));
         errors.0.push(("employees".into(), String::new()));
     }
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, &s, &a, errors).await?)
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &show_page(&state, &s, &a, errors, InviteeQuery::default().parsed()).await?,
+    )
 }
 
 pub async fn withdraw(
@@ -224,7 +291,10 @@ pub async fn withdraw(
         Err(e) => field_errors(e)?,
     };
     let errors = Errors::new(s.user.language, &errs);
-    render_status(StatusCode::UNPROCESSABLE_ENTITY, &show_page(&state, &s, &a, errors).await?)
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &show_page(&state, &s, &a, errors, InviteeQuery::default().parsed()).await?,
+    )
 }
 
 pub async fn close(
