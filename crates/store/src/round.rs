@@ -467,8 +467,9 @@ impl Store {
     /// One page of a round's invitees by name (`limit` from `offset`),
     /// those with `status` only if given, whose name holds `search` in any
     /// case; with how many match and how many of the whole round stand
-    /// where. Two statements, three when a filtered list has more than one
-    /// page, whatever the round's size.
+    /// where. One statement when the whole round fits on the page, two
+    /// otherwise, three when a filtered list has more than one page,
+    /// whatever the round's size.
     #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id))]
     pub async fn invitees_page(
         &self,
@@ -507,13 +508,24 @@ impl Store {
                 crate::search::push_page!(q, $order, limit, offset);
                 let rows: Vec<(Uuid, String, String, String, Option<DateTime<Utc>>)> =
                     q.build_query_as().fetch_all($p).await?;
-                let mut g = sqlx::QueryBuilder::new(format!("SELECT {INVITEE_STATUS} AS status, COUNT(*)"));
-                g.push(INVITEES_FROM);
-                g.push_bind(round_id);
-                g.push(" GROUP BY 1");
-                let counts: Vec<(String, i64)> = g.build_query_as().fetch_all($p).await?;
+                let unfiltered = status.is_none() && search.is_empty();
+                let whole = unfiltered && offset == 0 && (rows.len() as i64) < limit;
+                let counts: Vec<(String, i64)> = if whole {
+                    // Every invitee is on this page: it tells the counts.
+                    let mut c: BTreeMap<&str, i64> = BTreeMap::new();
+                    for r in &rows {
+                        *c.entry(r.3.as_str()).or_default() += 1;
+                    }
+                    c.into_iter().map(|(st, n)| (st.to_owned(), n)).collect()
+                } else {
+                    let mut g = sqlx::QueryBuilder::new(format!("SELECT {INVITEE_STATUS} AS status, COUNT(*)"));
+                    g.push(INVITEES_FROM);
+                    g.push_bind(round_id);
+                    g.push(" GROUP BY 1");
+                    g.build_query_as().fetch_all($p).await?
+                };
                 // Counted only when neither the counts nor the page tell.
-                let matching = if status.is_none() && search.is_empty() {
+                let matching = if unfiltered {
                     counts.iter().map(|(_, n)| n).sum()
                 } else if offset == 0 && (rows.len() as i64) < limit {
                     rows.len() as i64

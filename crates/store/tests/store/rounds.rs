@@ -195,6 +195,14 @@ async fn a_round_s_invitees_are_read_a_page_at_a_time_filtered_and_counted() {
         );
         assert_eq!(all.rows[0].status, InviteeStatus::Draft, "{n}");
         assert_eq!(all.rows[0].kind, OrgKind::Municipality, "{n}");
+        // The whole round on one page: the same counts, read from the page.
+        let whole = s.invitees_page(r.id, None, "", 0, 50).await.unwrap();
+        assert_eq!((whole.matching, whole.rows.len()), (7, 7), "{n}");
+        let mut a = all.counts.clone();
+        let mut b = whole.counts.clone();
+        a.sort_by_key(|(st, _)| st.code());
+        b.sort_by_key(|(st, _)| st.code());
+        assert_eq!(a, b, "{n}: counts from the page equal the counted ones");
         let last = s.invitees_page(r.id, None, "", 6, 3).await.unwrap();
         assert_eq!(last.rows.len(), 1, "{n}: the last page");
 
