@@ -487,7 +487,11 @@ test('the newest national round with real figures: results, trend, a respondent,
   const rate = squash(await analyst.locator('section[aria-labelledby="h-progress"] p.lead').innerText());
   const rates = [Math.floor((submitted * 100) / invited), Math.round((submitted * 100) / invited)].map((r) => `Svarsfrekvens: ${r} %`);
   assert.ok(rates.includes(rate), `${rate} is one of ${rates}`);
-  assert.equal(Object.keys(await invitees(analyst)).length, invited);
+  // The invitees, 50 to a page, with a link to the next.
+  assert.equal(Object.keys(await invitees(analyst)).length, 50);
+  const list = analyst.locator('section[aria-labelledby="h-invitees"]');
+  assert.equal(squash(await list.getByRole('status').innerText()), `Visar 1–50 av ${invited} inbjudna organisationer.`);
+  assert.equal(await list.getByRole('link', { name: 'Nästa sida →' }).count(), 1);
   assert.equal(await analyst.getByRole('button', { name: 'Stäng omgången nu' }).count(), 0);
 
   // Results: real figures for all.
@@ -532,9 +536,14 @@ test('the newest national round with real figures: results, trend, a respondent,
   await sv.check('national respondent', { shot: 'rounds-national-respondent' });
   assert.equal(await h1(analyst), `${org} ${NATIONAL}`);
   assert.match(await fact(analyst, 'Nivå'), /^[0-4]$/);
-  // The kommun is a respondent too.
+  // The kommun is a respondent too: found with the invitee list's search.
   await analyst.goto(url + round);
-  await clickAndWait(analyst, analyst.locator('section[aria-labelledby="h-invitees"]').getByRole('link', { name: KOMMUN, exact: true }));
+  await list.getByLabel('Sök organisation').fill(KOMMUN.toUpperCase());
+  await list.getByLabel('Status').selectOption('submitted');
+  await clickAndWait(analyst, list.getByRole('button', { name: 'Visa', exact: true }));
+  assert.deepEqual(Object.keys(await invitees(analyst)), [KOMMUN], 'the search finds the kommun alone');
+  await sv.check('the invitee list searched', { shot: 'rounds-national-invitees-search' });
+  await clickAndWait(analyst, list.getByRole('link', { name: KOMMUN, exact: true }));
   await sv.check('the kommun as a national respondent');
   assert.equal(await h1(analyst), `${KOMMUN} ${NATIONAL}`);
 
