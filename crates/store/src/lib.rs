@@ -32,7 +32,9 @@ pub use auth::SessionRow;
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
 pub use plan::{Action, Activity};
 pub use review::{Decision, Point, Review, UnitReport};
-pub use round::{Invitation, Invitee, InviteePage, ListedInvitee, MappingRow, NewResponse, Response, Round, Shared};
+pub use round::{
+    Invitation, Invitee, InviteePage, ListedInvitee, MappingRow, NewResponse, Response, Round, RoundFor, Shared,
+};
 pub use scope::OrgScope;
 pub use user::{AssignmentRow, NewUser, User, UserUpdate};
 
@@ -133,6 +135,7 @@ pub(crate) enum Backend {
 /// The one handle to the database.
 pub struct Store {
     pub(crate) backend: Backend,
+    pub(crate) trees: scope::TreeCache,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -183,7 +186,7 @@ impl Store {
         } else {
             return Err(StoreError::BadUrl("the URL must start with sqlite:// or postgres://".into()));
         };
-        Ok(Store { backend })
+        Ok(Store { backend, trees: scope::TreeCache::default() })
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"))]

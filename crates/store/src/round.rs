@@ -35,7 +35,7 @@ impl Round {
     }
 }
 
-#[derive(FromRow)]
+#[derive(FromRow, Clone)]
 struct RoundRow {
     id: Uuid,
     org_id: Uuid,
@@ -193,15 +193,53 @@ pub struct InviteePage {
     pub counts: Vec<(InviteeStatus, i64)>,
 }
 
-/// Where an invitee stands, in SQL (as [`invitee_status`] decides it).
-const INVITEE_STATUS: &str = "CASE WHEN s.status IS NOT NULL THEN s.status \
-     WHEN EXISTS (SELECT 1 FROM assessments a WHERE a.org_id = i.org_id AND a.period = r.period) THEN 'draft' \
-     ELSE 'not_started' END";
+/// What a round's invitee lists read: each invitation with its
+/// organisation. The response, the reminder and whether a self-assessment
+/// exists are read by scalar subqueries rather than joins: PostgreSQL plans
+/// these statements anew on every execution (custom plans, as rounds of 7
+/// and of 20,000 invitees sit side by side), and a two-table join plans in a
+/// fifth of the time of a four-table one (0.2 against 1.1 ms, measured with
+/// `EXPLAIN (ANALYZE, SUMMARY)`); PostgreSQL evaluates the subqueries after
+/// the sort, for the rows of the page only.
+const INVITEES_FROM: &str = " FROM round_invitations i JOIN orgs o ON o.id = i.org_id WHERE i.round_id = ";
 
-/// A round's invitations with what their status and the page need.
-const INVITEES_FROM: &str = " FROM round_invitations i JOIN rounds r ON r.id = i.round_id JOIN orgs o ON o.id = i.org_id \
-     LEFT JOIN round_responses s ON s.round_id = i.round_id AND s.org_id = i.org_id \
-     LEFT JOIN round_reminders m ON m.round_id = i.round_id AND m.org_id = i.org_id WHERE i.round_id = ";
+/// The status of invitation `i`'s response, if any (an SQL expression).
+const INVITEE_RESPONSE: &str =
+    "(SELECT s.status FROM round_responses s WHERE s.round_id = i.round_id AND s.org_id = i.org_id)";
+
+/// Pushes whether invitation `i`'s organisation has a self-assessment of `period`.
+macro_rules! push_has_assessment {
+    ($q:expr, $period:expr) => {{
+        $q.push("EXISTS (SELECT 1 FROM assessments a WHERE a.org_id = i.org_id AND a.period = ");
+        $q.push_bind($period);
+        $q.push(")");
+    }};
+}
+
+/// Pushes where invitation `i` stands (as [`invitee_status`] decides it),
+/// given its response's status in `$response` (an SQL expression), for a
+/// round of `period`.
+macro_rules! push_invitee_status {
+    ($q:expr, $response:expr, $period:expr) => {{
+        $q.push(format!("COALESCE({}, CASE WHEN ", $response));
+        push_has_assessment!($q, $period);
+        $q.push(" THEN 'draft' ELSE 'not_started' END)");
+    }};
+}
+
+/// A round as a caller reaches it ([`Store::find_round_for`]).
+#[derive(Debug, Clone)]
+pub struct RoundFor {
+    pub round: Round,
+    /// The round's organisation is in the caller's scope for running rounds.
+    pub coordinates: bool,
+    /// The data's version when the round was read.
+    pub data_version: i64,
+    /// The invited organisations in the caller's scope for self-assessments, in order.
+    pub mine: Vec<Uuid>,
+    /// Their responses, where they have one.
+    pub responses: Vec<Response>,
+}
 
 /// One invitation of an organisation, with its round.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -340,32 +378,105 @@ impl Store {
         Ok(row.map(Round::from))
     }
 
-    /// A round, whether its organisation is in `coordinators` (the caller's
-    /// scope for running rounds), and the data's version (the audit head's
-    /// sequence, see [`Store::find_review_versioned`]), in one statement.
+    /// A round as a caller reaches it, in one statement: whether its
+    /// organisation is in `coordinators` (the caller's scope for running
+    /// rounds), the data's version (the audit head's sequence, see
+    /// [`Store::find_review_versioned`]), and the invited organisations in
+    /// `viewer` (the caller's scope for self-assessments) with their
+    /// responses.
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
-    pub async fn find_round_for(&self, id: Uuid, coordinators: &OrgScope) -> Result<Option<(Round, bool, i64)>> {
+    pub async fn find_round_for(
+        &self,
+        id: Uuid,
+        coordinators: &OrgScope,
+        viewer: &OrgScope,
+    ) -> Result<Option<RoundFor>> {
         #[derive(FromRow)]
         struct Row {
             #[sqlx(flatten)]
             round: RoundRow,
             coordinates: bool,
             data_version: i64,
+            invited: Option<Uuid>,
+            s_status: Option<String>,
+            s_assessment_id: Option<Uuid>,
+            s_kind: Option<String>,
+            s_employees: Option<i32>,
+            s_size_class: Option<String>,
+            s_result: Option<String>,
+            s_answers: Option<String>,
+            s_submitted_by: Option<String>,
+            s_submitted_at: Option<DateTime<Utc>>,
+            s_updated_at: Option<DateTime<Utc>>,
         }
-        let row: Option<Row> = with_pool!(self, |p| {
+        let rows: Vec<Row> = with_pool!(self, |p| {
             let mut q = sqlx::QueryBuilder::new(
-                "SELECT id, org_id, name, model_id, period, opens_on, closes_on, message, k, remind_days, closed_at, \
-                 created_by, created_at, updated_at, CASE WHEN",
+                "SELECT r.id, r.org_id, r.name, r.model_id, r.period, r.opens_on, r.closes_on, r.message, r.k, \
+                 r.remind_days, r.closed_at, r.created_by, r.created_at, r.updated_at, CASE WHEN",
             );
-            push_scope!(q, "org_id", coordinators);
+            push_scope!(q, "r.org_id", coordinators);
             q.push(
                 " THEN TRUE ELSE FALSE END AS coordinates, \
-                 (SELECT seq FROM audit_head WHERE audit_head.id = 1) AS data_version FROM rounds WHERE id = ",
+                 (SELECT seq FROM audit_head WHERE audit_head.id = 1) AS data_version, i.org_id AS invited, \
+                 s.status AS s_status, s.assessment_id AS s_assessment_id, s.kind AS s_kind, s.employees AS s_employees, \
+                 s.size_class AS s_size_class, s.result AS s_result, s.answers AS s_answers, \
+                 s.submitted_by AS s_submitted_by, s.submitted_at AS s_submitted_at, s.updated_at AS s_updated_at \
+                 FROM rounds r LEFT JOIN round_invitations i ON i.round_id = r.id AND",
             );
+            push_scope!(q, "i.org_id", viewer);
+            q.push(" LEFT JOIN round_responses s ON s.round_id = i.round_id AND s.org_id = i.org_id WHERE r.id = ");
             q.push_bind(id);
-            q.build_query_as::<Row>().fetch_optional(p).await?
+            q.build_query_as::<Row>().fetch_all(p).await?
         });
-        Ok(row.map(|r| (Round::from(r.round), r.coordinates, r.data_version)))
+        let Some(first) = rows.first() else { return Ok(None) };
+        let (coordinates, data_version) = (first.coordinates, first.data_version);
+        let round = Round::from(first.round.clone());
+        let (mut mine, mut responses) = (Vec::new(), Vec::new());
+        for r in rows {
+            let Some(org_id) = r.invited else { continue };
+            mine.push(org_id);
+            let (
+                Some(status),
+                Some(kind),
+                Some(employees),
+                Some(size_class),
+                Some(result),
+                Some(by),
+                Some(at),
+                Some(upd),
+            ) = (
+                r.s_status,
+                r.s_kind,
+                r.s_employees,
+                r.s_size_class,
+                r.s_result,
+                r.s_submitted_by,
+                r.s_submitted_at,
+                r.s_updated_at,
+            )
+            else {
+                continue;
+            };
+            responses.push(
+                ResponseRow {
+                    round_id: id,
+                    org_id,
+                    status,
+                    assessment_id: r.s_assessment_id,
+                    kind,
+                    employees,
+                    size_class,
+                    result,
+                    answers: r.s_answers,
+                    submitted_by: by,
+                    submitted_at: at,
+                    updated_at: upd,
+                }
+                .parse()?,
+            );
+        }
+        mine.sort_unstable();
+        Ok(Some(RoundFor { round, coordinates, data_version, mine, responses }))
     }
 
     /// Rounds run by the organisations in `scope`, newest period first.
@@ -470,15 +581,16 @@ impl Store {
     /// where. One statement when the whole round fits on the page, two
     /// otherwise, three when a filtered list has more than one page,
     /// whatever the round's size.
-    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id))]
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round.id))]
     pub async fn invitees_page(
         &self,
-        round_id: Uuid,
+        round: &Round,
         status: Option<InviteeStatus>,
         search: &str,
         offset: i64,
         limit: i64,
     ) -> Result<InviteePage> {
+        let (round_id, period) = (round.id, round.data.period);
         let search = search.trim();
         let (like, glob) = (crate::search::like(search), crate::search::glob(search));
         macro_rules! filter {
@@ -486,7 +598,9 @@ impl Store {
                 $q.push(INVITEES_FROM);
                 $q.push_bind(round_id);
                 if let Some(st) = status {
-                    $q.push(format!(" AND {INVITEE_STATUS} = "));
+                    $q.push(" AND ");
+                    push_invitee_status!($q, INVITEE_RESPONSE, period);
+                    $q.push(" = ");
                     $q.push_bind(st.code());
                 }
                 if !search.is_empty() && $glob {
@@ -499,27 +613,34 @@ impl Store {
                 }
             }};
         }
+        type Row = (Uuid, String, String, Option<String>, bool, Option<DateTime<Utc>>);
         macro_rules! page {
             ($p:expr, $glob:expr, $order:expr) => {{
-                let mut q = sqlx::QueryBuilder::new(format!(
-                    "SELECT i.org_id, o.name, o.kind, {INVITEE_STATUS} AS status, m.sent_at"
-                ));
+                let mut q = sqlx::QueryBuilder::new(format!("SELECT i.org_id, o.name, o.kind, {INVITEE_RESPONSE}, "));
+                push_has_assessment!(q, period);
+                q.push(
+                    ", (SELECT m.sent_at FROM round_reminders m WHERE m.round_id = i.round_id AND m.org_id = i.org_id)",
+                );
                 filter!(q, $glob);
                 crate::search::push_page!(q, $order, limit, offset);
-                let rows: Vec<(Uuid, String, String, String, Option<DateTime<Utc>>)> =
-                    q.build_query_as().fetch_all($p).await?;
+                let rows: Vec<Row> = q.build_query_as().fetch_all($p).await?;
                 let unfiltered = status.is_none() && search.is_empty();
                 let whole = unfiltered && offset == 0 && (rows.len() as i64) < limit;
                 let counts: Vec<(String, i64)> = if whole {
                     // Every invitee is on this page: it tells the counts.
-                    let mut c: BTreeMap<&str, i64> = BTreeMap::new();
+                    let mut c: BTreeMap<String, i64> = BTreeMap::new();
                     for r in &rows {
-                        *c.entry(r.3.as_str()).or_default() += 1;
+                        *c.entry(invitee_status(r.3.as_deref(), r.4)?.code().to_owned()).or_default() += 1;
                     }
-                    c.into_iter().map(|(st, n)| (st.to_owned(), n)).collect()
+                    c.into_iter().collect()
                 } else {
-                    let mut g = sqlx::QueryBuilder::new(format!("SELECT {INVITEE_STATUS} AS status, COUNT(*)"));
-                    g.push(INVITEES_FROM);
+                    // Only the responses are joined: the counts need neither names nor reminders.
+                    let mut g = sqlx::QueryBuilder::new("SELECT ");
+                    push_invitee_status!(g, "s.status", period);
+                    g.push(
+                        " AS status, COUNT(*) FROM round_invitations i LEFT JOIN round_responses s \
+                         ON s.round_id = i.round_id AND s.org_id = i.org_id WHERE i.round_id = ",
+                    );
                     g.push_bind(round_id);
                     g.push(" GROUP BY 1");
                     g.build_query_as().fetch_all($p).await?
@@ -545,8 +666,14 @@ impl Store {
         Ok(InviteePage {
             rows: rows
                 .into_iter()
-                .map(|(org_id, name, kind, status, reminded_at)| {
-                    Ok(ListedInvitee { org_id, name, kind: code(&kind)?, status: code(&status)?, reminded_at })
+                .map(|(org_id, name, kind, response, has_assessment, reminded_at)| {
+                    Ok(ListedInvitee {
+                        org_id,
+                        name,
+                        kind: code(&kind)?,
+                        status: invitee_status(response.as_deref(), has_assessment)?,
+                        reminded_at,
+                    })
                 })
                 .collect::<Result<_>>()?,
             matching,

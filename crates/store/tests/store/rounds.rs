@@ -182,7 +182,7 @@ async fn a_round_s_invitees_are_read_a_page_at_a_time_filtered_and_counted() {
         s.submit_response(&admin(), r.id, orgs[2], response(1, 0.3, false)).await.unwrap();
         s.withdraw_response(&admin(), r.id, orgs[2]).await.unwrap();
 
-        let all = s.invitees_page(r.id, None, "", 0, 3).await.unwrap();
+        let all = s.invitees_page(&r, None, "", 0, 3).await.unwrap();
         assert_eq!(all.matching, 7, "{n}");
         let names: Vec<&str> = all.rows.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["Avik kommun", "Bstad kommun", "Cby kommun"], "{n}: by name, one page");
@@ -196,40 +196,40 @@ async fn a_round_s_invitees_are_read_a_page_at_a_time_filtered_and_counted() {
         assert_eq!(all.rows[0].status, InviteeStatus::Draft, "{n}");
         assert_eq!(all.rows[0].kind, OrgKind::Municipality, "{n}");
         // The whole round on one page: the same counts, read from the page.
-        let whole = s.invitees_page(r.id, None, "", 0, 50).await.unwrap();
+        let whole = s.invitees_page(&r, None, "", 0, 50).await.unwrap();
         assert_eq!((whole.matching, whole.rows.len()), (7, 7), "{n}");
         let mut a = all.counts.clone();
         let mut b = whole.counts.clone();
         a.sort_by_key(|(st, _)| st.code());
         b.sort_by_key(|(st, _)| st.code());
         assert_eq!(a, b, "{n}: counts from the page equal the counted ones");
-        let last = s.invitees_page(r.id, None, "", 6, 3).await.unwrap();
+        let last = s.invitees_page(&r, None, "", 6, 3).await.unwrap();
         assert_eq!(last.rows.len(), 1, "{n}: the last page");
 
-        let submitted = s.invitees_page(r.id, Some(InviteeStatus::Submitted), "", 0, 50).await.unwrap();
+        let submitted = s.invitees_page(&r, Some(InviteeStatus::Submitted), "", 0, 50).await.unwrap();
         assert_eq!((submitted.matching, submitted.rows[0].org_id), (1, orgs[1]), "{n}");
-        let not_started = s.invitees_page(r.id, Some(InviteeStatus::NotStarted), "", 0, 50).await.unwrap();
+        let not_started = s.invitees_page(&r, Some(InviteeStatus::NotStarted), "", 0, 50).await.unwrap();
         assert_eq!(not_started.matching, 4, "{n}");
         // A filtered list of several pages is counted on every page.
         for offset in [0, 2, 4] {
-            let p = s.invitees_page(r.id, Some(InviteeStatus::NotStarted), "kommun", offset, 2).await.unwrap();
+            let p = s.invitees_page(&r, Some(InviteeStatus::NotStarted), "kommun", offset, 2).await.unwrap();
             assert_eq!((p.matching, p.rows.len()), (4, if offset < 4 { 2 } else { 0 }), "{n}: from {offset}");
         }
-        let found = s.invitees_page(r.id, None, "öSTRA gö", 0, 50).await.unwrap();
+        let found = s.invitees_page(&r, None, "öSTRA gö", 0, 50).await.unwrap();
         assert_eq!(
             found.rows.iter().map(|i| i.org_id).collect::<Vec<_>>(),
             [orgs[3]],
             "{n}: any case, Swedish letters"
         );
-        let found = s.invitees_page(r.id, None, "ÅSELE", 0, 50).await.unwrap();
+        let found = s.invitees_page(&r, None, "ÅSELE", 0, 50).await.unwrap();
         assert_eq!(found.matching, 1, "{n}");
-        let found = s.invitees_page(r.id, None, "100%", 0, 50).await.unwrap();
+        let found = s.invitees_page(&r, None, "100%", 0, 50).await.unwrap();
         assert_eq!(found.matching, 1, "{n}: % is a letter");
         for wild in ["%", "_", "*", "?", "[a-z]"] {
-            let found = s.invitees_page(r.id, None, wild, 0, 50).await.unwrap();
+            let found = s.invitees_page(&r, None, wild, 0, 50).await.unwrap();
             assert_eq!(found.matching, i64::from(wild == "%"), "{n}: {wild} is no wildcard");
         }
-        let none = s.invitees_page(r.id, Some(InviteeStatus::Submitted), "Avik", 0, 50).await.unwrap();
+        let none = s.invitees_page(&r, Some(InviteeStatus::Submitted), "Avik", 0, 50).await.unwrap();
         assert_eq!((none.matching, none.rows.len(), none.counts.len()), (0, 0, 4), "{n}: both filters apply");
     })
     .await;

@@ -46,6 +46,8 @@ pub struct Access {
     pub coordinator: bool,
     /// Invited organisations whose self-assessments the caller may see, in order.
     pub mine: Vec<Uuid>,
+    /// Their responses, where they have one (read with the round).
+    pub responses: Vec<store::Response>,
     /// The data's version when the round was read (see [`figures::FigureCache`]).
     pub data_version: i64,
 }
@@ -97,25 +99,20 @@ pub async fn figures_access(store: &Store, caller: &Caller, id: Uuid) -> Result<
 
 async fn access_with(store: &Store, caller: &Caller, id: Uuid, invitee_names: bool) -> Result<Access> {
     let coordinators = OrgScope::of(&caller.principal, Permission::RunRounds);
-    let (round, coordinator, data_version) = store.find_round_for(id, &coordinators).await?.ok_or(Error::NotFound)?;
+    let viewer = OrgScope::of(&caller.principal, Permission::ViewAssessments);
+    let store::RoundFor { round, coordinates: coordinator, data_version, mine, responses } =
+        store.find_round_for(id, &coordinators, &viewer).await?.ok_or(Error::NotFound)?;
     // Only the coordinating body sees the invited organisations by name.
     let tree = if coordinator && invitee_names {
         store.org_tree_for_round(&caller.principal, id).await?
     } else {
-        store.org_tree_for(&caller.principal).await?
+        store.org_tree_at(&caller.principal, caller.data_version).await?
     };
     debug_assert_eq!(coordinator, caller.principal.can(Permission::RunRounds, round.org_id, &tree));
-    let mut mine: Vec<Uuid> = store
-        .list_round_invitations(id, &OrgScope::of(&caller.principal, Permission::ViewAssessments))
-        .await?
-        .into_iter()
-        .map(|i| i.org_id)
-        .collect();
-    mine.sort_unstable();
     if !coordinator && mine.is_empty() {
         return Err(Error::NotFound);
     }
-    Ok(Access { round, tree, coordinator, mine, data_version })
+    Ok(Access { round, tree, coordinator, mine, responses, data_version })
 }
 
 /// A round only its coordinator may go on with (not found for anyone else),

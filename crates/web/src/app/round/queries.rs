@@ -36,7 +36,7 @@ pub struct RoundList {
 
 /// The caller's rounds and invitations, newest first.
 pub async fn list_rounds(store: &Store, caller: &Caller) -> Result<RoundList> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let rounds = store.list_rounds_of(&OrgScope::of(&caller.principal, Permission::RunRounds)).await?;
     let ids: Vec<Uuid> = rounds.iter().map(|r| r.id).collect();
     let counts = store.count_responses(&ids).await?;
@@ -101,7 +101,7 @@ pub async fn round_view(
     let phase = a.phase();
     let model = models.get(store, r.model_id).await?;
     let invitees = if a.coordinator {
-        Some(store.invitees_page(r.id, f.status, &f.search, f.offset.max(0), INVITEES_PAGE).await?)
+        Some(store.invitees_page(r, f.status, &f.search, f.offset.max(0), INVITEES_PAGE).await?)
     } else {
         None
     };
@@ -110,7 +110,7 @@ pub async fn round_view(
     let (mut responses, mut assessments) = (HashMap::new(), HashMap::new());
     if !a.mine.is_empty() {
         let scope = OrgScope::of(&caller.principal, Permission::ViewAssessments);
-        responses = store.list_round_responses(r.id, &scope).await?.into_iter().map(|x| (x.org_id, x)).collect();
+        responses = a.responses.iter().map(|x| (x.org_id, x.clone())).collect();
         // Newest revision first: the first one seen of each organisation is the one used.
         for x in store.list_assessments_for(&scope, r.data.period, r.model_id).await? {
             assessments.entry(x.org_id).or_insert(x);
@@ -145,13 +145,7 @@ pub async fn invitation_statuses(store: &Store, caller: &Caller, a: &Access) -> 
         return Ok(Vec::new());
     }
     let scope = OrgScope::of(&caller.principal, Permission::ViewAssessments);
-    let shared: HashSet<Uuid> = store
-        .list_round_responses(a.round.id, &scope)
-        .await?
-        .into_iter()
-        .filter(|r| r.answers.is_some())
-        .map(|r| r.org_id)
-        .collect();
+    let shared: HashSet<Uuid> = a.responses.iter().filter(|r| r.answers.is_some()).map(|r| r.org_id).collect();
     Ok(store
         .list_round_invitations(a.round.id, &scope)
         .await?
