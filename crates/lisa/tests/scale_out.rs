@@ -163,6 +163,9 @@ async fn two_processes_behind_haproxy_share_one_database() {
     let orgs: Value = get(&http, &b, "/api/v1/orgs", &admin).await.json().await.unwrap();
     let org = orgs.as_array().unwrap().iter().find(|o| o["name"] == "Exempla kommun").expect("the demo kommun").clone();
     let id = org["id"].as_str().unwrap();
+    // B keeps the CISO's organisation tree once read (by the data's version).
+    let page = get(&http, &b, "/orgs", &ciso).await.text().await.unwrap();
+    assert!(page.contains("Exempla kommun") && !page.contains("(omdöpt)"), "B's tree before the rename");
     let r = http
         .put(format!("{a}/api/v1/orgs/{id}"))
         .header("cookie", &admin.cookie)
@@ -174,6 +177,8 @@ async fn two_processes_behind_haproxy_share_one_database() {
     assert_eq!(r.status(), 200, "rename through A: {}", r.text().await.unwrap());
     let seen: Value = get(&http, &b, &format!("/api/v1/orgs/{id}"), &ciso).await.json().await.unwrap();
     assert_eq!(seen["name"], "Exempla kommun (omdöpt)", "B sees the new name at once");
+    let page = get(&http, &b, "/orgs", &ciso).await.text().await.unwrap();
+    assert!(page.contains("Exempla kommun (omdöpt)"), "B's kept tree gives way to the renamed organisation");
 
     // An answer saved through A changes the score B lists at its next
     // request, though B keeps the scores it has computed.

@@ -157,6 +157,16 @@ const ENTRY_COLUMNS: &str = "seq, at, actor_id, actor, action, record_type, reco
                              before_json, after_json, prev_hash, hash";
 
 impl Store {
+    /// The data's version: the audit head's sequence number, which every
+    /// audited write moves in its own transaction (what kept pages and
+    /// trees are keyed on).
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn data_version(&self) -> Result<i64> {
+        Ok(with_pool!(self, |pool| {
+            sqlx::query_scalar::<_, i64>("SELECT seq FROM audit_head WHERE id = 1").fetch_one(pool).await?
+        }))
+    }
+
     /// Entries matching `f`, newest first.
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_audit(&self, f: &AuditFilter) -> Result<AuditPage> {

@@ -6,6 +6,9 @@
 //! (SQLite refuses more than 32,766) and its cost follows the rows in scope,
 //! not the size of the installation.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use domain::authz::{Permission, Principal, Scope};
 use domain::org::{OrgNode, OrgTree};
 use domain::user::Role;
@@ -134,6 +137,46 @@ const SCOPED_AND_INVITED_NODES: &str = "SELECT o.id, o.parent_id, o.name, o.kind
      UNION SELECT id FROM orgs WHERE kind = 'coordinator' \
      UNION SELECT org_id FROM round_invitations WHERE round_id = $2)";
 
+/// The organisation trees of users with roles in part of the tree, kept
+/// by user and the data's version: the audit head's sequence, which every
+/// write of an organisation or a role moves in its own transaction. An entry
+/// is right for as long as its version is current, in this process and in
+/// any other sharing the database; the version is read before the tree, so
+/// an entry is never older than its version. Trees of more than
+/// [`TreeCache::MAX_NODES`] organisations are not kept (the whole tree of a
+/// system-wide role is read as before), and the cache empties when it holds
+/// [`TreeCache::CAPACITY`] users: its memory is bounded whatever the
+/// installation's size.
+#[derive(Default)]
+pub(crate) struct TreeCache {
+    trees: Mutex<HashMap<Uuid, (i64, Arc<OrgTree>)>>,
+}
+
+impl TreeCache {
+    pub const CAPACITY: usize = 1024;
+    pub const MAX_NODES: usize = 2000;
+
+    fn get(&self, user: Uuid, version: i64) -> Option<Arc<OrgTree>> {
+        let c = self.trees.lock().ok()?;
+        c.get(&user).filter(|(v, _)| *v == version).map(|(_, t)| t.clone())
+    }
+
+    fn keep(&self, user: Uuid, version: i64, tree: Arc<OrgTree>) {
+        if tree.len() > Self::MAX_NODES {
+            return;
+        }
+        if let Ok(mut c) = self.trees.lock() {
+            if c.len() >= Self::CAPACITY && !c.contains_key(&user) {
+                c.clear();
+            }
+            // A concurrent request may have read a newer version meanwhile: keep the newer.
+            if c.get(&user).is_none_or(|(v, _)| *v <= version) {
+                c.insert(user, (version, tree));
+            }
+        }
+    }
+}
+
 fn tree_of(rows: Vec<(Uuid, Option<Uuid>, String, String)>) -> OrgTree {
     OrgTree::new(
         rows.into_iter()
@@ -159,6 +202,21 @@ impl Store {
         let rows: Vec<(Uuid, Option<Uuid>, String, String)> =
             with_pool!(self, |p| { sqlx::query_as(SCOPED_NODES).bind(principal.user_id).fetch_all(p).await? });
         Ok(tree_of(rows))
+    }
+
+    /// [`Store::org_tree_for`] as it stood at the data's version `version`
+    /// (read with the caller's session, before this): kept, so a user's
+    /// next request reads no tree while nothing has been written.
+    pub async fn org_tree_at(&self, principal: &Principal, version: i64) -> Result<OrgTree> {
+        if principal.assignments.iter().any(|a| a.org_id.is_none()) || principal.assignments.is_empty() {
+            return self.org_tree_for(principal).await;
+        }
+        if let Some(t) = self.trees.get(principal.user_id, version) {
+            return Ok(OrgTree::clone(&t));
+        }
+        let tree = self.org_tree_for(principal).await?;
+        self.trees.keep(principal.user_id, version, Arc::new(tree.clone()));
+        Ok(tree)
     }
 
     /// [`Store::org_tree_for`] with the organisations invited to a round

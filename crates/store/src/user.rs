@@ -245,6 +245,9 @@ macro_rules! first_org {
     }};
 }
 
+/// A session, its user, the user's roles and the data's version when read.
+pub type SessionUser = (crate::SessionRow, User, Vec<AssignmentRow>, i64);
+
 impl Store {
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn count_users(&self) -> Result<i64> {
@@ -460,13 +463,15 @@ impl Store {
         Ok(rows.into_iter().filter_map(AssignmentDbRow::parse).collect())
     }
 
-    /// A session with its user and the user's roles, in one query (every
-    /// request asks this first).
+    /// A session with its user, the user's roles and the data's version
+    /// ([`SessionUser`]: the audit head's sequence, see
+    /// [`Store::org_tree_at`]), in one query
+    /// (every request asks this first).
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn find_session_user(
         &self,
         token_hash: &str,
-    ) -> Result<Option<(crate::SessionRow, User, Vec<AssignmentRow>)>> {
+    ) -> Result<Option<SessionUser>> {
         #[derive(FromRow)]
         struct Row {
             token_hash: String,
@@ -479,12 +484,14 @@ impl Store {
             ra_role: Option<String>,
             ra_org_id: Option<Uuid>,
             ra_created_at: Option<DateTime<Utc>>,
+            data_version: i64,
         }
         let rows: Vec<Row> = with_pool!(self, |p| {
             sqlx::query_as::<_, Row>(
                 "SELECT s.token_hash, s.csrf_token, s.created_at AS s_created_at, s.last_seen_at, \
                  u.id, u.email, u.name, u.password_hash, u.language, u.active, u.created_at, u.updated_at, \
-                 ra.id AS ra_id, ra.role AS ra_role, ra.org_id AS ra_org_id, ra.created_at AS ra_created_at \
+                 ra.id AS ra_id, ra.role AS ra_role, ra.org_id AS ra_org_id, ra.created_at AS ra_created_at, \
+                 (SELECT seq FROM audit_head WHERE audit_head.id = 1) AS data_version \
                  FROM sessions s JOIN users u ON u.id = s.user_id \
                  LEFT JOIN role_assignments ra ON ra.user_id = u.id \
                  WHERE s.token_hash = $1 ORDER BY ra.created_at",
@@ -505,7 +512,7 @@ impl Store {
             }
             .parse()
         };
-        let user_id = first.user.id;
+        let (user_id, data_version) = (first.user.id, first.data_version);
         let mut assignments: Vec<AssignmentRow> = assignment(&first, user_id).into_iter().collect();
         assignments.extend(rows.filter_map(|r| assignment(&r, user_id)));
         let session = crate::SessionRow {
@@ -515,7 +522,7 @@ impl Store {
             created_at: first.s_created_at,
             last_seen_at: first.last_seen_at,
         };
-        Ok(Some((session, User::from(first.user), assignments)))
+        Ok(Some((session, User::from(first.user), assignments, data_version)))
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"))]

@@ -28,13 +28,20 @@ pub struct Session {
     pub principal: Arc<Principal>,
     /// The user's role assignments as stored (with their ids), read with the session.
     pub assignments: Arc<Vec<store::AssignmentRow>>,
+    /// The data's version when the session was read (the audit head's
+    /// sequence): what this request's kept organisation tree is read at.
+    pub data_version: i64,
 }
 
 impl Session {
     /// The caller of a use case in the application layer.
     #[allow(dead_code, reason = "the use cases that take it arrive in the application-layer branches")]
     pub fn caller(&self) -> crate::app::Caller {
-        crate::app::Caller { user: self.user.clone(), principal: self.principal.clone() }
+        crate::app::Caller {
+            user: self.user.clone(),
+            principal: self.principal.clone(),
+            data_version: self.data_version,
+        }
     }
 }
 
@@ -75,7 +82,7 @@ async fn find(state: &SharedState, headers: &HeaderMap) -> Result<Option<Session
         return Ok(None);
     }
     let token_hash = hash_token(token);
-    let Some((row, user, assignments)) = state.store.find_session_user(&token_hash).await? else {
+    let Some((row, user, assignments, data_version)) = state.store.find_session_user(&token_hash).await? else {
         return Ok(None);
     };
     let now = domain::now();
@@ -99,6 +106,7 @@ async fn find(state: &SharedState, headers: &HeaderMap) -> Result<Option<Session
         user: Arc::new(user),
         principal: Arc::new(principal),
         assignments: Arc::new(assignments),
+        data_version,
     }))
 }
 

@@ -89,7 +89,7 @@ fn pages(result: &str, review: &str, round: &str) -> Vec<(String, u64, u64)> {
         ("/reviews".into(), 4, 40),
         (review.into(), 3, 30),
         ("/rounds".into(), 6, 50),
-        (round.into(), 7, 60),
+        (round.into(), 5, 60),
         ("/yearwheel".into(), 4, 50),
         ("/users".into(), 5, 60),
         ("/api/v1/users".into(), 5, 60),

@@ -132,6 +132,48 @@ async fn a_user_s_scope_is_the_subtrees_below_their_roles() {
 }
 
 #[tokio::test]
+async fn a_kept_tree_gives_way_once_the_data_has_moved() {
+    run("a_kept_tree_gives_way_once_the_data_has_moved", |db| async move {
+        let (s, n) = (&*db.store, db.name);
+        let k = add_org(s, "Kommunen", None).await;
+        let school = add_org(s, "Skolan", Some(k.id)).await;
+        let u = add_user(s, "ciso@exempla.se", Some(role(Role::Ciso, Some(k.id)))).await;
+        let p = Principal::new(u.id, vec![Assignment { role: Role::Ciso, org_id: Some(k.id) }]);
+        let before = s.data_version().await.unwrap();
+        let tree = s.org_tree_at(&p, before).await.unwrap();
+        assert_eq!(tree.get(school.id).map(|o| o.name.as_str()), Some("Skolan"), "{n}");
+
+        let o = s.find_org(school.id).await.unwrap().unwrap();
+        let upd = OrgUpdate {
+            name: OrgName::parse("Gymnasiet").unwrap(),
+            kind: o.kind,
+            org_number: None,
+            parent_id: o.parent_id,
+        };
+        s.update_org(&admin(), school.id, upd).await.unwrap();
+        let renamed = s.data_version().await.unwrap();
+        assert!(renamed > before, "{n}: an audited write moves the data's version");
+        // A request that read the version before the rename may still be
+        // given the tree kept at that version; every later one reads anew.
+        assert_eq!(s.org_tree_at(&p, before).await.unwrap().get(school.id).unwrap().name, "Skolan", "{n}: kept");
+        assert_eq!(s.org_tree_at(&p, renamed).await.unwrap().get(school.id).unwrap().name, "Gymnasiet", "{n}");
+
+        let added = add_org(s, "Fritidsnämnden", Some(k.id)).await;
+        let now = s.data_version().await.unwrap();
+        assert!(s.org_tree_at(&p, now).await.unwrap().get(added.id).is_some(), "{n}: a new organisation in scope");
+        // A role moved from the kommun to the school takes the kommun's subtree with it.
+        let roles = s.list_assignments(u.id).await.unwrap();
+        s.insert_assignment(&admin(), u.id, role(Role::Ciso, Some(school.id))).await.unwrap();
+        s.delete_assignment(&admin(), roles[0].id).await.unwrap();
+        let now = s.data_version().await.unwrap();
+        let gone = Principal::new(u.id, vec![Assignment { role: Role::Ciso, org_id: Some(school.id) }]);
+        let tree = s.org_tree_at(&gone, now).await.unwrap();
+        assert!(tree.get(added.id).is_none(), "{n}: the tree is read again for the roles the user has now");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_job_lease_has_one_holder_at_a_time() {
     run("a_job_lease_has_one_holder_at_a_time", |db| async move {
         let (s, n) = (&*db.store, db.name);

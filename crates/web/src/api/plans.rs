@@ -53,7 +53,7 @@ pub async fn list_actions(
     CurrentUser(s): CurrentUser,
     Query(q): Query<ActionQuery>,
 ) -> AppResult<Json<ActionList>> {
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let f = ActionFilter {
         org: q.org.parse().ok(),
         status: q.status.parse().ok(),
@@ -92,7 +92,7 @@ pub async fn get_action(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<store::Action>> {
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     Ok(Json(app::plan::load_action(&state.store, &s.caller(), &tree, path_id(&id)?).await?.action))
 }
 

@@ -94,7 +94,7 @@ pub async fn list_audit(
     if !p.can_somewhere(Permission::ViewAudit) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let filter =
         parse_filter(fields, store::OrgScope::of(p, Permission::ViewAudit), limit).map_err(Error::Validation)?;
     let page = store.list_audit(&filter).await?;

@@ -39,6 +39,8 @@ pub fn hash_token(token: &str) -> String {
 pub struct Caller {
     pub user: Arc<store::User>,
     pub principal: Arc<Principal>,
+    /// The data's version when the request began ([`store::Store::org_tree_at`]).
+    pub data_version: i64,
 }
 
 impl Caller {

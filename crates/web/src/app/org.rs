@@ -70,7 +70,7 @@ pub async fn visible_tree(store: &store::Store, caller: &Caller) -> Result<Visib
     if !caller.principal.can_somewhere(Permission::ViewOrgs) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let roots = caller.principal.visible_roots(Permission::ViewOrgs, &tree);
     Ok(VisibleTree { tree, roots })
 }
@@ -117,7 +117,7 @@ pub fn authorise_adding(caller: &Caller) -> Result<()> {
 
 /// Loads the tree and checks that the caller sees `id` (404) and holds `perm` there (403).
 async fn tree_for(store: &store::Store, caller: &Caller, id: Uuid, perm: Permission) -> Result<OrgTree> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     if !caller.principal.can(Permission::ViewOrgs, id, &tree) {
         return Err(Error::NotFound);
     }
@@ -223,7 +223,7 @@ pub struct OrgOverview {
 /// there) who holds roles in it.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(org_id = %id))]
 pub async fn org_overview(store: &store::Store, caller: &Caller, id: Uuid) -> Result<OrgOverview> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     if !caller.principal.can(Permission::ViewOrgs, id, &tree) {
         return Err(Error::NotFound);
     }

@@ -86,7 +86,7 @@ pub async fn create_action(
     if !caller.principal.can_somewhere(Permission::ManageActions) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     if org.is_some_and(|o| !caller.principal.can(Permission::ManageActions, o, &tree)) {
         return Err(Error::NotFound);
     }
@@ -111,7 +111,7 @@ pub async fn update_action(
     id: Uuid,
     fields: &ActionFields,
 ) -> Result<store::Action> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let a = load_action(store, caller, &tree, id).await?;
     if !a.may_edit {
         return Err(Error::Forbidden);

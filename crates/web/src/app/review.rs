@@ -73,7 +73,7 @@ pub async fn create_review(
     if !caller.principal.can_somewhere(Permission::ManageReviews) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     if org.is_some_and(|o| !caller.principal.can(Permission::ManageReviews, o, &tree)) {
         return Err(Error::NotFound);
     }
@@ -103,7 +103,7 @@ pub async fn create_review(
 /// Loads a review the caller may see (not found otherwise).
 pub async fn load_review(store: &store::Store, caller: &Caller, id: Uuid) -> Result<VisibleReview> {
     let (review, data_version) = store.find_review_versioned(id).await?.ok_or(Error::NotFound)?;
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     if !caller.principal.can(Permission::ViewPlans, review.org_id, &tree) {
         return Err(Error::NotFound);
     }

@@ -27,7 +27,7 @@ pub fn parse_year(s: &str) -> Result<i32> {
 /// Checks that `unit` reports to a review and that the caller reports for
 /// it, approves its reports or reads the plans there (not found otherwise).
 pub async fn unit_access(store: &store::Store, caller: &Caller, unit: Uuid) -> Result<UnitAccess> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let org = review_org(&tree, unit).ok_or(Error::NotFound)?;
     if !reporting_units(&tree, org).contains(&unit) {
         return Err(Error::NotFound);
@@ -157,7 +157,7 @@ pub struct ChecklistOrg {
 
 /// Checks that `org` holds a review and the caller may see its plans (not found otherwise).
 pub async fn checklist_org(store: &store::Store, caller: &Caller, org: Uuid) -> Result<ChecklistOrg> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     if !caller.principal.can(Permission::ViewPlans, org, &tree) || review_org(&tree, org) != Some(org) {
         return Err(Error::NotFound);
     }

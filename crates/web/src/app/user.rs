@@ -204,7 +204,7 @@ pub async fn list_users(
     for a in store.assignments_of(&ids).await? {
         by_user.entry(a.user_id).or_default().push(a);
     }
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let users = users
         .into_iter()
         .map(|u| {
@@ -227,7 +227,7 @@ pub struct UserInScope {
 /// Loads a user the caller may see (404 otherwise).
 #[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %id))]
 pub async fn get_user(store: &store::Store, caller: &Caller, id: Uuid) -> Result<UserInScope> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let user = store.find_user(id).await?.ok_or(Error::NotFound)?;
     let roles = store.list_assignments(id).await?;
     let held = assignments(&roles);
@@ -322,7 +322,7 @@ pub async fn add_role(
 /// Withdraws a role the caller could have granted.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(user_id = %id, assignment_id = %assignment))]
 pub async fn withdraw_role(store: &store::Store, caller: &Caller, id: Uuid, assignment: Uuid) -> Result<()> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let roles = store.list_assignments(id).await?;
     if !can_view_user(&caller.principal, &tree, id, &assignments(&roles))
         || !caller.principal.can_somewhere(Permission::ViewUsers)

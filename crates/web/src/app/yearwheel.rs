@@ -65,7 +65,7 @@ pub async fn create_activity(
     if !caller.principal.can_somewhere(Permission::ManageReviews) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     if org.is_some_and(|o| !caller.principal.can(Permission::ManageReviews, o, &tree)) {
         return Err(Error::NotFound);
     }
@@ -91,7 +91,7 @@ pub struct VisibleActivity {
 /// Loads an activity on the caller's wheel (not found otherwise).
 pub async fn load_activity(store: &store::Store, caller: &Caller, id: Uuid) -> Result<VisibleActivity> {
     let a = store.find_activity(id).await?.ok_or(Error::NotFound)?;
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     if !on_wheel(&caller.principal, &tree, a.org_id) {
         return Err(Error::NotFound);
     }

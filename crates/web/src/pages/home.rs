@@ -42,7 +42,7 @@ struct HomePage {
 
 pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     let ctx = Ctx::for_session(&s, "/");
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let p = &s.principal;
     let roles = p
         .assignments

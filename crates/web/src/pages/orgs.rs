@@ -147,7 +147,7 @@ pub async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> AppResult<Response> {
     app::org::authorise_adding(&s.caller())?;
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let form = OrgForm { parent_id: q.parent.unwrap_or_default(), kind: "unit".into(), ..Default::default() };
     let ctx = Ctx::for_session(&s, "/orgs");
     render(&NewPage {
@@ -178,7 +178,7 @@ pub async fn create(
         Ok(org) => return Ok(see_other(&format!("/orgs/{}", org.id))),
         Err(e) => field_errors(e)?,
     };
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let ctx = Ctx::for_session(&s, "/orgs");
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,

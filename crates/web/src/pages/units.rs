@@ -50,7 +50,7 @@ pub async fn list(
     CurrentUser(s): CurrentUser,
     Query(q): Query<YearQuery>,
 ) -> AppResult<Response> {
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let units = app::unit::my_units(&s.caller(), &tree);
     if units.is_empty() && !s.principal.can_somewhere(Permission::ViewPlans) {
         return Err(AppError::Forbidden);

@@ -134,7 +134,7 @@ struct NewPage {
 
 pub async fn new_form(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
     app::user::authorise_adding(&s.caller())?;
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     render(&NewPage {
         ctx: Ctx::for_session(&s, "/users"),
         errors: Errors::default(),
@@ -161,7 +161,7 @@ pub async fn create(
         Ok(u) => return Ok(see_other(&format!("/users/{}", u.id))),
         Err(e) => field_errors(e)?,
     };
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let ctx = Ctx::for_session(&s, "/users");
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,

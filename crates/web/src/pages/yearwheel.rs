@@ -96,7 +96,7 @@ async fn wheel_page(
     errors: Errors,
     f: ActivityFields,
 ) -> AppResult<WheelPage> {
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let activities = app::yearwheel::wheel_activities(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
     let ctx = Ctx::for_session(s, "/reviews");
     let year = domain::assessment::Period::parse(&q.year).map(|p| p.year()).unwrap_or_else(|_| today().year());

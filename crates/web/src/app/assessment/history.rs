@@ -43,7 +43,7 @@ pub async fn org_history(
     caller: &Caller,
     org_id: Uuid,
 ) -> Result<OrgHistory> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     if !caller.principal.can(Permission::ViewAssessments, org_id, &tree) {
         return Err(Error::NotFound);
     }

@@ -82,7 +82,7 @@ pub fn answer_map(rows: &[store::AnswerRow]) -> HashMap<String, Answer> {
 #[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %id))]
 pub async fn load(store: &store::Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<Loaded> {
     let (a, version) = store.find_assessment_versioned(id).await?.ok_or(Error::NotFound)?;
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let full = caller.principal.can(Permission::ViewAssessments, a.org_id, &tree);
     let delegations = store.list_delegations(id).await?;
     let holds = domain::authz::delegation_holds(&caller.principal, &tree, a.org_id);
@@ -138,7 +138,7 @@ pub async fn list_assessments(
     if !caller.principal.can_somewhere(Permission::ViewAssessments) && delegated.is_empty() {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let visible = OrgScope::of(&caller.principal, Permission::ViewAssessments);
     let found = store.list_assessments_versioned(&visible).await?;
     let mut outside: Vec<Listed> = Vec::new();
@@ -213,7 +213,7 @@ pub async fn start_assessment(
     if !caller.principal.can_somewhere(Permission::ManageAssessments) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let mut errs = domain::ValidationErrors::default();
     let org: Option<Uuid> =
         errs.check(input.org_id.parse().map_err(|_| domain::FieldError::new("org_id", "error-org-unknown")));
@@ -251,7 +251,7 @@ pub struct OrgChoice {
 
 /// The organisations where the caller may start an assessment, in tree order.
 pub async fn startable_orgs(store: &store::Store, caller: &Caller) -> Result<Vec<OrgChoice>> {
-    let tree = store.org_tree_for(&caller.principal).await?;
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
     let mut out = Vec::new();
     for root in caller.principal.visible_roots(Permission::ManageAssessments, &tree) {
         for (depth, n) in tree.subtree(root) {

@@ -63,7 +63,7 @@ fn export_rows(ctx: &Ctx, tree: &OrgTree, actions: &[store::Action]) -> Vec<Vec<
 
 /// The filtered actions and the tree, for an export.
 async fn filtered(state: &SharedState, s: &Session, f: &Filter) -> AppResult<(OrgTree, Vec<store::Action>)> {
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let actions = app::plan::visible_actions(&state.store, &s.caller(), &tree, &f.parsed()).await?;
     Ok((tree, actions))
 }

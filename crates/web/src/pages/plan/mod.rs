@@ -208,7 +208,7 @@ pub async fn list(
     CurrentUser(s): CurrentUser,
     Query(f): Query<Filter>,
 ) -> AppResult<Response> {
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let actions = app::plan::visible_actions(&state.store, &s.caller(), &tree, &f.parsed()).await?;
     let ctx = Ctx::for_session(&s, "/plan");
     let t = app::plan::totals(&actions);
@@ -292,7 +292,7 @@ pub async fn new_form(
     if !s.principal.can_somewhere(Permission::ManageActions) {
         return Err(AppError::Forbidden);
     }
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let f = ActionFields {
         title: p.title.chars().take(200).collect(),
         activity: p.activity,
@@ -321,7 +321,7 @@ pub async fn create(
     match app::plan::create_action(&state.store, &s.caller(), org, &form.f).await {
         Ok(a) => Ok(see_other(&format!("/plan/{}", a.id))),
         Err(app::Error::Validation(errs)) => {
-            let tree = state.store.org_tree_for(&s.principal).await?;
+            let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
             let errors = Errors::new(s.user.language, &errs);
             render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -370,7 +370,7 @@ pub async fn show(
     Query(q): Query<Saved>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let tree = state.store.org_tree_for(&s.principal).await?;
+    let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let v = app::plan::load_action(&state.store, &s.caller(), &tree, id).await?;
     let a = &v.action;
     let mut page = form_page(&s, &tree, Some(id), a.org_id.to_string(), fields_of(a), Errors::default(), v.may_edit);
@@ -390,7 +390,7 @@ pub async fn update(
     match app::plan::update_action(&state.store, &caller, id, &form.f).await {
         Ok(_) => Ok(see_other(&format!("/plan/{id}?saved=1"))),
         Err(app::Error::Validation(errs)) => {
-            let tree = state.store.org_tree_for(&s.principal).await?;
+            let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
             let a = app::plan::load_action(&state.store, &caller, &tree, id).await?.action;
             let errors = Errors::new(s.user.language, &errs);
             let mut page = form_page(&s, &tree, Some(id), a.org_id.to_string(), form.f, errors, true);

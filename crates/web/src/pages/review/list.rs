@@ -45,7 +45,7 @@ async fn list_page(
     org_id: String,
 ) -> AppResult<ListPage> {
     let caller = s.caller();
-    let tree: OrgTree = state.store.org_tree_for(&s.principal).await?;
+    let tree: OrgTree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let reviews = app::review::list_reviews(&state.store, &caller).await?;
     let ctx = Ctx::for_session(s, "/reviews");
     let rows = reviews
