@@ -468,10 +468,7 @@ impl Store {
     /// [`Store::org_tree_at`]), in one query
     /// (every request asks this first).
     #[tracing::instrument(skip_all, err(level = "debug"))]
-    pub async fn find_session_user(
-        &self,
-        token_hash: &str,
-    ) -> Result<Option<SessionUser>> {
+    pub async fn find_session_user(&self, token_hash: &str) -> Result<Option<SessionUser>> {
         #[derive(FromRow)]
         struct Row {
             token_hash: String,
