@@ -747,25 +747,6 @@ impl Store {
         row.map(ResponseRow::parse).transpose()
     }
 
-    /// The responses to one round of the organisations in `scope`.
-    #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id))]
-    pub async fn list_round_responses(&self, round_id: Uuid, scope: &OrgScope) -> Result<Vec<Response>> {
-        if scope.is_nothing() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<ResponseRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(
-                "SELECT round_id, org_id, status, assessment_id, kind, employees, size_class, result, answers, submitted_by, \
-                 submitted_at, updated_at FROM round_responses WHERE round_id = ",
-            );
-            q.push_bind(round_id);
-            q.push(" AND");
-            push_scope!(q, "org_id", scope);
-            q.build_query_as::<ResponseRow>().fetch_all(p).await?
-        });
-        rows.into_iter().map(ResponseRow::parse).collect()
-    }
-
     /// Submits (or submits again) an invited organisation's result.
     #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, round_id = %round_id, org_id = %org_id))]
     pub async fn submit_response(&self, actor: &Actor, round_id: Uuid, org_id: Uuid, r: NewResponse) -> Result<()> {
