@@ -220,7 +220,7 @@ test('journey: start, answer (with autosave), submit, approve, lock, result, his
     assert.ok(await radio(page, qid, 'Ja').isChecked());
   }
   // The clicks are saved at once (autosave); let it finish before the buttons save the rest.
-  await page.locator('form.questions .autosave-status', { hasText: 'Sparat.' }).waitFor();
+  await page.locator('form.questions .autosave-status', { hasText: /^Sparat kl\. \d\d\.\d\d\.$/ }).waitFor();
   await page.locator('#f-q-ledning-1').getByLabel('Kommentar').fill(COMMENT);
   res = await clickAndWait(page, page.getByRole('button', { name: 'Spara och gå vidare' }));
   assert.equal(res.status(), 200);
@@ -252,7 +252,7 @@ test('journey: start, answer (with autosave), submit, approve, lock, result, his
     radio(page, 'organisation-1', 'Delvis').click(),
   ]);
   assert.equal(saveResponse.status(), 200);
-  await page.locator('form.questions .autosave-status', { hasText: 'Sparat.' }).waitFor();
+  await page.locator('form.questions .autosave-status', { hasText: /^Sparat kl\. \d\d\.\d\d\.$/ }).waitFor();
   assert.equal(pathOf(page), `${overview}/areas/organisation`, 'autosave stays on the page');
   await page.reload();
   assert.ok(await radio(page, 'organisation-1', 'Delvis').isChecked(), 'the autosaved answer is there after a reload');
@@ -264,6 +264,13 @@ test('journey: start, answer (with autosave), submit, approve, lock, result, his
 
   // --- Submits it for approval. ---
   assert.equal(await page.getByRole('button', { name: 'Godkänn (förankra)' }).count(), 0, 'the CISO does not approve');
+  // Most questions are unanswered: the page says how many and asks before submitting.
+  assert.match(await page.locator('#unanswered-warning').innerText(), new RegExp(`^${QUESTIONS - 5} av ${QUESTIONS} frågor är inte besvarade\\.`));
+  res = await clickAndWait(page, page.getByRole('button', { name: 'Lämna in för förankring' }));
+  assert.equal(res.status(), 422, 'not submitted without confirming');
+  assert.match(await page.locator('#error-summary').innerText(), /kryssa i rutan för att skicka in ändå/);
+  assert.equal(await fact(page, 'Status'), 'Utkast');
+  await page.getByLabel('Skicka in ändå, med de obesvarade frågorna').check();
   res = await clickAndWait(page, page.getByRole('button', { name: 'Lämna in för förankring' }));
   assert.equal(res.status(), 200);
   assert.equal(pathOf(page), overview);
@@ -602,9 +609,13 @@ test('problems found earlier stay fixed', { timeout: TEST_TIMEOUT_MS }, async (t
     const status = page.locator('form.questions .autosave-status');
     await status.filter({ hasText: /./ }).waitFor();
     const said = await status.innerText();
+    // Text that was not saved makes leaving ask first; the user leaves anyway.
+    const leave = (d) => d.accept();
+    page.on('dialog', leave);
     await page.reload();
+    page.off('dialog', leave);
     const kept = await page.locator('#f-c-ledning-1').inputValue();
-    assert.ok(kept === 'Vi väntar på nämndens beslut.' || said !== 'Sparat.', `autosave said "${said}", but the comment is ${JSON.stringify(kept)} after a reload`);
+    assert.ok(kept === 'Vi väntar på nämndens beslut.' || !said.startsWith('Sparat'), `autosave said "${said}", but the comment is ${JSON.stringify(kept)} after a reload`);
   });
 
   await t.test('chart labels fit inside their charts (also in English)', async () => {

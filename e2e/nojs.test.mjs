@@ -1,12 +1,14 @@
 // Works without JavaScript (d): Lisa is server-rendered HTML with plain
 // forms; a browser with JavaScript turned off logs in, adds an organisation,
-// sees it in the tree, and logs out.
+// sees it in the tree, and logs out; a CISO types comments in two sections of
+// a review, saves one, and keeps both.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ORG_DETAIL_RE,
   TEST_TIMEOUT_MS,
+  clickAndWait,
   login,
   logout,
   newContext,
@@ -57,6 +59,37 @@ test('without JavaScript: log in, add an organisation, see it, log out', { timeo
 
   await page.goto(`${url}/orgs`);
   assert.equal(await page.getByRole('link', { name: 'Enheten utan skript', exact: true }).count(), 1);
+  await logout(page);
+
+  // A review's comments are one form: text typed in two sections survives
+  // pressing one section's button, without any script.
+  res = await login(page, url, 'ciso@exempla.se');
+  assert.equal(res.status(), 200);
+  await page.goto(`${url}/reviews`);
+  const row = page.locator('main table tbody tr', { hasText: 'Exempla kommun' }).filter({ hasText: 'Under beredning' }).first();
+  await clickAndWait(page, row.getByRole('link').first());
+  const review = pathOf(page);
+  const risks = page.locator('#s-risks');
+  const outside = page.locator('#s-outside_world');
+  await risks.getByLabel('Din kommentar').fill('Risker utan skript.');
+  await outside.getByLabel('Din kommentar').fill('Omvärld utan skript.');
+  res = await clickAndWait(page, outside.getByRole('button', { name: 'Spara kommentaren' }));
+  assert.equal(res.status(), 200);
+  assert.equal(pathOf(page), review);
+  assert.equal(new URL(page.url()).hash, '#s-outside_world');
+  assert.equal(await risks.getByLabel('Din kommentar').inputValue(), 'Risker utan skript.', 'the other section kept its text');
+  assert.equal(await outside.getByLabel('Din kommentar').inputValue(), 'Omvärld utan skript.');
+  // A too long comment comes back with its message at its own box and both texts as typed.
+  await risks.getByLabel('Din kommentar').fill('x'.repeat(10_001));
+  await outside.getByLabel('Din kommentar').fill('Ändrad omvärld.');
+  res = await clickAndWait(page, risks.getByRole('button', { name: 'Spara kommentaren' }));
+  assert.equal(res.status(), 422);
+  assert.equal(await risks.getByLabel('Din kommentar').getAttribute('aria-invalid'), 'true');
+  assert.equal(await risks.getByLabel('Din kommentar').inputValue(), 'x'.repeat(10_001));
+  assert.equal(await outside.getByLabel('Din kommentar').inputValue(), 'Ändrad omvärld.');
+  await page.goto(url + review);
+  assert.equal(await outside.getByLabel('Din kommentar').inputValue(), 'Omvärld utan skript.', 'nothing of a refused form is stored');
+  await screenshot(page, 'nojs-review-comments');
   await logout(page);
   watch.assertNone('without JavaScript');
 });

@@ -215,8 +215,9 @@ test('new pages: no console errors or CSP violations, no axe violations (sv and 
   ].entries()) {
     assert.ok(headings.includes(`${i + 1}. ${name}`), `section "${i + 1}. ${name}" in ${JSON.stringify(headings)}`);
   }
-  assert.equal(await page.locator('section.review-section form.comment-form').count(), 8, 'a comment form in each of the 8 sections');
-  assert.equal(await page.locator('section.review-section input[type=hidden][name=section]').count(), 8);
+  assert.equal(await page.locator('form.comment-form').count(), 1, 'one form holds every comment');
+  assert.equal(await page.locator('section.review-section textarea[form="review-comments"]').count(), 8, 'a comment box in each of the 8 sections');
+  assert.equal(await page.locator('section.review-section button[form="review-comments"]').count(), 8, 'and a button to save them');
   assert.equal(await page.locator('.chart-pair figure svg').count(), 2, 'the level chart and the area chart');
   await page.goto(url + review2025);
   assert.equal(await fact(page, 'Status'), 'Fastställd');
@@ -240,7 +241,15 @@ test('new pages: no console errors or CSP violations, no axe violations (sv and 
   await page.goto(url + review2026);
   const figures = () => page.locator('.chart-pair figure').evaluateAll((fs) => fs.map((f) => f.getBoundingClientRect()).map((r) => ({ top: Math.round(r.top), left: Math.round(r.left) })));
   let [a, b] = await figures();
-  assert.ok(a.top === b.top && a.left < b.left, `the charts side by side: ${JSON.stringify([a, b])}`);
+  // One under the other, each at its drawn width, so its labels keep their size (13 px, not 9).
+  assert.ok(a.left === b.left && a.top < b.top, `the charts one under the other: ${JSON.stringify([a, b])}`);
+  const label = await page.locator('.chart-pair figure svg').first().evaluate((svg) => {
+    const t = [...svg.querySelectorAll('text')].find((x) => x.textContent.trim().length > 3);
+    return t.getBoundingClientRect().height;
+  });
+  assert.ok(label >= 12, `chart labels are readable: ${label} px high`);
+  // The area chart tells the years apart without colour: every series but the first is hatched.
+  assert.ok((await page.locator('.chart-pair svg pattern').count()) >= 1, 'hatched series');
   await page.setViewportSize({ width: 480, height: 900 });
   [a, b] = await figures();
   assert.ok(a.left === b.left && a.top < b.top, `the charts stacked on a narrow screen: ${JSON.stringify([a, b])}`);
@@ -333,6 +342,7 @@ test('journey: a 2027 review is started, prepared, adopted, documented, refused 
   const watch = watchProblems(page);
   const PARTICIPANTS = 'Kommundirektör Lars Ek\nInformationssäkerhetssamordnare Anna Berg';
   const COMMENT = 'Två incidenter med felskickad e-post under året.';
+  const OUTSIDE_COMMENT = 'Ny lag om cybersäkerhet gäller från i år.';
   const IMPROVEMENT = 'Alla chefer går kursen i säker e-post före juni.';
   const GOVERNANCE = 'Styrdokumentet för e-post revideras och beslutas av kommunstyrelsen.';
 
@@ -453,11 +463,44 @@ test('journey: a 2027 review is started, prepared, adopted, documented, refused 
   // A comment on section 6.
   const risks = page.locator('#s-risks');
   assert.equal(await risks.getByRole('heading', { level: 2 }).innerText(), '6. Risker och iakttagelser');
-  assert.equal(await risks.locator('input[name=section]').getAttribute('value'), 'risks');
+  assert.equal(await risks.getByLabel('Din kommentar').getAttribute('name'), 'comment.risks');
+  // Text typed in two sections, and only one section's button pressed: both are kept.
+  const outside = page.locator('#s-outside_world');
   await risks.getByLabel('Din kommentar').fill(COMMENT);
+  await outside.getByLabel('Din kommentar').fill(OUTSIDE_COMMENT);
   res = await clickAndWait(page, risks.getByRole('button', { name: 'Spara kommentaren' }));
   assert.equal(res.status(), 200);
   assert.equal(new URL(page.url()).hash, '#s-risks');
+  assert.equal(await risks.getByLabel('Din kommentar').inputValue(), COMMENT);
+  assert.equal(await outside.getByLabel('Din kommentar').inputValue(), OUTSIDE_COMMENT, 'the other section kept its text');
+  // Typing alone saves: the page says so, and a reload shows the text.
+  await outside.getByLabel('Din kommentar').fill(OUTSIDE_COMMENT + ' Ändrad.');
+  await outside.locator('.autosave-status').filter({ hasText: /^Sparat kl\. \d\d\.\d\d\.$/ }).waitFor({ timeout: 10_000 });
+  await page.reload();
+  assert.equal(await outside.getByLabel('Din kommentar').inputValue(), OUTSIDE_COMMENT + ' Ändrad.');
+  // Leaving with text that is not yet saved asks first.
+  await outside.getByLabel('Din kommentar').fill(OUTSIDE_COMMENT);
+  await page.locator('#f-participants').click();
+  await page.locator('#f-participants').fill(PARTICIPANTS + ', Extra Person');
+  const asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.type()); d.dismiss(); }));
+  page.goto(`${url}/plan`).catch(() => {});
+  assert.equal(await asked, 'beforeunload', 'leaving with unsaved text asks first');
+  assert.equal(pathOf(page), review, 'the user stayed on the page');
+  // Saved as typed meanwhile: the meeting and the comment are both stored.
+  await page.locator('#meeting .autosave-status').filter({ hasText: /Sparat kl\./ }).waitFor({ timeout: 10_000 });
+  await outside.locator('.autosave-status').filter({ hasText: /Sparat kl\./ }).waitFor({ timeout: 10_000 });
+  await page.goto(url + review);
+  assert.equal(await page.locator('#f-participants').inputValue(), PARTICIPANTS + ', Extra Person');
+  assert.equal(await outside.getByLabel('Din kommentar').inputValue(), OUTSIDE_COMMENT);
+  await page.locator('#f-participants').fill(PARTICIPANTS);
+  res = await clickAndWait(page, page.locator('#meeting').getByRole('button', { name: 'Spara', exact: true }));
+  assert.equal(res.status(), 200);
+  // A comment too long is refused on its own field, and nothing of that form is stored.
+  res = await postForm(page, `${url}${review}/comments`, { csrf: await csrfOf(page), 'comment.outside_world': 'x'.repeat(10_001), 'comment.risks': 'Ändrad.' });
+  assert.equal(res.status(), 422, 'a too long comment is refused');
+  assert.match(await res.text(), /aria-invalid="true"/);
+  await page.reload();
+  assert.equal(await outside.getByLabel('Din kommentar').inputValue(), OUTSIDE_COMMENT, 'nothing of the refused form was stored');
   assert.equal(await risks.getByLabel('Din kommentar').inputValue(), COMMENT);
   // Decisions: first one without a responsible, which is refused.
   const decisions = page.locator('#decisions');
@@ -512,6 +555,14 @@ test('journey: a 2027 review is started, prepared, adopted, documented, refused 
   assert.equal(await mp.locator('form[action$="/decisions"]').count(), 0, 'nor adds decisions');
   assert.equal(await mp.locator('#s-risks .note').count(), 1, 'but reads the comment');
   await checkA11y(mp, 'review as management');
+  // Before adopting, the page says what adoption passes over and asks for confirmation.
+  const adoptSection = mp.locator('section[aria-labelledby="adopt"]');
+  assert.equal(await adoptSection.locator('#adopt-missing').count(), 0, 'the meeting is filled in');
+  assert.match(await adoptSection.locator('#adopt-warnings').innerText(), /Självskattningen som genomgången bygger på är inte förankrad/);
+  res = await postForm(mp, `${url}${review}/adopt`, { csrf: await csrfOf(mp) });
+  assert.equal(res.status(), 422, 'adopting without confirming is refused');
+  assert.match(await res.text(), /Kryssa i rutan för att bekräfta/);
+  await adoptSection.getByLabel(/Jag har gått igenom underlaget/).check();
   res = await clickAndWait(mp, mp.getByRole('button', { name: 'Fastställ', exact: true }));
   assert.equal(res.status(), 200);
   assert.equal(pathOf(mp), review);
@@ -600,7 +651,7 @@ test('journey: a 2027 review is started, prepared, adopted, documented, refused 
     assert.ok(!has('Ändrad i efterhand'), `the ${name} has no refused change`);
   }
   assert.ok(docx.text.includes(hash), 'the DOCX has the whole hash');
-  assert.match(pdf.text, new RegExp(`Innehållshash ${hash.slice(0, 16)}`), 'the PDF footer carries the hash');
+  assert.match(pdf.text, new RegExp(`Kontrollsumma ${hash.slice(0, 16)}`), 'the PDF footer carries the hash');
   watch.assertNone('documents');
 
   // --- The CISO corrects it in a new version. ---
@@ -632,6 +683,7 @@ test('journey: a 2027 review is started, prepared, adopted, documented, refused 
   res = await clickAndWait(page, page.locator('#s-proposals').getByRole('button', { name: 'Spara kommentaren' }));
   assert.equal(res.status(), 200);
   await mp.goto(url + v2);
+  await mp.getByLabel(/Jag har gått igenom underlaget/).check();
   res = await clickAndWait(mp, mp.getByRole('button', { name: 'Fastställ', exact: true }));
   assert.equal(res.status(), 200);
   assert.equal(await fact(mp, 'Status'), 'Fastställd');
@@ -699,7 +751,7 @@ test('action plan: create, edit, bad input, overdue filter, downloads, and an ac
   const action = pathOf(page);
   assert.equal(await page.locator('h1').innerText(), TITLE);
   assert.equal(await fact(page, 'Organisation'), SOCIAL);
-  assert.equal(await fact(page, 'Skapad av'), CISO);
+  assert.equal(await fact(page, 'Skapad av'), 'Anna Berg', 'the name, not the e-mail address');
   assert.equal(await page.locator('#f-cost').inputValue(), '12500');
   assert.equal(await page.locator('#f-status').evaluate((s) => s.selectedOptions[0].text), 'Planerad');
   await checkA11y(page, 'action');
@@ -803,12 +855,20 @@ test('action plan: create, edit, bad input, overdue filter, downloads, and an ac
   await page.goto(url + resultPath);
   const item = page.locator('ol.feedback > li').first();
   const question = (await item.locator('h3').innerText()).trim();
+  const todo = (await item.locator('p', { hasText: 'Rekommenderad åtgärd:' }).innerText()).replace(/^Rekommenderad åtgärd:\s*/, '').trim();
   await clickAndWait(page, item.getByRole('button', { name: /^Gör till åtgärd/ }));
   assert.equal(pathOf(page), '/plan/new');
   const q = new URL(page.url()).searchParams;
   assert.equal(q.get('origin'), 'feedback');
   assert.match(q.get('origin_ref'), new RegExp(`^${resultPath.split('/')[2]}/[a-z0-9-]+$`), 'the reference is the assessment and the question');
-  assert.equal(await page.locator('#f-title').inputValue(), question.slice(0, 200));
+  const title = await page.locator('#f-title').inputValue();
+  assert.ok(title.length <= 120 && todo.startsWith(title.replace(/…$/, '')), `a short title from what to do: "${title}"`);
+  assert.notEqual(title, question, 'not the question');
+  // The reference reads in words and links back to the question's area.
+  const source = page.locator('#origin-source');
+  assert.match(await source.innerText(), new RegExp(`^Från självskattningen 2026 för ${KOMMUN}: [^,]+, fråga \\d+ – ${question.replace(/[?.()]/g, '\\$&')}$`));
+  assert.match(await source.getByRole('link').getAttribute('href'), new RegExp(`^/assessments/${UUID}/areas/[a-z-]+$`));
+  assert.equal(await page.locator('#f-origin_ref').count(), 0, 'no raw reference box');
   assert.ok((await page.locator('#f-activity').inputValue()).length > 10, 'the recommended action is the activity');
   assert.equal(await page.locator('#f-origin').inputValue(), 'feedback');
   assert.equal(await page.locator('#f-org_id').evaluate((s) => s.selectedOptions[0].text), KOMMUN);
@@ -818,6 +878,8 @@ test('action plan: create, edit, bad input, overdue filter, downloads, and an ac
   assert.equal(res.status(), 200);
   assert.match(pathOf(page), ACTION_RE);
   assert.equal(await page.locator('#f-origin').evaluate((s) => s.selectedOptions[0].text), 'Återkoppling från självskattning');
+  assert.equal(await page.locator('h1').innerText(), title);
+  assert.match(await page.locator('#origin-source').innerText(), /^Från självskattningen 2026/);
   watch.assertNone('action plan');
 });
 
@@ -952,7 +1014,7 @@ test('who sees what: another organisation gets 404; the auditor reads without fo
   await rp.goto(`${url}/reviews`);
   const csrf = await csrfOf(rp);
   for (const [p, body] of [
-    [`${draft}/comments`, { section: 'risks', comment: 'Från regionen.' }],
+    [`${draft}/comments`, { 'comment.risks': 'Från regionen.' }],
     [`${draft}/decisions`, { kind: 'improvement', text: 'Från regionen.', responsible: 'X', deadline: '2027-01-01' }],
     [`${draft}/adopt`, {}],
     [action, { title: 'Från regionen.' }],
@@ -983,7 +1045,7 @@ test('who sees what: another organisation gets 404; the auditor reads without fo
   // Hand-made posts are refused.
   const acsrf = await csrfOf(ap);
   for (const [p, body] of [
-    [`${draft}/comments`, { section: 'risks', comment: 'Från revisorn.' }],
+    [`${draft}/comments`, { 'comment.risks': 'Från revisorn.' }],
     [`${draft}/adopt`, {}],
     [`${adopted}/revise`, {}],
   ]) {

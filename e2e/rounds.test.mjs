@@ -30,6 +30,8 @@ import {
   watchProblems,
 } from './helpers.mjs';
 
+/** A question's code in the built-in model (`styrdokument-3`): never shown to a reader. */
+const RAW_QUESTION_ID = /\b(?:ledning|organisation|styrdokument|klassning|risk|behorighet|leverantorer|kontinuitet|loggning|utbildning|incidenter|dataskydd|nis|uppfoljning|internrevision|ledningens-genomgang|forbattring)-\d+\b/;
 const ANALYST = 'analytiker@samordning.example';
 const KOMMUN_CISO = 'ciso@exempla.se';
 const REGION_CISO = 'ciso@region-exempla.se';
@@ -507,13 +509,20 @@ test('the newest national round with real figures: results, trend, a respondent,
   assert.ok(levels.Kommun && levels.Kommun.every((c) => !c.startsWith('Visas inte')), 'the kommuner are many enough');
   const areas = await figures(analyst, 'Andel uppfyllt per område');
   for (const [area, cells] of Object.entries(areas)) assert.match(cells[0], /^\d+ %$/, `mean of ${area}`);
-  assert.ok(Object.keys(await figures(analyst, 'Vanligaste hindren')).length >= 1, 'the common blockers');
+  const common = await figures(analyst, 'Vanligaste hindren');
+  assert.ok(Object.keys(common).length >= 1, 'the common blockers');
+  for (const [question, cells] of Object.entries(common)) {
+    assert.match(question, /\?$/, `a blocker is named by its question: ${question}`);
+    assert.match(cells[0], /^[A-ZÅÄÖ][^,]+, fråga \d+$/, `and placed in words: ${cells[0]}`);
+  }
+  assert.doesNotMatch(await analyst.locator('main').innerText(), RAW_QUESTION_ID, 'no question codes on the results page');
   assert.equal(await analyst.locator('main figure svg').count(), 2, 'the level chart and the area chart');
   const fits = await analyst.locator('table.figures').first().evaluate((tb) => tb.scrollWidth <= tb.parentElement.clientWidth);
   assert.ok(fits, 'the level table fits at 1280 px');
   const pdf = pdfText(await download(analyst, await analyst.getByRole('link', { name: 'Ladda ner som PDF', exact: true }).getAttribute('href'), /^application\/pdf/));
   assert.match(pdf.text, new RegExp(`Samlad bedömning – ${NATIONAL}`));
   assert.match(pdf.text, /Utveckling över åren/, 'the report has the trend');
+  assert.doesNotMatch(pdf.text, RAW_QUESTION_ID, 'no question codes in the report');
 
   // The trend over the three national rounds.
   await clickAndWait(analyst, analyst.locator('main').getByRole('link', { name: 'Utveckling över åren', exact: true }));
@@ -575,7 +584,8 @@ test('the newest national round with real figures: results, trend, a respondent,
   const feedback = `${pathOf(ciso)}${new URL(ciso.url()).search}`;
   await csv.check('national feedback of the kommun', { shot: 'rounds-national-feedback' });
   assert.equal(await h1(ciso), `Jämförande återkoppling ${KOMMUN}`);
-  assert.match(await fact(ciso, 'Percentil – Alla', 'stats'), /^Percentil \d+$/);
+  assert.match(await fact(ciso, 'Percentil – Alla', 'stats'), /^Högre än \d+ % av de andra$/);
+  assert.doesNotMatch(await ciso.locator('main').innerText(), RAW_QUESTION_ID, 'no question codes in the feedback');
   const rows = await ciso.locator('main table.figures tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
   assert.ok(rows.length >= 10);
   for (const cells of rows) {

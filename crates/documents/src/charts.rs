@@ -18,8 +18,31 @@ const MUTED: &str = "#4a4a4a";
 const GRID: &str = "#d5dbe1";
 
 /// Series colours: all at least 4.5:1 against white, told apart by hue and
-/// lightness, and in the line chart also by marker shape and dash.
-const COLOURS: [&str; 6] = ["#1b4f72", "#c0392b", "#1e7b34", "#8a4b00", "#6c3483", "#00697a"];
+/// lightness (never red beside green), in the line chart also by marker
+/// shape and dash, and in the grouped bar chart also by hatching.
+const COLOURS: [&str; 6] = ["#1b4f72", "#8a4b00", "#6c3483", "#00697a", "#c0392b", "#1e7b34"];
+
+/// The fill of series `i` of a grouped bar chart: the first solid, the others
+/// hatched in their colour (each its own angle), so that series are told
+/// apart without colour; `id` keeps the patterns of two charts on one page apart.
+fn bar_fill(id: &str, i: usize) -> String {
+    if i == 0 { COLOURS[0].to_owned() } else { format!("url(#{id}-{i})") }
+}
+
+/// The hatch patterns of [`bar_fill`] for `n` series.
+fn bar_patterns(id: &str, n: usize) -> String {
+    let mut s = String::from("<defs>");
+    for i in 1..n {
+        let c = COLOURS[i % COLOURS.len()];
+        let angle = [45, -45, 0, 90, 30][(i - 1) % 5];
+        let _ = write!(
+            s,
+            r#"<pattern id="{id}-{i}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate({angle})"><rect width="6" height="6" fill="{c}"/><rect width="2" height="6" fill="white" fill-opacity="0.55"/></pattern>"#
+        );
+    }
+    s.push_str("</defs>");
+    s
+}
 
 /// Escapes text for XML content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -285,17 +308,34 @@ pub fn grouped_bar_chart(categories: &[String], series: &[(String, Vec<f64>)], m
     let k = series.len().max(1) as f64;
     let group_h = k * (bar_h + 2.0) + gap;
     let names: Vec<&str> = series.iter().map(|(n, _)| n.as_str()).collect();
+    // An id from the chart's content: the same chart gets the same id, two charts differ.
+    let id = format!(
+        "g{:x}",
+        categories
+            .iter()
+            .map(String::as_str)
+            .chain(names.iter().copied())
+            .flat_map(str::bytes)
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+            & 0xffff_ffff
+    );
     let (legend_svg, legend_h) = legend(&names, 8.0, 0.0, w - 16.0, |i, x, y| {
-        format!(r#"<rect x="{x:.1}" y="{:.1}" width="22" height="12" fill="{}"/>"#, y - 6.0, COLOURS[i % COLOURS.len()])
+        format!(
+            r#"<rect x="{x:.1}" y="{:.1}" width="22" height="12" fill="{}" stroke="{}"/>"#,
+            y - 6.0,
+            bar_fill(&id, i),
+            COLOURS[i % COLOURS.len()]
+        )
     });
     let top = legend_h + 8.0;
     let longest = categories.iter().map(|l| text_width(l, 13.0)).fold(60.0, f64::max);
     let label_w = (longest + 12.0).min(340.0);
     let values = series.iter().flat_map(|(_, vs)| vs.iter()).filter(|v| v.is_finite());
-    let value_w = values.map(|v| text_width(&format!("{}{suffix}", num(*v)), 11.0)).fold(30.0, f64::max) + 10.0;
+    let value_w = values.map(|v| text_width(&format!("{}{suffix}", num(*v)), 12.0)).fold(30.0, f64::max) + 10.0;
     let bar_max = w - label_w - value_w - 8.0;
     let h = (top + categories.len() as f64 * group_h).max(top + gap);
     let mut s = open(w, h, 13);
+    s.push_str(&bar_patterns(&id, series.len()));
     s.push_str(&legend_svg);
     let _ = write!(
         s,
@@ -317,7 +357,8 @@ pub fn grouped_bar_chart(categories: &[String], series: &[(String, Vec<f64>)], m
             let bw = bar_max * (v / max).clamp(0.0, 1.0);
             let _ = write!(
                 s,
-                r#"<rect x="{label_w:.1}" y="{y:.1}" width="{bw:.1}" height="{bar_h}" fill="{}"/><text x="{:.1}" y="{:.1}" font-size="11" fill="{INK}">{}{}</text>"#,
+                r#"<rect x="{label_w:.1}" y="{y:.1}" width="{bw:.1}" height="{bar_h}" fill="{}" stroke="{}" stroke-width="0.8"/><text x="{:.1}" y="{:.1}" font-size="12" fill="{INK}">{}{}</text>"#,
+                bar_fill(&id, si),
                 COLOURS[si % COLOURS.len()],
                 label_w + bw + 5.0,
                 y + bar_h - 3.0,
@@ -383,6 +424,10 @@ mod tests {
             100.0,
             " %",
         );
-        assert_eq!(svg.matches("<rect").count(), 2 + 3);
+        // Two legend keys, three bars (one value is missing), and the second series' hatch pattern.
+        assert_eq!(svg.matches(r#"height="14""#).count(), 3);
+        assert_eq!(svg.matches(r#"width="22" height="12""#).count(), 2);
+        assert_eq!(svg.matches("<pattern ").count(), 1);
+        assert_eq!(svg.matches("url(#g").count(), 3, "the second series' two bars and its key are hatched");
     }
 }

@@ -18,11 +18,11 @@ pub struct Report {
     pub title: String,
     /// e.g. the organisation's name.
     pub subtitle: String,
-    /// Label/value pairs on the title page (Organisation, År, Status, Antagen, Innehållshash …).
+    /// Label/value pairs on the title page (Organisation, År, Status, Antagen, Kontrollsumma …).
     pub facts: Vec<(String, String)>,
     /// Heading of the table of contents ("Innehåll"); None = no title page and no TOC (a short document).
     pub toc_title: Option<String>,
-    /// Left part of every page footer, e.g. "Lisa · Exempla kommun · Innehållshash 3f2a…".
+    /// Left part of every page footer, e.g. "Lisa · Exempla kommun · Kontrollsumma 3f2a…".
     pub footer: String,
     /// Word before the page number: "Sida" / "Page" → the footer's right part
     /// shows "Sida 3 av 12" / "Page 3 of 12"; `of_label` is "av"/"of".

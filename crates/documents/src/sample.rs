@@ -94,10 +94,10 @@ pub fn sample_report() -> Report {
             (s("År"), s("2026")),
             (s("Status"), s("Antagen")),
             (s("Antagen"), s("2026-03-12 av kommunstyrelsen")),
-            (s("Innehållshash"), s("3f2a9c41e07b55d2a1c8")),
+            (s("Kontrollsumma"), s("3f2a9c41e07b55d2a1c8")),
         ],
         toc_title: Some(s("Innehåll")),
-        footer: s("Lisa · Exempla kommun · Innehållshash 3f2a9c41"),
+        footer: s("Lisa · Exempla kommun · Kontrollsumma 3f2a9c41"),
         page_label: s("Sida"),
         of_label: s("av"),
         sections: vec![

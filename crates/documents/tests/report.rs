@@ -55,7 +55,7 @@ fn assert_has(text: &str, what: &str, wanted: &[&str]) {
 
 /// The texts any rendering of the sample must show.
 fn sample_texts(r: &Report) -> Vec<String> {
-    let mut t = vec![r.title.clone(), r.subtitle.clone(), "Innehållshash".to_owned()];
+    let mut t = vec![r.title.clone(), r.subtitle.clone(), "Kontrollsumma".to_owned()];
     t.extend(r.sections.iter().map(|s| s.heading.clone()));
     t.extend(["Informationssäkerhetssamordnare", "Försenad", "Andel uppfyllda krav 2024–2026"].map(String::from));
     t

@@ -60,6 +60,39 @@ impl Entry {
         keys.retain(|k| b.get(k) != a.get(k));
         keys
     }
+
+    /// Each top-level field whose value differs between `before` and
+    /// `after`, with both values (absent where the record had no such
+    /// field, or did not exist), sorted by field name; a reader sees
+    /// "field: before → after". A record that is not a JSON object is one
+    /// change of the field "".
+    pub fn field_changes(&self) -> Vec<FieldChange> {
+        use serde_json::Value;
+        let parse = |s: &Option<String>| -> serde_json::Map<String, Value> {
+            match s.as_deref().map(serde_json::from_str::<Value>) {
+                Some(Ok(Value::Object(m))) => m,
+                Some(Ok(other)) => [(String::new(), other)].into_iter().collect(),
+                Some(Err(_)) => [(String::new(), Value::String(s.clone().unwrap_or_default()))].into_iter().collect(),
+                None => serde_json::Map::new(),
+            }
+        };
+        let (b, a) = (parse(&self.change.before), parse(&self.change.after));
+        let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
+            .filter(|k| b.get(*k) != a.get(*k))
+            .map(|k| FieldChange { field: k.clone(), before: b.get(k).cloned(), after: a.get(k).cloned() })
+            .collect()
+    }
+}
+
+/// One field of a record as an audit entry changed it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
 }
 
 /// The hash of an entry: SHA-256 over every field in a fixed, unambiguous layout.
@@ -194,6 +227,32 @@ mod tests {
         c[1].change.actor = "någon annan".into();
         c[1].hash = hash(c[1].seq, c[1].at, &c[1].change, &c[1].prev_hash);
         assert_eq!(verify(&c).unwrap_err(), Broken::Unlinked { seq: 3 });
+    }
+
+    #[test]
+    fn field_changes_pair_the_values_of_each_changed_field() {
+        let mut e = chain(1).remove(0);
+        e.change.before = Some(r#"{"name":"A","kind":"unit","n":1}"#.into());
+        e.change.after = Some(r#"{"name":"B","kind":"unit","parent":"x","n":1}"#.into());
+        let got = e.field_changes();
+        let j = |s: &str| Some(serde_json::Value::String(s.into()));
+        assert_eq!(
+            got,
+            vec![
+                FieldChange { field: "name".into(), before: j("A"), after: j("B") },
+                FieldChange { field: "parent".into(), before: None, after: j("x") },
+            ]
+        );
+        // A record created: every field is new; a record that is not an object is one change.
+        e.change.before = None;
+        e.change.after = Some(r#"{"a":true}"#.into());
+        assert_eq!(e.field_changes().len(), 1);
+        e.change.before = Some("\"draft\"".into());
+        e.change.after = Some("not json".into());
+        assert_eq!(
+            e.field_changes(),
+            vec![FieldChange { field: String::new(), before: j("draft"), after: j("not json") }]
+        );
     }
 
     #[test]

@@ -107,6 +107,14 @@ impl Model {
         self.levels.iter().find(|l| l.level == level)
     }
 
+    /// Where a question stands, for a reader: its area and its number within
+    /// the area (from 1, in file order), as the self-assessment shows it.
+    pub fn question_place(&self, id: &str) -> Option<(&Area, usize)> {
+        let q = self.question(id)?;
+        let n = self.questions_in(&q.area).position(|x| x.id == id)? + 1;
+        Some((self.area(&q.area)?, n))
+    }
+
     /// The questions of an area, in file order.
     pub fn questions_in<'a>(&'a self, area: &'a str) -> impl Iterator<Item = &'a Question> + 'a {
         self.questions.iter().filter(move |q| q.area == area)
@@ -527,6 +535,16 @@ options = [
   { id = "alltid", points = 5, text = { sv = "Alltid" } },
 ]
 "#;
+
+    #[test]
+    fn a_question_is_placed_by_its_area_and_number() {
+        let m = parse_model(SMALL).unwrap();
+        let place = |id: &str| m.question_place(id).map(|(a, n)| (a.id.as_str(), n));
+        assert_eq!(place("a-1"), Some(("a", 1)));
+        assert_eq!(place("a-4"), Some(("a", 3)), "numbered in file order within the area");
+        assert_eq!(place("b-3"), Some(("b", 3)));
+        assert_eq!(place("nope"), None);
+    }
 
     #[test]
     fn a_valid_model_parses() {

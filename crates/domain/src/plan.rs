@@ -204,9 +204,50 @@ pub fn format_kronor(v: i64) -> String {
     out
 }
 
+/// A short title for an action made from a feedback item: the first
+/// sentence of what to do, at most `max` characters (cut at a word, with
+/// "…"); the question itself is kept in the reference.
+pub fn short_title(action: &str, max: usize) -> String {
+    let text = action.trim();
+    let first = match text.find(". ") {
+        Some(i) => &text[..=i],
+        None => text,
+    };
+    if first.chars().count() <= max {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(max.saturating_sub(1)).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => cut[..i].trim_end_matches([',', ';', ':']).to_owned(),
+        _ => cut,
+    };
+    format!("{cut}…")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_feedback_action_gets_the_first_sentence_as_its_title() {
+        assert_eq!(
+            short_title("Ta fram en policy och låt ledningen besluta den. Se till att alla känner till den.", 120),
+            "Ta fram en policy och låt ledningen besluta den."
+        );
+        assert_eq!(short_title("  Gör a-1  ", 120), "Gör a-1");
+        let long = "Besluta mätbara mål för informationssäkerheten och avsätt budget och personal i verksamhetsplanen";
+        let t = short_title(long, 40);
+        assert!(t.chars().count() <= 40 && t.ends_with('…'), "{t}");
+        assert_eq!(t, "Besluta mätbara mål för…");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_short_title_is_never_longer_than_asked(s in "\\PC{0,300}", max in 2usize..200) {
+            let t = short_title(&s, max);
+            proptest::prop_assert!(t.chars().count() <= max, "{t:?}");
+        }
+    }
 
     fn fields() -> ActionFields {
         ActionFields {

@@ -123,6 +123,15 @@ impl Tally {
     }
 }
 
+/// Lisa's one rule for showing a share (0–1) in whole percent: rounded down,
+/// as [`Tally::percent`] does, so that 7 of 8 reads 87 % on every page and
+/// document, and a share just under a level's threshold never shows as the
+/// threshold. (The tiny allowance keeps 0.29 from showing as 28 because of
+/// binary floating point.) Not finite stays not finite.
+pub fn whole_percent(share: f64) -> f64 {
+    if share.is_finite() { (share * 100.0 + 1e-9).floor() } else { share }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LevelResult {
@@ -173,6 +182,32 @@ impl Outcome {
     pub fn area(&self, id: &str) -> Option<&AreaResult> {
         self.areas.iter().find(|a| a.area == id)
     }
+
+    /// Why the next level is not reached (`None` at level 4): its
+    /// must-questions not met, and its share against its threshold. A high
+    /// share beside level 0 is explained by this.
+    pub fn gap(&self) -> Option<LevelGap> {
+        let next = self.levels.iter().find(|l| l.level == self.level + 1)?;
+        Some(LevelGap {
+            level: next.level,
+            musts_missing: self.blockers.iter().filter(|b| b.must && b.level == next.level).count(),
+            percent: next.tally.percent(),
+            threshold_percent: whole_percent(next.threshold) as u32,
+            share_met: next.share_met,
+        })
+    }
+}
+
+/// What stands between an organisation and its next level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LevelGap {
+    pub level: u8,
+    /// Must-questions of that level not met (each alone keeps the level).
+    pub musts_missing: usize,
+    /// Its questions' share met, in whole percent, and the share it needs.
+    pub percent: u32,
+    pub threshold_percent: u32,
+    pub share_met: bool,
 }
 
 /// Scores `answers` (by question id) against `model`. Answers to unknown
@@ -367,6 +402,20 @@ mod tests {
         );
         assert_eq!(o.level, 0);
         assert_eq!(o.blockers[0].question, "a-1");
+        // A high share at level 0 is explained: level 1's one must is not met.
+        let gap = o.gap().unwrap();
+        assert_eq!((gap.level, gap.musts_missing), (1, 1));
+        assert_eq!((gap.percent, gap.threshold_percent), (75, 50));
+        assert!(gap.share_met);
+    }
+
+    #[test]
+    fn at_the_top_level_there_is_no_gap() {
+        let m = parse_model(SMALL).unwrap();
+        let all = [("a-1", "ja"), ("b-1", "na"), ("a-2", "ja"), ("b-2", "ja"), ("b-3", "ja"), ("a-4", "alltid")];
+        let o = score(&m, &answers(&all));
+        assert_eq!(o.level, 4);
+        assert_eq!(o.gap(), None);
     }
 
     #[test]
@@ -381,6 +430,12 @@ mod tests {
         assert_eq!(all_na.levels[0].tally, Tally { points: 0, max: 2 });
         assert_eq!(Tally { points: 0, max: 0 }.share(), 1.0);
         assert_eq!(Tally { points: 599, max: 1000 }.percent(), 59);
+        // One rule: a share shown anywhere reads as the tally does.
+        for (p, m) in [(7u32, 8u32), (29, 100), (599, 1000), (1, 3), (2, 3), (0, 5), (5, 5)] {
+            let t = Tally { points: p, max: m };
+            assert_eq!(whole_percent(t.share()), f64::from(t.percent()), "{p}/{m}");
+        }
+        assert!(whole_percent(f64::NAN).is_nan());
     }
 
     #[test]
@@ -425,6 +480,14 @@ mod tests {
     }
 
     proptest! {
+        /// The one rule for shares agrees with the tally's whole percent for
+        /// any fraction a page can show.
+        #[test]
+        fn a_share_reads_as_its_tally(m in 1u32..100_000, p in 0u32..100_000) {
+            let t = Tally { points: p % (m + 1), max: m };
+            prop_assert_eq!(whole_percent(t.share()), f64::from(t.percent()));
+        }
+
         #[test]
         fn improving_one_answer_never_lowers_the_level_or_an_area_share(
             (model, picks) in arb_answers(small()),

@@ -24,6 +24,7 @@ mod review;
 mod round;
 mod scope;
 mod search;
+mod tasks;
 mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
@@ -36,6 +37,7 @@ pub use round::{
     Invitation, Invitee, InviteePage, ListedInvitee, MappingRow, NewResponse, Response, Round, RoundFor, Shared,
 };
 pub use scope::OrgScope;
+pub use tasks::{DraftReview, OpenAssessment, SubmittedUnitReport, TASK_ROWS};
 pub use user::{AssignmentRow, NewUser, User, UserUpdate};
 
 /// Runs `$body` with `$pool` bound to whichever pool is live.

@@ -330,19 +330,32 @@ impl Store {
     }
 
     /// Sets (or, with empty text, clears) the CISO's comment on a section.
-    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
     pub async fn set_review_comment(&self, actor: &Actor, id: Uuid, section: SectionKey, text: &str) -> Result<()> {
+        self.set_review_comments(actor, id, &[(section, text.to_owned())]).await
+    }
+
+    /// Sets (or, with empty text, clears) the CISO's comments on several
+    /// sections at once, in one transaction: the page saves all its comments
+    /// together, so text typed in one section is never lost by saving
+    /// another. A section whose text is unchanged is not written or audited.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id, n = comments.len()))]
+    pub async fn set_review_comments(&self, actor: &Actor, id: Uuid, comments: &[(SectionKey, String)]) -> Result<()> {
         let now = domain::now();
         write_tx!(self, |tx, chain| {
             let r = draft_review!(tx, id);
-            let before: Option<(String,)> =
-                sqlx::query_as("SELECT text FROM review_comments WHERE review_id = $1 AND section = $2")
-                    .bind(id)
-                    .bind(section.code())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            let before = before.map(|b| b.0);
-            if before.as_deref().unwrap_or("") != text {
+            let mut changed = false;
+            for (section, text) in comments {
+                let before: Option<(String,)> =
+                    sqlx::query_as("SELECT text FROM review_comments WHERE review_id = $1 AND section = $2")
+                        .bind(id)
+                        .bind(section.code())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let before = before.map(|b| b.0);
+                if before.as_deref().unwrap_or("") == text {
+                    continue;
+                }
+                changed = true;
                 if text.is_empty() {
                     sqlx::query("DELETE FROM review_comments WHERE review_id = $1 AND section = $2")
                         .bind(id)
@@ -360,11 +373,6 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 }
-                sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
                 let j =
                     |t: Option<&str>| t.map(|t| serde_json::json!({"section": section.code(), "text": t}).to_string());
                 chain.push(
@@ -376,9 +384,16 @@ impl Store {
                         id,
                         r.org_id,
                         j(before.as_deref()),
-                        j(Some(text).filter(|t| !t.is_empty())),
+                        j(Some(text.as_str()).filter(|t| !t.is_empty())),
                     ),
                 );
+            }
+            if changed {
+                sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
             }
         });
         Ok(())

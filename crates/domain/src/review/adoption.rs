@@ -4,8 +4,38 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::{DecisionInput, DecisionKind};
+use super::{DecisionInput, DecisionKind, ReviewContent};
+use crate::FieldError;
 use crate::plan::{ActionInput, ActionStatus, Origin};
+
+/// What adopting a review would pass over: `missing` refuses adoption (the
+/// meeting must have been held: its date and who took part); `warnings`
+/// are shown and adoption asks for confirmation (translation keys).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AdoptionCheck {
+    pub missing: Vec<FieldError>,
+    pub warnings: Vec<&'static str>,
+}
+
+/// Checks a compiled review before management adopts it.
+pub fn adoption_check(c: &ReviewContent) -> AdoptionCheck {
+    let mut out = AdoptionCheck::default();
+    if c.meeting_date.is_none() {
+        out.missing.push(FieldError::new("meeting_date", "error-review-no-meeting-date"));
+    }
+    if c.participants.trim().is_empty() {
+        out.missing.push(FieldError::new("participants", "error-review-no-participants"));
+    }
+    match c.assessment.as_ref().map(|(_, status)| status.as_str()) {
+        None => out.warnings.push("review-warn-no-assessment"),
+        Some("approved" | "locked") => {}
+        Some(_) => out.warnings.push("review-warn-assessment-not-approved"),
+    }
+    if c.decisions.is_empty() {
+        out.warnings.push("review-warn-no-decisions");
+    }
+    out
+}
 
 /// The action an adopted decision becomes, or `None` if it is not an
 /// improvement or already has one (`already_planned`). `root_id` identifies
@@ -44,6 +74,54 @@ mod tests {
 
     fn decision(kind: DecisionKind, text: &str, deadline: &str) -> DecisionInput {
         DecisionInput { kind, text: text.into(), responsible: "IT-chefen".into(), deadline: date(deadline) }
+    }
+
+    fn content() -> ReviewContent {
+        ReviewContent {
+            org_name: "Exempla kommun".into(),
+            year: 2026,
+            revision: 1,
+            meeting_date: Some(date("2027-03-15")),
+            participants: "Lars Ek".into(),
+            assessment: Some((2026, "approved".into())),
+            levels: vec![],
+            open_feedback: vec![],
+            totals: Default::default(),
+            overdue: vec![],
+            previous_year: None,
+            previous_decisions: vec![],
+            units: vec![],
+            points: vec![],
+            comments: Default::default(),
+            decisions: vec![super::super::DecisionLine {
+                kind: DecisionKind::Improvement,
+                text: "Inför MFA".into(),
+                responsible: "IT-chefen".into(),
+                deadline: date("2027-06-30"),
+            }],
+            adopted_by: None,
+            adopted_on: None,
+        }
+    }
+
+    #[test]
+    fn adoption_needs_the_meeting_and_warns_of_what_it_passes_over() {
+        assert_eq!(adoption_check(&content()), AdoptionCheck::default(), "a complete review passes");
+        let c = ReviewContent { meeting_date: None, participants: " ".into(), ..content() };
+        let fields: Vec<&str> = adoption_check(&c).missing.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["meeting_date", "participants"]);
+        let c = ReviewContent { assessment: Some((2026, "draft".into())), decisions: vec![], ..content() };
+        assert_eq!(
+            adoption_check(&c).warnings,
+            vec!["review-warn-assessment-not-approved", "review-warn-no-decisions"]
+        );
+        let c = ReviewContent { assessment: None, ..content() };
+        assert_eq!(adoption_check(&c).warnings, vec!["review-warn-no-assessment"]);
+        assert!(
+            adoption_check(&ReviewContent { assessment: Some((2026, "locked".into())), ..content() })
+                .warnings
+                .is_empty()
+        );
     }
 
     #[test]

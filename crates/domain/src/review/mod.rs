@@ -18,7 +18,7 @@ use crate::{code_enum, parse_date, parse_line, parse_text};
 mod adoption;
 mod compile;
 
-pub use adoption::action_for_decision;
+pub use adoption::{AdoptionCheck, action_for_decision, adoption_check};
 pub use compile::{
     AssessedPeriod, ChecklistPoint, EarlierDecision, PlannedAction, PreviousReview, ReportingUnit, ReviewFacts,
     UnitReportFacts, compile,
@@ -151,6 +151,47 @@ pub fn parse_meeting(f: &MeetingFields) -> Result<(Option<NaiveDate>, String), V
 /// A comment on a section: at most 10,000 characters.
 pub fn parse_comment(s: &str) -> Result<String, FieldError> {
     parse_text("comment", s, 10_000, false)
+}
+
+/// The form field of a section's comment on the review page
+/// (`comment.risks`): every section's comment is one field of one form, so
+/// saving one section saves what was typed in all of them.
+pub fn comment_field(key: SectionKey) -> &'static str {
+    match key {
+        SectionKey::Assessment => "comment.assessment",
+        SectionKey::Feedback => "comment.feedback",
+        SectionKey::Actions => "comment.actions",
+        SectionKey::PreviousDecisions => "comment.previous_decisions",
+        SectionKey::UnitReports => "comment.unit_reports",
+        SectionKey::Risks => "comment.risks",
+        SectionKey::OutsideWorld => "comment.outside_world",
+        SectionKey::Proposals => "comment.proposals",
+    }
+}
+
+/// The comments of a review page's form: every `comment.<section>` field,
+/// each parsed as [`parse_comment`]; other fields are ignored. A field
+/// named for no section, or repeated, makes the form malformed; a text too
+/// long is an error on its own field, so the page can show it there.
+pub fn parse_comments<'a>(
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<(SectionKey, String)>, crate::ValidationErrors> {
+    let mut out: Vec<(SectionKey, String)> = Vec::new();
+    let mut errs = Vec::new();
+    for (name, value) in fields {
+        let Some(code) = name.strip_prefix("comment.") else { continue };
+        let Ok(key) = code.parse::<SectionKey>() else {
+            return Err(crate::ValidationErrors(vec![FieldError::new("section", "error-malformed")]));
+        };
+        if out.iter().any(|(k, _)| *k == key) || errs.iter().any(|e: &FieldError| e.field == comment_field(key)) {
+            return Err(crate::ValidationErrors(vec![FieldError::new("section", "error-malformed")]));
+        }
+        match parse_comment(value) {
+            Ok(text) => out.push((key, text)),
+            Err(e) => errs.push(FieldError::new(comment_field(key), e.code)),
+        }
+    }
+    if errs.is_empty() { Ok(out) } else { Err(crate::ValidationErrors(errs)) }
 }
 
 /// A checklist point's text.
@@ -344,6 +385,51 @@ mod tests {
             n(7, None, OrgKind::Agency),
             n(8, Some(7), OrgKind::Unit),
         ])
+    }
+
+    #[test]
+    fn the_page_saves_every_sections_comment_together() {
+        let long = "x".repeat(10_001);
+        let got = parse_comments([
+            ("csrf", "t"),
+            ("comment.risks", "  Fler incidenter \r\n"),
+            ("comment.proposals", ""),
+            ("autosave", "1"),
+        ])
+        .unwrap();
+        assert_eq!(
+            got,
+            vec![(SectionKey::Risks, "Fler incidenter".to_owned()), (SectionKey::Proposals, String::new())]
+        );
+        // A too long text is an error on its own section's field, with all others.
+        let e = parse_comments([
+            ("comment.risks", long.as_str()),
+            ("comment.actions", "ok"),
+            ("comment.feedback", "\u{7}"),
+        ])
+        .unwrap_err();
+        let fields: Vec<&str> = e.0.iter().map(|e| e.field).collect();
+        assert_eq!(fields, vec!["comment.risks", "comment.feedback"]);
+        // An unknown or repeated section is a malformed form.
+        for bad in [vec![("comment.nope", "a")], vec![("comment.risks", "a"), ("comment.risks", "b")]] {
+            assert_eq!(parse_comments(bad).unwrap_err().0, vec![FieldError::new("section", "error-malformed")]);
+        }
+        for k in SectionKey::ALL {
+            assert_eq!(comment_field(*k), format!("comment.{}", k.code()));
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the fields, the parser answers without panicking, keeps
+        /// at most one comment per section, and every kept text is bounded.
+        #[test]
+        fn any_comment_form_is_answered(fields in proptest::collection::vec(("(comment\\.)?[a-z_]{0,12}", ".{0,40}"), 0..12)) {
+            if let Ok(v) = parse_comments(fields.iter().map(|(a, b)| (a.as_str(), b.as_str()))) {
+                let keys: std::collections::BTreeSet<&str> = v.iter().map(|(k, _)| k.code()).collect();
+                proptest::prop_assert_eq!(keys.len(), v.len());
+                proptest::prop_assert!(v.iter().all(|(_, t)| t.chars().count() <= 10_000));
+            }
+        }
     }
 
     #[test]

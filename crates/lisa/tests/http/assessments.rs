@@ -57,8 +57,14 @@ pub async fn assessment_lifecycle_feedback_and_history(app: &TestApp) {
     assert!(result.text.contains("Vad ni behöver göra härnäst") && result.text.contains("Rekommenderad åtgärd"));
     assert!(result.text.contains("<svg"), "the area chart is drawn");
     // Lifecycle: submit, answers frozen, management approves, the CISO locks and reopens.
+    // Questions are left unanswered: submitting asks for a confirmation first.
+    let res = ciso.post_form(&format!("{page}/transition"), vec![("action", "submit".into())]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert!(res.text.contains("kryssa i rutan för att skicka in ändå"), "{}", res.text);
     assert_eq!(
-        ciso.post_form(&format!("{page}/transition"), vec![("action", "submit".into())]).await.status,
+        ciso.post_form(&format!("{page}/transition"), vec![("action", "submit".into()), ("confirm", "yes".into())])
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     let res = ciso.post_form(&format!("{page}/areas/ledning"), vec![("answer.ledning-1", "nej".into())]).await;
@@ -322,7 +328,7 @@ pub async fn delegated_areas_arrive_as_proposals(app: &TestApp) {
     );
     assert!(app.store.list_proposals(draft.id).await.unwrap().is_empty());
     // Once submitted, no more proposals.
-    ciso.post_form(&format!("{page}/transition"), vec![("action", "submit".into())]).await;
+    ciso.post_form(&format!("{page}/transition"), vec![("action", "submit".into()), ("confirm", "yes".into())]).await;
     let res =
         coordinator.post_form(&format!("{page}/areas/incidenter"), vec![("answer.incidenter-3", "ja".into())]).await;
     assert_eq!(res.status, StatusCode::CONFLICT);

@@ -362,7 +362,7 @@ pub fn routes(f: &Fixture) -> Vec<Route> {
         r(
             "POST",
             format!("/reviews/{}/comments", f.review),
-            Some(|_| Body::Form(vec![("section", "risks".into()), ("comment", "Intrång".into())])),
+            Some(|_| Body::Form(vec![("comment.risks", "Intrång".into())])),
             Need::ManageReviews,
             true,
         ),

@@ -119,10 +119,44 @@ pub async fn review_journey_through_the_api(app: &TestApp) {
     // A comment that is too long comes back with the error and the text as typed.
     let long = format!("Lång kommentar {}", "x".repeat(10_000));
     let res = ciso
-        .post_form(&format!("/reviews/{id}/comments"), vec![("section", "proposals".into()), ("comment", long.clone())])
+        .post_form(
+            &format!("/reviews/{id}/comments"),
+            vec![("comment.proposals", long.clone()), ("comment.outside_world", "Ny lag i år.".into())],
+        )
         .await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text.contains("för lång") && res.text.contains(&long), "the typed text is kept");
+    assert!(res.text.contains("Ny lag i år."), "and so is the text typed in another section");
+    let detail = ciso.get(&r).await.json();
+    assert!(detail["content"]["comments"].get("outside_world").is_none(), "nothing of a refused form is stored");
+    // Every section's comment is one form: saving two at once stores both, with one audit entry each.
+    let before = app.store.verify_audit().await.unwrap().unwrap();
+    let res = ciso
+        .post_form(
+            &format!("/reviews/{id}/comments"),
+            vec![
+                ("comment.outside_world", "Ny lag i år.".into()),
+                ("comment.risks", comment.into()),
+                ("go", "outside_world".into()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    assert_eq!(res.location(), format!("/reviews/{id}#s-outside_world"));
+    let detail = ciso.get(&r).await.json();
+    assert_eq!(detail["content"]["comments"]["outside_world"], "Ny lag i år.");
+    assert_eq!(detail["content"]["comments"]["risks"], comment, "an unchanged comment stays");
+    assert_eq!(app.store.verify_audit().await.unwrap().unwrap(), before + 1, "only the changed section is audited");
+    // A repeated or unknown section is a malformed form: refused, nothing stored.
+    let res = ciso
+        .send(
+            "POST",
+            &format!("/reviews/{id}/comments"),
+            Some(Body::Form(vec![("comment.risks", "a".into()), ("comment.risks", "b".into())])),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    assert_eq!(ciso.get(&r).await.json()["content"]["comments"]["risks"], comment);
     let res = ciso.send("POST", &format!("{r}/adopt"), None).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "the CISO does not adopt");
 

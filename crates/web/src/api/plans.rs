@@ -207,13 +207,15 @@ pub async fn add_decision(
 /// Adopt the review (management): freezes it with its content hash and turns
 /// improvement decisions into actions.
 #[utoipa::path(post, path = "/api/v1/reviews/{id}/adopt", tag = "plans", params(("id" = String, Path)),
-    responses((status = 200, body = store::Review), (status = 403, body = Problem), (status = 409, body = Problem)))]
+    responses((status = 200, body = store::Review), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, description = "The meeting's date or participants are missing", body = Problem)))]
 pub async fn adopt(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<store::Review>> {
-    let r = app::review::adopt_review(&state.store, &state.models, &s.caller(), path_id(&id)?).await?;
+    // A call to the API is the confirmation; the meeting's data is still required.
+    let r = app::review::adopt_review(&state.store, &state.models, &s.caller(), path_id(&id)?, true).await?;
     debug_assert_eq!(r.status, ReviewStatus::Adopted);
     Ok(Json(r))
 }

@@ -21,6 +21,7 @@ pub mod org;
 pub mod plan;
 pub mod review;
 pub mod round;
+pub mod tasks;
 pub mod unit;
 pub mod user;
 pub mod yearwheel;

@@ -62,6 +62,8 @@ pub fn totals(actions: &[store::Action]) -> Totals {
 pub struct VisibleAction {
     pub action: store::Action,
     pub may_edit: bool,
+    /// The name of the user who added it (its e-mail address if that user is gone).
+    pub created_by_name: String,
 }
 
 /// Loads an action the caller may see (not found otherwise).
@@ -71,7 +73,53 @@ pub async fn load_action(store: &store::Store, caller: &Caller, tree: &OrgTree, 
         return Err(Error::NotFound);
     }
     let may_edit = caller.principal.can(Permission::ManageActions, a.org_id, tree);
-    Ok(VisibleAction { action: a, may_edit })
+    let created_by_name = match store.find_user_by_email(&a.created_by).await? {
+        Some(u) if !u.name.trim().is_empty() => u.name,
+        _ => a.created_by.clone(),
+    };
+    Ok(VisibleAction { action: a, may_edit, created_by_name })
+}
+
+/// The feedback item an action was made from: the self-assessment and the
+/// question its reference (`assessment-id/question-id`) names.
+pub struct FeedbackSource {
+    pub assessment_id: Uuid,
+    pub period: i32,
+    pub org_name: String,
+    pub model: std::sync::Arc<domain::model::Model>,
+    pub question_id: String,
+}
+
+/// The feedback item behind an action's origin, if it came from feedback
+/// and the caller may see that self-assessment; nothing otherwise (a
+/// reference typed by hand, or an assessment out of the caller's reach).
+pub async fn feedback_source(
+    store: &store::Store,
+    models: &super::assessment::ModelCache,
+    caller: &Caller,
+    origin: &str,
+    origin_ref: &str,
+) -> Result<Option<FeedbackSource>> {
+    if origin != Origin::Feedback.code() {
+        return Ok(None);
+    }
+    let Some((aid, qid)) = origin_ref.split_once('/') else { return Ok(None) };
+    let Ok(aid) = aid.parse::<Uuid>() else { return Ok(None) };
+    let l = match super::assessment::load(store, models, caller, aid).await {
+        Ok(l) => l,
+        Err(Error::NotFound | Error::Forbidden) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if l.model.question(qid).is_none() {
+        return Ok(None);
+    }
+    Ok(Some(FeedbackSource {
+        assessment_id: aid,
+        period: l.a.period,
+        org_name: l.tree.get(l.a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
+        model: l.model.clone(),
+        question_id: qid.to_owned(),
+    }))
 }
 
 /// Adds an action to `org`'s plan (CISO or coordinator there). A missing

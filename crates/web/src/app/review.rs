@@ -349,6 +349,22 @@ pub async fn set_comment(
     Ok(section)
 }
 
+/// Sets the comments of several sections at once (the page's one form:
+/// `comment.<section>` fields); an empty text clears one. Authorised before
+/// the form is read, so a caller who may not edit learns nothing from it.
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, review = %id))]
+pub async fn set_comments<'a>(
+    store: &store::Store,
+    caller: &Caller,
+    id: Uuid,
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<SectionKey>> {
+    let v = load_for_edit(store, caller, id).await?;
+    let comments = domain::review::parse_comments(fields)?;
+    store.set_review_comments(&caller.actor(), v.review.id, &comments).await?;
+    Ok(comments.into_iter().map(|(k, _)| k).collect())
+}
+
 /// Adds a decision.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, review = %id))]
 pub async fn add_decision(
@@ -376,6 +392,7 @@ pub async fn adopt_review(
     models: &ModelCache,
     caller: &Caller,
     id: Uuid,
+    confirmed: bool,
 ) -> Result<store::Review> {
     let v = load_review(store, caller, id).await?;
     if !caller.principal.can(Permission::AdoptReviews, v.review.org_id, &v.tree) {
@@ -383,6 +400,14 @@ pub async fn adopt_review(
     }
     if v.review.status != ReviewStatus::Draft {
         return Err(Error::Conflict(domain::FieldError::new("status", "error-review-adopted")));
+    }
+    // The meeting must have been held; what adoption passes over, the user confirms.
+    let check = domain::review::adoption_check(&compile(store, models, &v.tree, &v.review).await?);
+    if !check.missing.is_empty() {
+        return Err(Error::Validation(check.missing));
+    }
+    if !confirmed {
+        return Err(Error::Validation(vec![domain::FieldError::new("confirm", "error-review-adopt-confirm")]));
     }
     adopt_as(store, models, &caller.actor(), &caller.user.name, domain::clock::today(), v.review.id).await?;
     store.find_review(id).await?.ok_or(Error::NotFound)

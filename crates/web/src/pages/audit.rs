@@ -68,9 +68,59 @@ pub struct EntryView {
     pub action: String,
     pub record: String,
     pub record_href: String,
+    /// The changed fields' names, in words.
     pub changed: String,
+    /// Each changed field as "field: before → after", in words.
+    pub changes: Vec<ChangeLine>,
+}
+
+/// One field of a change, in words.
+pub struct ChangeLine {
+    pub field: String,
     pub before: String,
     pub after: String,
+}
+
+/// A field's name in the reader's language ("parent_id" → "Ingår i").
+fn field_label(ctx: &Ctx, field: &str) -> String {
+    crate::i18n::try_t(ctx.lang, &format!("audit-field-{field}")).unwrap_or_else(|| field.replace('_', " "))
+}
+
+/// A stored value in words: an organisation's name for its id, a code's
+/// label where Lisa has one, yes or no, "–" for nothing; at most 300
+/// characters.
+fn value_words(
+    ctx: &Ctx,
+    tree: &domain::org::OrgTree,
+    record_type: &str,
+    field: &str,
+    v: Option<&serde_json::Value>,
+) -> String {
+    use serde_json::Value;
+    let s = match v {
+        None | Some(Value::Null) => ctx.t("audit-none"),
+        Some(Value::Bool(b)) => ctx.t(if *b { "audit-yes" } else { "audit-no" }),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => {
+            if let Some(n) = s.parse::<uuid::Uuid>().ok().and_then(|id| tree.get(id)) {
+                n.name.clone()
+            } else {
+                let prefix = match (record_type, field) {
+                    (_, "role") => "role",
+                    ("org", "kind") => "kind",
+                    ("review", "kind") => "decision-kind",
+                    ("action", "status") => "action-status",
+                    ("assessment", "status") => "assessment-status",
+                    ("review", "status") => "review-status",
+                    ("unit_report", "status") => "unit-report-status",
+                    (_, f) => f,
+                };
+                crate::i18n::try_t(ctx.lang, &format!("{prefix}-{s}")).unwrap_or_else(|| s.clone())
+            }
+        }
+        Some(other) => other.to_string(),
+    };
+    if s.chars().count() > 300 { format!("{}…", s.chars().take(299).collect::<String>()) } else { s }
 }
 
 #[derive(Template)]
@@ -81,13 +131,9 @@ struct AuditPage {
     errors: Errors,
     entries: Vec<EntryView>,
     next: Option<i64>,
-}
-
-fn pretty(json: &Option<String>) -> String {
-    json.as_deref()
-        .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
-        .and_then(|v| serde_json::to_string_pretty(&v).ok())
-        .unwrap_or_default()
+    /// What the list is limited to, in words ("Visar bara ändringar av
+    /// Organisation: Exempla kommun."); empty when it is not.
+    record_filter: String,
 }
 
 pub async fn list(
@@ -122,9 +168,29 @@ pub async fn list(
                             record_name.unwrap_or_else(|| e.change.record_id.clone())
                         ),
                         record_href: href,
-                        changed: e.changed_fields().join(", "),
-                        before: pretty(&e.change.before),
-                        after: pretty(&e.change.after),
+                        changed: e
+                            .changed_fields()
+                            .iter()
+                            .filter(|f| !f.is_empty())
+                            .map(|f| field_label(&ctx, f))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        changes: e
+                            .field_changes()
+                            .into_iter()
+                            .map(|c| {
+                                let rt = e.change.record_type.as_str();
+                                ChangeLine {
+                                    field: if c.field.is_empty() {
+                                        ctx.t("audit-record")
+                                    } else {
+                                        field_label(&ctx, &c.field)
+                                    },
+                                    before: value_words(&ctx, &tree, rt, &c.field, c.before.as_ref()),
+                                    after: value_words(&ctx, &tree, rt, &c.field, c.after.as_ref()),
+                                }
+                            })
+                            .collect(),
                     }
                 })
                 .collect();
@@ -133,5 +199,11 @@ pub async fn list(
         Err(app::Error::Validation(errs)) => (Vec::new(), None, Errors::new(ctx.lang, &errs)),
         Err(e) => return Err(e.into()),
     };
-    render(&AuditPage { ctx, q, errors, entries, next })
+    let record_filter = if q.record_id.is_empty() {
+        String::new()
+    } else {
+        let record = entries.first().map_or_else(|| ctx.t("audit-record"), |e: &EntryView| e.record.clone());
+        crate::i18n::t_args(ctx.lang, "audit-record-filtered", &[("record", record)])
+    };
+    render(&AuditPage { ctx, q, errors, entries, next, record_filter })
 }

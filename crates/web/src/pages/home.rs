@@ -14,6 +14,42 @@ pub struct Attention {
     pub href: String,
     pub title: String,
     pub text: String,
+    /// When it is due, in words ("Senast 2027-03-15"); empty if undated.
+    pub due: String,
+}
+
+/// A task of the caller's list as a card: what, for which organisation, by
+/// when, and a link straight to where it is done.
+fn task_card(ctx: &Ctx, tree: &domain::org::OrgTree, t: &domain::tasks::Task) -> Attention {
+    use domain::tasks::TaskKind as K;
+    let org = tree.get(t.org_id).map(|n| n.name.clone()).unwrap_or_default();
+    let date = t.due.map(|d| d.to_string()).unwrap_or_default();
+    let args = [
+        ("org", org),
+        ("year", t.year.to_string()),
+        ("count", t.count.to_string()),
+        ("title", t.title.clone()),
+        ("date", date.clone()),
+    ];
+    let href = match t.kind {
+        K::ContinueAssessment | K::ApproveAssessment => format!("/assessments/{}", t.target),
+        K::PrepareReview | K::AdoptReview => format!("/reviews/{}", t.target),
+        K::ReportUnit | K::ApproveUnitReport => format!("/unit-reports/{}/{}", t.target, t.year),
+        K::OverdueActions => "/plan?overdue=1".to_owned(),
+        K::Upcoming => "/yearwheel".to_owned(),
+    };
+    let key = format!("task-{}", t.kind.code());
+    let due = match (t.kind, t.due) {
+        (_, None) => String::new(),
+        (K::PrepareReview | K::AdoptReview, Some(_)) => crate::i18n::t_args(ctx.lang, "task-meeting-on", &args),
+        (_, Some(_)) => crate::i18n::t_args(ctx.lang, "task-due", &args),
+    };
+    Attention {
+        href,
+        title: crate::i18n::t_args(ctx.lang, &format!("{key}-title"), &args),
+        text: crate::i18n::t_args(ctx.lang, &key, &args),
+        due,
+    }
 }
 
 /// One of the user's roles and where it reaches.
@@ -75,6 +111,7 @@ pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
                     "attention-users-without-roles-text",
                     &[("count", without_roles.to_string())],
                 ),
+                due: String::new(),
             });
         }
         if tree.is_empty() {
@@ -82,10 +119,13 @@ pub async fn show(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
                 href: "/orgs/new".into(),
                 title: ctx.t("attention-no-orgs"),
                 text: ctx.t("attention-no-orgs-text"),
+                due: String::new(),
             });
         }
         stats.push(Stat { label: ctx.t("stat-users"), value: visible_users.to_string() });
     }
+    let tasks = app::tasks::my_tasks(&state.store, &state.models, &s.caller(), &tree).await?;
+    attention.extend(tasks.iter().map(|t| task_card(&ctx, &tree, t)));
     attention.extend(super::rounds::attention(&state, &s, &ctx, &tree).await?);
     let greeting = crate::i18n::t_args(ctx.lang, "home-greeting", &[("name", s.user.name.clone())]);
     render(&HomePage { ctx, greeting, roles, attention, stats })

@@ -102,7 +102,7 @@ fn table() -> Vec<(axum::http::Method, &'static str, axum::routing::MethodRouter
         (POST, "/reviews", review::create),
         (GET, "/reviews/{id}", review::show),
         (POST, "/reviews/{id}/meeting", review::save_meeting),
-        (POST, "/reviews/{id}/comments", review::save_comment),
+        (POST, "/reviews/{id}/comments", review::save_comments),
         (POST, "/reviews/{id}/decisions", review::add_decision),
         (POST, "/reviews/{id}/decisions/{decision}/delete", review::delete_decision),
         (POST, "/reviews/{id}/adopt", review::adopt),
@@ -166,6 +166,8 @@ pub struct Ctx {
     pub user_name: Option<String>,
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// The section the page belongs to ("/plan"), for the header's own links.
+    pub section: String,
 }
 
 impl Ctx {
@@ -195,13 +197,13 @@ impl Ctx {
             add("/users", "nav-users", p.can_somewhere(Permission::ViewUsers));
             add("/audit", "nav-audit", p.can_somewhere(Permission::ViewAudit));
             add("/models", "nav-models", p.can_everywhere(Permission::ManageModels));
-            add("/account", "nav-account", true);
         }
         Self {
             lang,
             user_name: session.map(|s| s.user.name.clone()),
             csrf: session.map(|s| s.csrf.clone()).unwrap_or_default(),
             nav,
+            section: section.to_owned(),
         }
     }
 
@@ -381,6 +383,23 @@ impl Pager {
 /// A page number from a query: a positive number of sensible size, else the first page.
 pub fn page_number(p: Option<&str>) -> i64 {
     p.and_then(|p| p.trim().parse::<i64>().ok()).filter(|p| (1..=1_000_000).contains(p)).unwrap_or(1)
+}
+
+/// Where a question of `model` is, in words: "Styrdokument, fråga 3" (its
+/// area and its number there, as the self-assessment shows it). A question
+/// the model does not have (an older model's) is named by its code.
+pub fn question_place(lang: Language, model: &domain::model::Model, id: &str) -> String {
+    match model.question_place(id) {
+        Some((area, n)) => {
+            i18n::t_args(lang, "question-place", &[("area", area.name.get(lang).to_owned()), ("n", n.to_string())])
+        }
+        None => id.to_owned(),
+    }
+}
+
+/// A question's text in `lang`, or its code if the model does not have it.
+pub fn question_text(lang: Language, model: &domain::model::Model, id: &str) -> String {
+    model.question(id).map_or_else(|| id.to_owned(), |q| q.text.get(lang).to_owned())
 }
 
 pub fn parse_id(s: &str) -> Result<uuid::Uuid, AppError> {

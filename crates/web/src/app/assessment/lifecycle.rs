@@ -7,16 +7,22 @@ use domain::assessment::{Transition, step_allowed};
 use super::Loaded;
 use crate::app::{Caller, Error, Result};
 
-/// Takes a lifecycle step, if the caller's role allows it here.
+/// Takes a lifecycle step, if the caller's role allows it here. Submitting
+/// with questions left unanswered takes the caller's confirmation
+/// (`confirmed`): they count as not met.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(assessment = %l.a.id, step = step.code()))]
 pub async fn transition_assessment(
     store: &store::Store,
     caller: &Caller,
     l: &Loaded,
     step: Transition,
+    confirmed: bool,
 ) -> Result<store::Assessment> {
     if !step_allowed(l.may_manage(caller), l.may_approve(caller), step) {
         return Err(Error::Forbidden);
+    }
+    if step == Transition::Submit && !confirmed && !l.score().unanswered.is_empty() {
+        return Err(Error::Validation(vec![FieldError::new("confirm", "error-assessment-unanswered-confirm")]));
     }
     Ok(store.transition_assessment(&caller.actor(), l.a.id, step).await?)
 }

@@ -23,6 +23,7 @@ pub struct ModelCache {
     pub(crate) answers: AnswerCache,
     pub(crate) reviews: crate::app::review::ReviewCache,
     pub(crate) figures: crate::app::round::figures::FigureCache,
+    pub(crate) tasks: crate::app::tasks::TaskCache,
 }
 
 /// What a list shows of an assessment's score.

@@ -22,6 +22,8 @@ pub struct FeedbackItem {
     pub must: bool,
     pub status: String,
     pub action: String,
+    /// The title of an action made from this item: what to do, short.
+    pub title: String,
     pub guidance: String,
     pub references: String,
 }
@@ -59,6 +61,8 @@ struct ResultPage {
     period: i32,
     level: u8,
     level_name: String,
+    /// Why the next level is not reached, in a sentence (empty at level 4).
+    why: String,
     next_level: u8,
     next_level_name: String,
     levels: Vec<LevelView>,
@@ -118,6 +122,7 @@ pub async fn result(
                 must: b.must,
                 status: status_text(&ctx, b.status),
                 action: q.action.get(ctx.lang).to_owned(),
+                title: domain::plan::short_title(q.action.get(ctx.lang), 120),
                 guidance: q.guidance.get(ctx.lang).to_owned(),
                 references: q.references.join(" · "),
             })
@@ -137,6 +142,21 @@ pub async fn result(
         period: l.a.period,
         level: o.level,
         level_name: if o.level == 0 { ctx.t("level-none") } else { level_name(o.level) },
+        why: o.gap().map_or_else(String::new, |g| {
+            let args = [
+                ("level", g.level.to_string()),
+                ("musts", g.musts_missing.to_string()),
+                ("percent", g.percent.to_string()),
+                ("threshold", g.threshold_percent.to_string()),
+            ];
+            let key = match (g.musts_missing > 0, g.share_met) {
+                (true, false) => "result-why-both",
+                (true, true) => "result-why-musts",
+                (false, false) => "result-why-share",
+                (false, true) => return String::new(),
+            };
+            crate::i18n::t_args(ctx.lang, key, &args)
+        }),
         next_level: o.level + 1,
         next_level_name: level_name(o.level + 1),
         levels,

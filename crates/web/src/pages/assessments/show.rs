@@ -62,6 +62,9 @@ struct OverviewPage {
     level: u8,
     answered: usize,
     questions: usize,
+    /// Questions still unanswered; submitting then takes a confirmation.
+    unanswered: usize,
+    unanswered_note: String,
     areas: Vec<AreaRow>,
     actions: Vec<ActionButton>,
     can_reopen: bool,
@@ -159,6 +162,12 @@ async fn overview(
         level: o.level,
         answered: o.answered,
         questions: o.questions,
+        unanswered: o.unanswered.len(),
+        unanswered_note: crate::i18n::t_args(
+            ctx.lang,
+            "assessment-unanswered-note",
+            &[("n", o.unanswered.len().to_string()), ("total", o.questions.to_string())],
+        ),
         areas,
         actions,
         can_reopen: manage && l.a.status == AStatus::Locked && latest == l.a.revision,
@@ -207,6 +216,9 @@ async fn load_full(state: &SharedState, s: &Session, id: Uuid) -> AppResult<Load
 pub struct StepForm {
     #[serde(default)]
     action: String,
+    /// "yes" when the user confirms submitting with questions unanswered.
+    #[serde(default)]
+    confirm: String,
 }
 
 pub async fn transition(
@@ -218,9 +230,13 @@ pub async fn transition(
     let id = parse_id(&id)?;
     let l = load_full(&state, &s, id).await?;
     let step: Transition = f.action.parse().map_err(|_| AppError::BadRequest("error-malformed"))?;
-    match app::transition_assessment(&state.store, &s.caller(), &l, step).await {
+    match app::transition_assessment(&state.store, &s.caller(), &l, step, f.confirm == "yes").await {
         Ok(_) => Ok(see_other(&format!("/assessments/{id}?done={}", step.code()))),
         Err(crate::app::Error::Conflict(e)) => conflict(&state, &s, id, e).await,
+        Err(crate::app::Error::Validation(errs)) => {
+            let page = overview(&state, &s, id, Errors::new(s.user.language, &errs), None).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -246,6 +246,40 @@ struct FormPage {
     editable: bool,
     meta: Option<ActionMeta>,
     saved: bool,
+    /// The feedback item the action was made from, in words, with a link.
+    source: Option<SourceView>,
+}
+
+/// Where an action came from, in words.
+pub struct SourceView {
+    pub href: String,
+    pub text: String,
+}
+
+/// The feedback item behind `f`'s origin, if there is one the user may see.
+async fn source_view(state: &SharedState, s: &Session, f: &ActionFields) -> AppResult<Option<SourceView>> {
+    let src = app::plan::feedback_source(&state.store, &state.models, &s.caller(), &f.origin, &f.origin_ref).await?;
+    Ok(src.map(|src| {
+        let lang = s.user.language;
+        let q = src.model.question(&src.question_id);
+        SourceView {
+            href: format!(
+                "/assessments/{}/areas/{}",
+                src.assessment_id,
+                q.map(|q| q.area.as_str()).unwrap_or_default()
+            ),
+            text: crate::i18n::t_args(
+                lang,
+                "action-source-feedback",
+                &[
+                    ("year", src.period.to_string()),
+                    ("org", src.org_name),
+                    ("place", crate::pages::question_place(lang, &src.model, &src.question_id)),
+                    ("question", crate::pages::question_text(lang, &src.model, &src.question_id)),
+                ],
+            ),
+        }
+    }))
 }
 
 fn form_page(
@@ -269,6 +303,7 @@ fn form_page(
         editable,
         meta: None,
         saved: false,
+        source: None,
         ctx,
     }
 }
@@ -301,7 +336,10 @@ pub async fn new_form(
         status: "planned".into(),
         ..Default::default()
     };
-    render(&form_page(&s, &tree, None, p.org, f, Errors::default(), true))
+    let source = source_view(&state, &s, &f).await?;
+    let mut page = form_page(&s, &tree, None, p.org, f, Errors::default(), true);
+    page.source = source;
+    render(&page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -323,10 +361,10 @@ pub async fn create(
         Err(app::Error::Validation(errs)) => {
             let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
             let errors = Errors::new(s.user.language, &errs);
-            render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(&s, &tree, None, form.org_id, form.f, errors, true),
-            )
+            let source = source_view(&state, &s, &form.f).await?;
+            let mut page = form_page(&s, &tree, None, form.org_id, form.f, errors, true);
+            page.source = source;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),
     }
@@ -355,10 +393,11 @@ pub struct Saved {
     saved: String,
 }
 
-fn meta_of(ctx: &Ctx, tree: &OrgTree, a: &store::Action) -> ActionMeta {
+fn meta_of(ctx: &Ctx, tree: &OrgTree, v: &app::plan::VisibleAction) -> ActionMeta {
+    let a = &v.action;
     ActionMeta {
         org: tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
-        created_by: a.created_by.clone(),
+        created_by: v.created_by_name.clone(),
         updated: ctx.date_time(&a.updated_at),
     }
 }
@@ -373,8 +412,11 @@ pub async fn show(
     let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let v = app::plan::load_action(&state.store, &s.caller(), &tree, id).await?;
     let a = &v.action;
-    let mut page = form_page(&s, &tree, Some(id), a.org_id.to_string(), fields_of(a), Errors::default(), v.may_edit);
-    page.meta = Some(meta_of(&page.ctx, &tree, a));
+    let f = fields_of(a);
+    let source = source_view(&state, &s, &f).await?;
+    let mut page = form_page(&s, &tree, Some(id), a.org_id.to_string(), f, Errors::default(), v.may_edit);
+    page.meta = Some(meta_of(&page.ctx, &tree, &v));
+    page.source = source;
     page.saved = !q.saved.is_empty();
     render(&page)
 }
@@ -391,10 +433,12 @@ pub async fn update(
         Ok(_) => Ok(see_other(&format!("/plan/{id}?saved=1"))),
         Err(app::Error::Validation(errs)) => {
             let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
-            let a = app::plan::load_action(&state.store, &caller, &tree, id).await?.action;
+            let v = app::plan::load_action(&state.store, &caller, &tree, id).await?;
             let errors = Errors::new(s.user.language, &errs);
-            let mut page = form_page(&s, &tree, Some(id), a.org_id.to_string(), form.f, errors, true);
-            page.meta = Some(meta_of(&page.ctx, &tree, &a));
+            let source = source_view(&state, &s, &form.f).await?;
+            let mut page = form_page(&s, &tree, Some(id), v.action.org_id.to_string(), form.f, errors, true);
+            page.meta = Some(meta_of(&page.ctx, &tree, &v));
+            page.source = source;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(e) => Err(e.into()),

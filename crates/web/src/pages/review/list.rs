@@ -32,6 +32,9 @@ struct ListPage {
     ctx: Ctx,
     rows: Vec<ListRow>,
     orgs: Vec<OrgOption>,
+    /// The user reports for a unit: without reviews of their own, the page
+    /// leads them to the unit reports instead of saying only "none".
+    reports_units: bool,
     errors: Errors,
     year: String,
     org_id: String,
@@ -63,7 +66,9 @@ async fn list_page(
         .into_iter()
         .map(|(depth, id)| OrgOption::new(&tree, depth, id))
         .collect();
-    Ok(ListPage { rows, orgs, errors, year, org_id, ctx })
+    let reports_units = s.principal.can_somewhere(domain::authz::Permission::ReportUnit)
+        || s.principal.can_somewhere(domain::authz::Permission::ApproveUnitReports);
+    Ok(ListPage { rows, orgs, reports_units, errors, year, org_id, ctx })
 }
 
 pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {

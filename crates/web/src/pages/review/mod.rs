@@ -10,4 +10,4 @@ mod view;
 
 pub use list::{create, list};
 pub use report::{report, report_docx, report_pdf};
-pub use show::{add_decision, adopt, delete_decision, revise, save_comment, save_meeting, show};
+pub use show::{add_decision, adopt, delete_decision, revise, save_comments, save_meeting, show};

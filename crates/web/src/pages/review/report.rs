@@ -38,7 +38,11 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
     if let (Some(by), Some(on)) = (&c.adopted_by, c.adopted_on) {
         facts.push((ctx.t("review-adopted"), format!("{on}, {by}")));
     }
-    facts.push((ctx.t("review-hash"), hash.clone().unwrap_or_else(|| ctx.t("review-draft-no-hash"))));
+    facts.push((
+        ctx.t("review-hash"),
+        hash.as_ref()
+            .map_or_else(|| ctx.t("review-draft-no-hash"), |h| format!("{h} – {}", ctx.t("review-hash-explained"))),
+    ));
     let mut sections = Vec::new();
     // 1. Level and trend.
     let mut b = vec![Block::Paragraph(v.assessment.clone())];

@@ -2,12 +2,12 @@
 //! a new revision.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
 use domain::authz::Permission;
-use domain::review::{DecisionFields, DecisionKind, MeetingFields, ReviewStatus};
+use domain::review::{DecisionFields, DecisionKind, MeetingFields, ReviewStatus, SectionKey};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -51,6 +51,10 @@ struct ReviewPage {
     df: DecisionFields,
     kinds: Vec<CodeOption>,
     revisions: Vec<RevisionLink>,
+    /// Why the review cannot be adopted yet (the meeting's data), in words.
+    adopt_missing: Vec<String>,
+    /// What adopting it would pass over, in words: shown before confirming.
+    adopt_warnings: Vec<String>,
 }
 
 async fn review_page(
@@ -87,6 +91,9 @@ async fn review_page(
         })
         .collect();
     let latest = revisions.iter().all(|x| x.revision < r.revision);
+    let check = domain::review::adoption_check(&c);
+    let adopt_missing = check.missing.iter().map(|e| ctx.t(e.code)).collect();
+    let adopt_warnings = check.warnings.iter().map(|k| ctx.t(k)).collect();
     let p = &s.principal;
     Ok(ReviewPage {
         can_revise: !draft && latest && p.can(Permission::ManageReviews, r.org_id, &tree),
@@ -99,6 +106,8 @@ async fn review_page(
             .collect(),
         decisions,
         revisions,
+        adopt_missing,
+        adopt_warnings,
         errors,
         df,
         r,
@@ -121,18 +130,16 @@ pub async fn save_meeting(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
+    headers: HeaderMap,
     Form(f): Form<MeetingFields>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    app::review::set_meeting(&state.store, &s.caller(), id, &f).await?;
-    Ok(see_other(&format!("/reviews/{id}#meeting")))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CommentForm {
-    section: String,
-    comment: String,
+    match app::review::set_meeting(&state.store, &s.caller(), id, &f).await {
+        Ok(()) if wants_json(&headers) => Ok(saved_json(s.user.language, &[])),
+        Ok(()) => Ok(see_other(&format!("/reviews/{id}#meeting"))),
+        Err(app::Error::Validation(errs)) if wants_json(&headers) => Ok(saved_json(s.user.language, &errs)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The review to show again with the errors of a form; an adopted one
@@ -145,25 +152,58 @@ async fn for_errors(state: &SharedState, s: &Session, id: Uuid) -> AppResult<Vis
     Ok(loaded)
 }
 
-pub async fn save_comment(
+/// Whether the page's script asks (it saves as the user types and wants
+/// JSON back); a plain form post is answered with a page.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("application/json"))
+}
+
+/// The answer to a save made by the page's script: saved, or the messages
+/// of the fields that were not (nothing of the form was saved then).
+fn saved_json(lang: domain::user::Language, errs: &[domain::FieldError]) -> Response {
+    if errs.is_empty() {
+        return Json(serde_json::json!({ "saved": true })).into_response();
+    }
+    let fields: serde_json::Map<String, serde_json::Value> =
+        Errors::new(lang, errs).0.into_iter().map(|(f, m)| (f, serde_json::Value::String(m))).collect();
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(serde_json::json!({ "saved": false, "errors": fields }))).into_response()
+}
+
+/// Saves every section's comment at once: the comments are fields of one
+/// form (each text box names it with `form=`), so saving one section never
+/// throws away what was typed in another, with or without JavaScript.
+pub async fn save_comments(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
-    Form(f): Form<CommentForm>,
+    headers: HeaderMap,
+    Form(f): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let errs = match app::review::set_comment(&state.store, &s.caller(), id, &f.section, &f.comment).await {
-        Ok(section) => return Ok(see_other(&format!("/reviews/{id}#s-{}", section.code()))),
+    let fields = f.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let errs = match app::review::set_comments(&state.store, &s.caller(), id, fields).await {
+        Ok(_) if wants_json(&headers) => return Ok(saved_json(s.user.language, &[])),
+        Ok(_) => {
+            // Back to the section whose button was pressed.
+            let go = f.iter().find(|(k, _)| k == "go").and_then(|(_, v)| v.parse::<SectionKey>().ok());
+            let anchor = go.map_or_else(|| "sections".to_owned(), |k| format!("s-{}", k.code()));
+            return Ok(see_other(&format!("/reviews/{id}#{anchor}")));
+        }
         // A malformed section is a bad form, not a typing error to show again.
-        Err(app::Error::Validation(errs)) if errs.iter().all(|e| e.field == "comment") => errs,
+        Err(app::Error::Validation(errs)) if errs.iter().all(|e| e.field.starts_with("comment.")) => errs,
         Err(e) => return Err(e.into()),
     };
-    // Shown again with the error and the text as typed, so nothing is lost.
+    if wants_json(&headers) {
+        return Ok(saved_json(s.user.language, &errs));
+    }
+    // Shown again with the errors and every text as typed, so nothing is lost.
     let loaded = for_errors(&state, &s, id).await?;
     let mut page =
         review_page(&state, &s, loaded, Errors::new(s.user.language, &errs), DecisionFields::default()).await?;
-    if let Some(sec) = page.v.sections.iter_mut().find(|x| x.key == f.section) {
-        sec.comment = f.comment;
+    for sec in &mut page.v.sections {
+        if let Some((_, typed)) = f.iter().find(|(k, _)| k.strip_prefix("comment.") == Some(sec.key)) {
+            sec.comment.clone_from(typed);
+        }
     }
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
@@ -195,13 +235,31 @@ pub async fn delete_decision(
     Ok(see_other(&format!("/reviews/{id}#decisions")))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AdoptForm {
+    confirm: String,
+}
+
+/// Adopts the review once the user has confirmed it (a box to tick, after
+/// what adoption would pass over); without the meeting's data, or
+/// unconfirmed, the page comes back saying why.
 pub async fn adopt(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
+    Form(f): Form<AdoptForm>,
 ) -> AppResult<Response> {
-    let r = app::review::adopt_review(&state.store, &state.models, &s.caller(), parse_id(&id)?).await?;
-    Ok(see_other(&format!("/reviews/{}", r.id)))
+    let id = parse_id(&id)?;
+    let confirmed = f.confirm == "yes";
+    let errs = match app::review::adopt_review(&state.store, &state.models, &s.caller(), id, confirmed).await {
+        Ok(r) => return Ok(see_other(&format!("/reviews/{}", r.id))),
+        Err(app::Error::Validation(errs)) => errs,
+        Err(e) => return Err(e.into()),
+    };
+    let loaded = app::review::load_review(&state.store, &s.caller(), id).await?;
+    let page = review_page(&state, &s, loaded, Errors::new(s.user.language, &errs), DecisionFields::default()).await?;
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 pub async fn revise(

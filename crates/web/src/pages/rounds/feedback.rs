@@ -32,7 +32,8 @@ pub struct CompareRow {
 
 /// A question that blocks a level: its id and its text.
 pub struct Blocker {
-    pub id: String,
+    /// Where the question is ("Styrdokument, fråga 3").
+    pub place: String,
     pub text: String,
 }
 
@@ -80,22 +81,25 @@ pub fn feedback_view(ctx: &Ctx, tree: &OrgTree, model: &Model, k: usize, f: &Fee
         })
         .collect();
     let q = |id: &String| Blocker {
-        id: id.clone(),
-        text: model.question(id).map(|q| q.text.get(ctx.lang).to_owned()).unwrap_or(id.clone()),
+        place: crate::pages::question_place(ctx.lang, model, id),
+        text: crate::pages::question_text(ctx.lang, model, id),
     };
     let (common, rare, blockers_note) = match (&f.all.common_blockers, &f.all.rare_blockers) {
         (Cell::Value(c), Cell::Value(r)) => (c.iter().map(q).collect(), r.iter().map(q).collect(), String::new()),
         _ => (Vec::new(), Vec::new(), suppressed(ctx, k)),
     };
     let cats: Vec<String> = rows.iter().map(|r| r.area.clone()).collect();
-    let mine_vals: Vec<f64> =
-        model.areas.iter().filter_map(|a| f.mine.areas.get(&a.id).map(|v| (v * 100.0).round())).collect();
+    let mine_vals: Vec<f64> = model
+        .areas
+        .iter()
+        .filter_map(|a| f.mine.areas.get(&a.id).map(|v| domain::scoring::whole_percent(*v)))
+        .collect();
     let median_vals: Vec<f64> = model
         .areas
         .iter()
         .filter(|a| f.mine.areas.contains_key(&a.id))
         .map(|a| match f.all.areas.get(&a.id) {
-            Some(Cell::Value(Placement { spread: s, .. })) => s.median.map_or(f64::NAN, |m| (m * 100.0).round()),
+            Some(Cell::Value(Placement { spread: s, .. })) => s.median.map_or(f64::NAN, domain::scoring::whole_percent),
             _ => f64::NAN,
         })
         .collect();
@@ -187,7 +191,7 @@ pub fn feedback_report(ctx: &Ctx, r: &store::Round, coordinator: &str, v: &Feedb
         if l.is_empty() {
             Block::Paragraph(ctx.t("peer-none"))
         } else {
-            Block::Bullets(l.iter().map(|b| b.text.clone()).collect())
+            Block::Bullets(l.iter().map(|b| format!("{} ({})", b.text, b.place)).collect())
         }
     };
     let mut blockers = vec![

@@ -95,7 +95,9 @@ pub async fn list(State(state): State<SharedState>, CurrentUser(s): CurrentUser)
 }
 
 /// The invitations the start page shows: open rounds the user's
-/// organisations have not submitted to, reminders first.
+/// organisations have not submitted to, reminders first, to those who
+/// answer for the organisation; not those of rounds the user coordinates
+/// (they sent them).
 pub async fn attention(
     state: &SharedState,
     s: &Session,
@@ -106,6 +108,10 @@ pub async fn attention(
     let today = today();
     let mut out = Vec::new();
     for i in invitations {
+        // An invitation the user sent (as the round's coordinator) is not theirs to answer.
+        if s.principal.can(domain::authz::Permission::RunRounds, i.round.org_id, tree) {
+            continue;
+        }
         let p = i.round.phase(today);
         let days = domain::round::days_left(i.round.data.closes_on, today).to_string();
         let args = [
@@ -115,8 +121,11 @@ pub async fn attention(
             ("date", i.round.data.closes_on.to_string()),
             ("days", days),
         ];
+        // Only those who answer for the organisation are asked to answer.
+        let answers = s.principal.can(domain::authz::Permission::ManageAssessments, i.org_id, tree);
         let key = match (p, i.status) {
             (Phase::Open, InviteeStatus::Submitted) => continue,
+            (Phase::Open, _) if !answers => continue,
             (Phase::Open, _) if i.reminded_at.is_some() => "attention-round-reminder",
             (Phase::Open, _) => "attention-round-invited",
             (Phase::Closed, InviteeStatus::Submitted)
@@ -134,6 +143,7 @@ pub async fn attention(
             },
             title: crate::i18n::t_args(ctx.lang, &format!("{key}-title"), &args),
             text: crate::i18n::t_args(ctx.lang, key, &args),
+            due: String::new(),
         });
     }
     Ok(out)

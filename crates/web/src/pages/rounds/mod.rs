@@ -33,7 +33,7 @@ fn phase_label(ctx: &Ctx, p: Phase) -> String {
 
 fn pct(v: f64) -> String {
     // Rounded half away from zero, as the charts round, so 62.5 % reads 63 % in both.
-    if v.is_finite() { format!("{} %", (v * 100.0).round()) } else { "–".into() }
+    if v.is_finite() { format!("{} %", domain::scoring::whole_percent(v)) } else { "–".into() }
 }
 
 /// The quartile range of a spread, or "–" for a group too small to show it.

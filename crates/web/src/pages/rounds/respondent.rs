@@ -21,7 +21,8 @@ pub struct ShareRow {
 
 /// One shared answer.
 pub struct AnswerRow {
-    pub id: String,
+    /// Where the question is ("Styrdokument, fråga 3").
+    pub place: String,
     pub question: String,
     pub answer: String,
 }
@@ -69,7 +70,11 @@ pub async fn respondent(
                     Some(scoring::NOT_APPLICABLE) => ctx.t("answer-not-applicable"),
                     Some(code) => q.option(code).map(|o| o.text.get(ctx.lang).to_owned()).unwrap_or(code.to_owned()),
                 };
-                AnswerRow { id: q.id.clone(), question: q.text.get(ctx.lang).to_owned(), answer: given }
+                AnswerRow {
+                    place: crate::pages::question_place(ctx.lang, &model, &q.id),
+                    question: q.text.get(ctx.lang).to_owned(),
+                    answer: given,
+                }
             })
             .collect()
     });

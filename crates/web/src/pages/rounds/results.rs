@@ -78,14 +78,14 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
         .collect();
     let tables_areas = Table { caption: ctx.t("round-areas"), header: area_header, rows: area_rows };
 
-    let q_text = |id: &str| model.question(id).map(|q| q.text.get(ctx.lang).to_owned()).unwrap_or(id.into());
+    let q_text = |id: &str| crate::pages::question_text(ctx.lang, model, id);
     let blocker_rows: Vec<FigRow> = match &b.all.blockers {
         Cell::Value(list) => list
             .iter()
             .map(|c| FigRow {
                 label: q_text(&c.question),
                 cells: vec![
-                    c.question.clone(),
+                    crate::pages::question_place(ctx.lang, model, &c.question),
                     c.organisations.to_string(),
                     pct(c.organisations as f64 / b.respondents.max(1) as f64),
                 ],
@@ -100,7 +100,7 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
         caption: ctx.t("round-blockers"),
         header: vec![
             ctx.t("col-question"),
-            ctx.t("col-question-id"),
+            ctx.t("col-question-place"),
             ctx.t("col-orgs"),
             ctx.t("col-share-of-respondents"),
         ],
@@ -115,9 +115,15 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
             cells: vec![
                 list.iter()
                     .take(3)
-                    .map(|c| format!("{} ({})", c.question, c.organisations))
+                    .map(|c| {
+                        crate::i18n::t_args(
+                            ctx.lang,
+                            "blocker-count",
+                            &[("question", q_text(&c.question)), ("n", c.organisations.to_string())],
+                        )
+                    })
                     .collect::<Vec<_>>()
-                    .join(", "),
+                    .join("; "),
             ],
             suppressed: false,
         },
@@ -141,7 +147,7 @@ pub fn results_view(ctx: &Ctx, model: &Model, b: &Breakdown, invited: usize) -> 
     let area_items: Vec<(String, f64)> = area_ids
         .iter()
         .filter_map(|a| match b.all.areas.get(a) {
-            Some(Cell::Value(s)) => s.median.map(|m| (area_name(a), (m * 100.0).round())),
+            Some(Cell::Value(s)) => s.median.map(|m| (area_name(a), domain::scoring::whole_percent(m))),
             _ => None,
         })
         .collect();

@@ -140,7 +140,7 @@ async fn show_page(
         let count = |st: InviteeStatus| list.counts.iter().filter(|(x, _)| *x == st).map(|(_, n)| *n).sum::<i64>();
         let invited: i64 = list.counts.iter().map(|(_, n)| n).sum();
         let submitted = count(InviteeStatus::Submitted);
-        rate = if invited == 0 { 0 } else { (submitted as f64 * 100.0 / invited as f64).round() as u32 };
+        rate = if invited == 0 { 0 } else { (submitted * 100 / invited) as u32 };
         stats.push(Stat { label: ctx.t("round-invited"), value: invited.to_string() });
         for st in InviteeStatus::ALL {
             stats.push(Stat { label: ctx.tk("invitee-status", st), value: count(*st).to_string() });

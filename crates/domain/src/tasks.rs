@@ -1,0 +1,181 @@
+//! The start page's task list ("Att göra"): what a user must do next, decided
+//! from facts the application gathers in the user's scope. Pure: no I/O and
+//! no clock (today is an argument).
+
+use chrono::{Datelike, Duration, NaiveDate};
+use uuid::Uuid;
+
+use crate::calendar::ActivityInput;
+use crate::review::UnitReportStatus;
+
+crate::code_enum!(
+    /// What a task asks for, most pressing kinds first.
+    TaskKind, "kind" {
+        OverdueActions => "actions-overdue",
+        ApproveAssessment => "assessment-approve",
+        AdoptReview => "review-adopt",
+        ApproveUnitReport => "unit-report-approve",
+        ReportUnit => "unit-report",
+        ContinueAssessment => "assessment-draft",
+        PrepareReview => "review-prepare",
+        Upcoming => "yearwheel-upcoming",
+    }
+);
+
+impl TaskKind {
+    /// Its place in the list: the order of [`TaskKind::ALL`].
+    pub fn rank(self) -> usize {
+        Self::ALL.iter().position(|k| *k == self).unwrap_or(usize::MAX)
+    }
+}
+
+/// One thing to do, for one organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Task {
+    pub kind: TaskKind,
+    pub org_id: Uuid,
+    /// What the task leads to: an assessment, a review, a unit or an activity.
+    pub target: Uuid,
+    /// The year (or period) it concerns.
+    pub year: i32,
+    /// When it should be done, where there is a date.
+    pub due: Option<NaiveDate>,
+    /// How many (overdue actions); 1 otherwise.
+    pub count: i64,
+    /// A name of its own (a year-wheel activity's title); empty otherwise.
+    pub title: String,
+}
+
+/// How many tasks the start page shows at most; the rest are reached from
+/// the pages the tasks link to.
+pub const SHOWN: usize = 12;
+
+/// How far ahead the year wheel's activities are shown as tasks.
+pub const UPCOMING_DAYS: i64 = 30;
+
+/// The tasks in the order a user should see them: by kind (the most
+/// pressing first), then the earliest date, then the newest year; at most
+/// [`SHOWN`].
+pub fn ordered(mut tasks: Vec<Task>) -> Vec<Task> {
+    tasks.sort_by(|a, b| {
+        (a.kind.rank(), a.due.is_none(), a.due, std::cmp::Reverse(a.year), a.org_id, a.target).cmp(&(
+            b.kind.rank(),
+            b.due.is_none(),
+            b.due,
+            std::cmp::Reverse(b.year),
+            b.org_id,
+            b.target,
+        ))
+    });
+    tasks.dedup_by(|a, b| a.kind == b.kind && a.target == b.target && a.due == b.due);
+    tasks.truncate(SHOWN);
+    tasks
+}
+
+/// The next day on or after `today` the activity falls on, if it is within
+/// [`UPCOMING_DAYS`].
+pub fn upcoming(a: &ActivityInput, today: NaiveDate) -> Option<NaiveDate> {
+    let last = today + Duration::days(UPCOMING_DAYS);
+    [today.year(), today.year() + 1].into_iter().flat_map(|y| a.dates_in(y)).filter(|d| *d >= today && *d <= last).min()
+}
+
+/// Whether a unit's report for the year still waits for its reporter: not
+/// started, or started and not yet sent in.
+pub fn unit_report_waits(status: Option<UnitReportStatus>) -> bool {
+    matches!(status, None | Some(UnitReportStatus::Draft))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{Concerns, Recurrence};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn task(kind: TaskKind, target: u128, due: Option<NaiveDate>, year: i32) -> Task {
+        Task {
+            kind,
+            org_id: Uuid::from_u128(1),
+            target: Uuid::from_u128(target),
+            year,
+            due,
+            count: 1,
+            title: String::new(),
+        }
+    }
+
+    fn activity(month: u32, day: Option<u32>, recurrence: Recurrence, year: Option<i32>) -> ActivityInput {
+        ActivityInput {
+            title: "Genomgång".into(),
+            month,
+            day,
+            recurrence,
+            year,
+            responsible: String::new(),
+            concerns: Concerns::Review,
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_most_pressing_kind_comes_first_then_the_earliest_date() {
+        let got = ordered(vec![
+            task(TaskKind::Upcoming, 1, Some(d(2026, 12, 5)), 2026),
+            task(TaskKind::ContinueAssessment, 2, None, 2026),
+            task(TaskKind::AdoptReview, 3, None, 2026),
+            task(TaskKind::AdoptReview, 4, Some(d(2027, 3, 1)), 2026),
+            task(TaskKind::OverdueActions, 5, None, 2026),
+            task(TaskKind::ContinueAssessment, 6, None, 2027),
+        ]);
+        let targets: Vec<u128> = got.iter().map(|t| t.target.as_u128()).collect();
+        assert_eq!(targets, vec![5, 4, 3, 6, 2, 1]);
+    }
+
+    #[test]
+    fn the_list_is_bounded_and_has_no_twins() {
+        let many: Vec<Task> = (0..40).map(|i| task(TaskKind::ContinueAssessment, i % 20, None, 2026)).collect();
+        let got = ordered(many);
+        assert_eq!(got.len(), SHOWN);
+        let mut targets: Vec<Uuid> = got.iter().map(|t| t.target).collect();
+        targets.dedup();
+        assert_eq!(targets.len(), SHOWN);
+    }
+
+    #[test]
+    fn an_activity_is_upcoming_within_thirty_days_across_the_new_year() {
+        let today = d(2026, 12, 20);
+        assert_eq!(upcoming(&activity(1, Some(10), Recurrence::Yearly, None), today), Some(d(2027, 1, 10)));
+        assert_eq!(upcoming(&activity(3, Some(1), Recurrence::Yearly, None), today), None);
+        assert_eq!(upcoming(&activity(12, Some(20), Recurrence::Yearly, None), today), Some(today), "today counts");
+        assert_eq!(upcoming(&activity(12, Some(19), Recurrence::Yearly, None), today), None, "yesterday is gone");
+        assert_eq!(upcoming(&activity(1, Some(5), Recurrence::Once, Some(2027)), today), Some(d(2027, 1, 5)));
+        assert_eq!(upcoming(&activity(1, Some(5), Recurrence::Once, Some(2026)), today), None);
+        assert_eq!(upcoming(&activity(1, None, Recurrence::Monthly, None), today), Some(d(2027, 1, 1)));
+    }
+
+    #[test]
+    fn a_unit_report_waits_until_it_is_sent_in() {
+        assert!(unit_report_waits(None));
+        assert!(unit_report_waits(Some(UnitReportStatus::Draft)));
+        assert!(!unit_report_waits(Some(UnitReportStatus::Submitted)));
+        assert!(!unit_report_waits(Some(UnitReportStatus::Approved)));
+    }
+
+    proptest::proptest! {
+        /// Whatever the tasks, the list is at most SHOWN long, sorted by kind,
+        /// and holds only tasks it was given.
+        #[test]
+        fn any_list_is_ordered_and_bounded(specs in proptest::collection::vec((0usize..8, 0u128..30, proptest::option::of(0i64..400), 2020i32..2030), 0..60)) {
+            let tasks: Vec<Task> = specs
+                .iter()
+                .map(|(k, t, due, y)| task(TaskKind::ALL[*k], *t, due.map(|x| d(2026, 1, 1) + Duration::days(x)), *y))
+                .collect();
+            let got = ordered(tasks.clone());
+            proptest::prop_assert!(got.len() <= SHOWN);
+            proptest::prop_assert!(got.windows(2).all(|w| w[0].kind.rank() <= w[1].kind.rank()));
+            proptest::prop_assert!(got.iter().all(|t| tasks.contains(t)));
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The start page's task list: what the caller must do next, gathered from
+//! the data in the caller's scope for each permission that acts on it, and
+//! put in order by `domain::tasks`. Each source is one bounded statement
+//! (`store::tasks`), and only for a caller who holds the permission.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{Datelike, NaiveDate};
+use domain::authz::Permission;
+use domain::org::OrgTree;
+use domain::review::UnitReportStatus;
+use domain::tasks::{Task, TaskKind, ordered, unit_report_waits, upcoming};
+use domain::user::Role;
+use store::OrgScope;
+use uuid::Uuid;
+
+use super::{Caller, Result};
+
+/// Each user's task list keyed on (the data's version, today): every write
+/// a task depends on (an assessment's, review's or report's status, an
+/// action, an activity, a role) is audited and so moves the version in its
+/// own transaction, in this process or another; the date moves deadlines.
+/// A start page read again while nothing has changed reads no task again.
+/// At most [`TaskCache::CAPACITY`] users; it empties when full.
+#[derive(Default)]
+pub struct TaskCache(Mutex<HashMap<Uuid, Kept>>);
+
+/// A user's tasks as read at (the data's version, the day).
+type Kept = (i64, NaiveDate, Arc<Vec<Task>>);
+
+impl TaskCache {
+    pub const CAPACITY: usize = 1024;
+
+    fn get(&self, user: Uuid, version: i64, today: NaiveDate) -> Option<Arc<Vec<Task>>> {
+        let c = self.0.lock().ok()?;
+        c.get(&user).filter(|(v, d, _)| *v == version && *d == today).map(|(_, _, t)| t.clone())
+    }
+
+    fn keep(&self, user: Uuid, version: i64, today: NaiveDate, tasks: Arc<Vec<Task>>) {
+        if let Ok(mut c) = self.0.lock() {
+            if c.len() >= Self::CAPACITY && !c.contains_key(&user) {
+                c.clear();
+            }
+            if c.get(&user).is_none_or(|(v, _, _)| *v <= version) {
+                c.insert(user, (version, today, tasks));
+            }
+        }
+    }
+}
+
+/// The caller's tasks today, most pressing first (at most
+/// [`domain::tasks::SHOWN`]), kept by the data's version.
+pub async fn my_tasks(
+    store: &store::Store,
+    cache: &super::assessment::ModelCache,
+    caller: &Caller,
+    tree: &OrgTree,
+) -> Result<Arc<Vec<Task>>> {
+    let today = domain::clock::today();
+    if let Some(t) = cache.tasks.get(caller.user.id, caller.data_version, today) {
+        return Ok(t);
+    }
+    let t = Arc::new(gather(store, caller, tree, today).await?);
+    cache.tasks.keep(caller.user.id, caller.data_version, today, t.clone());
+    Ok(t)
+}
+
+/// The caller's tasks, read from the store.
+#[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id))]
+async fn gather(store: &store::Store, caller: &Caller, tree: &OrgTree, today: NaiveDate) -> Result<Vec<Task>> {
+    let p = &caller.principal;
+    let mut tasks = Vec::new();
+    let task =
+        |kind, org_id, target, year, due| Task { kind, org_id, target, year, due, count: 1, title: String::new() };
+
+    // Self-assessments: drafts to finish (CISO), submitted ones to approve (management).
+    let manage = scope_if(caller, Permission::ManageAssessments);
+    let approve = scope_if(caller, Permission::ApproveAssessments);
+    for a in store.open_assessments(&manage, &approve).await? {
+        let kind = if a.status == "draft" { TaskKind::ContinueAssessment } else { TaskKind::ApproveAssessment };
+        tasks.push(task(kind, a.org_id, a.id, a.period, None));
+    }
+
+    // Reviews in preparation: to prepare (CISO) or to adopt (management), by the meeting's date.
+    for perm in [Permission::ManageReviews, Permission::AdoptReviews] {
+        for r in store.draft_reviews(&scope_if(caller, perm)).await? {
+            let kind = if perm == Permission::ManageReviews { TaskKind::PrepareReview } else { TaskKind::AdoptReview };
+            tasks.push(task(kind, r.org_id, r.id, r.year, r.meeting_date));
+        }
+    }
+
+    // Units' yearly reports: the unit's coordinator reports; the owner approves.
+    let year = today.year();
+    let reporting: Vec<Uuid> = super::unit::my_units(caller, tree)
+        .into_iter()
+        .filter(|u| {
+            p.assignments
+                .iter()
+                .any(|a| a.role == Role::Coordinator && a.org_id.is_some_and(|o| tree.is_in_subtree(o, *u)))
+        })
+        .collect();
+    if !reporting.is_empty() {
+        let reports = store.unit_reports(&reporting, year).await?;
+        for u in reporting {
+            let status: Option<UnitReportStatus> = reports.iter().find(|r| r.unit_id == u).map(|r| r.status);
+            if unit_report_waits(status) {
+                tasks.push(task(TaskKind::ReportUnit, u, u, year, None));
+            }
+        }
+    }
+    for r in store.submitted_unit_reports(&scope_if(caller, Permission::ApproveUnitReports)).await? {
+        tasks.push(task(TaskKind::ApproveUnitReport, r.unit_id, r.unit_id, r.year, None));
+    }
+
+    // Actions past their end date in the plans the caller keeps: one task,
+    // with how many there are in each organisation.
+    let overdue = store.overdue_action_counts(&scope_if(caller, Permission::ManageActions), today).await?;
+    if let Some((first, _)) = overdue.first() {
+        let breakdown = overdue
+            .iter()
+            .map(|(org, n)| format!("{} {n}", tree.get(*org).map(|o| o.name.as_str()).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let root = p.visible_roots(Permission::ManageActions, tree).into_iter().next().unwrap_or(*first);
+        tasks.push(Task {
+            count: overdue.iter().map(|(_, n)| n).sum(),
+            title: breakdown,
+            ..task(TaskKind::OverdueActions, root, root, year, None)
+        });
+    }
+
+    // The year wheel's activities of the next weeks.
+    if p.can_somewhere(Permission::ViewPlans) {
+        for a in store.list_activities(&super::yearwheel::wheel_orgs(p)).await? {
+            if let Some(day) = upcoming(&a.data, today) {
+                tasks.push(Task {
+                    title: a.data.title.clone(),
+                    ..task(TaskKind::Upcoming, a.org_id, a.id, day.year(), Some(day))
+                });
+            }
+        }
+    }
+    Ok(ordered(tasks))
+}
+
+/// Where the caller holds `perm`; nothing if nowhere (no statement is run then).
+fn scope_if(caller: &Caller, perm: Permission) -> OrgScope {
+    if caller.principal.can_somewhere(perm) { OrgScope::of(&caller.principal, perm) } else { OrgScope::Nothing }
+}
