@@ -381,6 +381,8 @@ test('journey: a round is created, answered, withdrawn from, closed, summed up w
   const pdf = pdfText(await download(analyst, await dl('Ladda ner som PDF'), /^application\/pdf/));
   assert.match(pdf.text, new RegExp(`Samlad bedömning – ${ROUND}`));
   assert.match(pdf.text, /Visas inte/);
+  assert.match(squash(pdf.text), /för få svarande för att fler siffror ska kunna visas/, 'the summary finds nothing the tables hide');
+  assert.doesNotMatch(squash(pdf.text), /Vanligast är nivå|Starkast är området/);
   const docx = docxText(await download(analyst, await dl('Ladda ner som Word'), /wordprocessingml/));
   assert.match(docx.text, /Visas inte/);
   const xlsx = await download(analyst, await dl('Ladda ner som Excel'), /spreadsheetml/);
@@ -523,6 +525,11 @@ test('the newest national round with real figures: results, trend, a respondent,
   assert.match(pdf.text, new RegExp(`Samlad bedömning – ${NATIONAL}`));
   assert.match(pdf.text, /Utveckling över åren/, 'the report has the trend');
   assert.doesNotMatch(pdf.text, RAW_QUESTION_ID, 'no question codes in the report');
+  // The summary says the main findings in sentences.
+  const flat = squash(pdf.text);
+  for (const finding of [/\d+ av \d+ inbjudna organisationer svarade/, /Vanligast är nivå \d/, /Starkast är området .+ \(median \d+ %\), svagast/, /Det vanligaste hindret för att nå nästa nivå är frågan/, /Medelnivån för alla svarande har gått från \d,\d år \d{4} till \d,\d år \d{4}/]) {
+    assert.match(flat, finding, 'a finding in the summary');
+  }
 
   // The trend over the three national rounds.
   await clickAndWait(analyst, analyst.locator('main').getByRole('link', { name: 'Utveckling över åren', exact: true }));

@@ -7,9 +7,9 @@
 //! Each patch fails loudly (an `Error::Docx`) if docx-rs changes its output.
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, Footer, IndentLevel, Level, LevelJc, LevelText,
-    LineSpacing, LineSpacingType, NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph,
-    ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run, RunFonts, Shading, ShdType,
+    AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, Footer, Header, IndentLevel, Level, LevelJc,
+    LevelText, LineSpacing, LineSpacingType, NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum,
+    Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run, RunFonts, Shading, ShdType,
     SpecialIndentType, Start, Style, StyleType, Tab, TabLeaderType, TabValueType, Table, TableBorder,
     TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType, TableOfContents,
     TableOfContentsItem, TableRow, WidthType,
@@ -76,6 +76,12 @@ pub(crate) fn render(r: &Report) -> Result<Vec<u8>, Error> {
         doc = doc.add_style(s);
     }
     doc = doc.footer(footer(r));
+    if let Some(w) = &r.watermark {
+        let mark = Paragraph::new()
+            .align(AlignmentType::Center)
+            .add_run(Run::new().add_text(clean(w)).bold().size(32).color("C0392B"));
+        doc = doc.header(Header::new().add_paragraph(mark));
+    }
 
     let mut charts = Vec::new();
     let mut body: Vec<Element> = Vec::new();

@@ -28,6 +28,9 @@ pub struct Report {
     /// shows "Sida 3 av 12" / "Page 3 of 12"; `of_label` is "av"/"of".
     pub page_label: String,
     pub of_label: String,
+    /// Printed large and pale across every page ("UTKAST" on a draft), and
+    /// at the top of every page of the Word document; None = nothing.
+    pub watermark: Option<String>,
     pub sections: Vec<Section>,
 }
 
@@ -134,6 +137,7 @@ struct View<'a> {
     footer: &'a str,
     page_label: &'a str,
     of_label: &'a str,
+    watermark: Option<&'a str>,
     sections: Vec<ViewSection<'a>>,
 }
 
@@ -196,6 +200,7 @@ impl<'a> View<'a> {
             footer: &r.footer,
             page_label: &r.page_label,
             of_label: &r.of_label,
+            watermark: r.watermark.as_deref(),
             sections,
         }
     }

@@ -100,6 +100,7 @@ pub fn sample_report() -> Report {
         footer: s("Lisa · Exempla kommun · Kontrollsumma 3f2a9c41"),
         page_label: s("Sida"),
         of_label: s("av"),
+        watermark: None,
         sections: vec![
             section(
                 "Sammanfattning",

@@ -83,6 +83,38 @@ fn the_pdf_shows_every_heading_the_footer_and_user_text_as_text() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[test]
+fn a_draft_says_so_on_every_page_of_both_documents() {
+    let r = Report { watermark: Some("UTKAST".to_owned()), ..sample_report() };
+    let pdf = report::pdf(&r).unwrap();
+    let dir = scratch("watermark");
+    let path = dir.join("draft.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let pages = run("pdfinfo", "poppler-utils", &[path.to_str().unwrap()]);
+    let pages: usize = String::from_utf8_lossy(&pages.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .expect("pdfinfo tells the pages");
+    assert!(pages > 2, "the sample runs over several pages");
+    for page in 1..=pages {
+        let n = page.to_string();
+        // -raw: in reading order pdftotext leaves diagonal text out.
+        let out = run("pdftotext", "poppler-utils", &["-raw", "-f", &n, "-l", &n, path.to_str().unwrap(), "-"]);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(text.contains("UTKAST"), "page {page} is marked as a draft: {}", &text[..text.len().min(400)]);
+    }
+    // Without a watermark, no page says it.
+    std::fs::write(&path, report::pdf(&sample_report()).unwrap()).unwrap();
+    let out = run("pdftotext", "poppler-utils", &["-raw", path.to_str().unwrap(), "-"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("UTKAST"), "a report that is not a draft is not marked");
+    let docx = report::docx(&r).unwrap();
+    let mut zip = unzip(&docx);
+    let names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+    let header = names.iter().find(|n| n.starts_with("word/header")).expect("a page header");
+    assert!(part(&mut zip, header).contains("UTKAST"), "every page of the Word document is headed as a draft");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn unzip(bytes: &[u8]) -> zip::ZipArchive<Cursor<&[u8]>> {
     zip::ZipArchive::new(Cursor::new(bytes)).expect("the DOCX is a zip archive")
 }
@@ -168,6 +200,7 @@ fn short_report() -> Report {
         footer: "Lisa".into(),
         page_label: "Page".into(),
         of_label: "of".into(),
+        watermark: None,
         sections: vec![Section { heading: "Actions".into(), blocks: vec![Block::Paragraph("One & two".into())] }],
         ..Report::default()
     }

@@ -507,5 +507,8 @@ pub fn compare(me: &Respondent, peers: &[&Respondent], k: usize) -> Comparison {
     }
 }
 
+mod summary;
+pub use summary::{Findings, findings};
+
 #[cfg(test)]
 mod tests;

@@ -208,3 +208,46 @@ proptest! {
         }
     }
 }
+
+fn two_areas(n: u128, group: &str, level: u8, a: f64, b: f64, blockers: &[&str]) -> Respondent {
+    Respondent {
+        org_id: Uuid::from_u128(n),
+        group: group.into(),
+        level,
+        areas: [("styrning".to_owned(), a), ("klassning".to_owned(), b)].into_iter().collect(),
+        blockers: blockers.iter().map(|b| (*b).to_owned()).collect(),
+    }
+}
+
+#[test]
+fn the_findings_say_what_the_figures_show() {
+    let rs: Vec<Respondent> = (0..10)
+        .map(|i| two_areas(i, "municipality", [0, 1, 1, 2, 2, 2, 2, 3, 3, 4][i as usize], 0.8, 0.3, &["klassning-1"]))
+        .collect();
+    let sizes = vec!["small".to_owned(); 10];
+    let b = breakdown(&rs, &sizes, 3, 10);
+    let f = findings(&b, 12, &[]);
+    assert_eq!((f.respondents, f.invited), (10, 12));
+    assert_eq!(f.common_level, Some((2, 0.4)));
+    assert_eq!(f.at_least_two, Some(0.7));
+    assert_eq!(f.strongest.as_ref().map(|s| s.0.as_str()), Some("styrning"));
+    assert_eq!(f.weakest.as_ref().map(|s| s.0.as_str()), Some("klassning"));
+    assert_eq!(f.top_blocker, Some(("klassning-1".to_owned(), 10)));
+    assert_eq!(f.trend, None, "one round is no trend");
+    let older = trend_row((Uuid::nil(), "2025", 2025), &rs[..5], &sizes[..5], &[], 3, 3);
+    let newer = trend_row((Uuid::nil(), "2026", 2026), &rs, &sizes, &[], 3, 3);
+    let f = findings(&b, 12, &[older, newer]);
+    let ((y0, m0), (y1, m1)) = f.trend.unwrap();
+    assert_eq!((y0, y1), (2025, 2026));
+    assert!((m0 - 1.2).abs() < 1e-9 && (m1 - 2.0).abs() < 1e-9, "{m0} {m1}");
+}
+
+#[test]
+fn the_findings_say_nothing_the_tables_hide() {
+    // Two respondents with k = 3: everything is suppressed, so nothing is found.
+    let rs: Vec<Respondent> = (0..2).map(|i| two_areas(i, "municipality", 2, 0.9, 0.1, &["x-1"])).collect();
+    let b = breakdown(&rs, &["small".to_owned(), "small".to_owned()], 3, 10);
+    let f = findings(&b, 5, &[]);
+    assert_eq!(f.respondents, 2);
+    assert_eq!((f.common_level, f.at_least_two, f.strongest, f.weakest, f.top_blocker), (None, None, None, None, None));
+}

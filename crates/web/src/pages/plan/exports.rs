@@ -182,6 +182,7 @@ pub fn plan_report(ctx: &Ctx, tree: &OrgTree, actions: &[store::Action], heading
         footer: format!("Lisa · {} · {}", ctx.t("plan-title"), today),
         page_label: ctx.t("page"),
         of_label: ctx.t("page-of"),
+        watermark: None,
         sections: vec![
             Section { heading: ctx.t("plan-summary"), blocks: vec![Block::Facts(facts)] },
             Section {

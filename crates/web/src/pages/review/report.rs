@@ -236,6 +236,8 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
     }
     sections.push(Section { heading: ctx.t("review-decisions"), blocks: b });
     let short_hash = hash.as_deref().map(|h| h[..16.min(h.len())].to_owned());
+    // A draft says so on every page, not only in the footer.
+    let watermark = short_hash.is_none().then(|| ctx.t("watermark-draft"));
     Report {
         lang: ctx.lang_code().into(),
         title: format!("{} {}", ctx.t("review-title"), c.year),
@@ -248,6 +250,7 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
         },
         page_label: ctx.t("page"),
         of_label: ctx.t("page-of"),
+        watermark,
         sections,
     }
 }

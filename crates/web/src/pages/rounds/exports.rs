@@ -31,6 +31,7 @@ pub fn results_report(
     r: &store::Round,
     v: &ResultsView,
     trend: &[TrendRow],
+    summary: Vec<String>,
 ) -> documents::report::Report {
     use documents::report::{Block, Report, Section};
     let table = |t: &Table| Block::Table {
@@ -50,6 +51,7 @@ pub fn results_report(
     let mut sections = vec![Section {
         heading: ctx.t("round-summary"),
         blocks: vec![
+            Block::Bullets(summary),
             Block::Facts(vec![
                 (ctx.t("round-coordinator"), coordinator.to_owned()),
                 (ctx.t("col-period"), r.data.period.to_string()),
@@ -117,6 +119,7 @@ pub fn results_report(
         footer: format!("Lisa · {coordinator} · {}", r.data.name),
         page_label: ctx.t("page"),
         of_label: ctx.t("page-of"),
+        watermark: None,
         sections,
     }
 }
@@ -125,7 +128,10 @@ async fn report_parts(state: &SharedState, s: &Session, id: &str) -> AppResult<(
     let Loaded { access: a, view: v, ctx } = load_results(state, s, id).await?;
     let trend = state.models.figures.trend(&state.store, &a.round, a.data_version).await?;
     let coordinator = a.org_name(a.round.org_id);
-    Ok((results_report(&ctx, &coordinator, &a.round, &v, &trend), file_stem(&ctx, &a.round)))
+    let breakdown = state.models.figures.breakdown(&state.store, &a.round, a.data_version).await?;
+    let model = state.models.get(&state.store, a.round.model_id).await?;
+    let summary = super::results::summary_sentences(&ctx, &model, &breakdown, v.invited, &trend);
+    Ok((results_report(&ctx, &coordinator, &a.round, &v, &trend, summary), file_stem(&ctx, &a.round)))
 }
 
 pub async fn report_pdf(

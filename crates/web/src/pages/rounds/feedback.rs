@@ -212,6 +212,7 @@ pub fn feedback_report(ctx: &Ctx, r: &store::Round, coordinator: &str, v: &Feedb
         footer: format!("Lisa · {} · {coordinator}", v.org),
         page_label: ctx.t("page"),
         of_label: ctx.t("page-of"),
+        watermark: None,
         sections: vec![
             Section {
                 heading: ctx.t("peer-level"),

@@ -201,3 +201,63 @@ pub async fn results(
     let phase = phase_label(&ctx, a.phase());
     render(&ResultsPage { ctx, r: a.round, v, phase })
 }
+
+/// The main findings of a round in sentences, for the report's summary:
+/// from the published figures only (`domain::aggregate::findings`), so a
+/// suppressed figure is not told in words either.
+pub fn summary_sentences(
+    ctx: &Ctx,
+    model: &Model,
+    b: &Breakdown,
+    invited: usize,
+    trend: &[domain::aggregate::TrendRow],
+) -> Vec<String> {
+    use crate::i18n::t_args;
+    let f = domain::aggregate::findings(b, invited, trend);
+    let area_name = |id: &str| model.area(id).map_or_else(|| id.to_owned(), |a| a.name.get(ctx.lang).to_owned());
+    let mut out = vec![t_args(
+        ctx.lang,
+        "round-finding-respondents",
+        &[
+            ("n", f.respondents.to_string()),
+            ("invited", f.invited.to_string()),
+            ("share", pct(f.respondents as f64 / f.invited.max(1) as f64)),
+        ],
+    )];
+    if let (Some((level, share)), Some(two)) = (f.common_level, f.at_least_two) {
+        out.push(t_args(
+            ctx.lang,
+            "round-finding-levels",
+            &[("level", level.to_string()), ("share", pct(share)), ("two", pct(two))],
+        ));
+    }
+    if let (Some((strong, s)), Some((weak, w))) = (&f.strongest, &f.weakest) {
+        out.push(t_args(
+            ctx.lang,
+            "round-finding-areas",
+            &[("strong", area_name(strong)), ("s", pct(*s)), ("weak", area_name(weak)), ("w", pct(*w))],
+        ));
+    }
+    if let Some((q, n)) = &f.top_blocker {
+        out.push(t_args(
+            ctx.lang,
+            "round-finding-blocker",
+            &[
+                ("question", crate::pages::question_text(ctx.lang, model, q)),
+                ("place", crate::pages::question_place(ctx.lang, model, q)),
+                ("n", n.to_string()),
+            ],
+        ));
+    }
+    if let Some(((y0, m0), (y1, m1))) = f.trend {
+        out.push(t_args(
+            ctx.lang,
+            "round-finding-trend",
+            &[("from", dec(m0)), ("y0", y0.to_string()), ("to", dec(m1)), ("y1", y1.to_string())],
+        ));
+    }
+    if f.common_level.is_none() {
+        out.push(ctx.t("round-finding-suppressed"));
+    }
+    out
+}
