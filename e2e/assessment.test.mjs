@@ -358,6 +358,11 @@ test('journey: start, answer (with autosave), submit, approve, lock, result, his
   const better = changes.locator('tbody tr', { hasText: 'Bättre' });
   assert.ok((await better.count()) > 0, 'some answers are better in 2026 than in 2024');
   assert.match(await better.first().innerText(), /▲ Bättre/);
+  // 2026 is a draft with most questions open: unanswered is its own state, never "Sämre".
+  const open = changes.locator('tbody tr', { has: page.locator('td:nth-child(4)', { hasText: 'Obesvarad' }) });
+  assert.ok((await open.count()) > 0, 'questions left open in 2026 are listed');
+  assert.equal(await open.filter({ hasText: 'Sämre' }).count(), 0, 'an unanswered question is not "worse"');
+  assert.equal(await open.filter({ hasText: 'Inte besvarad nu' }).count(), await open.count());
   await checkA11y(page, 'history with comparison');
   await screenshot(page, 'journey-assessment-compare');
   // Comparing a year with itself shows no changes.

@@ -82,7 +82,7 @@ export async function startServer({ name = 'e2e', timeoutMs = 60_000 } = {}) {
   const url = `http://127.0.0.1:${port}`;
 
   const verbose = process.env.LISA_E2E_VERBOSE === '1';
-  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`, '--demo'], {
+  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`, '--demo', '--check-layout'], {
     cwd: REPO_ROOT,
     // Cookies stay `Secure`: Chromium treats http://127.0.0.1 as a secure
     // context, so it keeps and sends them over plain HTTP on loopback.

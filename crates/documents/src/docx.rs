@@ -130,8 +130,9 @@ pub(crate) fn render(r: &Report) -> Result<Vec<u8>, Error> {
                 Block::Chart { svg, alt, caption } => {
                     let png = svg_to_png(svg, CHART_SCALE)
                         .map_err(|e| Error::Docx(format!("chart {}: {e}", charts.len() + 1)))?;
-                    // Full text width, height kept in proportion.
-                    let w_emu = TEXT_W as u32 * EMU_PER_TWIP;
+                    // Full text width (narrower for a tall chart, as in the
+                    // PDF, so it fits one page), height kept in proportion.
+                    let w_emu = TEXT_W as u32 * EMU_PER_TWIP / 100 * crate::report::chart_width_percent(svg);
                     let h_emu = (f64::from(w_emu) * f64::from(png.size.1) / f64::from(png.size.0)) as u32;
                     charts.push(alt.clone());
                     let pic = Pic::new_with_dimensions(png.bytes, png.px.0, png.px.1).size(w_emu, h_emu);

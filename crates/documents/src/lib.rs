@@ -27,6 +27,9 @@ pub mod sample;
 pub enum Error {
     #[error("the PDF could not be made: {0}")]
     Pdf(String),
+    /// The PDF was laid out wrongly (only when asked to check: tests).
+    #[error("the PDF is laid out wrongly: {}", .0.join("; "))]
+    Layout(Vec<String>),
     #[error("the Word document could not be made: {0}")]
     Docx(String),
     #[error("the workbook could not be written: {0}")]

@@ -84,6 +84,16 @@ pub fn pdf(report: &Report) -> Result<Vec<u8>, Error> {
     crate::pdf::render_with_files(include_str!("../templates/report.typ"), &data, files)
 }
 
+/// Like [`pdf`], and refuses a report laid out wrongly (a chart or table
+/// outside the page, overlapping text) with [`Error::Layout`]: for tests,
+/// which make every PDF this way.
+pub fn pdf_checked(report: &Report) -> Result<Vec<u8>, Error> {
+    let mut files = Vec::new();
+    let view = View::new(report, &mut files);
+    let data = serde_json::to_string(&view).map_err(|e| Error::Pdf(e.to_string()))?;
+    crate::pdf::render_checked(include_str!("../templates/report.typ"), &data, files)
+}
+
 /// The report as an editable Word document.
 pub fn docx(report: &Report) -> Result<Vec<u8>, Error> {
     crate::docx::render(report)
@@ -124,6 +134,91 @@ impl<'a> Grid<'a> {
         self.numeric.len()
     }
 }
+
+/// Characters of 9 pt text that fit the text width side by side (about
+/// 1.75 mm a character in Noto Sans, 166 mm wide), less nothing: cell
+/// padding is counted per column.
+const TABLE_BUDGET_CHARS: usize = 94;
+/// A cell's padding (5 pt on each side) in characters of 9 pt text.
+const CELL_PAD_CHARS: usize = 2;
+/// A word longer than this may be hyphenated in a table (as the template does).
+const HYPHENATE_FROM: usize = 14;
+/// A cell's text is wrapped rather than widened past this many characters.
+const WANT_MAX_CHARS: usize = 36;
+
+/// How a table without widths is set: relative column widths and the text size.
+#[derive(Debug, PartialEq)]
+pub(crate) struct ColumnFit {
+    pub weights: Vec<u32>,
+    /// Tenths of a point.
+    pub size: u32,
+}
+
+/// Column widths from content, so that no column is narrower than its
+/// longest word (which would run into the next column). Without widths of
+/// its own, each column gets at least its longest word and, of the room
+/// left, a share in proportion to how much longer its longest text is; with
+/// widths, those shares, each raised to its longest word at the expense of
+/// the columns with room to spare. When even the longest words do not fit
+/// side by side, the text is made smaller (down to 6.5 pt) instead.
+pub(crate) fn fit_columns(g: &Grid) -> ColumnFit {
+    let n = g.cols();
+    if n == 0 {
+        return ColumnFit { weights: Vec::new(), size: 90 };
+    }
+    let chars = |s: &str| s.chars().count() as f64;
+    let mut min = vec![1.0f64; n];
+    let mut want = vec![1.0f64; n];
+    let header = std::iter::once((&g.header, HEADER_WIDER, true));
+    for (row, scale, is_header) in g.rows.iter().map(|r| (r, 1.0, false)).chain(header) {
+        for (i, cell) in row.iter().enumerate().take(n) {
+            for line in cell.split('\n') {
+                // Longer words are hyphenated by the template, so count at most that.
+                let word = line.split(' ').map(|w| chars(w).min(HYPHENATE_FROM as f64)).fold(0.0, f64::max);
+                // A figure ("87 %", "41 %–78 %") is never broken.
+                let figure = g.numeric[i] && chars(line) <= 12.0 && line.chars().any(|c| c.is_ascii_digit());
+                let word = if figure && !is_header { word.max(chars(line)) } else { word };
+                min[i] = min[i].max(word * scale);
+                want[i] = want[i].max(chars(line).min(WANT_MAX_CHARS as f64) * scale);
+            }
+        }
+    }
+    let budget = (TABLE_BUDGET_CHARS.saturating_sub(CELL_PAD_CHARS * n)).max(n) as f64;
+    let min_sum: f64 = min.iter().sum();
+    if min_sum > budget {
+        let size = ((90.0 * budget / min_sum) as u32).max(65);
+        return ColumnFit { weights: min.iter().map(|m| (m * 10.0).round().max(1.0) as u32).collect(), size };
+    }
+    let want_sum: f64 = want.iter().sum();
+    let desired: Vec<f64> = match &g.widths {
+        Some(w) => {
+            let total: f64 = w.iter().map(|x| f64::from(*x)).sum::<f64>().max(1.0);
+            w.iter().map(|x| f64::from(*x) / total * budget).collect()
+        }
+        None if want_sum <= budget => want.clone(),
+        None => {
+            let (spare, extra) = (budget - min_sum, (want_sum - min_sum).max(1.0));
+            min.iter().zip(&want).map(|(m, w)| m + (w - m) * spare / extra).collect()
+        }
+    };
+    // Raise every column to its longest word, taking the room from those
+    // with more than theirs, in proportion to what they have to spare.
+    let deficit: f64 = desired.iter().zip(&min).map(|(d, m)| (m - d).max(0.0)).sum();
+    let slack: f64 = desired.iter().zip(&min).map(|(d, m)| (d - m).max(0.0)).sum();
+    let fitted = desired.iter().zip(&min).map(|(d, m)| {
+        if d <= m {
+            *m
+        } else if slack > 0.0 {
+            d - (d - m) / slack * deficit.min(slack)
+        } else {
+            *d
+        }
+    });
+    ColumnFit { weights: fitted.map(|x| (x * 10.0).round().max(1.0) as u32).collect(), size: 90 }
+}
+
+/// Header text is bold, and bold letters are wider.
+const HEADER_WIDER: f64 = 1.15;
 
 // ---- the data typst sees -------------------------------------------------
 
@@ -172,12 +267,49 @@ enum ViewBlock<'a> {
         numeric: Vec<bool>,
         /// Relative widths; 0 = auto.
         cols: Vec<u32>,
+        /// Text size in tenths of a point (90 = 9 pt): smaller for a table
+        /// whose longest words would not fit the page side by side.
+        size: u32,
     },
     Chart {
         file: String,
         alt: &'a str,
         caption: &'a str,
+        /// The chart's width in per cent of the text width: less than 100
+        /// for a tall chart, so that it and its caption fit one page.
+        width: u32,
     },
+}
+
+/// The text width of an A4 page with the template's margins, in mm.
+const TEXT_WIDTH_MM: f64 = 210.0 - 2.0 * 22.0;
+/// The tallest a chart may be drawn, in mm: the page's text height (297 mm
+/// less 48 mm of margins) less room for a heading and the caption.
+pub const CHART_MAX_HEIGHT_MM: f64 = 190.0;
+
+/// The width (per cent of the text width) at which a chart of this aspect
+/// (height ÷ width, from its viewBox) is at most [`CHART_MAX_HEIGHT_MM`]
+/// tall; 100 when it already is, never below 30.
+pub fn chart_width_percent(svg: &str) -> u32 {
+    let Some((w, h)) = view_box(svg) else { return 100 };
+    let height_at_full = TEXT_WIDTH_MM * h / w;
+    if height_at_full <= CHART_MAX_HEIGHT_MM {
+        100
+    } else {
+        ((CHART_MAX_HEIGHT_MM / height_at_full * 100.0).floor() as u32).clamp(30, 100)
+    }
+}
+
+/// The width and height of an SVG's viewBox, if it has a sensible one.
+fn view_box(svg: &str) -> Option<(f64, f64)> {
+    let head = &svg[..svg.find('>')?];
+    let start = head.find("viewBox=\"")? + 9;
+    let rest = &head[start..];
+    let v: Vec<f64> = rest[..rest.find('"')?].split_whitespace().filter_map(|x| x.parse().ok()).collect();
+    match v[..] {
+        [_, _, w, h] if w > 0.0 && h > 0.0 && w.is_finite() && h.is_finite() => Some((w, h)),
+        _ => None,
+    }
 }
 
 impl<'a> View<'a> {
@@ -216,19 +348,21 @@ impl<'a> ViewBlock<'a> {
             Block::Facts(pairs) => ViewBlock::Facts { pairs },
             Block::Table { header, rows, numeric, widths } => {
                 let g = Grid::new(header, rows, numeric, widths);
-                // Without widths: numeric columns as narrow as their content,
-                // text columns share the rest.
-                let cols = match &g.widths {
-                    Some(w) => w.clone(),
-                    None if g.numeric.iter().all(|n| *n) => vec![0; g.cols()],
-                    None => g.numeric.iter().map(|n| if *n { 0 } else { 1 }).collect(),
-                };
-                ViewBlock::Table { header: g.header, rows: g.rows, numeric: g.numeric, cols }
+                // Without widths: each column as wide as its content asks,
+                // never narrower than its longest word (see `fit_columns`).
+                let fit = fit_columns(&g);
+                ViewBlock::Table {
+                    header: g.header,
+                    rows: g.rows,
+                    numeric: g.numeric,
+                    cols: fit.weights,
+                    size: fit.size,
+                }
             }
             Block::Chart { svg, alt, caption } => {
                 let file = format!("chart-{}.svg", files.len() + 1);
                 files.push((file.clone(), svg.as_bytes().to_vec()));
-                ViewBlock::Chart { file, alt, caption }
+                ViewBlock::Chart { file, alt, caption, width: chart_width_percent(svg) }
             }
         }
     }
@@ -244,6 +378,56 @@ mod tests {
         let json = serde_json::to_string(&r).unwrap();
         assert!(json.contains(r#""kind":"subheading","data":"#));
         assert!(json.contains(r#""kind":"note","data":{"label":"#));
+    }
+
+    #[test]
+    fn tall_charts_are_narrowed_to_fit_a_page() {
+        let svg = |w: u32, h: u32| format!(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}"></svg>"#);
+        assert_eq!(chart_width_percent(&svg(640, 300)), 100);
+        // 640 × 1100 drawn 166 mm wide would be 285 mm tall: narrowed to 190 mm.
+        let p = chart_width_percent(&svg(640, 1100));
+        assert_eq!(p, 66);
+        assert!(TEXT_WIDTH_MM * f64::from(p) / 100.0 * 1100.0 / 640.0 <= CHART_MAX_HEIGHT_MM);
+        assert_eq!(chart_width_percent(&svg(10, 10_000)), 30);
+        assert_eq!(chart_width_percent("<svg>"), 100);
+        assert_eq!(chart_width_percent(r#"<svg viewBox="0 0 0 5">"#), 100);
+    }
+
+    fn grid<'a>(header: &'a [String], rows: &'a [Vec<String>]) -> Grid<'a> {
+        Grid::new(header, rows, &vec![false; header.len()], &[])
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn columns_fit_their_longest_words() {
+        // A narrow table: each column as wide as its text.
+        let h = strings(&["Område", "Andel"]);
+        let rows = vec![strings(&["Styrdokument", "87 %"])];
+        let f = fit_columns(&grid(&h, &rows));
+        assert_eq!(f, ColumnFit { weights: vec![120, 58], size: 90 });
+        // A wide table: no column gets less than its longest word, in the
+        // same unit (tenths of a character) for all columns.
+        let h = strings(&["Område", "Median – kommuner", "Mittersta hälften – kommuner", "Percentil – alla"]);
+        let long = "Informationstillgångar och klassning av information i hela organisationen";
+        let rows = vec![strings(&[long, "63 %", "41 % – 78 %", "74"])];
+        let f = fit_columns(&grid(&h, &rows));
+        assert_eq!(f.size, 90);
+        let word = |w: &str| w.chars().count() as u32 * 10;
+        assert!(f.weights[0] >= word("organisationen"));
+        assert!(f.weights[2] >= word("Mittersta"));
+        assert!(f.weights[0] > f.weights[3], "{:?}", f.weights);
+        // Widths of the caller's own are kept, but no column below its longest word.
+        let g = Grid::new(&h, &rows, &[false, true, true, true], &[6, 1, 1, 1]);
+        let f = fit_columns(&g);
+        assert!(f.weights[2] >= word("Mittersta"), "{:?}", f.weights);
+        assert!(f.weights[0] > 2 * f.weights[1], "the first column stays the widest: {:?}", f.weights);
+        // Too many columns for their words: smaller text, never below 6.5 pt.
+        let h: Vec<String> = (0..12).map(|i| format!("Kolumnrubrik{i}")).collect();
+        let f = fit_columns(&grid(&h, &[]));
+        assert!(f.size < 90 && f.size >= 65, "{}", f.size);
     }
 
     #[test]

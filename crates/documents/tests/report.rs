@@ -235,3 +235,150 @@ fn write_the_sample_for_a_look() {
     std::fs::write(dir.join("short.pdf"), report::pdf(&r).unwrap()).unwrap();
     std::fs::write(dir.join("short.docx"), report::docx(&r).unwrap()).unwrap();
 }
+
+/// A report with what printed wrongly before: a chart of twelve areas over
+/// five years (taller than a page at full width) and a table of nine figure
+/// columns beside long area names.
+fn crowded_report() -> Report {
+    let areas: Vec<String> = [
+        "Ledningens engagemang och styrning",
+        "Organisation och roller",
+        "Styrdokument",
+        "Informationstillgångar och klassning",
+        "Risk- och konsekvensanalys",
+        "Behörighetshantering",
+        "Upphandling och leverantörer",
+        "Kontinuitet",
+        "Loggning och spårbarhet",
+        "Utbildning och säkerhetskultur",
+        "Incidenthantering",
+        "Uppföljning och förbättring",
+    ]
+    .map(String::from)
+    .to_vec();
+    let series: Vec<(String, Vec<f64>)> = (2022..=2026)
+        .map(|y| (y.to_string(), areas.iter().enumerate().map(|(i, _)| f64::from((y - 2000) * 2 + i as i32)).collect()))
+        .collect();
+    let chart = documents::charts::grouped_bar_chart(&areas, &series, 100.0, " %");
+    let mut header = vec!["Område".to_owned()];
+    for g in ["kommuner", "regioner", "alla"] {
+        header.extend([format!("Median – {g}"), format!("Mittersta hälften – {g}"), format!("Percentil – {g}")]);
+    }
+    let rows: Vec<Vec<String>> = areas
+        .iter()
+        .map(|a| {
+            let mut r = vec![a.clone()];
+            for _ in 0..3 {
+                r.extend(["63 %".to_owned(), "41 % – 78 %".to_owned(), "74".to_owned()]);
+            }
+            r
+        })
+        .collect();
+    let numeric = (0..header.len()).map(|i| i > 0).collect();
+    Report {
+        lang: "sv".into(),
+        title: "Samlad bedömning".into(),
+        subtitle: "Exempla samordning".into(),
+        footer: "Lisa".into(),
+        page_label: "Sida".into(),
+        of_label: "av".into(),
+        sections: vec![Section {
+            heading: "Resultat per område".into(),
+            blocks: vec![
+                Block::Paragraph("Andelen uppfyllda krav per område och år.".into()),
+                Block::Chart { svg: chart, alt: "Stapeldiagram".into(), caption: "Andel per område och år".into() },
+                Block::Table { header, rows, numeric, widths: Vec::new() },
+            ],
+        }],
+        ..Report::default()
+    }
+}
+
+/// The share of dark pixels in a strip of a page rendered by pdftoppm
+/// (grey PNG): columns `x0..x1` as shares of the page's width.
+fn dark_share(png_path: &Path, x0: f64, x1: f64) -> f64 {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png_path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let channels = info.line_size / w;
+    let (c0, c1) = ((x0 * w as f64) as usize, (x1 * w as f64) as usize);
+    let mut dark = 0usize;
+    for y in 0..h {
+        for x in c0..c1 {
+            if buf[y * info.line_size + x * channels] < 160 {
+                dark += 1;
+            }
+        }
+    }
+    dark as f64 / ((c1 - c0) * h).max(1) as f64
+}
+
+#[test]
+fn a_tall_chart_and_a_wide_table_stay_inside_their_pages() {
+    let r = crowded_report();
+    // Checked as laid out: every chart and text inside the text area, no
+    // text over other text.
+    let pdf = report::pdf_checked(&r).unwrap_or_else(|e| panic!("{e}"));
+    // And as printed: rendered to pictures, the margins beside the text
+    // (2.2 cm of 21 cm on each side) stay blank on every page.
+    let dir = scratch("crowded");
+    let path = dir.join("crowded.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    run(
+        "pdftoppm",
+        "poppler-utils",
+        &["-png", "-gray", "-r", "40", path.to_str().unwrap(), dir.join("page").to_str().unwrap()],
+    );
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 2, "the chart and the table take more than one page");
+    for p in &pages {
+        for (x0, x1) in [(0.0, 0.09), (0.91, 1.0)] {
+            let d = dark_share(p, x0, x1);
+            assert!(d < 0.001, "{} has ink in its margin {x0}–{x1}: {d}", p.display());
+        }
+    }
+    let text = pdf_text(&path);
+    assert_has(&text, "the crowded PDF", &["2022", "2026", "Uppföljning och förbättring", "Percentil – alla"]);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn the_layout_check_finds_what_runs_off_the_page_or_overlaps() {
+    // A table forced to equal narrow columns: its words run into each other.
+    let header: Vec<String> = (0..12).map(|_| "Kontinuiteten".to_owned()).collect();
+    let cramped = Report {
+        sections: vec![Section {
+            heading: "Tabell".into(),
+            blocks: vec![Block::Table {
+                header: header.clone(),
+                rows: vec![header.clone()],
+                numeric: vec![false; 12],
+                widths: vec![1; 12],
+            }],
+        }],
+        ..crowded_report()
+    };
+    match report::pdf_checked(&cramped) {
+        Err(documents::Error::Layout(p)) => assert!(p.iter().any(|x| x.contains("overlaps")), "{p:?}"),
+        other => panic!("overlapping columns were not found: {:?}", other.map(|b| b.len())),
+    }
+    // A picture wider than the page.
+    let svg = documents::charts::bar_chart(&[("Åtgärder".into(), 40.0)], 100.0, " %");
+    let wide = documents::pdf::render_checked(
+        r#"#set page(paper: "a4", margin: 2cm)
+#image("chart-1.svg", width: 250mm)"#,
+        "{}",
+        vec![("chart-1.svg".into(), svg.into_bytes())],
+    );
+    match wide {
+        Err(documents::Error::Layout(p)) => assert!(p.iter().any(|x| x.contains("outside the text area")), "{p:?}"),
+        other => panic!("the wide chart was not found: {:?}", other.map(|b| b.len())),
+    }
+}

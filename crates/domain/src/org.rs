@@ -229,6 +229,26 @@ impl OrgTree {
         out
     }
 
+    /// The organisations under `roots` whose name holds `text` (any case,
+    /// Swedish letters too; empty matches all) and, if given, of `kind`: in
+    /// tree order, each once even where roots overlap. Walks the subtrees once.
+    pub fn search(&self, roots: &[Uuid], text: &str, kind: Option<OrgKind>) -> Vec<&OrgNode> {
+        let needle = text.trim().to_lowercase();
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for r in roots {
+            for (_, n) in self.subtree(*r) {
+                if seen.insert(n.id)
+                    && kind.is_none_or(|k| n.kind == k)
+                    && (needle.is_empty() || n.name.to_lowercase().contains(&needle))
+                {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+
     /// Can `id` be moved under `new_parent` without making a cycle?
     pub fn can_move(&self, id: Uuid, new_parent: Option<Uuid>) -> Result<(), FieldError> {
         match new_parent {
@@ -301,5 +321,25 @@ mod tests {
         assert_eq!(t.can_move(id(2), Some(id(2))).unwrap_err().code, "error-parent-cycle");
         assert!(t.can_move(id(4), Some(id(5))).is_ok());
         assert!(t.can_move(id(4), Some(id(99))).is_err());
+    }
+
+    #[test]
+    fn search_finds_names_in_any_case_below_the_roots() {
+        let mut region = node(5, None, "Region Östra");
+        region.kind = OrgKind::Region;
+        let t = OrgTree::new(vec![
+            node(1, None, "Kommun"),
+            node(2, Some(1), "Äldrenämnden"),
+            node(3, Some(1), "Barn- och utbildningsnämnden"),
+            node(4, Some(2), "ÄLDREFÖRVALTNINGEN"),
+            region,
+        ]);
+        let id = Uuid::from_u128;
+        let names = |v: Vec<&OrgNode>| v.into_iter().map(|n| n.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(t.search(&[id(1)], "äldre", None)), ["Äldrenämnden", "ÄLDREFÖRVALTNINGEN"]);
+        // Outside the roots nothing is found, and overlapping roots give each once.
+        assert!(t.search(&[id(2)], "östra", None).is_empty());
+        assert_eq!(t.search(&[id(1), id(2)], "", None).len(), 4);
+        assert_eq!(names(t.search(&[id(1), id(5)], "", Some(OrgKind::Region))), ["Region Östra"]);
     }
 }

@@ -294,6 +294,10 @@ pub enum Direction {
     Better,
     Worse,
     Same,
+    /// Unanswered before, answered now: not a change in maturity, its own state.
+    Answered,
+    /// Answered before, unanswered now: nothing is known, so not "worse".
+    Unanswered,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -306,7 +310,9 @@ pub struct QuestionChange {
 }
 
 /// Compares two sets of answers to the same model, question by question, by
-/// the share of each question's points (not applicable counts as met).
+/// the share of each question's points (not applicable counts as met). A
+/// question unanswered on one side only is [`Direction::Answered`] or
+/// [`Direction::Unanswered`], never better or worse: nothing is known to compare.
 pub fn compare(
     model: &Model,
     before: &HashMap<String, Answer>,
@@ -327,13 +333,15 @@ pub fn compare(
         .map(|q| {
             let b = status(q, before.get(&q.id));
             let a = status(q, after.get(&q.id));
-            let direction = match rank(a).partial_cmp(&rank(b)) {
-                Some(std::cmp::Ordering::Greater) => Direction::Better,
-                Some(std::cmp::Ordering::Less) => Direction::Worse,
-                _ if matches!(b, Status::Unanswered { .. }) != matches!(a, Status::Unanswered { .. }) => {
-                    if matches!(a, Status::Unanswered { .. }) { Direction::Worse } else { Direction::Better }
-                }
-                _ => Direction::Same,
+            let direction = match (matches!(b, Status::Unanswered { .. }), matches!(a, Status::Unanswered { .. })) {
+                (true, true) => Direction::Same,
+                (true, false) => Direction::Answered,
+                (false, true) => Direction::Unanswered,
+                (false, false) => match rank(a).partial_cmp(&rank(b)) {
+                    Some(std::cmp::Ordering::Greater) => Direction::Better,
+                    Some(std::cmp::Ordering::Less) => Direction::Worse,
+                    _ => Direction::Same,
+                },
             };
             QuestionChange { question: q.id.clone(), before: b, after: a, direction }
         })
@@ -448,8 +456,13 @@ mod tests {
         assert_eq!(d("a-1"), Direction::Better);
         assert_eq!(d("a-2"), Direction::Worse);
         assert_eq!(d("b-1"), Direction::Better);
-        assert_eq!(d("b-2"), Direction::Better); // answered now, even with "nej"
+        assert_eq!(d("b-2"), Direction::Answered); // answered now, even with "nej": not "better"
         assert_eq!(d("b-3"), Direction::Same);
+        // Left unanswered again is not "worse": its own state.
+        let c = compare(&m, &after, &before);
+        let d = |id: &str| c.iter().find(|x| x.question == id).unwrap().direction;
+        assert_eq!(d("b-2"), Direction::Unanswered);
+        assert_eq!(d("a-2"), Direction::Better);
     }
 
     /// For each question: `None` (unanswered), or an index into its options
@@ -521,6 +534,31 @@ mod tests {
             }
             for l in &o.levels[..usize::from(o.level)] {
                 prop_assert!(l.tally.share() + 1e-9 >= l.threshold);
+            }
+        }
+
+        /// Comparing the other way round turns every direction round, and a
+        /// question unanswered on one side is never called better or worse.
+        #[test]
+        fn comparison_is_antisymmetric_and_keeps_unanswered_apart(
+            (model, picks) in arb_answers(small()),
+            other in prop::collection::vec(prop::option::of(0usize..4), 6),
+        ) {
+            let a = build(&model, &picks);
+            let b = build(&model, &other[..model.questions.len().min(other.len())]);
+            let forth = compare(&model, &a, &b);
+            let back = compare(&model, &b, &a);
+            for (f, r) in forth.iter().zip(&back) {
+                let flipped = match f.direction {
+                    Direction::Better => Direction::Worse,
+                    Direction::Worse => Direction::Better,
+                    Direction::Answered => Direction::Unanswered,
+                    Direction::Unanswered => Direction::Answered,
+                    Direction::Same => Direction::Same,
+                };
+                prop_assert_eq!(r.direction, flipped, "{}", f.question);
+                let one_side_open = matches!(f.before, Status::Unanswered { .. }) != matches!(f.after, Status::Unanswered { .. });
+                prop_assert_eq!(one_side_open, matches!(f.direction, Direction::Answered | Direction::Unanswered));
             }
         }
 

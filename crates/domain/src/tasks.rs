@@ -79,6 +79,53 @@ pub fn upcoming(a: &ActivityInput, today: NaiveDate) -> Option<NaiveDate> {
     [today.year(), today.year() + 1].into_iter().flat_map(|y| a.dates_in(y)).filter(|d| *d >= today && *d <= last).min()
 }
 
+/// What the start page asks of a user about one invitation to a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationTask {
+    /// Answer it: the round is open and the organisation has not submitted.
+    Answer,
+    /// Answer it, after the coordinator's reminder.
+    AnswerReminded,
+    /// Read the comparative feedback: the round closed (within the last
+    /// [`FEEDBACK_DAYS`]) with the organisation's answer in it.
+    ReadFeedback,
+}
+
+/// How long after a round closes its feedback is offered on the start page.
+pub const FEEDBACK_DAYS: i64 = 60;
+
+/// The facts about one invitation that decide whether it is a task.
+#[derive(Debug, Clone, Copy)]
+pub struct InvitationFacts {
+    pub phase: crate::round::Phase,
+    pub submitted: bool,
+    pub reminded: bool,
+    pub closes_on: NaiveDate,
+    /// The user coordinates the round (sent the invitation).
+    pub coordinates: bool,
+    /// The user answers for the invited organisation (manages its assessments).
+    pub answers: bool,
+}
+
+/// Whether, and how, an invitation is a task for the user: never for the
+/// round's own coordinator (who sent it), to answer only for those who
+/// answer for the organisation, the feedback for anyone who sees it.
+pub fn invitation_task(f: InvitationFacts, today: NaiveDate) -> Option<InvitationTask> {
+    use crate::round::Phase;
+    if f.coordinates {
+        return None;
+    }
+    match f.phase {
+        Phase::Open if f.submitted || !f.answers => None,
+        Phase::Open if f.reminded => Some(InvitationTask::AnswerReminded),
+        Phase::Open => Some(InvitationTask::Answer),
+        Phase::Closed if f.submitted && f.closes_on >= today - Duration::days(FEEDBACK_DAYS) => {
+            Some(InvitationTask::ReadFeedback)
+        }
+        _ => None,
+    }
+}
+
 /// Whether a unit's report for the year still waits for its reporter: not
 /// started, or started and not yet sent in.
 pub fn unit_report_waits(status: Option<UnitReportStatus>) -> bool {
@@ -88,6 +135,41 @@ pub fn unit_report_waits(status: Option<UnitReportStatus>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invitations_are_tasks_only_for_those_who_can_act() {
+        use crate::round::Phase;
+        let today = d(2026, 3, 10);
+        let open = InvitationFacts {
+            phase: Phase::Open,
+            submitted: false,
+            reminded: false,
+            closes_on: d(2026, 4, 1),
+            coordinates: false,
+            answers: true,
+        };
+        assert_eq!(invitation_task(open, today), Some(InvitationTask::Answer));
+        assert_eq!(
+            invitation_task(InvitationFacts { reminded: true, ..open }, today),
+            Some(InvitationTask::AnswerReminded)
+        );
+        // The coordinator sent it; management sees it but does not answer; submitted is done.
+        assert_eq!(invitation_task(InvitationFacts { coordinates: true, ..open }, today), None);
+        assert_eq!(invitation_task(InvitationFacts { answers: false, ..open }, today), None);
+        assert_eq!(invitation_task(InvitationFacts { submitted: true, ..open }, today), None);
+        assert_eq!(invitation_task(InvitationFacts { phase: Phase::Upcoming, ..open }, today), None);
+        // Closed with an answer: the feedback, for anyone who sees it, for 60 days.
+        let closed = InvitationFacts {
+            phase: Phase::Closed,
+            submitted: true,
+            answers: false,
+            closes_on: d(2026, 1, 10),
+            ..open
+        };
+        assert_eq!(invitation_task(closed, today), Some(InvitationTask::ReadFeedback));
+        assert_eq!(invitation_task(closed, d(2026, 3, 12)), None);
+        assert_eq!(invitation_task(InvitationFacts { submitted: false, ..closed }, today), None);
+    }
     use crate::calendar::{Concerns, Recurrence};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -118,6 +118,10 @@ pub struct ServeArgs {
     /// Reports that may wait for their turn; beyond that the answer is 503 with Retry-After.
     #[arg(long, env = "LISA_RENDER_QUEUE", default_value_t = 8, value_parser = clap::value_parser!(u16).range(0..=10_000))]
     pub render_queue: u16,
+    /// Refuse (500, logged) a PDF whose chart or table runs outside its page
+    /// or whose text overlaps, instead of sending it: for tests.
+    #[arg(long, env = "LISA_CHECK_LAYOUT")]
+    pub check_layout: bool,
 }
 
 /// How log lines (on standard error) are written.
@@ -573,6 +577,7 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
             concurrent: args.render_concurrency.map(usize::from).unwrap_or(defaults.renders.concurrent),
             waiting: usize::from(args.render_queue),
         },
+        check_layout: args.check_layout,
         ..defaults
     };
     let store = std::sync::Arc::new(store);

@@ -161,6 +161,8 @@ pub struct Shared {
     pub kind: String,
     pub size_class: SizeClass,
     pub result: SharedResult,
+    /// When the response (and so its snapshot of the self-assessment) was submitted.
+    pub submitted_at: DateTime<Utc>,
 }
 
 /// An invited organisation and where it stands.
@@ -705,13 +707,13 @@ impl Store {
     /// The submitted results of a round, for aggregation (never the answers).
     #[tracing::instrument(skip_all, err(level = "debug"), fields(round_id = %round_id))]
     pub async fn list_shared(&self, round_id: Uuid) -> Result<Vec<Shared>> {
-        let rows: Vec<(Uuid, String, String, String)> = with_pool!(self, |p| {
-            sqlx::query_as("SELECT org_id, kind, size_class, result FROM round_responses WHERE round_id = $1 AND status = 'submitted'")
+        let rows: Vec<(Uuid, String, String, String, DateTime<Utc>)> = with_pool!(self, |p| {
+            sqlx::query_as("SELECT org_id, kind, size_class, result, submitted_at FROM round_responses WHERE round_id = $1 AND status = 'submitted'")
                 .bind(round_id).fetch_all(p).await?
         });
         rows.into_iter()
-            .map(|(org_id, kind, size, result)| {
-                Ok(Shared { org_id, kind, size_class: code(&size)?, result: json(&result)? })
+            .map(|(org_id, kind, size, result, submitted_at)| {
+                Ok(Shared { org_id, kind, size_class: code(&size)?, result: json(&result)?, submitted_at })
             })
             .collect()
     }

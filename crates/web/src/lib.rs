@@ -97,6 +97,9 @@ pub struct Config {
     pub metrics: metrics::Access,
     /// How many reports (PDF, Word) are rendered at once, and how many more may wait.
     pub renders: render::Limits,
+    /// Refuse (500) a PDF laid out wrongly instead of sending it: the
+    /// tests turn it on, so every PDF they fetch is checked.
+    pub check_layout: bool,
 }
 
 impl Default for Config {
@@ -108,6 +111,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             metrics: metrics::Access::default(),
             renders: render::Limits::default(),
+            check_layout: false,
         }
     }
 }

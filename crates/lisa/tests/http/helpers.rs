@@ -45,6 +45,8 @@ pub async fn spawn_app_with(backend: Backend, configure: fn(&mut web::Config)) -
     let app_store = store::Store::connect(&url).await.unwrap();
     let mut config = web::Config::default();
     config.throttle.step_delay = std::time::Duration::from_millis(5);
+    // Every PDF a test fetches is checked for charts and tables outside the page.
+    config.check_layout = true;
     configure(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

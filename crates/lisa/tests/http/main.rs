@@ -30,7 +30,9 @@ use models::{
     answers_go_out_and_in_through_excel, evidence_files_are_kept_with_the_assessment,
     models_are_loaded_whole_or_not_at_all,
 };
-use orgs::admin_manages_orgs_through_pages_and_nothing_is_half_written;
+use orgs::{
+    admin_manages_orgs_through_pages_and_nothing_is_half_written, orgs_and_actions_are_searched_and_paged_within_scope,
+};
 use plans::{
     action_plan_refuses_bad_input_and_exports, calendar_feed_is_private_and_revocable, review_journey_through_the_api,
 };
@@ -52,6 +54,7 @@ use users::{api_manages_orgs_users_and_roles, local_admin_cannot_escalate, user_
 both_backends!(
     every_route_refuses_anonymous_outsiders_and_missing_roles,
     admin_manages_orgs_through_pages_and_nothing_is_half_written,
+    orgs_and_actions_are_searched_and_paged_within_scope,
     api_manages_orgs_users_and_roles,
     local_admin_cannot_escalate,
     user_list_is_scoped_paged_and_searchable,

@@ -324,7 +324,19 @@ pub async fn demo_national_rounds_have_figures_reports_and_feedback(app: &TestAp
     assert!(f["level_shares_all"]["1"]["value"]["percentile"].as_f64().is_some(), "with a percentile: {f}");
     let (status, _, pdf) = kommun_ciso.get_bytes(&format!("/rounds/{id}/feedback.pdf")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(crate::plans::pdf_text(&pdf).contains("Jämförande återkoppling"));
+    let text = crate::plans::pdf_text(&pdf);
+    assert!(text.contains("Jämförande återkoppling"));
+    assert!(text.contains("Siffrorna är från svaret som lämnades"), "the feedback says where its figures come from");
+    // The round's page and the feedback page say the level is the submitted snapshot, and when.
+    let page = kommun_ciso.get(&format!("/rounds/{id}")).await;
+    let level = f["mine"]["level"].as_u64().unwrap();
+    assert!(
+        page.text.contains(&format!(": nivå {level}. Det är självskattningen som den såg ut då.")),
+        "{}",
+        page.text
+    );
+    let page = kommun_ciso.get(&format!("/rounds/{id}/feedback")).await;
+    assert!(page.text.contains("Siffrorna är från svaret som lämnades 20"), "{}", page.text);
     // But the kommun's CISO sees no other organisation's result.
     assert!(refused(&kommun_ciso.get(&format!("/api/v1/rounds/{id}/results")).await));
 }

@@ -36,6 +36,8 @@ pub struct ActionQuery {
     origin: String,
     /// Any value: only overdue actions.
     overdue: String,
+    /// Part of the title, goal or activity (any case).
+    q: String,
 }
 
 /// The actions a user may see and their totals.
@@ -60,6 +62,7 @@ pub async fn list_actions(
         origin: q.origin.parse().ok(),
         responsible: q.responsible,
         overdue: !q.overdue.is_empty(),
+        text: q.q,
     };
     let actions = app::plan::visible_actions(&state.store, &s.caller(), &tree, &f).await?;
     let totals = app::plan::totals(&actions);

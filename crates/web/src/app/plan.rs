@@ -20,6 +20,8 @@ pub struct ActionFilter {
     pub responsible: String,
     /// Only overdue actions.
     pub overdue: bool,
+    /// Part of the title, goal or activity (any case).
+    pub text: String,
 }
 
 /// The actions the caller may see, filtered: the whole subtree of a chosen
@@ -41,6 +43,7 @@ pub async fn visible_actions(
         None => OrgScope::of(p, Permission::ViewPlans),
     };
     let who = f.responsible.trim().to_lowercase();
+    let text = f.text.trim().to_lowercase();
     let today = domain::clock::today();
     Ok(store
         .list_actions(&orgs)
@@ -50,6 +53,12 @@ pub async fn visible_actions(
         .filter(|a| f.origin.is_none_or(|o| a.data.origin == o))
         .filter(|a| who.is_empty() || a.data.responsible.to_lowercase().contains(&who))
         .filter(|a| !f.overdue || is_overdue(a.data.status, a.data.end_date, today))
+        .filter(|a| {
+            text.is_empty()
+                || a.data.title.to_lowercase().contains(&text)
+                || a.data.goal.to_lowercase().contains(&text)
+                || a.data.activity.to_lowercase().contains(&text)
+        })
         .collect())
 }
 

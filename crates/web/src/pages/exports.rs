@@ -289,9 +289,12 @@ pub async fn result_pdf(
             }))
         }).collect::<Vec<_>>(),
     });
-    let pdf =
-        super::render_blocking(&state, "assessment pdf", move || documents::pdf::assessment_report(&data.to_string()))
-            .await?;
+    let check = state.config.check_layout;
+    let pdf = super::render_blocking(&state, "assessment pdf", move || {
+        let data = data.to_string();
+        if check { documents::pdf::assessment_report_checked(&data) } else { documents::pdf::assessment_report(&data) }
+    })
+    .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),

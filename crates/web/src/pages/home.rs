@@ -14,7 +14,7 @@ pub struct Attention {
     pub href: String,
     pub title: String,
     pub text: String,
-    /// When it is due, in words ("Senast 2027-03-15"); empty if undated.
+    /// When it is due, in words ("Datum: 2027-03-15", message `task-due`); empty if undated.
     pub due: String,
 }
 

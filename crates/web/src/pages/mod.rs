@@ -215,6 +215,11 @@ impl Ctx {
         i18n::t(self.lang, key)
     }
 
+    /// A message with one number, `$n`.
+    pub fn t_n(&self, key: &str, n: &usize) -> String {
+        i18n::t_args(self.lang, key, &[("n", n.to_string())])
+    }
+
     /// The translation of `prefix-code`, for codes stored in records.
     pub fn tk(&self, prefix: &str, code: &dyn std::fmt::Display) -> String {
         i18n::t(self.lang, &format!("{prefix}-{code}"))
@@ -298,7 +303,11 @@ pub async fn pdf_download(
     file: String,
     report: documents::report::Report,
 ) -> Result<Response, AppError> {
-    let bytes = render_blocking(state, what, move || documents::report::pdf(&report)).await?;
+    let check = state.config.check_layout;
+    let bytes = render_blocking(state, what, move || {
+        if check { documents::report::pdf_checked(&report) } else { documents::report::pdf(&report) }
+    })
+    .await?;
     Ok(download("application/pdf", &file, bytes))
 }
 
@@ -347,14 +356,18 @@ pub struct Pager {
     pub showing: String,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// The name of the page links' navigation ("Sidor i åtgärdslistan").
+    pub label: String,
 }
 
 impl Pager {
     /// `page` counts from 1; `showing_key` is a message with `from`, `to`
-    /// and `total`; `link` makes a page's address.
+    /// and `total`, `label_key` names the page links; `link` makes a page's address.
+    #[allow(clippy::too_many_arguments, reason = "each is one fact of the page; a struct would only rename them")]
     pub fn new(
         ctx: &Ctx,
         showing_key: &str,
+        label_key: &str,
         page: i64,
         page_size: i64,
         shown: usize,
@@ -376,6 +389,7 @@ impl Pager {
             showing,
             prev: (page > 1).then(|| link(page - 1)),
             next: (first + page_size < total).then(|| link(page + 1)),
+            label: ctx.t(label_key),
         }
     }
 }

@@ -26,10 +26,20 @@ pub struct TreeRow {
     pub kind: OrgKind,
     pub open: &'static str,
     pub close: String,
+    /// Children not shown because the tree is cut at this depth.
+    pub hidden: usize,
 }
 
-fn tree_rows(tree: &OrgTree, roots: &[Uuid]) -> Vec<TreeRow> {
-    let flat: Vec<(usize, &domain::org::OrgNode)> = roots.iter().flat_map(|r| tree.subtree(*r)).collect();
+/// Below this many visible organisations the whole tree is shown; above it
+/// the two top levels, and search finds the rest.
+const TREE_FULL_MAX: usize = 400;
+
+/// Found organisations on one page of a search.
+const SEARCH_PAGE: usize = 50;
+
+fn tree_rows(tree: &OrgTree, roots: &[Uuid], max_depth: usize) -> Vec<TreeRow> {
+    let flat: Vec<(usize, &domain::org::OrgNode)> =
+        roots.iter().flat_map(|r| tree.subtree(*r)).filter(|(d, _)| *d <= max_depth).collect();
     let mut rows = Vec::with_capacity(flat.len());
     for (i, &(d, node)) in flat.iter().enumerate() {
         let next_depth = flat.get(i + 1).map(|f| f.0).unwrap_or(0);
@@ -44,7 +54,8 @@ fn tree_rows(tree: &OrgTree, roots: &[Uuid]) -> Vec<TreeRow> {
             }
             c
         };
-        rows.push(TreeRow { id: node.id, name: node.name.clone(), kind: node.kind, open, close });
+        let hidden = if d == max_depth { tree.children(node.id).len() } else { 0 };
+        rows.push(TreeRow { id: node.id, name: node.name.clone(), kind: node.kind, open, close, hidden });
     }
     rows
 }
@@ -75,22 +86,142 @@ fn parent_options(s: &Session, tree: &OrgTree, exclude: Option<Uuid>) -> Vec<Org
     org_options(s, tree, Permission::ManageOrgs, exclude)
 }
 
+/// The tree page's search: words of the name, a kind, a page.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TreeQuery {
+    q: String,
+    kind: String,
+    page: String,
+}
+
+impl TreeQuery {
+    fn link(&self, page: i64) -> String {
+        let enc = |v: &str| form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        format!("/orgs?q={}&kind={}&page={page}", enc(&self.q), enc(&self.kind))
+    }
+}
+
+/// A found organisation and where it sits ("Exempla kommun › Socialnämnden").
+pub struct FoundRow {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: OrgKind,
+    pub path: String,
+}
+
 #[derive(Template)]
 #[template(path = "orgs.html")]
 struct TreePage {
     ctx: Ctx,
     rows: Vec<TreeRow>,
     can_add: bool,
+    q: TreeQuery,
+    kinds: Vec<OrgKind>,
+    /// Some when searching: the matches of this page.
+    found: Option<Vec<FoundRow>>,
+    pager: super::Pager,
+    /// Shown in place of the whole tree: how many organisations the user sees.
+    cut: Option<usize>,
 }
 
-pub async fn tree(State(state): State<SharedState>, CurrentUser(s): CurrentUser) -> AppResult<Response> {
+pub async fn tree(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Query(q): Query<TreeQuery>,
+) -> AppResult<Response> {
     let visible = app::org::visible_tree(&state.store, &s.caller()).await?;
     let ctx = Ctx::for_session(&s, "/orgs");
+    let kind: Option<OrgKind> = q.kind.parse().ok();
+    let (tree, roots) = (&visible.tree, &visible.roots);
+    let mut pager = super::Pager { showing: String::new(), prev: None, next: None, label: String::new() };
+    let (rows, found, cut) = if q.q.trim().is_empty() && kind.is_none() {
+        let total: usize = roots.iter().map(|r| tree.subtree(*r).len()).sum();
+        if total <= TREE_FULL_MAX {
+            (tree_rows(tree, roots, usize::MAX), None, None)
+        } else {
+            (tree_rows(tree, roots, 1), None, Some(total))
+        }
+    } else {
+        let hits = tree.search(roots, &q.q, kind);
+        let page = super::page_number(Some(&q.page)).min(hits.len().div_ceil(SEARCH_PAGE).max(1) as i64);
+        let first = usize::try_from(page - 1).unwrap_or(0).saturating_mul(SEARCH_PAGE).min(hits.len());
+        let shown = &hits[first..(first + SEARCH_PAGE).min(hits.len())];
+        pager = super::Pager::new(
+            &ctx,
+            "orgs-showing",
+            "orgs-pages",
+            page,
+            SEARCH_PAGE as i64,
+            shown.len(),
+            hits.len() as i64,
+            |n| q.link(n),
+        );
+        let found = shown
+            .iter()
+            .map(|n| FoundRow {
+                id: n.id,
+                name: n.name.clone(),
+                kind: n.kind,
+                path: tree
+                    .path(n.id)
+                    .iter()
+                    .rev()
+                    .skip(1)
+                    .rev()
+                    .map(|p| p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" › "),
+            })
+            .collect();
+        (Vec::new(), Some(found), None)
+    };
     render(&TreePage {
         ctx,
-        rows: tree_rows(&visible.tree, &visible.roots),
+        rows,
         can_add: s.principal.can_somewhere(Permission::ManageOrgs),
+        q,
+        kinds: OrgKind::ALL.to_vec(),
+        found,
+        pager,
+        cut,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::org::{OrgKind, OrgNode, OrgTree};
+    use uuid::Uuid;
+
+    fn node(id: u128, parent: Option<u128>, name: &str) -> OrgNode {
+        OrgNode {
+            id: Uuid::from_u128(id),
+            parent_id: parent.map(Uuid::from_u128),
+            name: name.into(),
+            kind: OrgKind::Unit,
+        }
+    }
+
+    #[test]
+    fn a_cut_tree_shows_two_levels_and_counts_what_is_below() {
+        let t = OrgTree::new(vec![
+            node(1, None, "Kommun"),
+            node(2, Some(1), "Nämnd"),
+            node(3, Some(2), "Förvaltning"),
+            node(4, Some(3), "Enhet"),
+            node(5, Some(2), "Förvaltning 2"),
+        ]);
+        let rows = super::tree_rows(&t, &[Uuid::from_u128(1)], 1);
+        let names: Vec<(&str, usize)> = rows.iter().map(|r| (r.name.as_str(), r.hidden)).collect();
+        assert_eq!(names, [("Kommun", 0), ("Nämnd", 2)]);
+        // The nested list is closed as often as it is opened.
+        let html: String = rows.iter().map(|r| format!("{}<li>{}", r.open, r.close)).collect();
+        assert_eq!(html.matches("<ul>").count(), html.matches("</ul>").count());
+        assert_eq!(html.matches("<li>").count(), html.matches("</li>").count());
+        let all = super::tree_rows(&t, &[Uuid::from_u128(1)], usize::MAX);
+        assert_eq!(all.len(), 5);
+        assert!(all.iter().all(|r| r.hidden == 0));
+    }
 }
 
 #[derive(Template)]

@@ -76,7 +76,9 @@ pub async fn list(
     let ctx = Ctx::for_session(&s, "/users");
     let tree = &found.tree;
     let pager =
-        super::Pager::new(&ctx, "users-showing", page, PAGE_SIZE, found.users.len(), found.total, |p| page_link(&q, p));
+        super::Pager::new(&ctx, "users-showing", "users-pages", page, PAGE_SIZE, found.users.len(), found.total, |p| {
+            page_link(&q, p)
+        });
     let users = found
         .users
         .into_iter()

@@ -183,6 +183,8 @@ pub struct Feedback {
     pub level_shares_same_kind: BTreeMap<String, Cell<Placement>>,
     /// Each level's share against all.
     pub level_shares_all: BTreeMap<String, Cell<Placement>>,
+    /// When the respondent submitted: its figures are the self-assessment as it stood then.
+    pub submitted_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The comparative feedback of `org_id` in `round`, if it has a submitted response.
@@ -222,5 +224,6 @@ pub async fn feedback(store: &Store, round: &Round, org_id: Uuid) -> Result<Opti
         level_shares_same_kind: pick(same_shown, &me_l, &same_l).areas,
         level_shares_all: pick(all_shown, &me_l, &all_l).areas,
         all: pick(all_shown, &me_r, &all),
+        submitted_at: me.submitted_at,
     }))
 }

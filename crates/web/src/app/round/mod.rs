@@ -28,7 +28,7 @@ pub use create::{NewRound, NewRoundOptions, check_new_round, create_round, new_r
 pub use figures::Feedback;
 pub use queries::{
     INVITEES_PAGE, InvitationStatus, InviteeFilter, Mine, ResultsData, RoundList, RoundListItem, RoundView, feedback,
-    invitation_statuses, list_invitations, list_rounds, respondent, results, round_view, trend,
+    invitation_statuses, invitation_tasks, list_invitations, list_rounds, respondent, results, round_view, trend,
 };
 pub use respond::{SubmitInput, close_round, submit_response, withdraw_response};
 

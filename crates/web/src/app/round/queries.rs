@@ -57,6 +57,33 @@ pub async fn list_invitations(store: &Store, caller: &Caller) -> Result<Vec<stor
     Ok(store.list_invitations(&OrgScope::of(&caller.principal, Permission::ViewAssessments)).await?)
 }
 
+/// The invitations that are tasks for the caller today, and which task each
+/// is (see [`domain::tasks::invitation_task`]): decided here, with the
+/// caller's permissions, so every page asks the same.
+pub async fn invitation_tasks(
+    store: &Store,
+    caller: &Caller,
+    tree: &domain::org::OrgTree,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(store::Invitation, domain::tasks::InvitationTask)>> {
+    let p = &caller.principal;
+    Ok(list_invitations(store, caller)
+        .await?
+        .into_iter()
+        .filter_map(|i| {
+            let facts = domain::tasks::InvitationFacts {
+                phase: i.round.phase(today),
+                submitted: i.status == InviteeStatus::Submitted,
+                reminded: i.reminded_at.is_some(),
+                closes_on: i.round.data.closes_on,
+                coordinates: p.can(Permission::RunRounds, i.round.org_id, tree),
+                answers: p.can(Permission::ManageAssessments, i.org_id, tree),
+            };
+            domain::tasks::invitation_task(facts, today).map(|t| (i, t))
+        })
+        .collect())
+}
+
 /// One of the caller's invited organisations in a round.
 pub struct Mine {
     pub org_id: Uuid,

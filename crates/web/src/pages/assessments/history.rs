@@ -20,7 +20,8 @@ pub struct ChangeView {
     pub question: String,
     pub before: String,
     pub after: String,
-    pub better: bool,
+    /// `better`, `worse`, `answered` or `unanswered`: unanswered is its own state.
+    pub change: &'static str,
 }
 
 /// One period: its latest revision, level and total share.
@@ -171,7 +172,12 @@ pub async fn history(
                     question: question.map(|q| q.text.get(ctx.lang).to_owned()).unwrap_or_default(),
                     before: status_text(&ctx, c.before),
                     after: status_text(&ctx, c.after),
-                    better: c.direction == Direction::Better,
+                    change: match c.direction {
+                        Direction::Better => "better",
+                        Direction::Worse => "worse",
+                        Direction::Answered => "answered",
+                        Direction::Unanswered | Direction::Same => "unanswered",
+                    },
                 });
             }
         } else {

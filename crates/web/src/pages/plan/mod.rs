@@ -58,12 +58,18 @@ pub struct Filter {
     pub responsible: String,
     pub origin: String,
     pub overdue: String,
+    /// Words of the title, goal or activity.
+    pub q: String,
+    /// The list's page (from 1); the exports take every matching action.
+    pub page: String,
 }
 
 impl Filter {
+    /// The filter as a query string, without the page (for the exports).
     pub fn query(&self) -> String {
         let mut parts = Vec::new();
         for (k, v) in [
+            ("q", &self.q),
             ("org", &self.org),
             ("status", &self.status),
             ("responsible", &self.responsible),
@@ -85,9 +91,20 @@ impl Filter {
             origin: self.origin.parse().ok(),
             responsible: self.responsible.clone(),
             overdue: !self.overdue.is_empty(),
+            text: self.q.clone(),
         }
     }
+
+    /// The list's address at page `n` with the same filter.
+    fn page_link(&self, n: i64) -> String {
+        let q = self.query();
+        let sep = if q.is_empty() { '?' } else { '&' };
+        format!("/plan{q}{sep}page={n}")
+    }
 }
+
+/// Actions on one page of the list; the totals count every matching action.
+pub const PLAN_PAGE: usize = 50;
 
 fn urlencode(s: &str) -> String {
     s.bytes()
@@ -201,6 +218,7 @@ struct ListPage {
     origins: Vec<CodeOption>,
     can_add: bool,
     query: String,
+    pager: super::Pager,
 }
 
 pub async fn list(
@@ -212,8 +230,23 @@ pub async fn list(
     let actions = app::plan::visible_actions(&state.store, &s.caller(), &tree, &f.parsed()).await?;
     let ctx = Ctx::for_session(&s, "/plan");
     let t = app::plan::totals(&actions);
+    let last_page = actions.len().div_ceil(PLAN_PAGE).max(1) as i64;
+    let page = super::page_number(Some(&f.page)).min(last_page);
+    let first = usize::try_from(page - 1).unwrap_or(0).saturating_mul(PLAN_PAGE).min(actions.len());
+    let shown = &actions[first..(first + PLAN_PAGE).min(actions.len())];
+    let pager = super::Pager::new(
+        &ctx,
+        "plan-showing",
+        "plan-pages",
+        page,
+        PLAN_PAGE as i64,
+        shown.len(),
+        actions.len() as i64,
+        |n| f.page_link(n),
+    );
     render(&ListPage {
-        rows: rows(&ctx, &tree, &actions),
+        rows: rows(&ctx, &tree, shown),
+        pager,
         totals: totals_view(&t),
         orgs: org_options(&s, &tree, Permission::ViewPlans),
         statuses: status_options(&ctx),

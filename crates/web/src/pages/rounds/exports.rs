@@ -45,7 +45,11 @@ pub fn results_report(
                 cells
             })
             .collect(),
-        numeric: (0..t.header.len()).map(|i| i > 0).collect(),
+        // A column is set as figures (right-aligned, never broken) when every
+        // cell of it is short; the blockers' question texts are text.
+        numeric: (0..t.header.len())
+            .map(|i| i > 0 && t.rows.iter().all(|r| r.cells.get(i - 1).is_none_or(|c| c.chars().count() <= 16)))
+            .collect(),
         widths: Vec::new(),
     };
     let mut sections = vec![Section {

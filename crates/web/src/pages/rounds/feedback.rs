@@ -51,6 +51,9 @@ pub struct FeedbackView {
     pub blockers_note: String,
     pub chart: String,
     pub suppressed_note: String,
+    /// Where the figures come from and when: the snapshot submitted to the round.
+    pub source: String,
+    pub submitted: String,
 }
 
 fn compare_cells(ctx: &Ctx, c: Option<&Cell<Placement>>) -> Vec<String> {
@@ -137,6 +140,8 @@ pub fn feedback_view(ctx: &Ctx, tree: &OrgTree, model: &Model, k: usize, f: &Fee
             "suppressed-note",
             &[("k", k.to_string()), ("q", domain::disclosure::quantile_min(k).to_string())],
         ),
+        source: crate::i18n::t_args(ctx.lang, "round-snapshot-source", &[("date", ctx.date_time(&f.submitted_at))]),
+        submitted: ctx.date_time(&f.submitted_at),
     }
 }
 
@@ -207,7 +212,7 @@ pub fn feedback_report(ctx: &Ctx, r: &store::Round, coordinator: &str, v: &Feedb
         lang: ctx.lang_code().into(),
         title: format!("{} – {}", ctx.t("peer-title"), r.data.name),
         subtitle: v.org.clone(),
-        facts: Vec::new(),
+        facts: vec![(ctx.t("round-submitted-at"), v.submitted.clone())],
         toc_title: None,
         footer: format!("Lisa · {} · {coordinator}", v.org),
         page_label: ctx.t("page"),
@@ -223,6 +228,7 @@ pub fn feedback_report(ctx: &Ctx, r: &store::Round, coordinator: &str, v: &Feedb
                         (format!("{} – {}", ctx.t("col-percentile"), ctx.t("group-all")), v.level_all.clone()),
                     ]),
                     Block::Paragraph(ctx.t("peer-percentile-explained")),
+                    Block::Paragraph(v.source.clone()),
                     Block::Subheading(ctx.t("peer-level-shares")),
                     Block::Table {
                         header: {

@@ -7,7 +7,6 @@ use axum::response::Response;
 use domain::authz::Permission;
 use domain::clock::today;
 use domain::org::OrgTree;
-use domain::round::{InviteeStatus, Phase};
 use uuid::Uuid;
 
 use super::phase_label;
@@ -104,47 +103,32 @@ pub async fn attention(
     ctx: &Ctx,
     tree: &OrgTree,
 ) -> AppResult<Vec<crate::pages::home::Attention>> {
-    let invitations = rounds::list_invitations(&state.store, &s.caller()).await?;
+    use domain::tasks::InvitationTask;
     let today = today();
-    let mut out = Vec::new();
-    for i in invitations {
-        // An invitation the user sent (as the round's coordinator) is not theirs to answer.
-        if s.principal.can(domain::authz::Permission::RunRounds, i.round.org_id, tree) {
-            continue;
-        }
-        let p = i.round.phase(today);
-        let days = domain::round::days_left(i.round.data.closes_on, today).to_string();
-        let args = [
-            ("round", i.round.data.name.clone()),
-            ("org", org_name(tree, i.org_id)),
-            ("coordinator", org_name(tree, i.round.org_id)),
-            ("date", i.round.data.closes_on.to_string()),
-            ("days", days),
-        ];
-        // Only those who answer for the organisation are asked to answer.
-        let answers = s.principal.can(domain::authz::Permission::ManageAssessments, i.org_id, tree);
-        let key = match (p, i.status) {
-            (Phase::Open, InviteeStatus::Submitted) => continue,
-            (Phase::Open, _) if !answers => continue,
-            (Phase::Open, _) if i.reminded_at.is_some() => "attention-round-reminder",
-            (Phase::Open, _) => "attention-round-invited",
-            (Phase::Closed, InviteeStatus::Submitted)
-                if i.round.data.closes_on >= today - chrono::Duration::days(60) =>
-            {
-                "attention-round-feedback"
+    let tasks = rounds::invitation_tasks(&state.store, &s.caller(), tree, today).await?;
+    Ok(tasks
+        .into_iter()
+        .map(|(i, task)| {
+            let args = [
+                ("round", i.round.data.name.clone()),
+                ("org", org_name(tree, i.org_id)),
+                ("coordinator", org_name(tree, i.round.org_id)),
+                ("date", i.round.data.closes_on.to_string()),
+                ("days", domain::round::days_left(i.round.data.closes_on, today).to_string()),
+            ];
+            let (key, href) = match task {
+                InvitationTask::AnswerReminded => ("attention-round-reminder", format!("/rounds/{}", i.round.id)),
+                InvitationTask::Answer => ("attention-round-invited", format!("/rounds/{}", i.round.id)),
+                InvitationTask::ReadFeedback => {
+                    ("attention-round-feedback", format!("/rounds/{}/feedback?org={}", i.round.id, i.org_id))
+                }
+            };
+            crate::pages::home::Attention {
+                href,
+                title: crate::i18n::t_args(ctx.lang, &format!("{key}-title"), &args),
+                text: crate::i18n::t_args(ctx.lang, key, &args),
+                due: String::new(),
             }
-            _ => continue,
-        };
-        out.push(crate::pages::home::Attention {
-            href: if key == "attention-round-feedback" {
-                format!("/rounds/{}/feedback?org={}", i.round.id, i.org_id)
-            } else {
-                format!("/rounds/{}", i.round.id)
-            },
-            title: crate::i18n::t_args(ctx.lang, &format!("{key}-title"), &args),
-            text: crate::i18n::t_args(ctx.lang, key, &args),
-            due: String::new(),
-        });
-    }
-    Ok(out)
+        })
+        .collect())
 }

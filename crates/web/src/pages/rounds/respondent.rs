@@ -38,6 +38,8 @@ struct RespondentPage {
     employees: u32,
     size: String,
     submitted: String,
+    /// The figures are the snapshot submitted to the round, not today's assessment.
+    source: String,
     areas: Vec<ShareRow>,
     levels: Vec<ShareRow>,
     answers: Option<Vec<AnswerRow>>,
@@ -85,6 +87,7 @@ pub async fn respondent(
         employees: resp.employees,
         size: ctx.t(&format!("size-{}", resp.size_class.code())),
         submitted: ctx.date_time(&resp.submitted_at),
+        source: crate::i18n::t_args(ctx.lang, "round-snapshot-source", &[("date", ctx.date_time(&resp.submitted_at))]),
         areas,
         levels,
         answers,

@@ -50,6 +50,8 @@ pub struct MineView {
     pub submitted: bool,
     pub employees: String,
     pub shared_answers: bool,
+    /// For a submitted answer: when, the level it gave, and that it is a snapshot.
+    pub snapshot: String,
 }
 
 #[derive(Template)]
@@ -135,7 +137,7 @@ async fn show_page(
     let mut stats = Vec::new();
     let mut invitees = Vec::new();
     let mut rate = 0;
-    let mut pager = Pager { showing: String::new(), prev: None, next: None };
+    let mut pager = Pager { showing: String::new(), prev: None, next: None, label: String::new() };
     if let Some(list) = &v.invitees {
         let count = |st: InviteeStatus| list.counts.iter().filter(|(x, _)| *x == st).map(|(_, n)| *n).sum::<i64>();
         let invited: i64 = list.counts.iter().map(|(_, n)| n).sum();
@@ -145,9 +147,16 @@ async fn show_page(
         for st in InviteeStatus::ALL {
             stats.push(Stat { label: ctx.tk("invitee-status", st), value: count(*st).to_string() });
         }
-        pager = Pager::new(&ctx, "round-invitees-showing", page, INVITEES_PAGE, list.rows.len(), list.matching, |n| {
-            invitees_link(r.id, &f, n)
-        });
+        pager = Pager::new(
+            &ctx,
+            "round-invitees-showing",
+            "round-invitees-pages",
+            page,
+            INVITEES_PAGE,
+            list.rows.len(),
+            list.matching,
+            |n| invitees_link(r.id, &f, n),
+        );
         invitees = list
             .rows
             .iter()
@@ -182,6 +191,19 @@ async fn show_page(
             submitted: m.status == InviteeStatus::Submitted,
             employees: m.response.as_ref().map(|x| x.employees.to_string()).unwrap_or_default(),
             shared_answers: m.response.as_ref().is_some_and(|x| x.answers.is_some()),
+            // What the round holds is the snapshot taken when it was sent in: say so, with its date.
+            snapshot: m
+                .response
+                .as_ref()
+                .filter(|_| m.status == InviteeStatus::Submitted)
+                .map(|x| {
+                    crate::i18n::t_args(
+                        ctx.lang,
+                        if m.may_respond { "round-submitted-snapshot" } else { "round-submitted-snapshot-closed" },
+                        &[("date", ctx.date_time(&x.submitted_at)), ("level", x.result.level.to_string())],
+                    )
+                })
+                .unwrap_or_default(),
         })
         .collect::<Vec<_>>();
     mine.sort_by_key(|m| m.org.to_lowercase());
