@@ -394,6 +394,26 @@ impl Pager {
     }
 }
 
+impl Pager {
+    /// One page of a list held in memory: the page asked for (`requested`,
+    /// from a query; past the end, the last page) and its pager.
+    pub fn of_slice<'a, T>(
+        ctx: &Ctx,
+        keys: (&str, &str),
+        requested: &str,
+        size: usize,
+        items: &'a [T],
+        link: impl Fn(i64) -> String,
+    ) -> (Pager, &'a [T]) {
+        let last = items.len().div_ceil(size).max(1) as i64;
+        let page = page_number(Some(requested)).min(last);
+        let first = usize::try_from(page - 1).unwrap_or(0).saturating_mul(size).min(items.len());
+        let shown = &items[first..(first + size).min(items.len())];
+        let pager = Pager::new(ctx, keys.0, keys.1, page, size as i64, shown.len(), items.len() as i64, link);
+        (pager, shown)
+    }
+}
+
 /// A page number from a query: a positive number of sensible size, else the first page.
 pub fn page_number(p: Option<&str>) -> i64 {
     p.and_then(|p| p.trim().parse::<i64>().ok()).filter(|p| (1..=1_000_000).contains(p)).unwrap_or(1)

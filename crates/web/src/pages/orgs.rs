@@ -144,19 +144,9 @@ pub async fn tree(
         }
     } else {
         let hits = tree.search(roots, &q.q, kind);
-        let page = super::page_number(Some(&q.page)).min(hits.len().div_ceil(SEARCH_PAGE).max(1) as i64);
-        let first = usize::try_from(page - 1).unwrap_or(0).saturating_mul(SEARCH_PAGE).min(hits.len());
-        let shown = &hits[first..(first + SEARCH_PAGE).min(hits.len())];
-        pager = super::Pager::new(
-            &ctx,
-            "orgs-showing",
-            "orgs-pages",
-            page,
-            SEARCH_PAGE as i64,
-            shown.len(),
-            hits.len() as i64,
-            |n| q.link(n),
-        );
+        let (p, shown) =
+            super::Pager::of_slice(&ctx, ("orgs-showing", "orgs-pages"), &q.page, SEARCH_PAGE, &hits, |n| q.link(n));
+        pager = p;
         let found = shown
             .iter()
             .map(|n| FoundRow {

@@ -230,20 +230,8 @@ pub async fn list(
     let actions = app::plan::visible_actions(&state.store, &s.caller(), &tree, &f.parsed()).await?;
     let ctx = Ctx::for_session(&s, "/plan");
     let t = app::plan::totals(&actions);
-    let last_page = actions.len().div_ceil(PLAN_PAGE).max(1) as i64;
-    let page = super::page_number(Some(&f.page)).min(last_page);
-    let first = usize::try_from(page - 1).unwrap_or(0).saturating_mul(PLAN_PAGE).min(actions.len());
-    let shown = &actions[first..(first + PLAN_PAGE).min(actions.len())];
-    let pager = super::Pager::new(
-        &ctx,
-        "plan-showing",
-        "plan-pages",
-        page,
-        PLAN_PAGE as i64,
-        shown.len(),
-        actions.len() as i64,
-        |n| f.page_link(n),
-    );
+    let (pager, shown) =
+        super::Pager::of_slice(&ctx, ("plan-showing", "plan-pages"), &f.page, PLAN_PAGE, &actions, |n| f.page_link(n));
     render(&ListPage {
         rows: rows(&ctx, &tree, shown),
         pager,
