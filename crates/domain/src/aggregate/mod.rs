@@ -100,6 +100,11 @@ pub fn spread(values: &[f64], k: usize) -> Option<Spread> {
 fn spread_of(mut v: Vec<f64>, k: usize) -> Option<Spread> {
     v.retain(|x| x.is_finite());
     v.sort_unstable_by(|a, b| a.total_cmp(b));
+    spread_sorted(&v, k)
+}
+
+/// [`spread`] of finite values already in order.
+fn spread_sorted(v: &[f64], k: usize) -> Option<Spread> {
     let n = v.len();
     if n == 0 {
         return None;
@@ -108,9 +113,9 @@ fn spread_of(mut v: Vec<f64>, k: usize) -> Option<Spread> {
     Some(Spread {
         n,
         mean: v.iter().sum::<f64>() / n as f64,
-        q1: ordered.then(|| quantile(&v, 0.25)),
-        median: ordered.then(|| quantile(&v, 0.5)),
-        q3: ordered.then(|| quantile(&v, 0.75)),
+        q1: ordered.then(|| quantile(v, 0.25)),
+        median: ordered.then(|| quantile(v, 0.5)),
+        q3: ordered.then(|| quantile(v, 0.75)),
     })
 }
 
@@ -158,66 +163,124 @@ pub struct Placement {
 
 /// The figures of one group, suppressed as a whole when it has fewer than `k` members.
 pub fn figures(rs: &[&Respondent], k: usize, top_blockers: usize) -> GroupFigures {
-    // One pass over the group collects every area's shares (a national round
-    // has tens of thousands of respondents, so nothing is copied per respondent).
-    let mut by_area: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
-    for r in rs {
-        for (a, v) in &r.areas {
-            by_area.entry(a.as_str()).or_insert_with(|| Vec::with_capacity(rs.len())).push(*v);
+    let all: Vec<usize> = (0..rs.len()).collect();
+    Columns::new(rs.iter().copied()).figures(&all, k, top_blockers, true)
+}
+
+/// A set of respondents laid out once for the figures of many groups of
+/// them: each area's shares in order with whose they are, and each
+/// respondent's blockers as numbers. A group's figures then filter the
+/// ordered shares by membership (a subsequence of an ordered list is in
+/// order) instead of sorting again, so a round's seven groups of a national
+/// round's tens of thousands of respondents cost one sort per area.
+struct Columns<'a> {
+    levels: Vec<u8>,
+    /// Area id → (share, respondent), ordered by share.
+    areas: Vec<(&'a str, Vec<(f64, usize)>)>,
+    /// Blocker question ids; `blocked[i]` are respondent i's, each once.
+    blockers: Vec<&'a str>,
+    blocked: Vec<Vec<usize>>,
+}
+
+impl<'a> Columns<'a> {
+    fn new(rs: impl IntoIterator<Item = &'a Respondent>) -> Self {
+        let mut c = Columns { levels: Vec::new(), areas: Vec::new(), blockers: Vec::new(), blocked: Vec::new() };
+        let mut blocker_ids: HashMap<&'a str, usize> = HashMap::new();
+        for (i, r) in rs.into_iter().enumerate() {
+            c.levels.push(r.level);
+            // Each respondent's areas are walked beside the columns (both by
+            // id), so the common case, every respondent with the same areas,
+            // costs one comparison per share rather than a map look-up.
+            let mut j = 0;
+            for (a, v) in &r.areas {
+                while j < c.areas.len() && c.areas[j].0 < a.as_str() {
+                    j += 1;
+                }
+                if j == c.areas.len() || c.areas[j].0 != a.as_str() {
+                    c.areas.insert(j, (a.as_str(), Vec::new()));
+                }
+                c.areas[j].1.push((*v, i));
+                j += 1;
+            }
+            let mut mine: Vec<usize> = Vec::with_capacity(r.blockers.len());
+            for b in &r.blockers {
+                let n = blocker_ids.len();
+                let id = *blocker_ids.entry(b.as_str()).or_insert_with(|| {
+                    c.blockers.push(b.as_str());
+                    n
+                });
+                // Each organisation counts once per blocker.
+                if !mine.contains(&id) {
+                    mine.push(id);
+                }
+            }
+            c.blocked.push(mine);
         }
+        for (_, col) in &mut c.areas {
+            col.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        c
     }
-    if rs.len() < k.max(1) {
-        return GroupFigures {
-            levels: Cell::Suppressed { k },
-            areas: by_area.into_keys().map(|a| (a.to_owned(), Cell::Suppressed { k })).collect(),
-            blockers: Cell::Suppressed { k },
-        };
-    }
-    let mut levels = [0usize; 5];
-    for r in rs {
-        levels[usize::from(r.level.min(4))] += 1;
-    }
-    let area_cells = by_area
-        .into_iter()
-        .map(|(a, vals)| {
-            // An area answered by fewer than k is suppressed on its own.
-            let cell = match spread_of(vals, k) {
-                Some(s) if s.n >= k.max(1) => Cell::Value(s),
-                _ => Cell::Suppressed { k },
+
+    /// The figures of the group of `members` (indices into the respondents),
+    /// all suppressed when `shown` is false or the group is smaller than `k`.
+    /// An area appears when at least one member answered it.
+    fn figures(&self, members: &[usize], k: usize, top_blockers: usize, shown: bool) -> GroupFigures {
+        let mut member = vec![false; self.levels.len()];
+        for m in members {
+            member[*m] = true;
+        }
+        let values =
+            |col: &[(f64, usize)]| -> Vec<f64> { col.iter().filter(|(_, i)| member[*i]).map(|(v, _)| *v).collect() };
+        if !shown || members.len() < k.max(1) {
+            return GroupFigures {
+                levels: Cell::Suppressed { k },
+                areas: self
+                    .areas
+                    .iter()
+                    .filter(|(_, col)| col.iter().any(|(_, i)| member[*i]))
+                    .map(|(a, _)| ((*a).to_owned(), Cell::Suppressed { k }))
+                    .collect(),
+                blockers: Cell::Suppressed { k },
             };
-            (a.to_owned(), cell)
-        })
-        .collect();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for r in rs {
-        for (i, b) in r.blockers.iter().enumerate() {
-            // Each organisation counts once per blocker.
-            if !r.blockers[..i].contains(b) {
-                *counts.entry(b.as_str()).or_default() += 1;
+        }
+        let mut levels = [0usize; 5];
+        for m in members {
+            levels[usize::from(self.levels[*m].min(4))] += 1;
+        }
+        let areas = self
+            .areas
+            .iter()
+            .filter_map(|(a, col)| {
+                let mut vals = values(col);
+                if vals.is_empty() {
+                    return None;
+                }
+                vals.retain(|x| x.is_finite());
+                // An area answered by fewer than k is suppressed on its own.
+                let cell = match spread_sorted(&vals, k) {
+                    Some(s) if s.n >= k.max(1) => Cell::Value(s),
+                    _ => Cell::Suppressed { k },
+                };
+                Some(((*a).to_owned(), cell))
+            })
+            .collect();
+        let mut counts = vec![0usize; self.blockers.len()];
+        for m in members {
+            for b in &self.blocked[*m] {
+                counts[*b] += 1;
             }
         }
+        let mut blockers: Vec<BlockerCount> = counts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, n)| *n > 0)
+            .map(|(q, n)| BlockerCount { question: self.blockers[q].to_owned(), organisations: n })
+            .collect();
+        blockers.sort_by(|a, b| b.organisations.cmp(&a.organisations).then_with(|| a.question.cmp(&b.question)));
+        blockers.truncate(top_blockers);
+        GroupFigures { levels: Cell::Value(levels), areas, blockers: Cell::Value(blockers) }
     }
-    let mut blockers: Vec<BlockerCount> =
-        counts.into_iter().map(|(q, n)| BlockerCount { question: q.to_owned(), organisations: n }).collect();
-    blockers.sort_by(|a, b| b.organisations.cmp(&a.organisations).then_with(|| a.question.cmp(&b.question)));
-    blockers.truncate(top_blockers);
-    GroupFigures { levels: Cell::Value(levels), areas: area_cells, blockers: Cell::Value(blockers) }
-}
-
-/// A group's figures, every one suppressed (the group is too small, or
-/// showing it would let a smaller one be derived).
-fn suppressed_figures(rs: &[&Respondent], k: usize) -> GroupFigures {
-    let areas: BTreeSet<&str> = rs.iter().flat_map(|r| r.areas.keys().map(String::as_str)).collect();
-    GroupFigures {
-        levels: Cell::Suppressed { k },
-        areas: areas.into_iter().map(|a| (a.to_owned(), Cell::Suppressed { k })).collect(),
-        blockers: Cell::Suppressed { k },
-    }
-}
-
-/// The figures of one group, or all suppressed when `shown` is false.
-fn figures_if(rs: &[&Respondent], k: usize, top_blockers: usize, shown: bool) -> GroupFigures {
-    if shown { figures(rs, k, top_blockers) } else { suppressed_figures(rs, k) }
 }
 
 /// Suppresses, in `f`, the area figures that would let a reader derive a
@@ -329,8 +392,8 @@ pub fn published(rs: &[Respondent], sizes: &[String], k: usize) -> Published {
 /// `group` is its kind. Groups are suppressed as [`published`] decides.
 pub fn breakdown(rs: &[Respondent], sizes: &[String], k: usize, top_blockers: usize) -> Breakdown {
     let p = published(rs, sizes, k);
-    let members = |g: usize| -> Vec<&Respondent> { p.groups[g].iter().map(|i| &rs[*i]).collect() };
-    let fig = |g: usize| figures_if(&members(g), k, top_blockers, !p.suppressed[g]);
+    let cols = Columns::new(rs);
+    let fig = |g: usize| cols.figures(&p.groups[g], k, top_blockers, !p.suppressed[g]);
     let mut all = fig(0);
     let mut by_kind: Vec<(String, GroupFigures)> =
         p.kinds.iter().enumerate().map(|(i, code)| (code.clone(), fig(1 + i))).collect();
@@ -398,16 +461,15 @@ pub fn trend_row(
             family.pop();
         }
     }
-    let all: Vec<&Respondent> = rs.iter().collect();
-    let in_panel: Vec<&Respondent> = members.iter().map(|i| &rs[*i]).collect();
+    let cols = Columns::new(rs);
     TrendRow {
         round_id,
         name: name.to_owned(),
         period,
         respondents: rs.len(),
-        panel_size: in_panel.len(),
-        all: figures_if(&all, k, top_blockers, !p.suppressed[0]),
-        panel: figures_if(&in_panel, k, top_blockers, panel_shown && !panels.is_empty()),
+        panel_size: members.len(),
+        all: cols.figures(&p.groups[0], k, top_blockers, !p.suppressed[0]),
+        panel: cols.figures(&members, k, top_blockers, panel_shown && !panels.is_empty()),
     }
 }
 
@@ -420,16 +482,32 @@ pub fn mean_level(levels: &[usize; 5]) -> f64 {
     levels.iter().enumerate().map(|(l, c)| (l * c) as f64).sum::<f64>() / n as f64
 }
 
-/// The organisations that answered in every one of `rounds` (each a list of org ids).
+/// The organisations that answered in every one of `rounds` (each a list of
+/// org ids). Lists already in order (as the store reads them) are not
+/// sorted again; the intersection walks them side by side.
 pub fn panel(rounds: &[Vec<Uuid>]) -> BTreeSet<Uuid> {
+    let ordered = |r: &Vec<Uuid>| -> Vec<Uuid> {
+        let mut v = r.clone();
+        if !v.is_sorted() {
+            v.sort_unstable();
+        }
+        v.dedup();
+        v
+    };
     let mut it = rounds.iter();
     let Some(first) = it.next() else { return BTreeSet::new() };
-    let mut set: BTreeSet<Uuid> = first.iter().copied().collect();
+    let mut set = ordered(first);
     for r in it {
-        let here: BTreeSet<Uuid> = r.iter().copied().collect();
-        set = set.intersection(&here).copied().collect();
+        let here = ordered(r);
+        let mut j = 0;
+        set.retain(|id| {
+            while j < here.len() && here[j] < *id {
+                j += 1;
+            }
+            j < here.len() && here[j] == *id
+        });
     }
-    set
+    set.into_iter().collect()
 }
 
 /// How one respondent compares with a peer group: its level's and each

@@ -104,6 +104,8 @@ fn the_panel_is_who_answered_every_time() {
     let p = panel(&[vec![id(1), id(2), id(3)], vec![id(2), id(3), id(4)], vec![id(3), id(2)]]);
     assert_eq!(p.into_iter().collect::<Vec<_>>(), vec![id(2), id(3)]);
     assert!(panel(&[]).is_empty());
+    let p = panel(&[vec![id(3), id(1), id(3), id(5)], vec![id(1), id(1), id(3), id(4), id(5)], vec![id(5), id(3)]]);
+    assert_eq!(p.into_iter().collect::<Vec<_>>(), vec![id(3), id(5)], "unordered lists and repeats");
 }
 
 #[test]
@@ -185,6 +187,71 @@ proptest! {
             while j < n && coef[j] == 1 { coef[j] = -1; j += 1; }
             if j == n { break; }
             coef[j] += 1;
+        }
+    }
+
+    /// Each group's figures in a breakdown are those of its members alone,
+    /// computed from the definitions (every member's shares of an area,
+    /// sorted; each organisation once per blocker): the shared, ordered
+    /// columns a breakdown is computed from change nothing, however the
+    /// respondents' areas and blockers differ.
+    #[test]
+    fn a_groups_figures_are_those_of_its_members(
+        members in proptest::collection::vec(
+            (0u8..3, 0u8..2, 0u8..5, proptest::collection::vec(proptest::option::of(0u8..5), 3), proptest::collection::vec(0u8..4, 0..4)),
+            0..40,
+        ),
+        k in 1usize..6,
+    ) {
+        let areas = ["a", "b", "c"];
+        let rs: Vec<Respondent> = members
+            .iter()
+            .enumerate()
+            .map(|(i, (kind, _, level, shares, blockers))| Respondent {
+                org_id: Uuid::from_u128(i as u128),
+                group: ["kommun", "region", "myndighet"][usize::from(*kind)].to_owned(),
+                level: *level,
+                areas: areas.iter().zip(shares).filter_map(|(a, s)| s.map(|s| ((*a).to_owned(), f64::from(s) / 4.0))).collect(),
+                blockers: blockers.iter().map(|b| format!("q{b}")).collect(),
+            })
+            .collect();
+        let sizes: Vec<String> = members.iter().map(|m| ["small", "large"][usize::from(m.1)].to_owned()).collect();
+        let b = breakdown(&rs, &sizes, k, 2);
+        let reference = |group: &[&Respondent]| -> (BTreeMap<String, Option<Spread>>, [usize; 5], Vec<BlockerCount>) {
+            let mut by_area: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+            let mut levels = [0usize; 5];
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for r in group {
+                for (a, v) in &r.areas {
+                    by_area.entry(a.clone()).or_default().push(*v);
+                }
+                levels[usize::from(r.level.min(4))] += 1;
+                let once: BTreeSet<&String> = r.blockers.iter().collect();
+                for q in once {
+                    *counts.entry(q.clone()).or_default() += 1;
+                }
+            }
+            let mut blockers: Vec<BlockerCount> = counts.into_iter().map(|(q, n)| bc(&q, n)).collect();
+            blockers.sort_by(|a, b| b.organisations.cmp(&a.organisations).then_with(|| a.question.cmp(&b.question)));
+            blockers.truncate(2);
+            (by_area.into_iter().map(|(a, v)| (a, spread(&v, k))).collect(), levels, blockers)
+        };
+        let groups: Vec<(&GroupFigures, Vec<&Respondent>)> = std::iter::once((&b.all, rs.iter().collect()))
+            .chain(b.by_kind.iter().map(|(code, f)| (f, rs.iter().filter(|r| r.group == *code).collect())))
+            .chain(b.by_size.iter().map(|(code, f)| (f, rs.iter().zip(&sizes).filter(|(_, s)| *s == code).map(|(r, _)| r).collect())))
+            .collect();
+        for (f, group) in groups {
+            let (spreads, levels, blockers) = reference(&group);
+            prop_assert_eq!(f.areas.keys().collect::<Vec<_>>(), spreads.keys().collect::<Vec<_>>());
+            if let Cell::Value(l) = &f.levels {
+                prop_assert_eq!(*l, levels);
+                prop_assert_eq!(f.blockers.value().unwrap(), &blockers);
+                for (a, cell) in &f.areas {
+                    if let Cell::Value(s) = cell {
+                        prop_assert_eq!(Some(*s), spreads[a]);
+                    }
+                }
+            }
         }
     }
 
