@@ -94,6 +94,16 @@ async fn rounds_invite_submit_withdraw_and_close() {
         assert_eq!(shared.len(), 2, "{n}");
         let a = shared.iter().find(|x| x.org_id == orgs[0]).unwrap();
         assert_eq!((a.result.level, a.size_class), (3, SizeClass::Large), "{n}");
+        // Read together (SQLite joins the rows into one text), each shared
+        // result is the response as read alone.
+        for x in &shared {
+            let alone = s.find_response(r.id, x.org_id).await.unwrap().unwrap();
+            assert_eq!(
+                (&x.kind, x.size_class, &x.result, x.submitted_at),
+                (&alone.kind, alone.size_class, &alone.result, alone.submitted_at),
+                "{n}"
+            );
+        }
         let b = s.find_response(r.id, orgs[1]).await.unwrap().unwrap();
         assert!(b.answers.is_some(), "{n}: answers shared by choice are kept");
         assert!(s.find_response(r.id, orgs[0]).await.unwrap().unwrap().answers.is_none(), "{n}");
