@@ -109,7 +109,7 @@ pub async fn get_round(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Json<RoundDetail>> {
-    let a = rounds::access(&state.store, &s.caller(), parse_id(&id)?).await?;
+    let a = rounds::access(&state.store, &state.models, &s.caller(), parse_id(&id)?).await?;
     let invitees = if a.coordinator { Some(state.store.list_invitees(a.round.id).await?) } else { None };
     let mine: Vec<InvitationStatus> = rounds::invitation_statuses(&state.store, &s.caller(), &a).await?;
     let phase = a.round.phase(today());
@@ -134,7 +134,7 @@ pub async fn respond(
     Json(b): Json<RespondIn>,
 ) -> AppResult<StatusCode> {
     let caller = s.caller();
-    let a = rounds::access(&state.store, &caller, parse_id(&id)?).await?;
+    let a = rounds::access(&state.store, &state.models, &caller, parse_id(&id)?).await?;
     let input = SubmitInput { org: b.org_id, employees: b.employees.to_string(), share_answers: b.share_answers };
     rounds::submit_response(&state.store, &caller, &a, &input).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -155,7 +155,7 @@ pub async fn withdraw(
     Json(b): Json<WithdrawIn>,
 ) -> AppResult<StatusCode> {
     let caller = s.caller();
-    let a = rounds::access(&state.store, &caller, parse_id(&id)?).await?;
+    let a = rounds::access(&state.store, &state.models, &caller, parse_id(&id)?).await?;
     rounds::withdraw_response(&state.store, &caller, &a, b.org_id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -168,7 +168,7 @@ pub async fn close(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    rounds::close_round(&state.store, &s.caller(), parse_id(&id)?).await?;
+    rounds::close_round(&state.store, &state.models, &s.caller(), parse_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -206,7 +206,7 @@ pub async fn respondent(
     Path((id, org)): Path<(String, String)>,
 ) -> AppResult<Json<store::Response>> {
     let id = parse_id(&id)?;
-    let (_, r) = rounds::respondent(&state.store, &s.caller(), id, parse_id(&org)?).await?;
+    let (_, r) = rounds::respondent(&state.store, &state.models, &s.caller(), id, parse_id(&org)?).await?;
     Ok(Json(r))
 }
 
@@ -228,6 +228,6 @@ pub async fn feedback(
 ) -> AppResult<Json<Feedback>> {
     let id = parse_id(&id)?;
     let org = if q.org.is_empty() { None } else { Some(parse_id(&q.org)?) };
-    let (_, _, f) = rounds::feedback(&state.store, &s.caller(), id, org).await?;
+    let (_, _, f) = rounds::feedback(&state.store, &state.models, &s.caller(), id, org).await?;
     Ok(Json(f))
 }

@@ -17,6 +17,7 @@ use domain::authz::Principal;
 pub mod assessment;
 pub mod audit;
 pub mod error;
+pub mod kept;
 pub mod org;
 pub mod plan;
 pub mod review;

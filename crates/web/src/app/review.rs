@@ -3,7 +3,7 @@
 //! registers, the meeting, comments and decisions, adoption and revision.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use domain::authz::Permission;
@@ -18,6 +18,7 @@ use domain::scoring::Answer;
 use store::OrgScope;
 use uuid::Uuid;
 
+use super::kept::Kept;
 use super::{Caller, Error, Result};
 // The cache of parsed models lives with the assessments' pages until the
 // assessments have their own module here.
@@ -160,30 +161,23 @@ impl std::ops::Deref for SharedContent {
 /// costs three statements instead of about fifteen. Any write anywhere
 /// makes every entry stale, which costs one compile per review and process
 /// afterwards. At most [`ReviewCache::CAPACITY`] reviews; it empties when full.
-#[derive(Default)]
-pub(crate) struct ReviewCache(Mutex<HashMap<Uuid, Kept>>);
+pub(crate) struct ReviewCache(Kept<Uuid, ReviewDetail, (i64, NaiveDate)>);
 
-/// A kept review detail: the data's version and the date it was compiled for.
-type Kept = (i64, NaiveDate, Arc<ReviewDetail>);
+impl Default for ReviewCache {
+    fn default() -> Self {
+        ReviewCache(Kept::new(Self::CAPACITY))
+    }
+}
 
 impl ReviewCache {
     pub(crate) const CAPACITY: usize = 256;
 
     fn get(&self, id: Uuid, version: i64, today: NaiveDate) -> Option<Arc<ReviewDetail>> {
-        let c = self.0.lock().ok()?;
-        c.get(&id).filter(|(v, d, _)| *v == version && *d == today).map(|(_, _, x)| x.clone())
+        self.0.get(&id, (version, today))
     }
 
     fn put(&self, id: Uuid, version: i64, today: NaiveDate, detail: Arc<ReviewDetail>) {
-        if let Ok(mut c) = self.0.lock() {
-            if c.len() >= Self::CAPACITY && !c.contains_key(&id) {
-                c.clear();
-            }
-            // A concurrent request may have read a newer version meanwhile: keep the newer.
-            if c.get(&id).is_none_or(|(v, _, _)| *v <= version) {
-                c.insert(id, (version, today, detail));
-            }
-        }
+        self.0.keep(id, (version, today), detail);
     }
 }
 

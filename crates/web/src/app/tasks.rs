@@ -3,8 +3,7 @@
 //! put in order by `domain::tasks`. Each source is one bounded statement
 //! (`store::tasks`), and only for a caller who holds the permission.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use domain::authz::Permission;
@@ -15,6 +14,7 @@ use domain::user::Role;
 use store::OrgScope;
 use uuid::Uuid;
 
+use super::kept::Kept;
 use super::{Caller, Result};
 
 /// Each user's task list keyed on (the data's version, today): every write
@@ -23,29 +23,23 @@ use super::{Caller, Result};
 /// own transaction, in this process or another; the date moves deadlines.
 /// A start page read again while nothing has changed reads no task again.
 /// At most [`TaskCache::CAPACITY`] users; it empties when full.
-#[derive(Default)]
-pub struct TaskCache(Mutex<HashMap<Uuid, Kept>>);
+pub struct TaskCache(Kept<Uuid, Vec<Task>, (i64, NaiveDate)>);
 
-/// A user's tasks as read at (the data's version, the day).
-type Kept = (i64, NaiveDate, Arc<Vec<Task>>);
+impl Default for TaskCache {
+    fn default() -> Self {
+        TaskCache(Kept::new(Self::CAPACITY))
+    }
+}
 
 impl TaskCache {
     pub const CAPACITY: usize = 1024;
 
     fn get(&self, user: Uuid, version: i64, today: NaiveDate) -> Option<Arc<Vec<Task>>> {
-        let c = self.0.lock().ok()?;
-        c.get(&user).filter(|(v, d, _)| *v == version && *d == today).map(|(_, _, t)| t.clone())
+        self.0.get(&user, (version, today))
     }
 
     fn keep(&self, user: Uuid, version: i64, today: NaiveDate, tasks: Arc<Vec<Task>>) {
-        if let Ok(mut c) = self.0.lock() {
-            if c.len() >= Self::CAPACITY && !c.contains_key(&user) {
-                c.clear();
-            }
-            if c.get(&user).is_none_or(|(v, _, _)| *v <= version) {
-                c.insert(user, (version, today, tasks));
-            }
-        }
+        self.0.keep(user, (version, today), tasks);
     }
 }
 

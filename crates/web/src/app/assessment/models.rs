@@ -14,8 +14,9 @@ use crate::app::{Caller, Error, Result};
 /// goes stale. It also keeps the scores that lists of assessments show (see
 /// [`ScoreCache`]) and the answers of recently opened assessments (see
 /// [`AnswerCache`]), both by answers' version, and the compiled management
-/// reviews and rounds' figures by the data's version (see
-/// [`crate::app::review::ReviewCache`] and [`crate::app::round::figures::FigureCache`]).
+/// reviews, rounds' figures and rounds' pages by the data's version (see
+/// [`crate::app::review::ReviewCache`], [`crate::app::round::figures::FigureCache`]
+/// and [`crate::app::round::RoundCache`]).
 #[derive(Default)]
 pub struct ModelCache {
     models: Mutex<HashMap<Uuid, Arc<Model>>>,
@@ -23,6 +24,7 @@ pub struct ModelCache {
     pub(crate) answers: AnswerCache,
     pub(crate) reviews: crate::app::review::ReviewCache,
     pub(crate) figures: crate::app::round::figures::FigureCache,
+    pub(crate) rounds: crate::app::round::RoundCache,
     pub(crate) tasks: crate::app::tasks::TaskCache,
 }
 

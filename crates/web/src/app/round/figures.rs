@@ -5,8 +5,8 @@
 //! the authorising queries of [`super`]), so they cannot disagree about what
 //! is suppressed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use domain::aggregate::{self, Breakdown, Cell, Comparison, Placement, Respondent, TrendRow};
 use domain::round::SharedResult;
@@ -14,24 +14,33 @@ use serde::Serialize;
 use store::{Round, Store, StoreError};
 use uuid::Uuid;
 
+use crate::app::kept::Kept;
+
 /// How many of the most common blockers a breakdown lists.
 pub const TOP_BLOCKERS: usize = 10;
 
 /// How many rounds a trend compares at most (the newest ones).
 pub const TREND_ROUNDS: usize = 10;
 
-/// A round's breakdown and trend keyed on (round, the data's version): the
-/// audit head's sequence, which every audited write moves in its own
-/// transaction (a response submitted or withdrawn, a round closed, a
-/// mapping between model versions stored), so an entry is right for as long
-/// as its version is current, in this process and in any other. A national
-/// round's figures parse tens of thousands of shared results; kept, the
-/// coordinator's pages and exports read them once per change. At most
-/// [`FigureCache::CAPACITY`] rounds of each; it empties when full.
-#[derive(Default)]
+/// How many shared results a trend's rounds being computed may hold
+/// together (a national round has about 20,000).
+const TREND_IN_FLIGHT: usize = 25_000;
+
+/// A round's breakdown and trend keyed on (round, the data's version)
+/// ([`Kept`]): a response submitted or withdrawn, a round closed, a mapping
+/// between model versions stored all move it. A national round's figures
+/// parse tens of thousands of shared results; kept, the coordinator's pages
+/// and exports read them once per change. At most
+/// [`FigureCache::CAPACITY`] rounds of each.
 pub struct FigureCache {
-    breakdowns: Kept<Breakdown>,
-    trends: Kept<Vec<TrendRow>>,
+    breakdowns: Kept<Uuid, Breakdown>,
+    trends: Kept<Uuid, Vec<TrendRow>>,
+}
+
+impl Default for FigureCache {
+    fn default() -> Self {
+        FigureCache { breakdowns: Kept::new(Self::CAPACITY), trends: Kept::new(Self::CAPACITY) }
+    }
 }
 
 impl FigureCache {
@@ -39,41 +48,22 @@ impl FigureCache {
 
     /// The breakdown of `round` at `version`, computed unless kept.
     pub async fn breakdown(&self, store: &Store, round: &Round, version: i64) -> Result<Arc<Breakdown>, StoreError> {
-        if let Some(b) = kept(&self.breakdowns, round.id, version) {
+        if let Some(b) = self.breakdowns.get(&round.id, version) {
             return Ok(b);
         }
         let b = Arc::new(dashboard(store, round).await?);
-        keep(&self.breakdowns, round.id, version, b.clone());
+        self.breakdowns.keep(round.id, version, b.clone());
         Ok(b)
     }
 
     /// The trend up to `round` at `version`, computed unless kept.
     pub async fn trend(&self, store: &Store, round: &Round, version: i64) -> Result<Arc<Vec<TrendRow>>, StoreError> {
-        if let Some(t) = kept(&self.trends, round.id, version) {
+        if let Some(t) = self.trends.get(&round.id, version) {
             return Ok(t);
         }
         let t = Arc::new(trend(store, round).await?);
-        keep(&self.trends, round.id, version, t.clone());
+        self.trends.keep(round.id, version, t.clone());
         Ok(t)
-    }
-}
-
-type Kept<T> = Mutex<HashMap<Uuid, (i64, Arc<T>)>>;
-
-fn kept<T>(m: &Kept<T>, id: Uuid, version: i64) -> Option<Arc<T>> {
-    let c = m.lock().ok()?;
-    c.get(&id).filter(|(v, _)| *v == version).map(|(_, x)| x.clone())
-}
-
-fn keep<T>(m: &Kept<T>, id: Uuid, version: i64, x: Arc<T>) {
-    if let Ok(mut c) = m.lock() {
-        if c.len() >= FigureCache::CAPACITY && !c.contains_key(&id) {
-            c.clear();
-        }
-        // A concurrent request may have read a newer version meanwhile: keep the newer.
-        if c.get(&id).is_none_or(|(v, _)| *v <= version) {
-            c.insert(id, (version, x));
-        }
     }
 }
 
@@ -138,35 +128,55 @@ pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreE
     let first = rounds.len().saturating_sub(TREND_ROUNDS);
     let mappings = store.list_mappings().await?;
     let mut out = Vec::with_capacity(rounds.len() - first);
+    // Each round's figures are computed on a blocking thread while the next
+    // rounds are read; the rounds being computed hold at most
+    // TREND_IN_FLIGHT results unless one round alone holds more.
+    let mut computing: VecDeque<(tokio::task::JoinHandle<TrendRow>, usize)> = VecDeque::new();
     for (i, r) in rounds.iter().enumerate().skip(first) {
         let shared = store.list_shared(r.id).await?;
-        let sizes: Vec<String> = shared.iter().map(|s| s.size_class.code().to_owned()).collect();
+        while computing.iter().map(|(_, n)| n).sum::<usize>() + shared.len() > TREND_IN_FLIGHT
+            && let Some((c, _)) = computing.pop_front()
+        {
+            out.push(finished(c).await);
+        }
+        let rows = shared.len();
         let mapping = (r.model_id != round.model_id)
             .then(|| mappings.iter().find(|m| m.from_model_id == r.model_id && m.to_model_id == round.model_id))
-            .flatten();
-        let rs: Vec<Respondent> = shared
-            .into_iter()
-            .map(|s| {
-                let resp = into_respondent(s);
-                match (r.model_id == round.model_id, mapping) {
-                    (true, _) => resp,
-                    (false, Some(m)) => m.mapping.apply(&resp),
-                    (false, None) => Respondent { areas: BTreeMap::new(), blockers: Vec::new(), ..resp },
-                }
-            })
-            .collect();
+            .flatten()
+            .map(|m| m.mapping.clone());
+        let same_model = r.model_id == round.model_id;
+        let (id, name, period, k) = (r.id, r.data.name.clone(), r.data.period, r.data.k);
         // The views that show round i: those ending at i, i+1, …, this one.
         let views: Vec<BTreeSet<Uuid>> = panels[i..].to_vec();
-        out.push(aggregate::trend_row(
-            (r.id, &r.data.name, r.data.period),
-            &rs,
-            &sizes,
-            &views,
-            r.data.k,
-            TOP_BLOCKERS,
-        ));
+        let c = tokio::task::spawn_blocking(move || {
+            let sizes: Vec<String> = shared.iter().map(|s| s.size_class.code().to_owned()).collect();
+            let rs: Vec<Respondent> = shared
+                .into_iter()
+                .map(|s| {
+                    let resp = into_respondent(s);
+                    match (same_model, &mapping) {
+                        (true, _) => resp,
+                        (false, Some(m)) => m.apply(&resp),
+                        (false, None) => Respondent { areas: BTreeMap::new(), blockers: Vec::new(), ..resp },
+                    }
+                })
+                .collect();
+            aggregate::trend_row((id, &name, period), &rs, &sizes, &views, k, TOP_BLOCKERS)
+        });
+        computing.push_back((c, rows));
+    }
+    for (c, _) in computing {
+        out.push(finished(c).await);
     }
     Ok(out)
+}
+
+/// The result of a computation on a blocking thread; its panic goes on here.
+async fn finished<T>(c: tokio::task::JoinHandle<T>) -> T {
+    match c.await {
+        Ok(x) => x,
+        Err(e) => std::panic::resume_unwind(e.try_into_panic().unwrap_or_else(|e| Box::new(e.to_string()))),
+    }
 }
 
 /// A respondent's comparative feedback.

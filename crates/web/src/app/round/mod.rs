@@ -13,10 +13,14 @@
 use domain::authz::Permission;
 use domain::org::OrgTree;
 use domain::round::{InviteeStatus, Phase};
+use std::sync::Arc;
 use store::OrgScope;
 use store::Store;
+
 use uuid::Uuid;
 
+use super::assessment::ModelCache;
+use super::kept::Kept;
 use super::{Caller, Error, Result};
 
 mod create;
@@ -79,29 +83,72 @@ pub fn org_name(tree: &OrgTree, id: Uuid) -> String {
     tree.get(id).map(|n| n.name.clone()).unwrap_or_default()
 }
 
+/// What a round's pages read, kept by the data's version ([`Kept`]): the
+/// round as each user reaches it (who coordinates, their invited
+/// organisations and responses), a page of its invitee list, and each
+/// user's self-assessments for it. Every write these depend on (a response,
+/// a reminder, an answer, a role, an organisation's name) is audited and so
+/// moves the version, so a round's page read again while nothing has been
+/// written reads only the session (docs/scaling.md).
+pub struct RoundCache {
+    reached: Kept<(Uuid, Uuid), store::RoundFor>,
+    invitees: Kept<(Uuid, Option<InviteeStatus>, String, i64), store::InviteePage>,
+    assessments: Kept<(Uuid, Uuid), Vec<store::Assessment>>,
+}
+
+impl Default for RoundCache {
+    fn default() -> Self {
+        RoundCache {
+            reached: Kept::new(Self::CAPACITY),
+            invitees: Kept::new(Self::CAPACITY),
+            assessments: Kept::new(Self::CAPACITY),
+        }
+    }
+}
+
+impl RoundCache {
+    /// Entries of each kind (users with a round, pages of invitees).
+    pub const CAPACITY: usize = 1024;
+}
+
 /// Loads a round the caller coordinates or is invited to (not found
 /// otherwise, so a stranger cannot tell whether it exists), with the
 /// caller's own tree (the round's page reads its invitees' names with them).
-pub async fn access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
-    access_with(store, caller, id, false).await
+pub async fn access(store: &Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<Access> {
+    access_with(store, models, caller, id, false).await
 }
 
 /// A round only its coordinator may go on with, without the invitees'
 /// names in the tree: for the figures, the exports and closing, which show
 /// no invitee by name (a national round has tens of thousands).
-pub async fn figures_access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
-    let a = access_with(store, caller, id, false).await?;
+pub async fn figures_access(store: &Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<Access> {
+    let a = access_with(store, models, caller, id, false).await?;
     if !a.coordinator {
         return Err(Error::NotFound);
     }
     Ok(a)
 }
 
-async fn access_with(store: &Store, caller: &Caller, id: Uuid, invitee_names: bool) -> Result<Access> {
-    let coordinators = OrgScope::of(&caller.principal, Permission::RunRounds);
-    let viewer = OrgScope::of(&caller.principal, Permission::ViewAssessments);
+async fn access_with(
+    store: &Store,
+    models: &ModelCache,
+    caller: &Caller,
+    id: Uuid,
+    invitee_names: bool,
+) -> Result<Access> {
+    let key = (caller.principal.user_id, id);
+    let reached = match models.rounds.reached.get(&key, caller.data_version) {
+        Some(r) => r,
+        None => {
+            let coordinators = OrgScope::of(&caller.principal, Permission::RunRounds);
+            let viewer = OrgScope::of(&caller.principal, Permission::ViewAssessments);
+            let r = Arc::new(store.find_round_for(id, &coordinators, &viewer).await?.ok_or(Error::NotFound)?);
+            models.rounds.reached.keep(key, caller.data_version, r.clone());
+            r
+        }
+    };
     let store::RoundFor { round, coordinates: coordinator, data_version, mine, responses } =
-        store.find_round_for(id, &coordinators, &viewer).await?.ok_or(Error::NotFound)?;
+        store::RoundFor::clone(&reached);
     // Only the coordinating body sees the invited organisations by name.
     let tree = if coordinator && invitee_names {
         store.org_tree_for_round(&caller.principal, id).await?
@@ -117,8 +164,8 @@ async fn access_with(store: &Store, caller: &Caller, id: Uuid, invitee_names: bo
 
 /// A round only its coordinator may go on with (not found for anyone else),
 /// with the invitees' names in the tree (a respondent's page names it).
-pub async fn coordinator_access(store: &Store, caller: &Caller, id: Uuid) -> Result<Access> {
-    let a = access_with(store, caller, id, true).await?;
+pub async fn coordinator_access(store: &Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<Access> {
+    let a = access_with(store, models, caller, id, true).await?;
     if !a.coordinator {
         return Err(Error::NotFound);
     }

@@ -127,8 +127,19 @@ pub async fn round_view(
     let r = &a.round;
     let phase = a.phase();
     let model = models.get(store, r.model_id).await?;
+    // Both kept by the data's version (see `RoundCache`).
+    let kept = &models.rounds;
     let invitees = if a.coordinator {
-        Some(store.invitees_page(r, f.status, &f.search, f.offset.max(0), INVITEES_PAGE).await?)
+        let key = (r.id, f.status, f.search.clone(), f.offset.max(0));
+        let page = match kept.invitees.get(&key, caller.data_version) {
+            Some(p) => p,
+            None => {
+                let p = Arc::new(store.invitees_page(r, f.status, &f.search, f.offset.max(0), INVITEES_PAGE).await?);
+                kept.invitees.keep(key, caller.data_version, p.clone());
+                p
+            }
+        };
+        Some(store::InviteePage::clone(&page))
     } else {
         None
     };
@@ -136,11 +147,20 @@ pub async fn round_view(
     // one query each for all of them.
     let (mut responses, mut assessments) = (HashMap::new(), HashMap::new());
     if !a.mine.is_empty() {
-        let scope = OrgScope::of(&caller.principal, Permission::ViewAssessments);
         responses = a.responses.iter().map(|x| (x.org_id, x.clone())).collect();
+        let key = (caller.principal.user_id, r.id);
+        let listed = match kept.assessments.get(&key, caller.data_version) {
+            Some(l) => l,
+            None => {
+                let scope = OrgScope::of(&caller.principal, Permission::ViewAssessments);
+                let l = Arc::new(store.list_assessments_for(&scope, r.data.period, r.model_id).await?);
+                kept.assessments.keep(key, caller.data_version, l.clone());
+                l
+            }
+        };
         // Newest revision first: the first one seen of each organisation is the one used.
-        for x in store.list_assessments_for(&scope, r.data.period, r.model_id).await? {
-            assessments.entry(x.org_id).or_insert(x);
+        for x in listed.iter() {
+            assessments.entry(x.org_id).or_insert_with(|| x.clone());
         }
     }
     let mut mine = Vec::with_capacity(a.mine.len());
@@ -190,7 +210,7 @@ pub struct ResultsData {
 
 /// All aggregates of a round (its coordinator); groups under k are suppressed.
 pub async fn results(store: &Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<ResultsData> {
-    let access = figures_access(store, caller, id).await?;
+    let access = figures_access(store, models, caller, id).await?;
     let breakdown = models.figures.breakdown(store, &access.round, access.data_version).await?;
     let invited = store.count_responses(&[access.round.id]).await?.first().map_or(0, |(_, n, _)| *n as usize);
     Ok(ResultsData { access, breakdown, invited })
@@ -203,15 +223,21 @@ pub async fn trend(
     caller: &Caller,
     id: Uuid,
 ) -> Result<(Access, Arc<Vec<TrendRow>>)> {
-    let a = figures_access(store, caller, id).await?;
+    let a = figures_access(store, models, caller, id).await?;
     let rows = models.figures.trend(store, &a.round, a.data_version).await?;
     Ok((a, rows))
 }
 
 /// What one respondent shared (the coordinator): its result, its answers
 /// only if it shared them; not found unless it has submitted.
-pub async fn respondent(store: &Store, caller: &Caller, id: Uuid, org: Uuid) -> Result<(Access, store::Response)> {
-    let a = coordinator_access(store, caller, id).await?;
+pub async fn respondent(
+    store: &Store,
+    models: &ModelCache,
+    caller: &Caller,
+    id: Uuid,
+    org: Uuid,
+) -> Result<(Access, store::Response)> {
+    let a = coordinator_access(store, models, caller, id).await?;
     let r = store.find_response(a.round.id, org).await?.ok_or(Error::NotFound)?;
     if r.status != InviteeStatus::Submitted {
         return Err(Error::NotFound);
@@ -221,8 +247,14 @@ pub async fn respondent(store: &Store, caller: &Caller, id: Uuid, org: Uuid) -> 
 
 /// The comparative feedback of one of the caller's invited organisations
 /// (`org` may be left out when there is only one), once the round has closed.
-pub async fn feedback(store: &Store, caller: &Caller, id: Uuid, org: Option<Uuid>) -> Result<(Access, Uuid, Feedback)> {
-    let a = access(store, caller, id).await?;
+pub async fn feedback(
+    store: &Store,
+    models: &ModelCache,
+    caller: &Caller,
+    id: Uuid,
+    org: Option<Uuid>,
+) -> Result<(Access, Uuid, Feedback)> {
+    let a = access(store, models, caller, id).await?;
     let org = match org {
         Some(o) => o,
         None if a.mine.len() == 1 => a.mine[0],

@@ -14,6 +14,7 @@ use store::Store;
 use uuid::Uuid;
 
 use super::{Access, figures_access, round_assessment};
+use crate::app::assessment::ModelCache;
 use crate::app::error::Invariant;
 use crate::app::{Caller, Error, Result};
 
@@ -88,7 +89,7 @@ pub async fn withdraw_response(store: &Store, caller: &Caller, a: &Access, org: 
 
 /// Closes a round before its closing date (its coordinator); closing twice is a conflict.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(round.id = %id, user.id = %caller.user.id))]
-pub async fn close_round(store: &Store, caller: &Caller, id: Uuid) -> Result<store::Round> {
-    let a = figures_access(store, caller, id).await?;
+pub async fn close_round(store: &Store, models: &ModelCache, caller: &Caller, id: Uuid) -> Result<store::Round> {
+    let a = figures_access(store, models, caller, id).await?;
     Ok(store.close_round(&caller.actor(), a.round.id).await?)
 }

@@ -158,7 +158,7 @@ struct FeedbackPage {
 async fn load_feedback(state: &SharedState, s: &Session, id: &str, org: &str) -> AppResult<(Access, Uuid, Feedback)> {
     let id = parse_id(id)?;
     let org = if org.is_empty() { None } else { Some(parse_id(org)?) };
-    Ok(rounds::feedback(&state.store, &s.caller(), id, org).await?)
+    Ok(rounds::feedback(&state.store, &state.models, &s.caller(), id, org).await?)
 }
 
 pub async fn feedback(

@@ -51,7 +51,7 @@ pub async fn respondent(
     Path((id, org)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let id = parse_id(&id)?;
-    let (a, resp) = rounds::respondent(&state.store, &s.caller(), id, parse_id(&org)?).await?;
+    let (a, resp) = rounds::respondent(&state.store, &state.models, &s.caller(), id, parse_id(&org)?).await?;
     let ctx = Ctx::for_session(&s, "/rounds");
     let model = state.models.get(&state.store, a.round.model_id).await?;
     let areas = model

@@ -234,7 +234,7 @@ async fn show_page(
 }
 
 async fn access(state: &SharedState, caller: &Caller, id: &str) -> AppResult<Access> {
-    Ok(rounds::access(&state.store, caller, parse_id(id)?).await?)
+    Ok(rounds::access(&state.store, &state.models, caller, parse_id(id)?).await?)
 }
 
 pub async fn show(
@@ -324,6 +324,6 @@ pub async fn close(
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let r = rounds::close_round(&state.store, &s.caller(), parse_id(&id)?).await?;
+    let r = rounds::close_round(&state.store, &state.models, &s.caller(), parse_id(&id)?).await?;
     Ok(see_other(&format!("/rounds/{}", r.id)))
 }
