@@ -5,7 +5,7 @@
 //! the authorising queries of [`super`]), so they cannot disagree about what
 //! is suppressed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 use domain::aggregate::{self, Breakdown, Cell, Comparison, Placement, Respondent, TrendRow};
@@ -21,6 +21,10 @@ pub const TOP_BLOCKERS: usize = 10;
 
 /// How many rounds a trend compares at most (the newest ones).
 pub const TREND_ROUNDS: usize = 10;
+
+/// How many shared results a trend may hold at once while it computes one
+/// round and reads the next (a national round has about 20,000).
+const TREND_IN_FLIGHT: usize = 25_000;
 
 /// A round's breakdown and trend keyed on (round, the data's version)
 /// ([`Kept`]): a response submitted or withdrawn, a round closed, a mapping
@@ -124,35 +128,58 @@ pub async fn trend(store: &Store, round: &Round) -> Result<Vec<TrendRow>, StoreE
     let first = rounds.len().saturating_sub(TREND_ROUNDS);
     let mappings = store.list_mappings().await?;
     let mut out = Vec::with_capacity(rounds.len() - first);
+    // Each round's figures are computed on a blocking thread while the next
+    // rounds are read. How many results a round has is known from its
+    // respondents, so before a round is read the computations before it are
+    // awaited until the rounds held (being computed and being read) come to
+    // at most TREND_IN_FLIGHT results, or to this one round alone: ten rounds
+    // of a kommun's bolag overlap, two national rounds do not.
+    let mut computing: VecDeque<(tokio::task::JoinHandle<TrendRow>, usize)> = VecDeque::new();
     for (i, r) in rounds.iter().enumerate().skip(first) {
+        let rows = lists[i].len();
+        while computing.iter().map(|(_, n)| n).sum::<usize>() + rows > TREND_IN_FLIGHT
+            && let Some((c, _)) = computing.pop_front()
+        {
+            out.push(finished(c).await);
+        }
         let shared = store.list_shared(r.id).await?;
-        let sizes: Vec<String> = shared.iter().map(|s| s.size_class.code().to_owned()).collect();
         let mapping = (r.model_id != round.model_id)
             .then(|| mappings.iter().find(|m| m.from_model_id == r.model_id && m.to_model_id == round.model_id))
-            .flatten();
-        let rs: Vec<Respondent> = shared
-            .into_iter()
-            .map(|s| {
-                let resp = into_respondent(s);
-                match (r.model_id == round.model_id, mapping) {
-                    (true, _) => resp,
-                    (false, Some(m)) => m.mapping.apply(&resp),
-                    (false, None) => Respondent { areas: BTreeMap::new(), blockers: Vec::new(), ..resp },
-                }
-            })
-            .collect();
+            .flatten()
+            .map(|m| m.mapping.clone());
+        let same_model = r.model_id == round.model_id;
+        let (id, name, period, k) = (r.id, r.data.name.clone(), r.data.period, r.data.k);
         // The views that show round i: those ending at i, i+1, …, this one.
         let views: Vec<BTreeSet<Uuid>> = panels[i..].to_vec();
-        out.push(aggregate::trend_row(
-            (r.id, &r.data.name, r.data.period),
-            &rs,
-            &sizes,
-            &views,
-            r.data.k,
-            TOP_BLOCKERS,
-        ));
+        let c = tokio::task::spawn_blocking(move || {
+            let sizes: Vec<String> = shared.iter().map(|s| s.size_class.code().to_owned()).collect();
+            let rs: Vec<Respondent> = shared
+                .into_iter()
+                .map(|s| {
+                    let resp = into_respondent(s);
+                    match (same_model, &mapping) {
+                        (true, _) => resp,
+                        (false, Some(m)) => m.apply(&resp),
+                        (false, None) => Respondent { areas: BTreeMap::new(), blockers: Vec::new(), ..resp },
+                    }
+                })
+                .collect();
+            aggregate::trend_row((id, &name, period), &rs, &sizes, &views, k, TOP_BLOCKERS)
+        });
+        computing.push_back((c, rows));
+    }
+    for (c, _) in computing {
+        out.push(finished(c).await);
     }
     Ok(out)
+}
+
+/// The result of a computation on a blocking thread; its panic goes on here.
+async fn finished<T>(c: tokio::task::JoinHandle<T>) -> T {
+    match c.await {
+        Ok(x) => x,
+        Err(e) => std::panic::resume_unwind(e.try_into_panic().unwrap_or_else(|e| Box::new(e.to_string()))),
+    }
 }
 
 /// A respondent's comparative feedback.
