@@ -28,6 +28,22 @@ impl<K: Eq + Hash, V, S: PartialOrd + Copy> Kept<K, V, S> {
         c.get(key).filter(|(s, _)| *s == stamp).map(|(_, x)| x.clone())
     }
 
+    /// The value of `key` at `stamp`: the kept one, or else what `read`
+    /// gives, then kept (`read` is not run when the value is kept).
+    pub async fn get_or_read<E>(
+        &self,
+        key: K,
+        stamp: S,
+        read: impl Future<Output = Result<V, E>>,
+    ) -> Result<Arc<V>, E> {
+        if let Some(v) = self.get(&key, stamp) {
+            return Ok(v);
+        }
+        let v = Arc::new(read.await?);
+        self.keep(key, stamp, v.clone());
+        Ok(v)
+    }
+
     /// Keeps `value` of `key` as read at `stamp`, unless a newer one is kept.
     pub fn keep(&self, key: K, stamp: S, value: Arc<V>) {
         if let Ok(mut c) = self.entries.lock() {

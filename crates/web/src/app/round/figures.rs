@@ -48,22 +48,12 @@ impl FigureCache {
 
     /// The breakdown of `round` at `version`, computed unless kept.
     pub async fn breakdown(&self, store: &Store, round: &Round, version: i64) -> Result<Arc<Breakdown>, StoreError> {
-        if let Some(b) = self.breakdowns.get(&round.id, version) {
-            return Ok(b);
-        }
-        let b = Arc::new(dashboard(store, round).await?);
-        self.breakdowns.keep(round.id, version, b.clone());
-        Ok(b)
+        self.breakdowns.get_or_read(round.id, version, dashboard(store, round)).await
     }
 
     /// The trend up to `round` at `version`, computed unless kept.
     pub async fn trend(&self, store: &Store, round: &Round, version: i64) -> Result<Arc<Vec<TrendRow>>, StoreError> {
-        if let Some(t) = self.trends.get(&round.id, version) {
-            return Ok(t);
-        }
-        let t = Arc::new(trend(store, round).await?);
-        self.trends.keep(round.id, version, t.clone());
-        Ok(t)
+        self.trends.get_or_read(round.id, version, trend(store, round)).await
     }
 }
 

@@ -13,10 +13,8 @@
 use domain::authz::Permission;
 use domain::org::OrgTree;
 use domain::round::{InviteeStatus, Phase};
-use std::sync::Arc;
 use store::OrgScope;
 use store::Store;
-
 use uuid::Uuid;
 
 use super::assessment::ModelCache;
@@ -137,16 +135,15 @@ async fn access_with(
     invitee_names: bool,
 ) -> Result<Access> {
     let key = (caller.principal.user_id, id);
-    let reached = match models.rounds.reached.get(&key, caller.data_version) {
-        Some(r) => r,
-        None => {
+    let reached = models
+        .rounds
+        .reached
+        .get_or_read(key, caller.data_version, async {
             let coordinators = OrgScope::of(&caller.principal, Permission::RunRounds);
             let viewer = OrgScope::of(&caller.principal, Permission::ViewAssessments);
-            let r = Arc::new(store.find_round_for(id, &coordinators, &viewer).await?.ok_or(Error::NotFound)?);
-            models.rounds.reached.keep(key, caller.data_version, r.clone());
-            r
-        }
-    };
+            store.find_round_for(id, &coordinators, &viewer).await?.ok_or(Error::NotFound)
+        })
+        .await?;
     let store::RoundFor { round, coordinates: coordinator, data_version, mine, responses } =
         store::RoundFor::clone(&reached);
     // Only the coordinating body sees the invited organisations by name.

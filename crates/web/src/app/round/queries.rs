@@ -131,14 +131,8 @@ pub async fn round_view(
     let kept = &models.rounds;
     let invitees = if a.coordinator {
         let key = (r.id, f.status, f.search.clone(), f.offset.max(0));
-        let page = match kept.invitees.get(&key, caller.data_version) {
-            Some(p) => p,
-            None => {
-                let p = Arc::new(store.invitees_page(r, f.status, &f.search, f.offset.max(0), INVITEES_PAGE).await?);
-                kept.invitees.keep(key, caller.data_version, p.clone());
-                p
-            }
-        };
+        let read = store.invitees_page(r, f.status, &f.search, f.offset.max(0), INVITEES_PAGE);
+        let page = kept.invitees.get_or_read(key, caller.data_version, read).await?;
         Some(store::InviteePage::clone(&page))
     } else {
         None
@@ -149,15 +143,11 @@ pub async fn round_view(
     if !a.mine.is_empty() {
         responses = a.responses.iter().map(|x| (x.org_id, x.clone())).collect();
         let key = (caller.principal.user_id, r.id);
-        let listed = match kept.assessments.get(&key, caller.data_version) {
-            Some(l) => l,
-            None => {
-                let scope = OrgScope::of(&caller.principal, Permission::ViewAssessments);
-                let l = Arc::new(store.list_assessments_for(&scope, r.data.period, r.model_id).await?);
-                kept.assessments.keep(key, caller.data_version, l.clone());
-                l
-            }
+        let read = async {
+            let scope = OrgScope::of(&caller.principal, Permission::ViewAssessments);
+            store.list_assessments_for(&scope, r.data.period, r.model_id).await
         };
+        let listed = kept.assessments.get_or_read(key, caller.data_version, read).await?;
         // Newest revision first: the first one seen of each organisation is the one used.
         for x in listed.iter() {
             assessments.entry(x.org_id).or_insert_with(|| x.clone());
