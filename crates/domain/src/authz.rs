@@ -265,6 +265,7 @@ mod tests {
             parent_id: p.map(Uuid::from_u128),
             name: name.into(),
             kind: OrgKind::Unit,
+            own_review: false,
         };
         OrgTree::new(vec![
             n(1, None, "Kommun"),
@@ -429,6 +430,7 @@ mod tests {
             parent_id: parent.map(u),
             name: format!("o{id}"),
             kind,
+            own_review: false,
         };
         let t = OrgTree::new(vec![
             n(1, None, OrgKind::Municipality),

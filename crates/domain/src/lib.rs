@@ -19,6 +19,7 @@ pub mod review;
 pub mod round;
 pub mod scoring;
 pub mod slug;
+pub mod steering;
 pub mod tasks;
 pub mod throttle;
 pub mod user;

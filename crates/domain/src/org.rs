@@ -144,6 +144,19 @@ pub struct OrgNode {
     pub parent_id: Option<Uuid>,
     pub name: String,
     pub kind: OrgKind,
+    /// A part (nämnd, förvaltning, enhet) whose own management holds its
+    /// own yearly review instead of reporting to the enclosing
+    /// organisation's by unit report. Organisations of the other kinds
+    /// always hold their own.
+    pub own_review: bool,
+}
+
+impl OrgKind {
+    /// A part of an organisation (nämnd, förvaltning, enhet): it reports to
+    /// the enclosing organisation's review unless it holds its own.
+    pub fn is_part(self) -> bool {
+        matches!(self, OrgKind::Committee | OrgKind::Administration | OrgKind::Unit)
+    }
 }
 
 /// The whole organisation tree, for subtree and ancestry questions.
@@ -297,6 +310,7 @@ mod tests {
             parent_id: parent.map(Uuid::from_u128),
             name: name.into(),
             kind: OrgKind::Unit,
+            own_review: false,
         }
     }
 

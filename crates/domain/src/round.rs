@@ -430,6 +430,7 @@ mod tests {
             parent_id: p.map(Uuid::from_u128),
             name: name.into(),
             kind,
+            own_review: false,
         };
         let tree = OrgTree::new(vec![
             n(1, None, "Nationell samordning", OrgKind::Coordinator),

@@ -29,6 +29,12 @@ pub const USERS: &[DemoUser] = &[
         org: Some("Socialförvaltningen"),
     },
     DemoUser { email: "agare@exempla.se", name: "Maria Holm", role: Role::Owner, org: Some("Socialförvaltningen") },
+    DemoUser {
+        email: "forvaltningschef@exempla.se",
+        name: "Helena Strid",
+        role: Role::Management,
+        org: Some("Socialförvaltningen"),
+    },
     DemoUser { email: "dso@exempla.se", name: "Karin Sjö", role: Role::Dpo, org: Some("Exempla kommun") },
     DemoUser { email: "ledning@exempla.se", name: "Lars Ek", role: Role::Management, org: Some("Exempla kommun") },
     DemoUser { email: "revisor@exempla.se", name: "Sara Nord", role: Role::Auditor, org: Some("Exempla kommun") },
@@ -46,6 +52,11 @@ pub const USERS: &[DemoUser] = &[
         org: Some("Exempelmyndigheten"),
     },
 ];
+
+/// The förvaltningar whose management holds its own yearly review (seed
+/// 001); the other nämnder and förvaltningar send unit reports to the
+/// kommun's.
+const OWN_REVIEW: &[&str] = &["Socialförvaltningen", "Barn- och utbildningsförvaltningen"];
 
 /// (name, kind, organisation number without check digit, children)
 struct Node {
@@ -192,6 +203,7 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
                         .number
                         .map(|d| OrgNumber::parse(&with_check_digit(d)).expect("demo numbers are valid")),
                     parent_id: parent,
+                    own_review: OWN_REVIEW.contains(&n.name),
                 },
             )
             .await?;
@@ -203,6 +215,7 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
     let builtin = crate::builtin::ensure(store).await?;
     crate::demo_assessments::load(store, builtin.id, &crate::builtin::model(), &ids).await?;
     crate::demo_plans::load(store, &ids).await?;
+    crate::demo_reviews::load(store, &ids).await?;
     let mut users = Vec::new();
     for u in USERS {
         let org_id =

@@ -11,12 +11,12 @@ use domain::review::{DecisionInput, DecisionKind, PointStatus, SectionKey, repor
 use store::{Actor, Store, StoreError};
 use uuid::Uuid;
 
-fn d(s: &str) -> NaiveDate {
+pub(crate) fn d(s: &str) -> NaiveDate {
     s.parse().expect("a valid demo date")
 }
 
 /// A failed use case of the web's application layer as the demo loader's error.
-fn fail(e: web::app::Error) -> StoreError {
+pub(crate) fn fail(e: web::app::Error) -> StoreError {
     match e {
         web::app::Error::NotFound => StoreError::NotFound,
         web::app::Error::Conflict(f) => StoreError::conflict(f.field, f.code),
@@ -477,7 +477,7 @@ const WHEEL: &[DemoActivity] = &[
     ("Dataskyddsombudets årsrapport", 2, Some(28), Recurrence::Yearly, "Dataskyddsombudet", Concerns::Other),
 ];
 
-fn find(ids: &[(&str, Uuid)], name: &str) -> Uuid {
+pub(crate) fn find(ids: &[(&str, Uuid)], name: &str) -> Uuid {
     ids.iter().find(|(n, _)| *n == name).map(|(_, id)| *id).expect("demo org exists")
 }
 
@@ -642,6 +642,7 @@ pub async fn load(store: &Store, ids: &[(&str, Uuid)]) -> Result<(), StoreError>
                         text: (*text).into(),
                         responsible: (*who).into(),
                         deadline: d(deadline),
+                        document_id: None,
                     },
                 )
                 .await?;
@@ -686,6 +687,7 @@ pub async fn load(store: &Store, ids: &[(&str, Uuid)]) -> Result<(), StoreError>
                 text: "Kontinuitetsplaner tas fram för samhällsviktig verksamhet.".into(),
                 responsible: "Säkerhetschefen".into(),
                 deadline: d("2027-06-30"),
+                document_id: None,
             },
         )
         .await?;

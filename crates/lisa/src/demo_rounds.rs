@@ -402,6 +402,7 @@ pub async fn ensure_coordinator(store: &Store, actor: &Actor) -> Result<Uuid, St
                 kind: OrgKind::Coordinator,
                 org_number: None,
                 parent_id: None,
+                own_review: false,
             },
         )
         .await?;
@@ -457,6 +458,7 @@ pub async fn generate(store: &Store, actor: &Actor, p: Params, known: &[Known]) 
             kind: m.kind,
             org_number: None,
             parent_id: None,
+            own_review: false,
         })
         .collect();
     let ids: Vec<Uuid> = store.insert_orgs_bulk(actor, new).await?.into_iter().map(|o| o.id).collect();

@@ -20,6 +20,7 @@ pub mod builtin;
 pub mod demo;
 mod demo_assessments;
 mod demo_plans;
+mod demo_reviews;
 pub mod demo_rounds;
 
 /// Lisa – uppföljning av det systematiska informationssäkerhetsarbetet.
@@ -320,7 +321,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 None => None,
             };
             let org = store
-                .insert_org(&Actor::cli(), NewOrg { name, kind, org_number, parent_id })
+                .insert_org(&Actor::cli(), NewOrg { name, kind, org_number, parent_id, own_review: false })
                 .await
                 .map_err(store_failure)?;
             println!("{}", org.id);

@@ -24,6 +24,7 @@ mod review;
 mod round;
 mod scope;
 mod search;
+mod steering;
 mod tasks;
 mod user;
 
@@ -37,6 +38,7 @@ pub use round::{
     Invitation, Invitee, InviteePage, ListedInvitee, MappingRow, NewResponse, Response, Round, RoundFor, Shared,
 };
 pub use scope::OrgScope;
+pub use steering::{DocImplementation, DocVersion, Document, VersionFile};
 pub use tasks::{DraftReview, OpenAssessment, SubmittedUnitReport, TASK_ROWS};
 pub use user::{AssignmentRow, NewUser, User, UserUpdate};
 

@@ -17,13 +17,21 @@ pub struct Org {
     pub name: String,
     pub kind: OrgKind,
     pub org_number: Option<String>,
+    /// A part (nämnd, förvaltning, enhet) that holds its own yearly review.
+    pub own_review: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl Org {
     pub fn node(&self) -> OrgNode {
-        OrgNode { id: self.id, parent_id: self.parent_id, name: self.name.clone(), kind: self.kind }
+        OrgNode {
+            id: self.id,
+            parent_id: self.parent_id,
+            name: self.name.clone(),
+            kind: self.kind,
+            own_review: self.own_review,
+        }
     }
 
     fn audit_json(&self) -> String {
@@ -32,6 +40,7 @@ impl Org {
             "kind": self.kind.code(),
             "org_number": self.org_number,
             "parent_id": self.parent_id,
+            "own_review": self.own_review,
         })
         .to_string()
     }
@@ -44,6 +53,7 @@ struct OrgRow {
     name: String,
     kind: String,
     org_number: Option<String>,
+    own_review: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -61,6 +71,7 @@ impl TryFrom<OrgRow> for Org {
             name: r.name,
             kind,
             org_number: r.org_number,
+            own_review: r.own_review,
             created_at: r.created_at,
             updated_at: r.updated_at,
         })
@@ -74,6 +85,7 @@ pub struct NewOrg {
     pub kind: OrgKind,
     pub org_number: Option<OrgNumber>,
     pub parent_id: Option<Uuid>,
+    pub own_review: bool,
 }
 
 /// A change of an organisation: every field is the new value.
@@ -83,6 +95,7 @@ pub struct OrgUpdate {
     pub kind: OrgKind,
     pub org_number: Option<OrgNumber>,
     pub parent_id: Option<Uuid>,
+    pub own_review: bool,
 }
 
 /// What stops an organisation from being deleted.
@@ -99,12 +112,12 @@ impl Dependents {
     }
 }
 
-const COLUMNS: &str = "SELECT id, parent_id, name, kind, org_number, created_at, updated_at FROM orgs";
+const COLUMNS: &str = "SELECT id, parent_id, name, kind, org_number, own_review, created_at, updated_at FROM orgs";
 
 macro_rules! fetch_org {
     ($exec:expr, $id:expr) => {
         sqlx::query_as::<_, OrgRow>(
-            "SELECT id, parent_id, name, kind, org_number, created_at, updated_at FROM orgs WHERE id = $1",
+            "SELECT id, parent_id, name, kind, org_number, own_review, created_at, updated_at FROM orgs WHERE id = $1",
         )
         .bind($id)
         .fetch_optional($exec)
@@ -116,12 +129,12 @@ macro_rules! fetch_org {
 
 macro_rules! fetch_nodes {
     ($exec:expr) => {{
-        let rows: Vec<(Uuid, Option<Uuid>, String, String)> =
-            sqlx::query_as("SELECT id, parent_id, name, kind FROM orgs").fetch_all($exec).await?;
+        let rows: Vec<(Uuid, Option<Uuid>, String, String, bool)> =
+            sqlx::query_as("SELECT id, parent_id, name, kind, own_review FROM orgs").fetch_all($exec).await?;
         OrgTree::new(
             rows.into_iter()
-                .filter_map(|(id, parent_id, name, kind)| {
-                    Some(OrgNode { id, parent_id, name, kind: kind.parse().ok()? })
+                .filter_map(|(id, parent_id, name, kind, own_review)| {
+                    Some(OrgNode { id, parent_id, name, kind: kind.parse().ok()?, own_review })
                 })
                 .collect(),
         )
@@ -253,6 +266,7 @@ impl Store {
             name: new.name.into_inner(),
             kind: new.kind,
             org_number: new.org_number.map(|n| n.as_str().to_owned()),
+            own_review: new.own_review,
             created_at: now,
             updated_at: now,
         };
@@ -263,14 +277,15 @@ impl Store {
                 return Err(StoreError::conflict("parent_id", "error-parent-unknown"));
             }
             sqlx::query(
-                "INSERT INTO orgs (id, parent_id, name, kind, org_number, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO orgs (id, parent_id, name, kind, org_number, own_review, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(org.id)
             .bind(org.parent_id)
             .bind(&org.name)
             .bind(org.kind.code())
             .bind(&org.org_number)
+            .bind(org.own_review)
             .bind(org.created_at)
             .bind(org.updated_at)
             .execute(&mut *tx)
@@ -294,6 +309,7 @@ impl Store {
                 name: n.name.into_inner(),
                 kind: n.kind,
                 org_number: n.org_number.map(|x| x.as_str().to_owned()),
+                own_review: n.own_review,
                 created_at: now,
                 updated_at: now,
             })
@@ -301,7 +317,7 @@ impl Store {
         write_tx!(self, |tx, chain| {
             for chunk in orgs.chunks(500) {
                 let mut q = sqlx::QueryBuilder::new(
-                    "INSERT INTO orgs (id, parent_id, name, kind, org_number, created_at, updated_at) ",
+                    "INSERT INTO orgs (id, parent_id, name, kind, org_number, own_review, created_at, updated_at) ",
                 );
                 q.push_values(chunk, |mut b, o| {
                     b.push_bind(o.id)
@@ -309,6 +325,7 @@ impl Store {
                         .push_bind(&o.name)
                         .push_bind(o.kind.code())
                         .push_bind(&o.org_number)
+                        .push_bind(o.own_review)
                         .push_bind(now)
                         .push_bind(now);
                 });
@@ -360,13 +377,14 @@ impl Store {
                 kind: upd.kind,
                 org_number: upd.org_number.map(|n| n.as_str().to_owned()),
                 parent_id: upd.parent_id,
+                own_review: upd.own_review,
                 updated_at: now,
                 ..before.clone()
             };
             if after.audit_json() != before.audit_json() {
                 sqlx::query(
-                    "UPDATE orgs SET name = $1, kind = $2, org_number = $3, parent_id = $4, updated_at = $5 \
-                     WHERE id = $6",
+                    "UPDATE orgs SET name = $1, kind = $2, org_number = $3, parent_id = $4, updated_at = $5, \
+                     own_review = $7 WHERE id = $6",
                 )
                 .bind(&after.name)
                 .bind(after.kind.code())
@@ -374,6 +392,7 @@ impl Store {
                 .bind(after.parent_id)
                 .bind(after.updated_at)
                 .bind(id)
+                .bind(after.own_review)
                 .execute(&mut *tx)
                 .await?;
                 if after.parent_id != before.parent_id {

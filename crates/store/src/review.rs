@@ -118,6 +118,7 @@ struct DecisionRow {
     text: String,
     responsible: String,
     deadline: NaiveDate,
+    document_id: Option<Uuid>,
 }
 
 impl DecisionRow {
@@ -130,6 +131,7 @@ impl DecisionRow {
                 text: self.text,
                 responsible: self.responsible,
                 deadline: self.deadline,
+                document_id: self.document_id,
             },
         })
     }
@@ -211,6 +213,72 @@ impl Store {
             q.build_query_as::<ReviewRow>().fetch_all(p).await?
         });
         rows.into_iter().map(ReviewRow::parse).collect()
+    }
+
+    /// The reviews of `year` of these organisations (every revision), in one statement.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(year = year))]
+    pub async fn reviews_of_year(&self, orgs: &[Uuid], year: i32) -> Result<Vec<Review>> {
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<ReviewRow> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(format!("{REVIEW_COLUMNS} WHERE year = "));
+            q.push_bind(year);
+            q.push(" AND org_id IN (");
+            let mut sep = q.separated(", ");
+            for o in orgs {
+                sep.push_bind(*o);
+            }
+            q.push(") ORDER BY revision DESC");
+            q.build_query_as::<ReviewRow>().fetch_all(p).await?
+        });
+        rows.into_iter().map(ReviewRow::parse).collect()
+    }
+
+    /// The decisions of these reviews, with the review each belongs to, in one statement.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn decisions_of(&self, reviews: &[Uuid]) -> Result<Vec<(Uuid, Decision)>> {
+        if reviews.is_empty() {
+            return Ok(Vec::new());
+        }
+        #[derive(FromRow)]
+        struct Row {
+            review_id: Uuid,
+            #[sqlx(flatten)]
+            row: DecisionRow,
+        }
+        let rows: Vec<Row> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT review_id, id, root_id, kind, text, responsible, deadline, document_id FROM review_decisions \
+                 WHERE review_id IN (",
+            );
+            let mut sep = q.separated(", ");
+            for r in reviews {
+                sep.push_bind(*r);
+            }
+            q.push(") ORDER BY position, id");
+            q.build_query_as::<Row>().fetch_all(p).await?
+        });
+        rows.into_iter().map(|r| Ok((r.review_id, r.row.parse()?))).collect()
+    }
+
+    /// The checklist points of these organisations, in order, in one statement.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn points_of(&self, orgs: &[Uuid]) -> Result<Vec<Point>> {
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT id, org_id, position, text, active FROM review_points WHERE org_id IN (",
+            );
+            let mut sep = q.separated(", ");
+            for o in orgs {
+                sep.push_bind(*o);
+            }
+            q.push(") ORDER BY position");
+            q.build_query_as::<Point>().fetch_all(p).await?
+        }))
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
@@ -403,7 +471,7 @@ impl Store {
     pub async fn review_decisions(&self, id: Uuid) -> Result<Vec<Decision>> {
         let rows: Vec<DecisionRow> = with_pool!(self, |p| {
             sqlx::query_as::<_, DecisionRow>(
-                "SELECT id, root_id, kind, text, responsible, deadline FROM review_decisions WHERE review_id = $1 ORDER BY position, id",
+                "SELECT id, root_id, kind, text, responsible, deadline, document_id FROM review_decisions WHERE review_id = $1 ORDER BY position, id",
             )
             .bind(id).fetch_all(p).await?
         });
@@ -422,8 +490,8 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?;
             sqlx::query(
-                "INSERT INTO review_decisions (id, review_id, root_id, position, kind, text, responsible, deadline) \
-                 VALUES ($1, $2, $1, $3, $4, $5, $6, $7)",
+                "INSERT INTO review_decisions (id, review_id, root_id, position, kind, text, responsible, deadline, document_id) \
+                 VALUES ($1, $2, $1, $3, $4, $5, $6, $7, $8)",
             )
             .bind(id)
             .bind(review_id)
@@ -432,6 +500,7 @@ impl Store {
             .bind(&data.text)
             .bind(&data.responsible)
             .bind(data.deadline)
+            .bind(data.document_id)
             .execute(&mut *tx)
             .await?;
             sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2")
@@ -461,7 +530,7 @@ impl Store {
         write_tx!(self, |tx, chain| {
             let r = draft_review!(tx, review_id);
             let row: Option<DecisionRow> = sqlx::query_as::<_, DecisionRow>(
-                "SELECT id, root_id, kind, text, responsible, deadline FROM review_decisions WHERE id = $1 AND review_id = $2",
+                "SELECT id, root_id, kind, text, responsible, deadline, document_id FROM review_decisions WHERE id = $1 AND review_id = $2",
             )
             .bind(decision_id).bind(review_id).fetch_optional(&mut *tx).await?;
             let d = row.ok_or(StoreError::NotFound)?.parse()?;
@@ -507,7 +576,7 @@ impl Store {
                 return Err(StoreError::conflict("review", "error-review-changed"));
             }
             let rows: Vec<DecisionRow> = sqlx::query_as::<_, DecisionRow>(
-                "SELECT id, root_id, kind, text, responsible, deadline FROM review_decisions WHERE review_id = $1 ORDER BY position, id",
+                "SELECT id, root_id, kind, text, responsible, deadline, document_id FROM review_decisions WHERE review_id = $1 ORDER BY position, id",
             )
             .bind(id).fetch_all(&mut *tx).await?;
             let mut made = Vec::new();
@@ -606,16 +675,16 @@ impl Store {
             sqlx::query("INSERT INTO review_comments (review_id, section, text) SELECT $1, section, text FROM review_comments WHERE review_id = $2")
                 .bind(new.id).bind(old.id).execute(&mut *tx).await?;
             let decisions: Vec<DecisionRow> = sqlx::query_as::<_, DecisionRow>(
-                "SELECT id, root_id, kind, text, responsible, deadline FROM review_decisions WHERE review_id = $1 ORDER BY position, id",
+                "SELECT id, root_id, kind, text, responsible, deadline, document_id FROM review_decisions WHERE review_id = $1 ORDER BY position, id",
             )
             .bind(old.id).fetch_all(&mut *tx).await?;
             for (i, d) in decisions.into_iter().enumerate() {
                 sqlx::query(
-                    "INSERT INTO review_decisions (id, review_id, root_id, position, kind, text, responsible, deadline) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO review_decisions (id, review_id, root_id, position, kind, text, responsible, deadline, document_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(Uuid::now_v7()).bind(new.id).bind(d.root_id).bind(i as i32 + 1).bind(&d.kind).bind(&d.text)
-                .bind(&d.responsible).bind(d.deadline)
+                .bind(&d.responsible).bind(d.deadline).bind(d.document_id)
                 .execute(&mut *tx).await?;
             }
             chain.push(

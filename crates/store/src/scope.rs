@@ -125,13 +125,13 @@ pub(crate) use push_scope;
 /// the ancestors of those (for the path shown above a page), and every
 /// coordinating body (they invite organisations all over Lisa, so their names
 /// appear on the invitees' pages).
-const SCOPED_NODES: &str = "SELECT o.id, o.parent_id, o.name, o.kind FROM orgs o WHERE o.id IN (\
+const SCOPED_NODES: &str = "SELECT o.id, o.parent_id, o.name, o.kind, o.own_review FROM orgs o WHERE o.id IN (\
      SELECT c.org_id FROM org_closure c JOIN role_assignments ra ON ra.org_id = c.ancestor_id WHERE ra.user_id = $1 \
      UNION SELECT c.ancestor_id FROM org_closure c JOIN role_assignments ra ON ra.org_id = c.org_id WHERE ra.user_id = $1 \
      UNION SELECT id FROM orgs WHERE kind = 'coordinator')";
 
 /// [`SCOPED_NODES`] and the organisations invited to round `$2`.
-const SCOPED_AND_INVITED_NODES: &str = "SELECT o.id, o.parent_id, o.name, o.kind FROM orgs o WHERE o.id IN (\
+const SCOPED_AND_INVITED_NODES: &str = "SELECT o.id, o.parent_id, o.name, o.kind, o.own_review FROM orgs o WHERE o.id IN (\
      SELECT c.org_id FROM org_closure c JOIN role_assignments ra ON ra.org_id = c.ancestor_id WHERE ra.user_id = $1 \
      UNION SELECT c.ancestor_id FROM org_closure c JOIN role_assignments ra ON ra.org_id = c.org_id WHERE ra.user_id = $1 \
      UNION SELECT id FROM orgs WHERE kind = 'coordinator' \
@@ -177,10 +177,12 @@ impl TreeCache {
     }
 }
 
-fn tree_of(rows: Vec<(Uuid, Option<Uuid>, String, String)>) -> OrgTree {
+fn tree_of(rows: Vec<(Uuid, Option<Uuid>, String, String, bool)>) -> OrgTree {
     OrgTree::new(
         rows.into_iter()
-            .filter_map(|(id, parent_id, name, kind)| Some(OrgNode { id, parent_id, name, kind: kind.parse().ok()? }))
+            .filter_map(|(id, parent_id, name, kind, own_review)| {
+                Some(OrgNode { id, parent_id, name, kind: kind.parse().ok()?, own_review })
+            })
             .collect(),
     )
 }
@@ -199,7 +201,7 @@ impl Store {
         if principal.assignments.is_empty() {
             return Ok(OrgTree::default());
         }
-        let rows: Vec<(Uuid, Option<Uuid>, String, String)> =
+        let rows: Vec<(Uuid, Option<Uuid>, String, String, bool)> =
             with_pool!(self, |p| { sqlx::query_as(SCOPED_NODES).bind(principal.user_id).fetch_all(p).await? });
         Ok(tree_of(rows))
     }
@@ -227,7 +229,7 @@ impl Store {
         if principal.assignments.iter().any(|a| a.org_id.is_none()) {
             return self.org_tree().await;
         }
-        let rows: Vec<(Uuid, Option<Uuid>, String, String)> = with_pool!(self, |p| {
+        let rows: Vec<(Uuid, Option<Uuid>, String, String, bool)> = with_pool!(self, |p| {
             sqlx::query_as(SCOPED_AND_INVITED_NODES).bind(principal.user_id).bind(round_id).fetch_all(p).await?
         });
         Ok(tree_of(rows))

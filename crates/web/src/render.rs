@@ -74,6 +74,23 @@ impl Gate {
     }
 }
 
+/// A stored file as a download under its own name (ASCII fallback and the
+/// UTF-8 name both given), never shown inline.
+pub fn attachment(name: &str, content: Vec<u8>) -> axum::response::Response {
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        name.replace(|c: char| !c.is_ascii() || c == '"', "_"),
+        form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20")
+    );
+    axum::response::IntoResponse::into_response((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        content,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -213,10 +213,13 @@ fn d(s: &str) -> NaiveDate {
 }
 
 async fn org(s: &Store, name: &str, kind: OrgKind) -> Uuid {
-    s.insert_org(&admin(), NewOrg { name: OrgName::parse(name).unwrap(), kind, org_number: None, parent_id: None })
-        .await
-        .unwrap()
-        .id
+    s.insert_org(
+        &admin(),
+        NewOrg { name: OrgName::parse(name).unwrap(), kind, org_number: None, parent_id: None, own_review: false },
+    )
+    .await
+    .unwrap()
+    .id
 }
 
 async fn ciso(s: &Store, email: &str, org: Uuid) {

@@ -129,6 +129,7 @@ fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'sta
     use domain::review::{DecisionKind, PointStatus, ReviewStatus, SectionKey, UnitReportStatus};
     use domain::round::{InviteeStatus, Phase, SizeClass};
     use domain::scoring::Status as QuestionStatus;
+    use domain::steering::{DocKind, DocStatus, Implementation};
     use domain::user::Role;
 
     // Enums without `ALL`: the match makes a new variant fail to compile here.
@@ -204,6 +205,9 @@ fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'sta
         ("review-section", codes(SectionKey::ALL, SectionKey::code)),
         ("decision-kind", codes(DecisionKind::ALL, DecisionKind::code)),
         ("point-status", codes(PointStatus::ALL, PointStatus::code)),
+        ("steering-kind", codes(DocKind::ALL, DocKind::code)),
+        ("steering-status", codes(DocStatus::ALL, DocStatus::code)),
+        ("steering-impl", codes(Implementation::ALL, Implementation::code)),
         ("unit-report-status", codes(UnitReportStatus::ALL, UnitReportStatus::code)),
         ("invitee-status", codes(InviteeStatus::ALL, InviteeStatus::code)),
         ("round-phase", codes(Phase::ALL, Phase::code)),
@@ -222,10 +226,18 @@ fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'sta
 /// Built keys that take only some codes of their enum (with a suffix).
 fn partial_built_keys() -> Vec<String> {
     use domain::review::SectionKey;
-    [SectionKey::Risks, SectionKey::OutsideWorld, SectionKey::Proposals]
-        .iter()
-        .map(|k| format!("review-section-{}-hint", k.code()))
-        .collect()
+    [
+        SectionKey::Risks,
+        SectionKey::OutsideWorld,
+        SectionKey::Proposals,
+        SectionKey::FollowUp,
+        SectionKey::DpoReport,
+        SectionKey::Rollup,
+        SectionKey::Documents,
+    ]
+    .iter()
+    .map(|k| format!("review-section-{}-hint", k.code()))
+    .collect()
 }
 
 #[test]

@@ -73,7 +73,13 @@ mod tests {
     }
 
     fn decision(kind: DecisionKind, text: &str, deadline: &str) -> DecisionInput {
-        DecisionInput { kind, text: text.into(), responsible: "IT-chefen".into(), deadline: date(deadline) }
+        DecisionInput {
+            kind,
+            text: text.into(),
+            responsible: "IT-chefen".into(),
+            deadline: date(deadline),
+            document_id: None,
+        }
     }
 
     fn content() -> ReviewContent {
@@ -98,9 +104,14 @@ mod tests {
                 text: "Inför MFA".into(),
                 responsible: "IT-chefen".into(),
                 deadline: date("2027-06-30"),
+                document: None,
             }],
             adopted_by: None,
             adopted_on: None,
+            part: false,
+            activities: vec![],
+            children: vec![],
+            documents: vec![],
         }
     }
 

@@ -6,12 +6,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
 use super::{
-    ActionLine, DecisionInput, DecisionLine, FeedbackItem, LevelPoint, PointStatus, PreviousDecision, ReviewContent,
-    UnitLine, UnitReportStatus, tally_points,
+    ActionLine, ChildReview, DecisionInput, DecisionLine, DocumentLine, FeedbackItem, LevelPoint, PointStatus,
+    PreviousDecision, ReviewContent, ReviewStatus, UnitLine, UnitReportStatus, tally_points,
 };
 use crate::model::Model;
 use crate::plan::{ActionInput, ActionStatus, Origin, Totals, is_overdue};
@@ -65,6 +65,35 @@ pub struct ChecklistPoint {
     pub text: String,
 }
 
+/// An organisation whose review rolls up into this one, and its review of
+/// the year (the latest revision), if it has started one.
+pub struct ChildReviewFacts {
+    pub name: String,
+    /// The organisations of its part of the tree (its actions count).
+    pub orgs: Vec<Uuid>,
+    pub status: Option<ReviewStatus>,
+    pub meeting_date: Option<NaiveDate>,
+    pub adopted_on: Option<NaiveDate>,
+    pub decisions: Vec<DecisionInput>,
+    /// Its own report's statuses, by point text.
+    pub points: Vec<(String, PointStatus)>,
+}
+
+/// A steering document that applies to the organisation, and how far it
+/// is implemented.
+pub struct SteeringFacts {
+    pub id: Uuid,
+    pub title: String,
+    pub kind: crate::steering::DocKind,
+    pub status: crate::steering::DocStatus,
+    pub decided_by: String,
+    pub decided_on: Option<NaiveDate>,
+    pub next_review: Option<NaiveDate>,
+    pub own: bool,
+    pub implementation: Option<crate::steering::Implementation>,
+    pub counts: Vec<usize>,
+}
+
 /// Everything a review is compiled from.
 pub struct ReviewFacts<'a> {
     pub org_id: Uuid,
@@ -87,7 +116,35 @@ pub struct ReviewFacts<'a> {
     pub points: Vec<ChecklistPoint>,
     pub comments: BTreeMap<String, String>,
     pub decisions: Vec<DecisionInput>,
+    /// The organisation is a part holding its own review.
+    pub part: bool,
+    pub children: Vec<ChildReviewFacts>,
+    /// The steering documents that apply, by kind and title.
+    pub documents: Vec<SteeringFacts>,
     pub today: NaiveDate,
+}
+
+/// The most lines a review lists of the coming year's activities.
+pub const MAX_ACTIVITIES: usize = 200;
+
+fn line(a: &ActionInput) -> ActionLine {
+    ActionLine {
+        title: a.title.clone(),
+        responsible: a.responsible.clone(),
+        end_date: a.end_date,
+        status: a.status.code().to_owned(),
+        cost: a.cost,
+    }
+}
+
+fn decision_line(d: DecisionInput, documents: &[SteeringFacts]) -> DecisionLine {
+    DecisionLine {
+        document: d.document_id.and_then(|id| documents.iter().find(|x| x.id == id)).map(|x| x.title.clone()),
+        kind: d.kind,
+        text: d.text,
+        responsible: d.responsible,
+        deadline: d.deadline,
+    }
 }
 
 /// Compiles a review's content from its facts.
@@ -131,12 +188,35 @@ pub fn compile(f: ReviewFacts<'_>) -> ReviewContent {
         .actions
         .iter()
         .filter(|a| is_overdue(a.data.status, a.data.end_date, f.today))
-        .map(|a| ActionLine {
-            title: a.data.title.clone(),
-            responsible: a.data.responsible.clone(),
-            end_date: a.data.end_date,
-            status: a.data.status.code().to_owned(),
-            cost: a.data.cost,
+        .map(|a| line(a.data))
+        .collect();
+    let next = f.year + 1;
+    let mut coming: Vec<&ActionInput> = f
+        .actions
+        .iter()
+        .map(|a| a.data)
+        .filter(|a| a.status.is_open())
+        .filter(|a| a.start_date.is_some_and(|d| d.year() == next) || a.end_date.is_some_and(|d| d.year() == next))
+        .collect();
+    coming.sort_by(|a, b| (a.end_date, &a.title).cmp(&(b.end_date, &b.title)));
+    let activities = coming.into_iter().take(MAX_ACTIVITIES).map(line).collect();
+    let children = f
+        .children
+        .into_iter()
+        .map(|c| ChildReview {
+            totals: Totals::of(
+                f.actions
+                    .iter()
+                    .filter(|a| c.orgs.contains(&a.org_id))
+                    .map(|a| (a.data.status, a.data.end_date, a.data.cost)),
+                f.today,
+            ),
+            org: c.name,
+            status: c.status,
+            meeting_date: c.meeting_date,
+            adopted_on: c.adopted_on,
+            points: c.points,
+            decisions: c.decisions.into_iter().map(|d| decision_line(d, &f.documents)).collect(),
         })
         .collect();
     let previous_decisions = f
@@ -187,13 +267,29 @@ pub fn compile(f: ReviewFacts<'_>) -> ReviewContent {
         units,
         points: tally_points(&points, &reported),
         comments: f.comments,
-        decisions: f
-            .decisions
-            .into_iter()
-            .map(|d| DecisionLine { kind: d.kind, text: d.text, responsible: d.responsible, deadline: d.deadline })
-            .collect(),
+        decisions: f.decisions.into_iter().map(|d| decision_line(d, &f.documents)).collect(),
         adopted_by: f.adopted_by,
         adopted_on: f.adopted_on,
+        part: f.part,
+        activities,
+        children,
+        documents: f
+            .documents
+            .iter()
+            .filter(|d| d.status != crate::steering::DocStatus::Repealed)
+            .map(|d| DocumentLine {
+                title: d.title.clone(),
+                kind: d.kind,
+                status: d.status,
+                decided_by: d.decided_by.clone(),
+                decided_on: d.decided_on,
+                next_review: d.next_review,
+                overdue: crate::steering::is_overdue(d.status, d.next_review, f.today),
+                own: d.own,
+                implementation: d.implementation,
+                counts: d.counts.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -240,6 +336,9 @@ mod tests {
             points: vec![],
             comments: BTreeMap::new(),
             decisions: vec![],
+            part: false,
+            children: vec![],
+            documents: vec![],
             today: date("2026-11-30"),
         }
     }
@@ -291,6 +390,7 @@ mod tests {
             text: "Inför MFA".into(),
             responsible: "IT".into(),
             deadline: date("2026-03-31"),
+            document_id: None,
         };
         f.previous = Some(PreviousReview {
             year: 2025,
@@ -319,5 +419,101 @@ mod tests {
         assert_eq!(c.points[0].by_unit, vec![("Enhet 2".to_owned(), PointStatus::Done)]);
         assert_eq!(c.points[0].counts, vec![1, 0, 0, 0]);
         assert_eq!(c.decisions.len(), 1);
+    }
+
+    #[test]
+    fn the_coming_years_activities_and_the_children_are_compiled() {
+        let mut next = action("Klassa elevregistret", ActionStatus::Planned, Some("2027-05-31"), Origin::None, "");
+        let done_next = action("Klar", ActionStatus::Done, Some("2027-02-01"), Origin::None, "");
+        let this_year = action("I år", ActionStatus::Ongoing, Some("2026-12-31"), Origin::None, "");
+        let mut starts = action("Börjar nästa år", ActionStatus::Planned, Some("2028-06-30"), Origin::None, "");
+        starts.start_date = Some(date("2027-01-15"));
+        next.cost = 5000;
+        let (child, other) = (Uuid::from_u128(30), Uuid::from_u128(40));
+        let mut f = facts();
+        f.actions = vec![
+            PlannedAction { org_id: child, data: &next },
+            PlannedAction { org_id: child, data: &done_next },
+            PlannedAction { org_id: other, data: &this_year },
+            PlannedAction { org_id: other, data: &starts },
+        ];
+        let decision = DecisionInput {
+            kind: DecisionKind::Improvement,
+            text: "Utse objektledare".into(),
+            responsible: "Förvaltningschefen".into(),
+            deadline: date("2027-06-30"),
+            document_id: None,
+        };
+        f.children = vec![
+            ChildReviewFacts {
+                name: "Socialförvaltningen".into(),
+                orgs: vec![child],
+                status: Some(ReviewStatus::Adopted),
+                meeting_date: Some(date("2026-10-20")),
+                adopted_on: Some(date("2026-10-20")),
+                decisions: vec![decision],
+                points: vec![
+                    ("Riskanalys".into(), PointStatus::Done),
+                    ("Incidenthantering".into(), PointStatus::Partial),
+                ],
+            },
+            ChildReviewFacts {
+                name: "Kulturförvaltningen".into(),
+                orgs: vec![Uuid::from_u128(50)],
+                status: None,
+                meeting_date: None,
+                adopted_on: None,
+                decisions: vec![],
+                points: vec![],
+            },
+        ];
+        let c = compile(f);
+        assert_eq!(
+            c.activities.iter().map(|a| a.title.as_str()).collect::<Vec<_>>(),
+            vec!["Klassa elevregistret", "Börjar nästa år"]
+        );
+        assert_eq!(c.children.len(), 2);
+        assert_eq!(c.children[0].totals.count, 2);
+        assert_eq!(c.children[0].totals.done, 1);
+        assert_eq!(c.children[0].counts(), vec![1, 1, 0, 0]);
+        assert_eq!(c.children[0].decisions[0].text, "Utse objektledare");
+        assert_eq!(c.children[1].totals.count, 0);
+        assert_eq!(c.children_not_adopted(), 1);
+    }
+
+    #[test]
+    fn steering_documents_in_force_are_listed_with_what_is_overdue() {
+        use crate::steering::{DocKind, DocStatus, Implementation};
+        let doc = |id: u128, title: &str, status, next: &str| SteeringFacts {
+            id: Uuid::from_u128(id),
+            title: title.into(),
+            kind: DocKind::Guideline,
+            status,
+            decided_by: "Kommunfullmäktige".into(),
+            decided_on: Some(date("2024-02-15")),
+            next_review: Some(date(next)),
+            own: true,
+            implementation: Some(Implementation::InProgress),
+            counts: vec![1, 1, 0, 0],
+        };
+        let mut f = facts();
+        f.documents = vec![
+            doc(1, "Riktlinje", DocStatus::Decided, "2026-02-15"),
+            doc(2, "Gammal policy", DocStatus::Repealed, "2020-01-01"),
+            doc(3, "Rutin", DocStatus::Decided, "2027-05-01"),
+        ];
+        f.decisions = vec![DecisionInput {
+            kind: DecisionKind::Governance,
+            text: "Riktlinjen revideras.".into(),
+            responsible: "Kommundirektören".into(),
+            deadline: date("2027-03-31"),
+            document_id: Some(Uuid::from_u128(1)),
+        }];
+        let c = compile(f);
+        assert_eq!(
+            c.documents.iter().map(|d| (d.title.as_str(), d.overdue)).collect::<Vec<_>>(),
+            vec![("Riktlinje", true), ("Rutin", false)]
+        );
+        assert_eq!(c.decisions[0].document.as_deref(), Some("Riktlinje"));
     }
 }

@@ -20,8 +20,8 @@ mod compile;
 
 pub use adoption::{AdoptionCheck, action_for_decision, adoption_check};
 pub use compile::{
-    AssessedPeriod, ChecklistPoint, EarlierDecision, PlannedAction, PreviousReview, ReportingUnit, ReviewFacts,
-    UnitReportFacts, compile,
+    AssessedPeriod, ChecklistPoint, ChildReviewFacts, EarlierDecision, PlannedAction, PreviousReview, ReportingUnit,
+    ReviewFacts, SteeringFacts, UnitReportFacts, compile,
 };
 
 code_enum!(
@@ -44,6 +44,10 @@ code_enum!(
         Risks => "risks",
         OutsideWorld => "outside_world",
         Proposals => "proposals",
+        FollowUp => "follow_up",
+        DpoReport => "dpo_report",
+        Rollup => "rollup",
+        Documents => "documents",
     }
 );
 
@@ -103,6 +107,8 @@ pub struct DecisionFields {
     pub text: String,
     pub responsible: String,
     pub deadline: String,
+    /// For a decision on governance: the steering document it changes (empty: none).
+    pub document_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +118,9 @@ pub struct DecisionInput {
     pub text: String,
     pub responsible: String,
     pub deadline: NaiveDate,
+    /// The steering document a decision on governance changes.
+    #[serde(default)]
+    pub document_id: Option<Uuid>,
 }
 
 impl DecisionFields {
@@ -121,12 +130,21 @@ impl DecisionFields {
         let text = errs.check(parse_text("text", &self.text, 4000, true));
         let responsible = errs.check(parse_line("responsible", &self.responsible, 200, true));
         let deadline = errs.check(parse_date("deadline", &self.deadline, true));
+        let document_id = errs.check(match self.document_id.trim() {
+            "" => Ok(None),
+            x => match x.parse::<Uuid>() {
+                Ok(id) if kind == Some(DecisionKind::Governance) => Ok(Some(id)),
+                Ok(_) => Err(FieldError::new("document_id", "error-decision-document-kind")),
+                Err(_) => Err(FieldError::new("document_id", "error-malformed")),
+            },
+        });
         errs.clone().into_result()?;
         Ok(DecisionInput {
             kind: kind.expect("checked"),
             text: text.expect("checked"),
             responsible: responsible.expect("checked"),
             deadline: deadline.flatten().expect("checked"),
+            document_id: document_id.flatten(),
         })
     }
 }
@@ -166,6 +184,10 @@ pub fn comment_field(key: SectionKey) -> &'static str {
         SectionKey::Risks => "comment.risks",
         SectionKey::OutsideWorld => "comment.outside_world",
         SectionKey::Proposals => "comment.proposals",
+        SectionKey::FollowUp => "comment.follow_up",
+        SectionKey::DpoReport => "comment.dpo_report",
+        SectionKey::Rollup => "comment.rollup",
+        SectionKey::Documents => "comment.documents",
     }
 }
 
@@ -199,31 +221,62 @@ pub fn parse_point(s: &str) -> Result<String, FieldError> {
     parse_line("text", s, 300, true)
 }
 
-/// The organisation whose review a unit reports to: the nearest enclosing
-/// organisation that is not itself a part (nämnd, förvaltning, enhet).
-pub fn review_org(tree: &OrgTree, unit: Uuid) -> Option<Uuid> {
-    tree.path(unit)
-        .iter()
-        .rev()
-        .find(|n| !matches!(n.kind, OrgKind::Committee | OrgKind::Administration | OrgKind::Unit))
-        .map(|n| n.id)
+/// Whether `org` holds a yearly review of its own: every organisation that is
+/// not a part, and a part (nämnd, förvaltning, enhet) set to hold one.
+pub fn holds_review(tree: &OrgTree, org: Uuid) -> bool {
+    tree.get(org).is_some_and(|n| !n.kind.is_part() || n.own_review)
 }
 
-/// The units that report to `org`'s review: its förvaltningar and enheter
-/// that belong to no other organisation and lie in no other reporting unit;
-/// in tree order.
+/// The organisation whose review a unit reports to: the nearest enclosing
+/// organisation (itself included) that holds a review of its own.
+pub fn review_org(tree: &OrgTree, unit: Uuid) -> Option<Uuid> {
+    tree.path(unit).iter().rev().find(|n| !n.kind.is_part() || n.own_review).map(|n| n.id)
+}
+
+/// The units that report to `org`'s review, in tree order: the
+/// organisation itself when it is a part holding its own review (its own
+/// checklist statuses), and its förvaltningar and enheter that report to no
+/// other review and lie in no other reporting unit.
 pub fn reporting_units(tree: &OrgTree, org: Uuid) -> Vec<Uuid> {
     let part = |k: OrgKind| matches!(k, OrgKind::Administration | OrgKind::Unit);
+    let mut out: Vec<Uuid> =
+        tree.get(org).filter(|n| n.kind.is_part() && n.own_review).map(|n| n.id).into_iter().collect();
+    out.extend(
+        tree.subtree(org)
+            .into_iter()
+            .skip(1)
+            .filter(|(_, n)| {
+                part(n.kind)
+                    && review_org(tree, n.id) == Some(org)
+                    && !tree.path(n.id).iter().rev().skip(1).take_while(|p| p.id != org).any(|p| part(p.kind))
+            })
+            .map(|(_, n)| n.id),
+    );
+    out
+}
+
+/// The organisations whose reviews roll up into `org`'s: those below it
+/// that hold their own review and have no other such organisation between
+/// them and `org`; in tree order.
+pub fn child_review_orgs(tree: &OrgTree, org: Uuid) -> Vec<Uuid> {
     tree.subtree(org)
         .into_iter()
         .skip(1)
         .filter(|(_, n)| {
-            part(n.kind)
-                && review_org(tree, n.id) == Some(org)
-                && !tree.path(n.id).iter().rev().skip(1).take_while(|p| p.id != org).any(|p| part(p.kind))
+            review_org(tree, n.id) == Some(n.id) && n.parent_id.and_then(|p| review_org(tree, p)) == Some(org)
         })
         .map(|(_, n)| n.id)
         .collect()
+}
+
+/// Whether `p` may prepare `org`'s review: the CISO of the organisation,
+/// and the coordinator of a part that holds its own review (seed 001: the
+/// förvaltning's information-security coordinator prepares it for the
+/// förvaltningschef).
+pub fn may_prepare(p: &crate::authz::Principal, org: Uuid, tree: &OrgTree) -> bool {
+    use crate::authz::Permission;
+    p.can(Permission::ManageReviews, org, tree)
+        || (tree.get(org).is_some_and(|n| n.kind.is_part() && n.own_review) && p.can(Permission::ReportUnit, org, tree))
 }
 
 // ----- The compiled content of a review -----
@@ -295,6 +348,9 @@ pub struct DecisionLine {
     pub text: String,
     pub responsible: String,
     pub deadline: NaiveDate,
+    /// The title of the steering document a decision on governance changes.
+    #[serde(default)]
+    pub document: Option<String>,
 }
 
 /// Everything a review shows, compiled from the registers; frozen as the
@@ -321,9 +377,121 @@ pub struct ReviewContent {
     pub decisions: Vec<DecisionLine>,
     pub adopted_by: Option<String>,
     pub adopted_on: Option<NaiveDate>,
+    /// The organisation is a part (nämnd, förvaltning) holding its own
+    /// review: its report follows seed 001's order.
+    #[serde(default)]
+    pub part: bool,
+    /// The business plan's activities for the coming year: the open actions
+    /// of the plan that start or end in the year after the review's.
+    #[serde(default)]
+    pub activities: Vec<ActionLine>,
+    /// The reviews that roll up into this one, in tree order.
+    #[serde(default)]
+    pub children: Vec<ChildReview>,
+    /// The steering documents that apply to the organisation (its own and
+    /// those of the organisations above it), repealed ones left out.
+    #[serde(default)]
+    pub documents: Vec<DocumentLine>,
+}
+
+/// A steering document as the review lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentLine {
+    pub title: String,
+    pub kind: crate::steering::DocKind,
+    pub status: crate::steering::DocStatus,
+    pub decided_by: String,
+    pub decided_on: Option<NaiveDate>,
+    pub next_review: Option<NaiveDate>,
+    /// In force and past its next review date.
+    pub overdue: bool,
+    /// Decided by the organisation itself (else by one above it).
+    pub own: bool,
+    /// The organisation's own implementation of it.
+    pub implementation: Option<crate::steering::Implementation>,
+    /// For its own documents: the implementing organisations per status, in
+    /// [`crate::steering::Implementation::ALL`] order.
+    pub counts: Vec<usize>,
+}
+
+/// The review of an organisation that rolls up into its parent's, as the
+/// parent's review shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChildReview {
+    pub org: String,
+    /// The latest revision's status; `None`: not started.
+    pub status: Option<ReviewStatus>,
+    pub meeting_date: Option<NaiveDate>,
+    pub adopted_on: Option<NaiveDate>,
+    /// Its own checklist statuses (the organisation's own report), by point.
+    pub points: Vec<(String, PointStatus)>,
+    /// The decisions of its latest revision.
+    pub decisions: Vec<DecisionLine>,
+    /// The actions of its part of the tree.
+    pub totals: Totals,
+}
+
+impl ChildReview {
+    /// Points per status, in [`PointStatus::ALL`] order.
+    pub fn counts(&self) -> Vec<usize> {
+        PointStatus::ALL.iter().map(|s| self.points.iter().filter(|(_, x)| x == s).count()).collect()
+    }
 }
 
 impl ReviewContent {
+    /// The sections in the order the page and the report show them. A part
+    /// holding its own review follows seed 001: the follow-up first (the
+    /// checklist with its statuses, last year's decisions and what happened,
+    /// risks), then the plan; the roll-up only where reviews roll up into
+    /// this one.
+    pub fn sections(&self) -> Vec<SectionKey> {
+        use SectionKey::*;
+        let order: &[SectionKey] = if self.part {
+            &[
+                Documents,
+                UnitReports,
+                PreviousDecisions,
+                FollowUp,
+                Risks,
+                DpoReport,
+                Assessment,
+                Feedback,
+                Actions,
+                Rollup,
+                OutsideWorld,
+                Proposals,
+            ]
+        } else {
+            &[
+                Assessment,
+                Feedback,
+                Actions,
+                PreviousDecisions,
+                FollowUp,
+                UnitReports,
+                Rollup,
+                Documents,
+                Risks,
+                DpoReport,
+                OutsideWorld,
+                Proposals,
+            ]
+        };
+        order.iter().copied().filter(|k| *k != Rollup || !self.children.is_empty()).collect()
+    }
+
+    /// The children that have not adopted their review of the year.
+    pub fn children_not_adopted(&self) -> usize {
+        self.children.iter().filter(|c| c.status != Some(ReviewStatus::Adopted)).count()
+    }
+
+    /// The improvement decisions: the priorities for the coming year.
+    pub fn priorities(&self) -> impl Iterator<Item = &DecisionLine> {
+        self.decisions.iter().filter(|d| d.kind == DecisionKind::Improvement)
+    }
+
     /// The SHA-256 of the content as canonical JSON (fields in declaration
     /// order, maps sorted), in hex.
     pub fn hash(&self) -> String {
@@ -374,6 +542,7 @@ mod tests {
             parent_id: p.map(Uuid::from_u128),
             name: format!("org {id}"),
             kind,
+            own_review: false,
         };
         OrgTree::new(vec![
             n(1, None, OrgKind::Municipality),
@@ -443,6 +612,41 @@ mod tests {
         assert_eq!(review_org(&t, id(6)), Some(id(6)));
         assert_eq!(review_org(&t, id(3)), Some(id(1)));
         assert_eq!(review_org(&t, id(8)), Some(id(7)));
+        assert_eq!(child_review_orgs(&t, id(1)), vec![id(5)]);
+        assert_eq!(child_review_orgs(&t, id(5)), vec![id(6)]);
+    }
+
+    #[test]
+    fn a_forvaltning_that_holds_its_own_review_takes_its_units_and_rolls_up() {
+        use crate::authz::{Assignment, Principal};
+        use crate::user::Role;
+        let mut nodes: Vec<OrgNode> = (1..=8).filter_map(|i| tree().get(Uuid::from_u128(i)).cloned()).collect();
+        // Another unit below the förvaltning, and the förvaltning holds its own review.
+        nodes.push(OrgNode {
+            id: Uuid::from_u128(9),
+            parent_id: Some(Uuid::from_u128(3)),
+            name: "org 9".into(),
+            kind: OrgKind::Unit,
+            own_review: false,
+        });
+        nodes.iter_mut().find(|n| n.id == Uuid::from_u128(3)).unwrap().own_review = true;
+        let t = OrgTree::new(nodes);
+        let id = Uuid::from_u128;
+        assert!(holds_review(&t, id(3)) && holds_review(&t, id(1)) && !holds_review(&t, id(4)));
+        assert_eq!(review_org(&t, id(3)), Some(id(3)));
+        assert_eq!(review_org(&t, id(4)), Some(id(3)));
+        // The förvaltning reports its own statuses and its units theirs; the kommun has no units left.
+        assert_eq!(reporting_units(&t, id(3)), vec![id(3), id(4), id(9)]);
+        assert!(reporting_units(&t, id(1)).is_empty());
+        assert_eq!(child_review_orgs(&t, id(1)), vec![id(3), id(5)]);
+        assert!(child_review_orgs(&t, id(3)).is_empty());
+        // Its coordinator prepares it; a coordinator of one unit does not, nor the kommun's review.
+        let p = |role, org: u128| Principal::new(Uuid::nil(), vec![Assignment { role, org_id: Some(id(org)) }]);
+        assert!(may_prepare(&p(Role::Coordinator, 3), id(3), &t));
+        assert!(!may_prepare(&p(Role::Coordinator, 4), id(3), &t));
+        assert!(!may_prepare(&p(Role::Coordinator, 1), id(1), &t));
+        assert!(may_prepare(&p(Role::Ciso, 1), id(3), &t));
+        assert!(!may_prepare(&p(Role::Management, 3), id(3), &t));
     }
 
     #[test]
@@ -481,12 +685,22 @@ mod tests {
             decisions: vec![],
             adopted_by: None,
             adopted_on: None,
+            part: false,
+            activities: vec![],
+            children: vec![],
+            documents: vec![],
         }
     }
 
     #[test]
     fn the_hash_changes_with_any_content_and_survives_a_round_trip() {
         let a = content();
+        // A snapshot frozen before the roll-up existed reads as one without children.
+        let mut old: serde_json::Value = serde_json::from_str(&a.canonical_json()).unwrap();
+        for k in ["part", "activities", "children", "documents"] {
+            old.as_object_mut().unwrap().remove(k);
+        }
+        assert_eq!(serde_json::from_value::<ReviewContent>(old).unwrap(), a);
         let json = a.canonical_json();
         let back: ReviewContent = serde_json::from_str(&json).unwrap();
         assert_eq!(back.hash(), a.hash());
@@ -495,6 +709,32 @@ mod tests {
         assert_ne!(a.hash(), b.hash());
         assert_eq!(a.hash().len(), 64);
         assert_eq!(a.reported(), (1, 3));
+    }
+
+    #[test]
+    fn every_section_is_shown_once_and_the_roll_up_only_with_children() {
+        let mut c = content();
+        for part in [false, true] {
+            c.part = part;
+            let s = c.sections();
+            assert_eq!(s.len(), SectionKey::ALL.len() - 1);
+            assert_eq!(s.iter().filter(|k| **k == SectionKey::Documents).count(), 1);
+            assert!(!s.contains(&SectionKey::Rollup));
+        }
+        assert_eq!(c.sections()[..2], [SectionKey::Documents, SectionKey::UnitReports], "seed 001's order");
+        c.children.push(ChildReview {
+            org: "Socialförvaltningen".into(),
+            status: None,
+            meeting_date: None,
+            adopted_on: None,
+            points: vec![],
+            decisions: vec![],
+            totals: Totals::default(),
+        });
+        let s = c.sections();
+        assert_eq!(s.len(), SectionKey::ALL.len());
+        assert!(SectionKey::ALL.iter().all(|k| s.contains(k)));
+        assert_eq!(c.children_not_adopted(), 1);
     }
 
     #[test]

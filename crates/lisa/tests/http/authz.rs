@@ -18,6 +18,8 @@ pub struct Fixture {
     pub social_nämnd: String,
     pub target_user: String,
     pub target_assignment: String,
+    /// The kommun's guideline.
+    pub document: String,
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -31,7 +33,9 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     let decision = app.store.review_decisions(review).await.unwrap()[0].id;
     let point = app.store.list_points(kommun).await.unwrap()[0].id;
     let activity = app.store.list_activities(&store::OrgScope::Org(kommun)).await.unwrap()[0].id;
+    let document = app.store.list_documents(&store::OrgScope::Org(kommun)).await.unwrap()[0].id;
     Fixture {
+        document: document.to_string(),
         kommun: kommun.to_string(),
         action: action.to_string(),
         review: review.to_string(),
@@ -493,6 +497,75 @@ pub fn routes(f: &Fixture) -> Vec<Route> {
         ),
         r("POST", format!("/api/v1/unit-reports/{k}/2026/approve"), None, Need::ApproveUnitReports, true),
         r("GET", "/api/v1/activities".into(), None, Need::ViewPlans, false),
+        r("GET", "/steering".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/steering".into(),
+            Some(|f| {
+                Body::Form(vec![
+                    ("org_id", f.kommun.clone()),
+                    ("title", "Rutin".into()),
+                    ("kind", "routine".into()),
+                    ("owner", "Någon".into()),
+                ])
+            }),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", format!("/steering/{}", f.document), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/steering/{}", f.document),
+            Some(|_| {
+                Body::Form(vec![("title", "Ändrad".into()), ("kind", "guideline".into()), ("owner", "Någon".into())])
+            }),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/steering/{}/implementation", f.document),
+            Some(|f| Body::Form(vec![("org_id", f.kommun.clone()), ("status", "implemented".into())])),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/steering/{}/versions", f.document),
+            Some(|_| Body::Multipart { filename: "riktlinje.pdf", content: b"%PDF-1.4".to_vec() }),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", "/api/v1/steering-documents".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/api/v1/steering-documents".into(),
+            Some(|f| Body::Json(json!({"org_id": f.kommun, "title": "Rutin", "kind": "routine", "owner": "Någon"}))),
+            Need::ManageReviews,
+            true,
+        ),
+        r("GET", format!("/api/v1/steering-documents/{}", f.document), None, Need::ViewPlans, true),
+        r(
+            "PUT",
+            format!("/api/v1/steering-documents/{}", f.document),
+            Some(|_| Body::Json(json!({"title": "Ändrad", "kind": "guideline", "owner": "Någon"}))),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "PUT",
+            format!("/api/v1/steering-documents/{}/implementation/{}", f.document, f.kommun),
+            Some(|_| Body::Json(json!({"status": "implemented"}))),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/steering-documents/{}/versions", f.document),
+            Some(|_| Body::Json(json!({"label": "9.9", "file_name": "a.txt", "content_base64": "aGVq"}))),
+            Need::ManageReviews,
+            true,
+        ),
     ]
 }
 
@@ -609,6 +682,9 @@ const CHECKED_ELSEWHERE: &[(&str, &str)] = &[
     ("PUT", "/api/v1/me/password"),
     // A file of an assessment: needs a real upload (`evidence_files_are_kept_with_the_assessment`).
     ("GET", "/evidence/{file}"),
+    // A steering document's file: needs a real upload (`steering_documents_are_kept_and_scoped`).
+    ("GET", "/steering-files/{version}"),
+    ("GET", "/api/v1/steering-versions/{id}/file"),
     // The model catalogue, read by everyone who answers (`assessment_api_journey`).
     ("GET", "/api/v1/models"),
     ("GET", "/api/v1/models/{id}"),
@@ -658,6 +734,7 @@ fn stand_in_fixture() -> Fixture {
         social_nämnd: id(9),
         target_user: id(10),
         target_assignment: id(11),
+        document: id(14),
     }
 }
 

@@ -140,6 +140,12 @@ pub enum Body {
         filename: &'static str,
         content: Vec<u8>,
     },
+    /// A multipart form with text fields and one file (field `file`); the CSRF token is added.
+    MultipartWith {
+        fields: Vec<(&'static str, String)>,
+        filename: &'static str,
+        content: Vec<u8>,
+    },
 }
 
 impl Client {
@@ -168,6 +174,17 @@ impl Client {
             Some(Body::Multipart { filename, content }) => {
                 let mut form = reqwest::multipart::Form::new()
                     .part("file", reqwest::multipart::Part::bytes(content).file_name(filename));
+                if let Some(t) = &self.csrf {
+                    form = form.text("csrf", t.clone());
+                }
+                req.multipart(form)
+            }
+            Some(Body::MultipartWith { fields, filename, content }) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (k, v) in fields {
+                    form = form.text(k, v);
+                }
+                form = form.part("file", reqwest::multipart::Part::bytes(content).file_name(filename));
                 if let Some(t) = &self.csrf {
                     form = form.text("csrf", t.clone());
                 }

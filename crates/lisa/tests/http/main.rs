@@ -17,6 +17,7 @@ mod rounds;
 mod scale;
 mod service;
 mod sessions;
+mod steering;
 mod trust;
 mod users;
 
@@ -34,7 +35,8 @@ use orgs::{
     admin_manages_orgs_through_pages_and_nothing_is_half_written, orgs_and_actions_are_searched_and_paged_within_scope,
 };
 use plans::{
-    action_plan_refuses_bad_input_and_exports, calendar_feed_is_private_and_revocable, review_journey_through_the_api,
+    action_plan_refuses_bad_input_and_exports, calendar_feed_is_private_and_revocable,
+    forvaltning_holds_its_own_review, review_journey_through_the_api,
 };
 use rounds::{
     demo_national_rounds_have_figures_reports_and_feedback, rounds_invite_submit_withdraw_and_suppress,
@@ -45,6 +47,7 @@ use sessions::{
     csrf_is_required_for_every_write, failed_logins_are_slowed_then_locked, first_admin_setup_link_works_once,
     sessions_logout_and_password_change,
 };
+use steering::steering_documents_are_kept_and_scoped;
 use trust::{
     a_flood_of_reports_is_queued_not_fatal, local_admin_cannot_reach_beyond_its_scope,
     next_after_login_stays_on_this_site, one_request_cannot_take_lisa_down, parallel_guesses_meet_the_lock,
@@ -73,6 +76,8 @@ both_backends!(
     delegated_areas_arrive_as_proposals,
     answers_go_out_and_in_through_excel,
     review_journey_through_the_api,
+    forvaltning_holds_its_own_review,
+    steering_documents_are_kept_and_scoped,
     action_plan_refuses_bad_input_and_exports,
     calendar_feed_is_private_and_revocable,
     rounds_invite_submit_withdraw_and_suppress,

@@ -45,11 +45,13 @@ pub async fn review_journey_through_the_api(app: &TestApp) {
     let res = ciso.send("POST", "/api/v1/reviews", Some(Body::Json(json!({"org_id": kommun, "year": 2027})))).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.text.contains("finns redan"), "{}", res.text);
-    // A unit (not an organisation of its own) has no review.
-    let res = ciso.send("POST", "/api/v1/reviews", Some(Body::Json(json!({"org_id": social, "year": 2027})))).await;
+    // A förvaltning that reports by unit report holds no review, and the message says so.
+    let kultur = app.org_id("Kultur- och fritidsförvaltningen").await;
+    let res = ciso.send("POST", "/api/v1/reviews", Some(Body::Json(json!({"org_id": kultur, "year": 2027})))).await;
     assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text.contains("enhetsrapport"), "{}", res.text);
 
-    // The coordinator reports for Socialförvaltningen; the owner approves.
+    // The coordinator reports Socialförvaltningen's own statuses (it holds its own review); the owner approves.
     let path = format!("/api/v1/unit-reports/{social}/2027");
     let res = samordnare.get(&path).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
@@ -170,9 +172,20 @@ pub async fn review_journey_through_the_api(app: &TestApp) {
     let detail = ciso.get(&r).await.json();
     assert_eq!(detail["review"]["status"], "adopted");
     let units = detail["content"]["units"].as_array().unwrap();
-    assert_eq!(units.len(), 5, "the kommun's five förvaltningar report");
-    assert!(units.iter().any(|u| u["unit"] == "Socialförvaltningen" && u["status"] == "approved"));
-    assert_eq!(detail["content"]["points"][0]["counts"], json!([0, 1, 0, 0]));
+    assert_eq!(units.len(), 3, "the three förvaltningar without a review of their own report to the kommun's");
+    assert!(units.iter().all(|u| u["unit"] != "Socialförvaltningen"));
+    // Socialförvaltningen's own review rolls up: not started for 2027, its own statuses shown.
+    let children = detail["content"]["children"].as_array().unwrap();
+    let names: Vec<&str> = children.iter().map(|c| c["org"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"Socialförvaltningen") && names.contains(&"Barn- och utbildningsförvaltningen"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"Exempla Stadshus AB"), "{names:?}");
+    let sf = children.iter().find(|c| c["org"] == "Socialförvaltningen").unwrap();
+    assert_eq!(sf["status"], serde_json::Value::Null);
+    assert_eq!(sf["points"][0][1], "partial");
+    assert_eq!(sf["points"].as_array().unwrap().len(), 13);
     let actions = ciso.get("/api/v1/actions?origin=review").await.json();
     let made: Vec<_> = actions["actions"].as_array().unwrap().iter().filter(|a| a["activity"] == decision).collect();
     assert_eq!(made.len(), 1, "one action for the one improvement decision");
@@ -352,4 +365,123 @@ pub async fn calendar_feed_is_private_and_revocable(app: &TestApp) {
     let res = ciso.post_form("/account/calendar/revoke", vec![]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(anonymous.get(&path).await.status, StatusCode::NOT_FOUND);
+}
+
+/// Seed 001: a förvaltning holds its own review. Its coordinator prepares
+/// it, its förvaltningschef adopts it, the priorities become its actions,
+/// the kommun's CISO sees it roll up; nobody else sees it.
+pub async fn forvaltning_holds_its_own_review(app: &TestApp) {
+    let social = app.org_id("Socialförvaltningen").await;
+    let kommun = app.org_id("Exempla kommun").await;
+    let samordnare = app.login("samordnare@exempla.se").await;
+    let chef = app.login("forvaltningschef@exempla.se").await;
+    let ciso = app.login("ciso@exempla.se").await;
+    let region = app.login("ciso@region-exempla.se").await;
+    let new = |org| Some(Body::Json(json!({"org_id": org, "year": 2027})));
+
+    // Only the coordinator (or the CISO) starts it; not the chief, not for the kommun.
+    let res = chef.send("POST", "/api/v1/reviews", new(social)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text);
+    let res = samordnare.send("POST", "/api/v1/reviews", new(kommun)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.text);
+    let res = samordnare.send("POST", "/api/v1/reviews", new(social)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let id = res.json()["id"].as_str().unwrap().to_owned();
+    let r = format!("/api/v1/reviews/{id}");
+
+    // The coordinator fills in seed 001's parts.
+    let follow_up = "Den lokala anvisningen är införd på alla enheter.";
+    let dpo = "Dataskyddsombudet ser fler felskickade e-postmeddelanden.";
+    for (section, text) in [("follow_up", follow_up), ("dpo_report", dpo)] {
+        let res =
+            samordnare.send("PUT", &format!("{r}/comments/{section}"), Some(Body::Json(json!({"text": text})))).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    }
+    let priority = "Varje verksamhetssystem får en objektledare.";
+    let decision =
+        json!({"kind": "improvement", "text": priority, "responsible": "Förvaltningschefen", "deadline": "2028-06-30"});
+    let res = samordnare.send("POST", &format!("{r}/decisions"), Some(Body::Json(decision))).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let res = chef.send("POST", &format!("{r}/adopt"), None).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "no meeting yet: {}", res.text);
+    let meeting = json!({"meeting_date": "2027-11-16", "participants": "Helena Strid\nErik Lind"});
+    let res = samordnare.send("PUT", &format!("{r}/meeting"), Some(Body::Json(meeting))).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
+    let detail = chef.get(&r).await.json();
+    assert_eq!(detail["content"]["part"], true);
+    let units: Vec<&str> =
+        detail["content"]["units"].as_array().unwrap().iter().map(|u| u["unit"].as_str().unwrap()).collect();
+    assert_eq!(units, vec!["Socialförvaltningen", "Individ- och familjeomsorgen", "Äldreomsorgen"]);
+
+    // Nobody else sees it: not another organisation, not the chief the kommun's or another förvaltning's review.
+    assert_eq!(region.get(&r).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(region.get(&format!("/reviews/{id}")).await.status, StatusCode::NOT_FOUND);
+    let visible = chef.get("/api/v1/reviews").await.json();
+    let orgs: Vec<&str> = visible.as_array().unwrap().iter().map(|x| x["org_id"].as_str().unwrap()).collect();
+    assert!(!orgs.is_empty() && orgs.iter().all(|o| *o == social.to_string()), "{orgs:?}");
+    let all = ciso.get("/api/v1/reviews").await.json();
+    let others: Vec<String> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["org_id"] != social.to_string())
+        .map(|x| x["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(others.len() >= 4, "the kommun's and Barn- och utbildningsförvaltningen's reviews");
+    for other in &others {
+        assert_eq!(chef.get(&format!("/api/v1/reviews/{other}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            chef.send("POST", &format!("/api/v1/reviews/{other}/adopt"), None).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    // The coordinator does not adopt; the förvaltningschef does.
+    let res = samordnare.send("POST", &format!("{r}/adopt"), None).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let res = chef.send("POST", &format!("{r}/adopt"), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+
+    // Frozen: nothing more is written.
+    let before = app.store.verify_audit().await.unwrap().unwrap();
+    let res =
+        samordnare.send("PUT", &format!("{r}/comments/follow_up"), Some(Body::Json(json!({"text": "Ändrat"})))).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(app.store.verify_audit().await.unwrap().unwrap(), before, "nothing written");
+
+    // The priority is an action in the förvaltning's own plan.
+    let actions = samordnare.get("/api/v1/actions?origin=review").await.json();
+    let made: Vec<_> = actions["actions"].as_array().unwrap().iter().filter(|a| a["activity"] == priority).collect();
+    assert_eq!(made.len(), 1, "{actions}");
+    assert_eq!(made[0]["org_id"], social.to_string());
+
+    // The kommun's review of the year shows it adopted, with its decision.
+    let res = ciso.send("POST", "/api/v1/reviews", new(kommun)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let k = res.json()["id"].as_str().unwrap().to_owned();
+    let content = ciso.get(&format!("/api/v1/reviews/{k}")).await.json()["content"].clone();
+    let sf =
+        content["children"].as_array().unwrap().iter().find(|c| c["org"] == "Socialförvaltningen").unwrap().clone();
+    assert_eq!(sf["status"], "adopted");
+    assert_eq!(sf["decisions"][0]["text"], priority);
+    let page = ciso.get(&format!("/reviews/{k}")).await;
+    assert!(page.text.contains("Genomgångar i förvaltningar och bolag") && page.text.contains(priority));
+
+    // The report follows seed 001's order: the checklist with its statuses,
+    // last year, risks, then the development with its priorities.
+    let (status, _, pdf) = chef.get_bytes(&format!("/reviews/{id}/report.pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = pdf_text(&pdf);
+    let (status, _, docx) = chef.get_bytes(&format!("/reviews/{id}/report.docx")).await;
+    assert_eq!(status, StatusCode::OK);
+    let xml = docx_xml(&docx);
+    for (name, doc) in [("PDF", &text), ("DOCX", &xml)] {
+        for want in ["Uppföljning av förra året", "Dataskyddsombudets årsrapport", "Prioriterade områden för 2028"]
+        {
+            assert!(doc.contains(want), "the {name} lacks {want:?}");
+        }
+        // Texts found once each, in the body: a unit of the checklist, the follow-up, the DPO's risks, the priority.
+        let at = |w: &str| doc.find(w).unwrap_or_else(|| panic!("the {name} lacks {w:?}"));
+        let order = [at("Individ- och familjeomsorgen"), at(follow_up), at(dpo), at(priority)];
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "the {name} is out of seed 001's order: {order:?}");
+    }
 }

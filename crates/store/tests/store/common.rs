@@ -152,7 +152,13 @@ pub fn admin() -> Actor {
 }
 
 pub fn new_org(name: &str, kind: OrgKind, parent: Option<Uuid>) -> NewOrg {
-    NewOrg { name: OrgName::parse(name).expect("valid org name"), kind, org_number: None, parent_id: parent }
+    NewOrg {
+        name: OrgName::parse(name).expect("valid org name"),
+        kind,
+        org_number: None,
+        parent_id: parent,
+        own_review: false,
+    }
 }
 
 pub fn org_number(s: &str) -> OrgNumber {
@@ -209,6 +215,7 @@ pub fn rename(org: &store::Org, name: &str) -> OrgUpdate {
         kind: org.kind,
         org_number: org.org_number.as_deref().map(org_number),
         parent_id: org.parent_id,
+        own_review: org.own_review,
     }
 }
 

@@ -21,3 +21,4 @@ mod reviews;
 mod round_close_race;
 mod rounds;
 mod scope;
+mod steering;

@@ -19,6 +19,7 @@ async fn orgs_insert_find_list() {
                     kind: OrgKind::Municipality,
                     org_number: Some(org_number("2120000142")),
                     parent_id: None,
+                    own_review: false,
                 },
             )
             .await

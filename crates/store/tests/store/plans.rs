@@ -26,7 +26,13 @@ pub fn action(title: &str) -> ActionInput {
 }
 
 pub fn decision(kind: DecisionKind, text: &str) -> DecisionInput {
-    DecisionInput { kind, text: text.into(), responsible: "Kommundirektören".into(), deadline: d("2027-12-31") }
+    DecisionInput {
+        kind,
+        text: text.into(),
+        responsible: "Kommundirektören".into(),
+        deadline: d("2027-12-31"),
+        document_id: None,
+    }
 }
 
 pub async fn kommun(s: &Store) -> (Uuid, Uuid) {

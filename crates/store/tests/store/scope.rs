@@ -17,7 +17,13 @@ async fn move_to(s: &Store, id: Uuid, parent: Option<Uuid>) -> Result<(), store:
     s.update_org(
         &admin(),
         id,
-        OrgUpdate { name: OrgName::parse(&o.name).unwrap(), kind: o.kind, org_number: None, parent_id: parent },
+        OrgUpdate {
+            name: OrgName::parse(&o.name).unwrap(),
+            kind: o.kind,
+            org_number: None,
+            parent_id: parent,
+            own_review: false,
+        },
     )
     .await
     .map(|_| ())
@@ -149,6 +155,7 @@ async fn a_kept_tree_gives_way_once_the_data_has_moved() {
             kind: o.kind,
             org_number: None,
             parent_id: o.parent_id,
+            own_review: false,
         };
         s.update_org(&admin(), school.id, upd).await.unwrap();
         let renamed = s.data_version().await.unwrap();

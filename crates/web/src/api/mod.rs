@@ -17,6 +17,7 @@ mod orgs;
 mod plans;
 mod rounds;
 mod session;
+mod steering;
 mod users;
 
 use crate::SharedState;
@@ -26,7 +27,7 @@ use crate::SharedState;
     info(title = "Lisa API", version = "1", description = "Uppföljning av det systematiska informationssäkerhetsarbetet. \
         Log in with POST /api/v1/session; send the returned csrf_token in the X-CSRF-Token header on every \
         POST, PUT and DELETE. Errors are application/problem+json (RFC 9457) with a Swedish title."),
-    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"), (name = "rounds"))
+    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"), (name = "rounds"), (name = "steering"))
 )]
 struct ApiDoc;
 
@@ -61,6 +62,11 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plans::adopt))
         .routes(routes!(plans::get_unit_report, plans::put_unit_report))
         .routes(routes!(plans::approve_unit_report))
+        .routes(routes!(steering::list_documents, steering::create_document))
+        .routes(routes!(steering::get_document, steering::update_document))
+        .routes(routes!(steering::put_implementation))
+        .routes(routes!(steering::add_version))
+        .routes(routes!(steering::version_file))
         .routes(routes!(plans::list_activities))
         .routes(routes!(rounds::list_rounds, rounds::create_round))
         .routes(routes!(rounds::get_round))

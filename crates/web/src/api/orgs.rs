@@ -23,6 +23,10 @@ pub struct OrgOut {
     /// municipality, region, agency, holding, company, committee, administration, unit or coordinator.
     kind: String,
     org_number: Option<String>,
+    /// A nämnd, förvaltning or enhet that holds its own management review
+    /// (else it reports to the enclosing organisation's by unit report);
+    /// other organisations always hold their own.
+    own_review: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -35,6 +39,7 @@ impl From<store::Org> for OrgOut {
             name: o.name,
             kind: o.kind.code().into(),
             org_number: o.org_number,
+            own_review: o.own_review,
             created_at: o.created_at,
             updated_at: o.updated_at,
         }
@@ -50,6 +55,10 @@ pub struct OrgIn {
     org_number: Option<String>,
     /// `null` places the organisation at the top (system administrators only).
     parent_id: Option<Uuid>,
+    /// Whether a nämnd, förvaltning or enhet holds its own management
+    /// review; ignored for other kinds. Left out: unchanged (a new
+    /// organisation: no).
+    own_review: Option<bool>,
 }
 
 impl OrgIn {
@@ -59,6 +68,7 @@ impl OrgIn {
             kind: self.kind.clone(),
             org_number: self.org_number.clone().unwrap_or_default(),
             parent_id: self.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+            own_review: self.own_review,
         }
     }
 }

@@ -179,8 +179,9 @@ pub struct CommentIn {
     text: String,
 }
 
-/// Set the CISO's comment on a section (assessment, feedback, actions,
-/// previous_decisions, unit_reports, risks, outside_world, proposals); empty clears it.
+/// Set the comment on a section (assessment, feedback, actions,
+/// previous_decisions, follow_up, unit_reports, rollup, documents, risks,
+/// dpo_report, outside_world, proposals); empty clears it.
 #[utoipa::path(put, path = "/api/v1/reviews/{id}/comments/{section}", tag = "plans",
     params(("id" = String, Path), ("section" = String, Path)), request_body = CommentIn,
     responses((status = 204), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]

@@ -30,6 +30,16 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// An internal error caused by `source`.
+    /// The field errors of a validation error or a conflict (none otherwise),
+    /// for a form shown again with its messages.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Error::Validation(errs) => errs.clone(),
+            Error::Conflict(e) => vec![e.clone()],
+            _ => Vec::new(),
+        }
+    }
+
     pub fn internal(source: impl std::error::Error + Send + Sync + 'static) -> Self {
         Error::Internal(Arc::new(source))
     }

@@ -22,6 +22,7 @@ pub mod org;
 pub mod plan;
 pub mod review;
 pub mod round;
+pub mod steering;
 pub mod tasks;
 pub mod unit;
 pub mod user;

@@ -16,6 +16,9 @@ pub struct OrgFields {
     pub org_number: String,
     /// Empty: at the top.
     pub parent_id: String,
+    /// A part (nämnd, förvaltning, enhet) that holds its own review;
+    /// `None` leaves a stored organisation's setting as it is.
+    pub own_review: Option<bool>,
 }
 
 /// An organisation's parsed values.
@@ -25,6 +28,9 @@ pub struct OrgInput {
     pub kind: OrgKind,
     pub org_number: Option<OrgNumber>,
     pub parent_id: Option<Uuid>,
+    /// Set only for a part: other organisations hold their own review
+    /// always; `None`: unchanged.
+    pub own_review: Option<bool>,
 }
 
 impl OrgFields {
@@ -50,9 +56,13 @@ impl OrgFields {
             )
         };
         match (name, kind, number, parent) {
-            (Some(name), Some(kind), Some(org_number), Some(parent_id)) if errs.is_empty() => {
-                Ok(OrgInput { name, kind, org_number, parent_id })
-            }
+            (Some(name), Some(kind), Some(org_number), Some(parent_id)) if errs.is_empty() => Ok(OrgInput {
+                name,
+                kind,
+                org_number,
+                parent_id,
+                own_review: self.own_review.map(|o| o && kind.is_part()),
+            }),
             _ => Err(errs),
         }
     }
@@ -142,8 +152,9 @@ pub async fn create_org(store: &store::Store, caller: &Caller, fields: &OrgField
     if !may_change_org(&caller.principal, &tree, change) {
         return Err(Error::Forbidden);
     }
-    let OrgInput { name, kind, org_number, parent_id } = input;
-    Ok(store.insert_org(&caller.actor(), store::NewOrg { name, kind, org_number, parent_id }).await?)
+    let OrgInput { name, kind, org_number, parent_id, own_review } = input;
+    let own_review = own_review.unwrap_or(false);
+    Ok(store.insert_org(&caller.actor(), store::NewOrg { name, kind, org_number, parent_id, own_review }).await?)
 }
 
 /// One organisation the caller may see.
@@ -161,8 +172,9 @@ pub async fn update_org(store: &store::Store, caller: &Caller, id: Uuid, fields:
     tree_for(store, caller, id, Permission::ManageOrgs).await?;
     // A new parent may lie anywhere: checked against the whole tree (an administrator's rare write).
     let tree = store.org_tree().await?;
-    let OrgInput { name, kind, org_number, parent_id } = fields.parse()?;
+    let OrgInput { name, kind, org_number, parent_id, own_review } = fields.parse()?;
     let current = tree.get(id).ok_or(Error::NotFound)?;
+    let own_review = own_review.unwrap_or(current.own_review) && kind.is_part();
     if parent_id.is_some_and(|p| tree.get(p).is_none()) {
         return Err(FieldError::new("parent_id", "error-parent-unknown").into());
     }
@@ -176,7 +188,9 @@ pub async fn update_org(store: &store::Store, caller: &Caller, id: Uuid, fields:
     if !may_change_org(&caller.principal, &tree, change) {
         return Err(Error::Forbidden);
     }
-    Ok(store.update_org(&caller.actor(), id, store::OrgUpdate { name, kind, org_number, parent_id }).await?)
+    Ok(store
+        .update_org(&caller.actor(), id, store::OrgUpdate { name, kind, org_number, parent_id, own_review })
+        .await?)
 }
 
 /// An organisation about to be deleted and what still depends on it.

@@ -11,8 +11,9 @@ use domain::model::Model;
 use domain::org::OrgTree;
 use domain::plan::Origin;
 use domain::review::{
-    AssessedPeriod, ChecklistPoint, DecisionFields, EarlierDecision, MeetingFields, PlannedAction, PreviousReview,
-    ReportingUnit, ReviewContent, ReviewFacts, ReviewStatus, SectionKey, UnitReportFacts, reporting_units,
+    AssessedPeriod, ChecklistPoint, ChildReviewFacts, DecisionFields, EarlierDecision, MeetingFields, PlannedAction,
+    PreviousReview, ReportingUnit, ReviewContent, ReviewFacts, ReviewStatus, SectionKey, UnitReportFacts,
+    UnitReportStatus, child_review_orgs, holds_review, may_prepare, reporting_units,
 };
 use domain::scoring::Answer;
 use store::OrgScope;
@@ -46,18 +47,31 @@ pub async fn list_reviews(store: &store::Store, caller: &Caller) -> Result<Vec<s
 }
 
 /// The organisations the caller may start a review for (those that hold
-/// one: not a nämnd, förvaltning or enhet), with their depth below the
-/// caller's roots, in tree order.
+/// one: every organisation but a nämnd, förvaltning or enhet that reports by
+/// unit report), with their depth below the caller's roots, in tree order.
 pub fn review_orgs(caller: &Caller, tree: &OrgTree) -> Vec<(usize, Uuid)> {
-    let mut out = Vec::new();
-    for root in caller.principal.visible_roots(Permission::ManageReviews, tree) {
+    let mut out: Vec<(usize, Uuid)> = Vec::new();
+    let p = &caller.principal;
+    let mut roots = p.visible_roots(Permission::ManageReviews, tree);
+    for r in p.visible_roots(Permission::ReportUnit, tree) {
+        if !roots.contains(&r) {
+            roots.push(r);
+        }
+    }
+    for root in roots {
         for (depth, n) in tree.subtree(root) {
-            if domain::review::review_org(tree, n.id) == Some(n.id) {
+            if holds_review(tree, n.id) && may_prepare(p, n.id, tree) && !out.iter().any(|(_, o)| *o == n.id) {
                 out.push((depth, n.id));
             }
         }
     }
     out
+}
+
+/// Whether the caller may prepare a review anywhere: the CISO, or the
+/// coordinator of a part that holds its own review.
+fn prepares_somewhere(caller: &Caller, tree: &OrgTree) -> bool {
+    caller.principal.can_somewhere(Permission::ManageReviews) || !review_orgs(caller, tree).is_empty()
 }
 
 /// Starts the review of `org`'s `year` (a year that [`domain::assessment::Period`]
@@ -71,27 +85,35 @@ pub async fn create_review(
     org: Option<Uuid>,
     year: Option<i32>,
 ) -> Result<store::Review> {
-    if !caller.principal.can_somewhere(Permission::ManageReviews) {
+    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
+    if !prepares_somewhere(caller, &tree) {
         return Err(Error::Forbidden);
     }
-    let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
-    if org.is_some_and(|o| !caller.principal.can(Permission::ManageReviews, o, &tree)) {
+    if org.is_some_and(|o| !caller.principal.can(Permission::ViewPlans, o, &tree)) {
         return Err(Error::NotFound);
     }
-    let org = org.filter(|o| domain::review::review_org(&tree, *o) == Some(*o));
+    if org.is_some_and(|o| !may_prepare(&caller.principal, o, &tree)) {
+        return Err(Error::Forbidden);
+    }
+    // A part that reports by unit report holds no review of its own: say so.
+    let choice = match org {
+        None => Err(domain::FieldError::new("org_id", "error-org-choose")),
+        Some(o) if !holds_review(&tree, o) => Err(domain::FieldError::new("org_id", "error-review-org-reports")),
+        Some(o) => Ok(o),
+    };
     let year = year
         .and_then(|y| domain::assessment::Period::new(y).ok())
         .ok_or_else(|| domain::FieldError::new("year", "error-period"));
-    match (org, year) {
-        (Some(org), Ok(y)) => {
+    match (choice, year) {
+        (Ok(org), Ok(y)) => {
             let r = store.insert_review(&caller.actor(), org, y.year()).await?;
             store.ensure_points(&caller.actor(), org, &default_points()).await?;
             Ok(r)
         }
         (org, y) => {
             let mut errs = Vec::new();
-            if org.is_none() {
-                errs.push(domain::FieldError::new("org_id", "error-org-choose"));
+            if let Err(e) = org {
+                errs.push(e);
             }
             if let Err(e) = y {
                 errs.push(e);
@@ -115,7 +137,7 @@ pub async fn load_review(store: &store::Store, caller: &Caller, id: Uuid) -> Res
 /// changes to an adopted one).
 pub async fn load_for_edit(store: &store::Store, caller: &Caller, id: Uuid) -> Result<VisibleReview> {
     let v = load_review(store, caller, id).await?;
-    if !caller.principal.can(Permission::ManageReviews, v.review.org_id, &v.tree) {
+    if !may_prepare(&caller.principal, v.review.org_id, &v.tree) {
         return Err(Error::Forbidden);
     }
     Ok(v)
@@ -137,6 +159,9 @@ pub struct ReviewDetail {
     pub content: ReviewContent,
     pub decisions: Vec<store::Decision>,
     pub others: Vec<store::Review>,
+    /// The steering documents that apply to the organisation, (id, title):
+    /// what a decision on governance may name.
+    pub documents: Vec<(Uuid, String)>,
 }
 
 /// A cached review detail seen as its content (what templates read).
@@ -188,10 +213,18 @@ pub async fn detail(store: &store::Store, models: &ModelCache, v: &VisibleReview
     if let Some(d) = models.reviews.get(v.review.id, v.data_version, today) {
         return Ok(d);
     }
+    let (content, documents) = match &v.review.snapshot {
+        Some(json) => (
+            serde_json::from_str(json).map_err(Error::internal)?,
+            documents_for(store, &v.tree, v.review.org_id).await?.into_iter().map(|d| (d.id, d.data.title)).collect(),
+        ),
+        None => compile_with_documents(store, models, &v.tree, &v.review).await?,
+    };
     let d = Arc::new(ReviewDetail {
-        content: content(store, models, &v.tree, &v.review).await?,
+        content,
         decisions: store.review_decisions(v.review.id).await?,
         others: other_revisions(store, &v.review).await?,
+        documents,
     });
     models.reviews.put(v.review.id, v.data_version, today, d.clone());
     Ok(d)
@@ -231,6 +264,16 @@ pub async fn compile(
     tree: &OrgTree,
     r: &store::Review,
 ) -> Result<ReviewContent> {
+    Ok(compile_with_documents(store, models, tree, r).await?.0)
+}
+
+/// [`compile`], and the steering documents that apply, (id, title), read on the way.
+async fn compile_with_documents(
+    store: &store::Store,
+    models: &ModelCache,
+    tree: &OrgTree,
+    r: &store::Review,
+) -> Result<(ReviewContent, Vec<(Uuid, String)>)> {
     let org = r.org_id;
     // Assessments of the organisation itself, the newest revision of each period up to the review's year.
     let mut by_period: BTreeMap<i32, (store::Assessment, i64)> = BTreeMap::new();
@@ -282,6 +325,9 @@ pub async fn compile(
     let reports = store.unit_reports(&units, r.year).await?;
     let name = |id: Uuid| tree.get(id).map(|n| n.name.clone()).unwrap_or_default();
     let points = store.list_points(org).await?;
+    let children = children(store, tree, r).await?;
+    let documents = steering_facts(store, tree, org).await?;
+    let options: Vec<(Uuid, String)> = documents.iter().map(|d| (d.id, d.title.clone())).collect();
     let facts = ReviewFacts {
         org_id: org,
         org_name: name(org),
@@ -314,9 +360,123 @@ pub async fn compile(
         points: points.into_iter().filter(|p| p.active).map(|p| ChecklistPoint { id: p.id, text: p.text }).collect(),
         comments: store.review_comments(r.id).await?,
         decisions: store.review_decisions(r.id).await?.into_iter().map(|d| d.data).collect(),
+        part: tree.get(org).is_some_and(|n| n.kind.is_part()),
+        children,
+        documents,
         today: domain::clock::today(),
     };
-    Ok(domain::review::compile(facts))
+    Ok((domain::review::compile(facts), options))
+}
+
+/// The reviews that roll up into `r`'s (see [`child_review_orgs`]): each
+/// one's latest revision of the year, its decisions and its own checklist
+/// statuses (its own report, once submitted).
+async fn children(store: &store::Store, tree: &OrgTree, r: &store::Review) -> Result<Vec<ChildReviewFacts>> {
+    let ids = child_review_orgs(tree, r.org_id);
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Four statements whatever the number of children: their reviews of the
+    // year, the decisions of those, their own reports and their checklists.
+    let mut latest: HashMap<Uuid, store::Review> = HashMap::new();
+    for x in store.reviews_of_year(&ids, r.year).await? {
+        if latest.get(&x.org_id).is_none_or(|l| l.revision < x.revision) {
+            latest.insert(x.org_id, x);
+        }
+    }
+    let review_ids: Vec<Uuid> = latest.values().map(|x| x.id).collect();
+    let decisions = store.decisions_of(&review_ids).await?;
+    let reports = store.unit_reports(&ids, r.year).await?;
+    let reported: Vec<Uuid> =
+        reports.iter().filter(|x| x.status != UnitReportStatus::Draft).map(|x| x.unit_id).collect();
+    let points = store.points_of(&reported).await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let review = latest.remove(&id);
+        let decisions = match &review {
+            Some(x) => decisions.iter().filter(|(rid, _)| *rid == x.id).map(|(_, d)| d.data.clone()).collect(),
+            None => Vec::new(),
+        };
+        let own = match reports.iter().find(|x| x.unit_id == id && x.status != UnitReportStatus::Draft) {
+            Some(report) => points
+                .iter()
+                .filter(|p| p.org_id == id && p.active)
+                .filter_map(|p| {
+                    report.items.iter().find(|(i, _, _)| *i == p.id).map(|(_, st, _)| (p.text.clone(), *st))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        out.push(ChildReviewFacts {
+            name: tree.get(id).map(|n| n.name.clone()).unwrap_or_default(),
+            orgs: tree.subtree(id).into_iter().map(|(_, n)| n.id).collect(),
+            status: review.as_ref().map(|x| x.status),
+            meeting_date: review.as_ref().and_then(|x| x.meeting_date),
+            adopted_on: review.as_ref().and_then(adopted_on),
+            decisions,
+            points: own,
+        });
+    }
+    Ok(out)
+}
+
+/// The steering documents that apply to `org` (decided by it or an
+/// organisation above it), with its own implementation of each and, for its
+/// own documents, how far its implementing organisations have come.
+pub async fn steering_facts(
+    store: &store::Store,
+    tree: &OrgTree,
+    org: Uuid,
+) -> Result<Vec<domain::review::SteeringFacts>> {
+    let docs = documents_for(store, tree, org).await?;
+    let ids: Vec<Uuid> = docs.iter().map(|d| d.id).collect();
+    let recorded = store.implementations(&ids).await?;
+    let mut docs = docs;
+    // The most general first (policy, guideline …), then by title.
+    docs.sort_by(|a, b| (a.data.kind, &a.data.title).cmp(&(b.data.kind, &b.data.title)));
+    Ok(docs
+        .into_iter()
+        .map(|d| {
+            let own = d.org_id == org;
+            let counts = if own {
+                let orgs = domain::steering::implementing_orgs(tree, org);
+                let of_doc: Vec<(Uuid, domain::steering::Implementation)> =
+                    recorded.iter().filter(|x| x.document_id == d.id).map(|x| (x.org_id, x.status)).collect();
+                domain::steering::tally(&orgs, &of_doc)
+            } else {
+                Vec::new()
+            };
+            domain::review::SteeringFacts {
+                id: d.id,
+                implementation: recorded.iter().find(|x| x.document_id == d.id && x.org_id == org).map(|x| x.status),
+                title: d.data.title,
+                kind: d.data.kind,
+                status: d.data.status,
+                decided_by: d.data.decided_by,
+                decided_on: d.data.decided_on,
+                next_review: d.data.next_review,
+                own,
+                counts,
+            }
+        })
+        .collect())
+}
+
+/// The steering documents that apply to `org` (its own and those above it), by title.
+pub async fn documents_for(store: &store::Store, tree: &OrgTree, org: Uuid) -> Result<Vec<store::Document>> {
+    let path: Vec<Uuid> = tree.path(org).iter().map(|n| n.id).collect();
+    Ok(store.documents_of(&path).await?)
+}
+
+/// The day a review was adopted, as its frozen content says (the day
+/// signed, which the demo data sets in the past), else the day it was stored.
+fn adopted_on(r: &store::Review) -> Option<NaiveDate> {
+    #[derive(serde::Deserialize)]
+    struct Signed {
+        adopted_on: Option<NaiveDate>,
+    }
+    let signed = r.snapshot.as_deref().and_then(|j| serde_json::from_str::<Signed>(j).ok()).and_then(|s| s.adopted_on);
+    signed.or(r.adopted_at.map(|t| t.date_naive()))
 }
 
 /// Sets the meeting's date and participants.
@@ -368,7 +528,18 @@ pub async fn add_decision(
     f: &DecisionFields,
 ) -> Result<store::Decision> {
     let v = load_for_edit(store, caller, id).await?;
-    Ok(store.add_decision(&caller.actor(), v.review.id, f.parse()?).await?)
+    let input = f.parse()?;
+    // The document a decision changes must apply to the review's organisation.
+    if let Some(doc) = input.document_id {
+        let applies = store
+            .find_document(doc)
+            .await?
+            .is_some_and(|d| domain::steering::applies_to(&v.tree, d.org_id, v.review.org_id));
+        if !applies {
+            return Err(domain::FieldError::new("document_id", "error-steering-unknown").into());
+        }
+    }
+    Ok(store.add_decision(&caller.actor(), v.review.id, input).await?)
 }
 
 /// Deletes a decision.

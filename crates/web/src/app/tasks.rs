@@ -83,6 +83,16 @@ async fn gather(store: &store::Store, caller: &Caller, tree: &OrgTree, today: Na
             tasks.push(task(kind, r.org_id, r.id, r.year, r.meeting_date));
         }
     }
+    // A förvaltning's coordinator prepares its own review (seed 001).
+    if p.has_role(Role::Coordinator) {
+        for r in store.draft_reviews(&scope_if(caller, Permission::ReportUnit)).await? {
+            let own =
+                domain::review::may_prepare(p, r.org_id, tree) && !p.can(Permission::ManageReviews, r.org_id, tree);
+            if own {
+                tasks.push(task(TaskKind::PrepareReview, r.org_id, r.id, r.year, r.meeting_date));
+            }
+        }
+    }
 
     // Units' yearly reports: the unit's coordinator reports; the owner approves.
     let year = today.year();

@@ -53,6 +53,30 @@ pub async fn wheel_activities(
     Ok(store.list_activities(&visible).await?)
 }
 
+/// The steering documents on the caller's wheel (their next review is
+/// shown in its month): of `org` and the organisations above it, or of all
+/// the caller follows; drafts and repealed documents left out.
+pub async fn wheel_documents(
+    store: &store::Store,
+    caller: &Caller,
+    tree: &OrgTree,
+    org: Option<Uuid>,
+) -> Result<Vec<store::Document>> {
+    let p = &caller.principal;
+    let visible = match org {
+        Some(o) if p.can(Permission::ViewPlans, o, tree) => OrgScope::PathTo(o),
+        Some(_) => return Err(Error::NotFound),
+        None => wheel_orgs(p),
+    };
+    use domain::steering::DocStatus;
+    Ok(store
+        .list_documents(&visible)
+        .await?
+        .into_iter()
+        .filter(|d| matches!(d.data.status, DocStatus::Decided | DocStatus::UnderRevision))
+        .collect())
+}
+
 /// Adds an activity to `org`'s wheel (CISO). A missing organisation is a
 /// validation error, reported before the fields' errors.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, org = ?org))]

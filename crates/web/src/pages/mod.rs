@@ -24,6 +24,7 @@ pub mod orgs;
 pub mod plan;
 pub mod review;
 pub mod rounds;
+pub mod steering;
 pub mod units;
 pub mod users;
 mod yearwheel;
@@ -109,6 +110,13 @@ fn table() -> Vec<(axum::http::Method, &'static str, axum::routing::MethodRouter
         (POST, "/reviews/{id}/revise", review::revise),
         (GET, "/reviews/{id}/report.pdf", review::report_pdf),
         (GET, "/reviews/{id}/report.docx", review::report_docx),
+        (GET, "/steering", steering::list),
+        (POST, "/steering", steering::create),
+        (GET, "/steering/{id}", steering::show),
+        (POST, "/steering/{id}", steering::update),
+        (POST, "/steering/{id}/implementation", steering::set_implementation),
+        (POST, "/steering/{id}/versions", steering::add_version),
+        (GET, "/steering-files/{version}", steering::download),
         (GET, "/orgs/{id}/checklist", units::checklist),
         (POST, "/orgs/{id}/checklist", units::add_point),
         (POST, "/orgs/{id}/checklist/{point}", units::update_point),

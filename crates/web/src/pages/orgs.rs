@@ -189,6 +189,7 @@ mod tests {
             parent_id: parent.map(Uuid::from_u128),
             name: name.into(),
             kind: OrgKind::Unit,
+            own_review: false,
         }
     }
 
@@ -235,6 +236,9 @@ pub struct OrgForm {
     pub org_number: String,
     #[serde(default)]
     pub parent_id: String,
+    /// The checkbox: present ("true") when the part holds its own review.
+    #[serde(default)]
+    pub own_review: bool,
 }
 
 impl OrgForm {
@@ -253,6 +257,7 @@ impl OrgForm {
             kind: self.kind.clone(),
             org_number: self.org_number.clone(),
             parent_id: self.parent_id.clone(),
+            own_review: Some(self.own_review),
         }
     }
 }
@@ -378,6 +383,7 @@ async fn org_page(
         kind: org.kind.code().into(),
         org_number: org.org_number.clone().unwrap_or_default(),
         parent_id: org.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+        own_review: org.own_review,
     });
     let p = &s.principal;
     Ok(OrgPage {

@@ -29,7 +29,10 @@ pub struct WheelQuery {
 }
 
 pub struct Entry {
-    pub id: Uuid,
+    /// The entry's page: the activity, or the steering document to review.
+    pub href: String,
+    /// A steering document whose review is overdue.
+    pub overdue: bool,
     pub title: String,
     pub day: String,
     pub org: String,
@@ -98,6 +101,7 @@ async fn wheel_page(
 ) -> AppResult<WheelPage> {
     let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let activities = app::yearwheel::wheel_activities(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
+    let documents = app::yearwheel::wheel_documents(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
     let ctx = Ctx::for_session(s, "/reviews");
     let year = domain::assessment::Period::parse(&q.year).map(|p| p.year()).unwrap_or_else(|_| today().year());
     let now = today();
@@ -111,7 +115,8 @@ async fn wheel_page(
                     (
                         day.unwrap_or(0),
                         Entry {
-                            id: a.id,
+                            href: format!("/yearwheel/{}", a.id),
+                            overdue: false,
                             title: a.data.title.clone(),
                             day: day.map(|d| format!("{d}/{m}")).unwrap_or_else(|| ctx.t("yearwheel-whole-month")),
                             org: tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
@@ -122,6 +127,23 @@ async fn wheel_page(
                     )
                 })
                 .collect();
+            // Steering documents due for review this month.
+            for d in &documents {
+                let Some(next) = d.data.next_review.filter(|n| n.year() == year && n.month() == m) else { continue };
+                entries.push((
+                    next.day(),
+                    Entry {
+                        href: format!("/steering/{}", d.id),
+                        overdue: domain::steering::is_overdue(d.data.status, d.data.next_review, now),
+                        title: d.data.title.clone(),
+                        day: format!("{}/{m}", next.day()),
+                        org: tree.get(d.org_id).map(|n| n.name.clone()).unwrap_or_default(),
+                        concerns: ctx.t("steering-yearwheel"),
+                        link: Some("/steering"),
+                        responsible: d.data.owner.clone(),
+                    },
+                ));
+            }
             entries.sort_by_key(|(d, _)| *d);
             Month {
                 name: ctx.t(&month_key(m)),

@@ -99,16 +99,5 @@ pub async fn evidence_download(
 ) -> AppResult<Response> {
     let file = parse_id(&file)?;
     let (meta, content) = app::evidence_file(&state.store, &state.models, &s.caller(), file).await?;
-    let disposition = format!(
-        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
-        meta.filename.replace(|c: char| !c.is_ascii() || c == '"', "_"),
-        form_urlencoded::byte_serialize(meta.filename.as_bytes()).collect::<String>().replace('+', "%20")
-    );
-    Ok(axum::response::IntoResponse::into_response((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/octet-stream".to_owned()),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        content,
-    )))
+    Ok(crate::render::attachment(&meta.filename, content))
 }

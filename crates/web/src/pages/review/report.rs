@@ -77,7 +77,7 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
         });
     }
     b.extend(note(SectionKey::Assessment));
-    sections.push(Section { heading: ctx.t("review-section-assessment"), blocks: b });
+    sections.push((SectionKey::Assessment, Section { heading: ctx.t("review-section-assessment"), blocks: b }));
     // 2. Open feedback.
     let mut b = vec![Block::Paragraph(ctx.t("review-feedback-intro"))];
     if v.feedback.is_empty() {
@@ -102,7 +102,7 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
         });
     }
     b.extend(note(SectionKey::Feedback));
-    sections.push(Section { heading: ctx.t("review-section-feedback"), blocks: b });
+    sections.push((SectionKey::Feedback, Section { heading: ctx.t("review-section-feedback"), blocks: b }));
     // 3. Action plan.
     let t = &v.totals;
     let mut b = vec![Block::Facts(vec![
@@ -123,8 +123,23 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
             widths: vec![4, 2, 1],
         });
     }
+    b.push(Block::Subheading(format!("{} {}", ctx.t("review-activities-heading"), v.next_year)));
+    if v.activities.is_empty() {
+        b.push(Block::Paragraph(ctx.t("review-activities-none")));
+    } else {
+        b.push(Block::Table {
+            header: vec![ctx.t("col-action"), ctx.t("col-responsible"), ctx.t("field-end-date")],
+            rows: v
+                .activities
+                .iter()
+                .map(|a| vec![a.title.clone(), a.responsible.clone(), a.end_date.clone()])
+                .collect(),
+            numeric: vec![],
+            widths: vec![4, 2, 1],
+        });
+    }
     b.extend(note(SectionKey::Actions));
-    sections.push(Section { heading: ctx.t("review-section-actions"), blocks: b });
+    sections.push((SectionKey::Actions, Section { heading: ctx.t("review-section-actions"), blocks: b }));
     // 4. The previous review's decisions.
     let mut b = vec![];
     match c.previous_year {
@@ -158,7 +173,10 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
         }
     }
     b.extend(note(SectionKey::PreviousDecisions));
-    sections.push(Section { heading: ctx.t("review-section-previous_decisions"), blocks: b });
+    sections.push((
+        SectionKey::PreviousDecisions,
+        Section { heading: ctx.t("review-section-previous_decisions"), blocks: b },
+    ));
     // 5. The units' reports.
     let mut b =
         vec![Block::Paragraph(format!("{} {} / {}.", ctx.t("review-units-reported"), v.reported, v.unit_count))];
@@ -200,19 +218,122 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
         }
     }
     b.extend(note(SectionKey::UnitReports));
-    sections.push(Section { heading: ctx.t("review-section-unit_reports"), blocks: b });
-    // 6–8. Free text.
-    for key in [SectionKey::Risks, SectionKey::OutsideWorld, SectionKey::Proposals] {
+    sections.push((SectionKey::UnitReports, Section { heading: ctx.t("review-section-unit_reports"), blocks: b }));
+    // The steering documents that apply.
+    let mut b = vec![];
+    if v.documents.is_empty() {
+        b.push(Block::Paragraph(ctx.t("review-documents-none")));
+    } else {
+        if v.documents_overdue > 0 {
+            b.push(Block::Paragraph(format!("{}: {}.", ctx.t("steering-overdue-count"), v.documents_overdue)));
+        }
+        b.push(Block::Table {
+            header: vec![
+                ctx.t("steering-title-field"),
+                ctx.t("col-kind"),
+                ctx.t("col-status"),
+                ctx.t("steering-decided"),
+                ctx.t("steering-next-review"),
+                ctx.t("steering-implementation"),
+            ],
+            rows: v
+                .documents
+                .iter()
+                .map(|d| {
+                    let next = if d.overdue {
+                        format!("{} ({})", d.next_review, ctx.t("steering-overdue"))
+                    } else {
+                        d.next_review.clone()
+                    };
+                    vec![
+                        d.title.clone(),
+                        d.kind.clone(),
+                        d.status.clone(),
+                        d.decided.clone(),
+                        next,
+                        d.implementation.clone(),
+                    ]
+                })
+                .collect(),
+            numeric: vec![],
+            widths: vec![4, 2, 2, 3, 2, 2],
+        });
+    }
+    b.extend(note(SectionKey::Documents));
+    sections.push((SectionKey::Documents, Section { heading: ctx.t("review-section-documents"), blocks: b }));
+    // The roll-up of the reviews below.
+    if !v.rollup.is_empty() {
+        let mut b = vec![Block::Paragraph(if v.rollup_missing == 0 {
+            ctx.t("review-rollup-all-adopted")
+        } else {
+            format!("{}: {} / {}.", ctx.t("review-rollup-missing"), v.rollup_missing, v.rollup.len())
+        })];
+        let mut header = vec![ctx.t("col-org"), ctx.t("col-status"), ctx.t("review-rollup-date")];
+        header.extend(v.point_header.iter().cloned());
+        header.extend([ctx.t("review-decisions"), ctx.t("review-rollup-open-actions"), ctx.t("totals-overdue")]);
+        b.push(Block::Table {
+            header,
+            rows: v
+                .rollup
+                .iter()
+                .map(|x| {
+                    let mut row = vec![x.org.clone(), x.status.clone(), x.date.clone()];
+                    row.extend(x.counts.iter().cloned());
+                    row.extend([x.decisions.to_string(), x.open_actions.to_string(), x.overdue.to_string()]);
+                    row
+                })
+                .collect(),
+            numeric: vec![false, false, false, true, true, true, true, true, true, true],
+            widths: vec![4, 2, 2, 1, 1, 1, 1, 1, 1, 1],
+        });
+        for x in v.rollup.iter().filter(|x| !x.decision_texts.is_empty()) {
+            b.push(Block::Subheading(format!("{} {}", ctx.t("review-rollup-decisions-of"), x.org)));
+            b.extend(x.decision_texts.iter().map(|d| Block::Paragraph(d.clone())));
+        }
+        let (units, rows) = (&v.rollup_matrix.units, &v.rollup_matrix.rows);
+        if !units.is_empty() && units.len() <= 6 {
+            b.push(Block::Subheading(ctx.t("review-rollup-matrix")));
+            b.push(Block::Table {
+                header: std::iter::once(ctx.t("col-point")).chain(units.iter().cloned()).collect(),
+                rows: rows
+                    .iter()
+                    .map(|p| std::iter::once(p.text.clone()).chain(p.cells.iter().cloned()).collect())
+                    .collect(),
+                numeric: vec![],
+                widths: std::iter::once(3).chain(units.iter().map(|_| 1)).collect(),
+            });
+        }
+        b.extend(note(SectionKey::Rollup));
+        sections.push((SectionKey::Rollup, Section { heading: ctx.t("review-section-rollup"), blocks: b }));
+    }
+    // Free text.
+    for key in [
+        SectionKey::FollowUp,
+        SectionKey::Risks,
+        SectionKey::DpoReport,
+        SectionKey::OutsideWorld,
+        SectionKey::Proposals,
+    ] {
         let mut b = note(key);
         if b.is_empty() {
             b.push(Block::Paragraph(ctx.t("review-section-empty")));
         } else if let Some(Block::Note { text, .. }) = b.pop() {
             b.push(Block::Paragraph(text));
         }
-        sections.push(Section { heading: ctx.t(&format!("review-section-{}", key.code())), blocks: b });
+        sections.push((key, Section { heading: ctx.t(&format!("review-section-{}", key.code())), blocks: b }));
     }
-    // 9. Decisions.
+    // In the order the page shows them (seed 001's for a förvaltning), then the decisions.
+    let mut sections: Vec<Section> = c
+        .sections()
+        .into_iter()
+        .filter_map(|k| sections.iter().position(|(x, _)| *x == k).map(|i| sections.swap_remove(i).1))
+        .collect();
     let mut b = vec![];
+    if !v.priorities.is_empty() {
+        b.push(Block::Subheading(format!("{} {}", ctx.t("review-priorities"), v.next_year)));
+        b.extend(v.priorities.iter().enumerate().map(|(i, p)| Block::Paragraph(format!("{}. {p}", i + 1))));
+        b.push(Block::Subheading(ctx.t("review-decisions")));
+    }
     if c.decisions.is_empty() {
         b.push(Block::Paragraph(ctx.t("review-no-decisions")));
     } else {
@@ -224,7 +345,10 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
                 .map(|d| {
                     vec![
                         ctx.t(&format!("decision-kind-{}", d.kind.code())),
-                        d.text.clone(),
+                        match &d.document {
+                            Some(doc) => format!("{} ({}: {doc})", d.text, ctx.t("review-decision-document")),
+                            None => d.text.clone(),
+                        },
                         d.responsible.clone(),
                         d.deadline.to_string(),
                     ]
@@ -234,7 +358,8 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
             widths: vec![2, 6, 2, 2],
         });
     }
-    sections.push(Section { heading: ctx.t("review-decisions"), blocks: b });
+    let heading = if c.part { ctx.t("review-development") } else { ctx.t("review-decisions") };
+    sections.push(Section { heading, blocks: b });
     let short_hash = hash.as_deref().map(|h| h[..16.min(h.len())].to_owned());
     // A draft says so on every page, not only in the footer.
     let watermark = short_hash.is_none().then(|| ctx.t("watermark-draft"));

@@ -26,6 +26,8 @@ pub struct DecisionView {
     pub text: String,
     pub responsible: String,
     pub deadline: String,
+    /// The steering document a decision on governance changes.
+    pub document: Option<(Uuid, String)>,
 }
 
 /// Another revision of the same year.
@@ -55,6 +57,9 @@ struct ReviewPage {
     adopt_missing: Vec<String>,
     /// What adopting it would pass over, in words: shown before confirming.
     adopt_warnings: Vec<String>,
+    /// The steering documents that apply to the organisation (a decision on
+    /// governance may name the one it changes).
+    documents: Vec<(Uuid, String)>,
 }
 
 async fn review_page(
@@ -67,6 +72,7 @@ async fn review_page(
     let d = app::review::detail(&state.store, &state.models, &loaded).await?;
     let VisibleReview { review: r, tree, .. } = loaded;
     let ctx = Ctx::for_session(s, "/reviews");
+    let documents: Vec<(Uuid, String)> = d.documents.clone();
     let c = SharedContent(d.clone());
     let v = view(&ctx, &c);
     let draft = r.status == ReviewStatus::Draft;
@@ -79,6 +85,7 @@ async fn review_page(
             text: d.data.text.clone(),
             responsible: d.data.responsible.clone(),
             deadline: d.data.deadline.to_string(),
+            document: d.data.document_id.and_then(|id| documents.iter().find(|(x, _)| *x == id).cloned()),
         })
         .collect();
     let revisions: Vec<RevisionLink> = d
@@ -96,9 +103,9 @@ async fn review_page(
     let adopt_warnings = check.warnings.iter().map(|k| ctx.t(k)).collect();
     let p = &s.principal;
     Ok(ReviewPage {
-        can_revise: !draft && latest && p.can(Permission::ManageReviews, r.org_id, &tree),
+        can_revise: !draft && latest && domain::review::may_prepare(p, r.org_id, &tree),
         hash: r.content_hash.clone().unwrap_or_default(),
-        can_edit: draft && p.can(Permission::ManageReviews, r.org_id, &tree),
+        can_edit: draft && domain::review::may_prepare(p, r.org_id, &tree),
         can_adopt: draft && p.can(Permission::AdoptReviews, r.org_id, &tree),
         kinds: DecisionKind::ALL
             .iter()
@@ -108,6 +115,7 @@ async fn review_page(
         revisions,
         adopt_missing,
         adopt_warnings,
+        documents,
         errors,
         df,
         r,

@@ -89,6 +89,18 @@ pub struct ReviewView {
     pub points: Vec<PointRow>,
     pub matrix: PointMatrix,
     pub assessment: String,
+    /// The business plan's activities for the coming year.
+    pub activities: Vec<OverdueRow>,
+    pub next_year: i32,
+    pub rollup: Vec<RollupRow>,
+    pub rollup_matrix: PointMatrix,
+    /// Children that have not adopted their review of the year.
+    pub rollup_missing: usize,
+    /// The improvement decisions as the priorities for the coming year.
+    pub priorities: Vec<String>,
+    pub documents: Vec<DocumentRow>,
+    /// Documents in force past their review date.
+    pub documents_overdue: usize,
 }
 
 fn t_text(lang: Language, t: &Text) -> String {
@@ -96,18 +108,157 @@ fn t_text(lang: Language, t: &Text) -> String {
 }
 
 fn sections(ctx: &Ctx, c: &ReviewContent) -> Vec<SectionView> {
-    SectionKey::ALL
-        .iter()
+    c.sections()
+        .into_iter()
         .map(|k| SectionView {
             key: k.code(),
             heading: ctx.t(&format!("review-section-{}", k.code())),
-            comment: c.comment(*k).to_owned(),
+            comment: c.comment(k).to_owned(),
             hint: match k {
-                SectionKey::Risks | SectionKey::OutsideWorld | SectionKey::Proposals => {
-                    ctx.t(&format!("review-section-{}-hint", k.code()))
-                }
+                SectionKey::Risks
+                | SectionKey::OutsideWorld
+                | SectionKey::Proposals
+                | SectionKey::FollowUp
+                | SectionKey::DpoReport
+                | SectionKey::Rollup
+                | SectionKey::Documents => ctx.t(&format!("review-section-{}-hint", k.code())),
                 _ => String::new(),
             },
+        })
+        .collect()
+}
+
+/// A steering document as the review lists it.
+pub struct DocumentRow {
+    pub title: String,
+    pub kind: String,
+    pub status: String,
+    pub decided: String,
+    pub next_review: String,
+    pub overdue: bool,
+    /// The organisation's own implementation, or how many of its organisations have implemented it.
+    pub implementation: String,
+}
+
+fn documents(ctx: &Ctx, c: &ReviewContent) -> Vec<DocumentRow> {
+    use domain::steering::Implementation;
+    c.documents
+        .iter()
+        .map(|d| DocumentRow {
+            title: d.title.clone(),
+            kind: ctx.t(&format!("steering-kind-{}", d.kind.code())),
+            status: ctx.t(&format!("steering-status-{}", d.status.code())),
+            decided: match (d.decided_on, d.decided_by.is_empty()) {
+                (Some(on), false) => format!("{on}, {}", d.decided_by),
+                (Some(on), true) => on.to_string(),
+                (None, _) => String::new(),
+            },
+            next_review: d.next_review.map(|x| x.to_string()).unwrap_or_default(),
+            overdue: d.overdue,
+            implementation: {
+                let own = d.implementation.map(|s| ctx.t(&format!("steering-impl-{}", s.code())));
+                let done = Implementation::ALL.iter().position(|x| *x == Implementation::Implemented).unwrap_or(2);
+                let total: usize = d.counts.iter().sum();
+                match (own, total) {
+                    (Some(o), _) if total <= 1 => o,
+                    (_, t) if t > 1 => format!(
+                        "{} {} / {}",
+                        ctx.t("review-documents-implemented-by"),
+                        d.counts.get(done).copied().unwrap_or(0),
+                        t
+                    ),
+                    (Some(o), _) => o,
+                    (None, _) => ctx.t("steering-impl-not_started"),
+                }
+            },
+        })
+        .collect()
+}
+
+/// A review that rolls up into this one, as its row in the roll-up.
+pub struct RollupRow {
+    pub org: String,
+    pub status: String,
+    /// Adopted: shown as done.
+    pub adopted: bool,
+    /// The meeting's or adoption's date, if any.
+    pub date: String,
+    /// Points per status, in [`PointStatus::ALL`] order ("–" without a report).
+    pub counts: Vec<String>,
+    pub decisions: usize,
+    pub open_actions: usize,
+    pub overdue: usize,
+    /// Its decisions, "kind: text (responsible, deadline)".
+    pub decision_texts: Vec<String>,
+}
+
+/// Each child's own checklist statuses, point by point.
+fn rollup_matrix(ctx: &Ctx, c: &ReviewContent) -> PointMatrix {
+    let children: Vec<&domain::review::ChildReview> = c.children.iter().filter(|x| !x.points.is_empty()).collect();
+    let mut texts: Vec<String> = Vec::new();
+    for ch in &children {
+        for (t, _) in &ch.points {
+            if !texts.contains(t) {
+                texts.push(t.clone());
+            }
+        }
+    }
+    let rows = texts
+        .into_iter()
+        .map(|t| PointRow {
+            cells: children
+                .iter()
+                .map(|ch| {
+                    ch.points
+                        .iter()
+                        .find(|(x, _)| *x == t)
+                        .map(|(_, st)| ctx.t(&format!("point-status-{}", st.code())))
+                        .unwrap_or_else(|| "–".into())
+                })
+                .collect(),
+            text: t,
+        })
+        .collect();
+    PointMatrix { units: children.iter().map(|x| x.org.clone()).collect(), rows }
+}
+
+fn rollup(ctx: &Ctx, c: &ReviewContent) -> Vec<RollupRow> {
+    c.children
+        .iter()
+        .map(|ch| {
+            let (status, adopted) = match ch.status {
+                None => (ctx.t("review-rollup-not-started"), false),
+                Some(s) => (ctx.t(&format!("review-status-{}", s.code())), s == domain::review::ReviewStatus::Adopted),
+            };
+            let date = ch.adopted_on.or(ch.meeting_date).map(|d| d.to_string()).unwrap_or_default();
+            let counts = if ch.points.is_empty() {
+                vec!["–".to_owned(); PointStatus::ALL.len()]
+            } else {
+                ch.counts().iter().map(|n| n.to_string()).collect()
+            };
+            RollupRow {
+                org: ch.org.clone(),
+                status,
+                adopted,
+                date,
+                counts,
+                decisions: ch.decisions.len(),
+                open_actions: ch.totals.planned + ch.totals.ongoing,
+                overdue: ch.totals.overdue,
+                decision_texts: ch
+                    .decisions
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{}: {} ({}, {})",
+                            ctx.t(&format!("decision-kind-{}", d.kind.code())),
+                            d.text,
+                            d.responsible,
+                            d.deadline
+                        )
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
@@ -248,6 +399,22 @@ pub fn view(ctx: &Ctx, c: &ReviewContent) -> ReviewView {
             .map(|p| PointRow { text: p.text.clone(), cells: p.counts.iter().map(|n| n.to_string()).collect() })
             .collect(),
         matrix: matrix(ctx, c),
+        activities: c
+            .activities
+            .iter()
+            .map(|a| OverdueRow {
+                title: a.title.clone(),
+                responsible: a.responsible.clone(),
+                end_date: a.end_date.map(|d| d.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+        next_year: c.year + 1,
+        rollup: rollup(ctx, c),
+        rollup_matrix: rollup_matrix(ctx, c),
+        rollup_missing: c.children_not_adopted(),
+        priorities: c.priorities().map(|d| format!("{} ({}, {})", d.text, d.responsible, d.deadline)).collect(),
+        documents: documents(ctx, c),
+        documents_overdue: c.documents.iter().filter(|d| d.overdue).count(),
         assessment: match &c.assessment {
             Some((period, status)) => format!(
                 "{} {} ({})",

@@ -1,0 +1,3 @@
+-- A part of an organisation (nämnd, förvaltning, enhet) may hold its own
+-- yearly management review instead of reporting by unit report.
+ALTER TABLE orgs ADD COLUMN own_review INTEGER NOT NULL DEFAULT 0 CHECK (own_review IN (0, 1));
