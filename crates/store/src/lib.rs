@@ -33,7 +33,7 @@ pub use audit::{AuditFilter, AuditPage};
 pub use auth::SessionRow;
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
 pub use plan::{Action, Activity};
-pub use review::{Decision, Point, Review, UnitReport};
+pub use review::{Decision, Point, Review, ReviewFile, UnitReport};
 pub use round::{
     Invitation, Invitee, InviteePage, ListedInvitee, MappingRow, NewResponse, Response, Round, RoundFor, Shared,
 };

@@ -100,6 +100,25 @@ macro_rules! draft_review {
     }};
 }
 
+/// A file attached to a section of a review, without its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewFile {
+    pub id: Uuid,
+    pub review_id: Uuid,
+    /// The section's code (`dpo_report`, `risks` …).
+    pub section: String,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_by: String,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+const REVIEW_FILE_COLUMNS: &str =
+    "SELECT id, review_id, section, filename, content_type, size, sha256, uploaded_by, uploaded_at FROM review_files";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
@@ -279,6 +298,87 @@ impl Store {
             q.push(") ORDER BY position");
             q.build_query_as::<Point>().fetch_all(p).await?
         }))
+    }
+
+    /// Attaches a file to a section of a draft review (refused once adopted).
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, review_id = %review_id))]
+    pub async fn insert_review_file(
+        &self,
+        actor: &Actor,
+        review_id: Uuid,
+        section: SectionKey,
+        filename: &str,
+        content_type: &str,
+        content: &[u8],
+    ) -> Result<ReviewFile> {
+        let now = domain::now();
+        let file = ReviewFile {
+            id: Uuid::now_v7(),
+            review_id,
+            section: section.code().to_owned(),
+            filename: filename.to_owned(),
+            content_type: content_type.to_owned(),
+            size: content.len() as i64,
+            sha256: hex::encode(<sha2::Sha256 as sha2::Digest>::digest(content)),
+            uploaded_by: actor.label.clone(),
+            uploaded_at: now,
+        };
+        write_tx!(self, |tx, chain| {
+            let r = draft_review!(tx, review_id);
+            sqlx::query(
+                "INSERT INTO review_files (id, review_id, section, filename, content_type, size, sha256, content, \
+                 uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(file.id)
+            .bind(review_id)
+            .bind(&file.section)
+            .bind(&file.filename)
+            .bind(&file.content_type)
+            .bind(file.size)
+            .bind(&file.sha256)
+            .bind(content)
+            .bind(&file.uploaded_by)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE reviews SET updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(review_id)
+                .execute(&mut *tx)
+                .await?;
+            let after = serde_json::json!({"section": file.section, "file": file.filename, "size": file.size, "sha256": file.sha256});
+            chain.push(now, audit(actor, "review.file", "review", review_id, r.org_id, None, Some(after.to_string())));
+        });
+        Ok(file)
+    }
+
+    /// The files of a review, in the order they were attached.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(review_id = %review_id))]
+    pub async fn review_files(&self, review_id: Uuid) -> Result<Vec<ReviewFile>> {
+        Ok(with_pool!(self, |p| {
+            sqlx::query_as::<_, ReviewFile>(sqlx::AssertSqlSafe(format!(
+                "{REVIEW_FILE_COLUMNS} WHERE review_id = $1 ORDER BY uploaded_at, id"
+            )))
+            .bind(review_id)
+            .fetch_all(p)
+            .await?
+        }))
+    }
+
+    /// One file of a review with its content.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
+    pub async fn review_file(&self, id: Uuid) -> Result<Option<(ReviewFile, Vec<u8>)>> {
+        let meta: Option<ReviewFile> = with_pool!(self, |p| {
+            sqlx::query_as::<_, ReviewFile>(sqlx::AssertSqlSafe(format!("{REVIEW_FILE_COLUMNS} WHERE id = $1")))
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+        });
+        let Some(meta) = meta else { return Ok(None) };
+        let (content,): (Vec<u8>,) = with_pool!(self, |p| {
+            sqlx::query_as("SELECT content FROM review_files WHERE id = $1").bind(id).fetch_one(p).await?
+        });
+        Ok(Some((meta, content)))
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
@@ -674,6 +774,18 @@ impl Store {
             .execute(&mut *tx).await?;
             sqlx::query("INSERT INTO review_comments (review_id, section, text) SELECT $1, section, text FROM review_comments WHERE review_id = $2")
                 .bind(new.id).bind(old.id).execute(&mut *tx).await?;
+            let files: Vec<(Uuid,)> =
+                sqlx::query_as("SELECT id FROM review_files WHERE review_id = $1 ORDER BY uploaded_at, id")
+                    .bind(old.id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for (f,) in files {
+                sqlx::query(
+                    "INSERT INTO review_files (id, review_id, section, filename, content_type, size, sha256, content, uploaded_by, uploaded_at) \
+                     SELECT $1, $2, section, filename, content_type, size, sha256, content, uploaded_by, uploaded_at FROM review_files WHERE id = $3",
+                )
+                .bind(Uuid::now_v7()).bind(new.id).bind(f).execute(&mut *tx).await?;
+            }
             let decisions: Vec<DecisionRow> = sqlx::query_as::<_, DecisionRow>(
                 "SELECT id, root_id, kind, text, responsible, deadline, document_id FROM review_decisions WHERE review_id = $1 ORDER BY position, id",
             )

@@ -112,6 +112,7 @@ mod tests {
             activities: vec![],
             children: vec![],
             documents: vec![],
+            attachments: vec![],
         }
     }
 

@@ -121,6 +121,8 @@ pub struct ReviewFacts<'a> {
     pub children: Vec<ChildReviewFacts>,
     /// The steering documents that apply, by kind and title.
     pub documents: Vec<SteeringFacts>,
+    /// The files attached to the review's sections.
+    pub attachments: Vec<super::Attachment>,
     pub today: NaiveDate,
 }
 
@@ -285,11 +287,13 @@ pub fn compile(f: ReviewFacts<'_>) -> ReviewContent {
                 decided_on: d.decided_on,
                 next_review: d.next_review,
                 overdue: crate::steering::is_overdue(d.status, d.next_review, f.today),
+                due: crate::steering::is_due_within(d.status, d.next_review, f.today, 365),
                 own: d.own,
                 implementation: d.implementation,
                 counts: d.counts.clone(),
             })
             .collect(),
+        attachments: f.attachments,
     }
 }
 
@@ -339,6 +343,7 @@ mod tests {
             part: false,
             children: vec![],
             documents: vec![],
+            attachments: vec![],
             today: date("2026-11-30"),
         }
     }
@@ -511,8 +516,8 @@ mod tests {
         }];
         let c = compile(f);
         assert_eq!(
-            c.documents.iter().map(|d| (d.title.as_str(), d.overdue)).collect::<Vec<_>>(),
-            vec![("Riktlinje", true), ("Rutin", false)]
+            c.documents.iter().map(|d| (d.title.as_str(), d.overdue, d.due)).collect::<Vec<_>>(),
+            vec![("Riktlinje", true, true), ("Rutin", false, true)]
         );
         assert_eq!(c.decisions[0].document.as_deref(), Some("Riktlinje"));
     }

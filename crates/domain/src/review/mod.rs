@@ -392,6 +392,21 @@ pub struct ReviewContent {
     /// those of the organisations above it), repealed ones left out.
     #[serde(default)]
     pub documents: Vec<DocumentLine>,
+    /// Files attached to sections (the DPO's annual report …); their
+    /// checksums make them part of what adoption freezes.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to a section of a review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    pub section: SectionKey,
+    pub filename: String,
+    pub size: i64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
 }
 
 /// A steering document as the review lists it.
@@ -406,6 +421,9 @@ pub struct DocumentLine {
     pub next_review: Option<NaiveDate>,
     /// In force and past its next review date.
     pub overdue: bool,
+    /// In force and to be reviewed within a year (the review's planning horizon), overdue or not.
+    #[serde(default)]
+    pub due: bool,
     /// Decided by the organisation itself (else by one above it).
     pub own: bool,
     /// The organisation's own implementation of it.
@@ -689,6 +707,7 @@ mod tests {
             activities: vec![],
             children: vec![],
             documents: vec![],
+            attachments: vec![],
         }
     }
 
@@ -697,7 +716,7 @@ mod tests {
         let a = content();
         // A snapshot frozen before the roll-up existed reads as one without children.
         let mut old: serde_json::Value = serde_json::from_str(&a.canonical_json()).unwrap();
-        for k in ["part", "activities", "children", "documents"] {
+        for k in ["part", "activities", "children", "documents", "attachments"] {
             old.as_object_mut().unwrap().remove(k);
         }
         assert_eq!(serde_json::from_value::<ReviewContent>(old).unwrap(), a);

@@ -392,6 +392,24 @@ pub fn routes(f: &Fixture) -> Vec<Route> {
             true,
         ),
         r("POST", format!("/reviews/{}/decisions/{}/delete", f.review, f.decision), None, Need::ManageReviews, true),
+        r(
+            "POST",
+            format!("/reviews/{}/files", f.review),
+            Some(|_| Body::MultipartWith {
+                fields: vec![("section", "dpo_report".into())],
+                filename: "arsrapport.pdf",
+                content: b"%PDF-1.4".to_vec(),
+            }),
+            Need::ManageReviews,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/reviews/{}/files", f.review),
+            Some(|_| Body::Json(json!({"section": "dpo_report", "file_name": "a.txt", "content_base64": "aGVq"}))),
+            Need::ManageReviews,
+            true,
+        ),
         r("POST", format!("/reviews/{}/adopt", f.review), None, Need::AdoptReviews, true),
         r("POST", format!("/reviews/{}/revise", f.review), None, Need::ManageReviews, true),
         r("GET", format!("/orgs/{}/checklist", f.kommun), None, Need::ViewPlans, true),
@@ -685,6 +703,9 @@ const CHECKED_ELSEWHERE: &[(&str, &str)] = &[
     // A steering document's file: needs a real upload (`steering_documents_are_kept_and_scoped`).
     ("GET", "/steering-files/{version}"),
     ("GET", "/api/v1/steering-versions/{id}/file"),
+    // A file of a review: needs a real upload (`forvaltning_holds_its_own_review`).
+    ("GET", "/review-files/{file}"),
+    ("GET", "/api/v1/review-files/{id}"),
     // The model catalogue, read by everyone who answers (`assessment_api_journey`).
     ("GET", "/api/v1/models"),
     ("GET", "/api/v1/models/{id}"),

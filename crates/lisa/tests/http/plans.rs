@@ -397,6 +397,39 @@ pub async fn forvaltning_holds_its_own_review(app: &TestApp) {
             samordnare.send("PUT", &format!("{r}/comments/{section}"), Some(Body::Json(json!({"text": text})))).await;
         assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text);
     }
+    // The DPO's annual report as a file, through the API and the page; bad input stores nothing.
+    let file =
+        json!({"section": "dpo_report", "file_name": "DSO årsrapport 2027.pdf", "content_base64": "JVBERi0xLjQgRFNP"});
+    let res = samordnare.send("POST", &format!("{r}/files"), Some(Body::Json(file))).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text);
+    let api_file = res.json()["id"].as_str().unwrap().to_owned();
+    let before = app.store.verify_audit().await.unwrap().unwrap();
+    for bad in [
+        json!({"section": "nonsense", "file_name": "a.pdf", "content_base64": "aGVq"}),
+        json!({"section": "dpo_report", "file_name": "a.pdf", "content_base64": "###"}),
+        json!({"section": "dpo_report", "file_name": "a.pdf", "content_base64": ""}),
+    ] {
+        let res = samordnare.send("POST", &format!("{r}/files"), Some(Body::Json(bad))).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.text);
+    }
+    assert_eq!(app.store.verify_audit().await.unwrap().unwrap(), before, "nothing written");
+    let res = samordnare
+        .send(
+            "POST",
+            &format!("/reviews/{id}/files"),
+            Some(Body::MultipartWith {
+                fields: vec![("section", "risks".into())],
+                filename: "risker.txt",
+                content: b"Risk 1".to_vec(),
+            }),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text);
+    let (status, _, bytes) = chef.get_bytes(&format!("/api/v1/review-files/{api_file}")).await;
+    assert_eq!((status, bytes.as_slice()), (StatusCode::OK, &b"%PDF-1.4 DSO"[..]));
+    for path in [format!("/api/v1/review-files/{api_file}"), format!("/review-files/{api_file}")] {
+        assert_eq!(region.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
     let priority = "Varje verksamhetssystem får en objektledare.";
     let decision =
         json!({"kind": "improvement", "text": priority, "responsible": "Förvaltningschefen", "deadline": "2028-06-30"});
@@ -441,8 +474,13 @@ pub async fn forvaltning_holds_its_own_review(app: &TestApp) {
     let res = chef.send("POST", &format!("{r}/adopt"), None).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text);
 
-    // Frozen: nothing more is written.
+    // Frozen: nothing more is written, no file either.
     let before = app.store.verify_audit().await.unwrap().unwrap();
+    let late = json!({"section": "dpo_report", "file_name": "sen.pdf", "content_base64": "aGVq"});
+    assert_eq!(
+        samordnare.send("POST", &format!("{r}/files"), Some(Body::Json(late))).await.status,
+        StatusCode::CONFLICT
+    );
     let res =
         samordnare.send("PUT", &format!("{r}/comments/follow_up"), Some(Body::Json(json!({"text": "Ändrat"})))).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
@@ -475,8 +513,12 @@ pub async fn forvaltning_holds_its_own_review(app: &TestApp) {
     assert_eq!(status, StatusCode::OK);
     let xml = docx_xml(&docx);
     for (name, doc) in [("PDF", &text), ("DOCX", &xml)] {
-        for want in ["Uppföljning av förra året", "Dataskyddsombudets årsrapport", "Prioriterade områden för 2028"]
-        {
+        for want in [
+            "Uppföljning av förra året",
+            "Dataskyddsombudets årsrapport",
+            "Prioriterade områden för 2028",
+            "risker.txt",
+        ] {
             assert!(doc.contains(want), "the {name} lacks {want:?}");
         }
         // Texts found once each, in the body: a unit of the checklist, the follow-up, the DPO's risks, the priority.

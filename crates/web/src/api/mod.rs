@@ -60,6 +60,8 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plans::put_comment))
         .routes(routes!(plans::add_decision))
         .routes(routes!(plans::adopt))
+        .routes(routes!(plans::add_file))
+        .routes(routes!(plans::review_file))
         .routes(routes!(plans::get_unit_report, plans::put_unit_report))
         .routes(routes!(plans::approve_unit_report))
         .routes(routes!(steering::list_documents, steering::create_document))

@@ -208,6 +208,50 @@ pub async fn add_decision(
     Ok((StatusCode::CREATED, Json(d)).into_response())
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewFileIn {
+    /// The section the file belongs to (`dpo_report`, `risks` …).
+    section: String,
+    file_name: String,
+    /// The file, base64-encoded (at most 1.5 MB decoded).
+    content_base64: String,
+}
+
+/// Attach a file to a section of a draft review (the DPO's annual report …).
+#[utoipa::path(post, path = "/api/v1/reviews/{id}/files", tag = "plans", params(("id" = String, Path)), request_body = ReviewFileIn,
+    responses((status = 201, body = store::ReviewFile), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_file(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+    Json(b): Json<ReviewFileIn>,
+) -> AppResult<Response> {
+    use base64::Engine;
+    let id = path_id(&id)?;
+    // Authorised before the content is looked at.
+    app::review::load_for_edit(&state.store, &s.caller(), id).await?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b.content_base64.trim())
+        .map_err(|_| app::Error::Validation(vec![domain::FieldError::new("file", "error-malformed")]))?;
+    let upload =
+        app::steering::Upload { filename: b.file_name, content_type: "application/octet-stream".into(), bytes };
+    let f = app::review::add_file(&state.store, &s.caller(), id, &b.section, Some(upload)).await?;
+    Ok((StatusCode::CREATED, Json(f)).into_response())
+}
+
+/// A file of a review.
+#[utoipa::path(get, path = "/api/v1/review-files/{id}", tag = "plans", params(("id" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = Problem)))]
+pub async fn review_file(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (meta, content) = app::review::review_file(&state.store, &s.caller(), path_id(&id)?).await?;
+    Ok(crate::render::attachment(&meta.filename, content))
+}
+
 /// Adopt the review (management): freezes it with its content hash and turns
 /// improvement decisions into actions.
 #[utoipa::path(post, path = "/api/v1/reviews/{id}/adopt", tag = "plans", params(("id" = String, Path)),

@@ -105,6 +105,8 @@ fn table() -> Vec<(axum::http::Method, &'static str, axum::routing::MethodRouter
         (POST, "/reviews/{id}/meeting", review::save_meeting),
         (POST, "/reviews/{id}/comments", review::save_comments),
         (POST, "/reviews/{id}/decisions", review::add_decision),
+        (POST, "/reviews/{id}/files", review::add_file),
+        (GET, "/review-files/{file}", review::download_file),
         (POST, "/reviews/{id}/decisions/{decision}/delete", review::delete_decision),
         (POST, "/reviews/{id}/adopt", review::adopt),
         (POST, "/reviews/{id}/revise", review::revise),

@@ -10,4 +10,6 @@ mod view;
 
 pub use list::{create, list};
 pub use report::{report, report_docx, report_pdf};
-pub use show::{add_decision, adopt, delete_decision, revise, save_comments, save_meeting, show};
+pub use show::{
+    add_decision, add_file, adopt, delete_decision, download_file, revise, save_comments, save_meeting, show,
+};

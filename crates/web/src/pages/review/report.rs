@@ -16,13 +16,32 @@ use crate::session::{CurrentUser, Session};
 pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::report::Report {
     use documents::report::{Block, Report, Section};
     let v = view(ctx, c);
+    // Attached files, by name and checksum (the adopted content covers them).
+    let files_note = |key: SectionKey| -> Option<Block> {
+        let files: Vec<String> = c
+            .attachments
+            .iter()
+            .filter(|a| a.section == key)
+            .map(|a| {
+                format!(
+                    "{} ({} kB, SHA-256 {})",
+                    a.filename,
+                    (a.size + 1023) / 1024,
+                    &a.sha256[..16.min(a.sha256.len())]
+                )
+            })
+            .collect();
+        (!files.is_empty()).then(|| Block::Note { label: ctx.t("review-files"), text: files.join("\n") })
+    };
     let note = |key: SectionKey| -> Vec<Block> {
         let text = c.comment(key);
-        if text.is_empty() {
+        let mut b = if text.is_empty() {
             vec![]
         } else {
             vec![Block::Note { label: ctx.t("review-comment-label"), text: text.to_owned() }]
-        }
+        };
+        b.extend(files_note(key));
+        b
     };
     let hash = r.content_hash.clone();
     let mut facts = vec![
@@ -242,6 +261,8 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
                 .map(|d| {
                     let next = if d.overdue {
                         format!("{} ({})", d.next_review, ctx.t("steering-overdue"))
+                    } else if d.due {
+                        format!("{} ({})", d.next_review, ctx.t("steering-due"))
                     } else {
                         d.next_review.clone()
                     };
@@ -314,12 +335,11 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
         SectionKey::OutsideWorld,
         SectionKey::Proposals,
     ] {
-        let mut b = note(key);
-        if b.is_empty() {
-            b.push(Block::Paragraph(ctx.t("review-section-empty")));
-        } else if let Some(Block::Note { text, .. }) = b.pop() {
-            b.push(Block::Paragraph(text));
-        }
+        // The text is the section itself, then its files.
+        let text = c.comment(key);
+        let mut b =
+            vec![Block::Paragraph(if text.is_empty() { ctx.t("review-section-empty") } else { text.to_owned() })];
+        b.extend(files_note(key));
         sections.push((key, Section { heading: ctx.t(&format!("review-section-{}", key.code())), blocks: b }));
     }
     // In the order the page shows them (seed 001's for a förvaltning), then the decisions.

@@ -60,6 +60,15 @@ struct ReviewPage {
     /// The steering documents that apply to the organisation (a decision on
     /// governance may name the one it changes).
     documents: Vec<(Uuid, String)>,
+    /// The files attached to the sections.
+    files: Vec<store::ReviewFile>,
+}
+
+impl ReviewPage {
+    /// The files of a section.
+    pub fn files_of(&self, section: &str) -> Vec<&store::ReviewFile> {
+        self.files.iter().filter(|f| f.section == section).collect()
+    }
 }
 
 async fn review_page(
@@ -116,6 +125,7 @@ async fn review_page(
         adopt_missing,
         adopt_warnings,
         documents,
+        files: d.files.clone(),
         errors,
         df,
         r,
@@ -231,6 +241,51 @@ pub async fn add_decision(
     let loaded = for_errors(&state, &s, id).await?;
     let errors = Errors::new(s.user.language, &errs);
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &review_page(&state, &s, loaded, errors, f).await?)
+}
+
+/// Attaches a file to a section (multipart: `section`, `file`).
+pub async fn add_file(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(id): Path<String>,
+    mut form: axum::extract::Multipart,
+) -> AppResult<Response> {
+    let id = parse_id(&id)?;
+    let bad = |_| AppError::BadRequest("error-too-large");
+    let (mut section, mut upload) = (String::new(), None);
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "section" => section = field.text().await.map_err(bad)?,
+            "file" => {
+                let filename = field.file_name().unwrap_or("").to_owned();
+                let content_type = field.content_type().unwrap_or("application/octet-stream").to_owned();
+                let bytes = field.bytes().await.map_err(bad)?.to_vec();
+                upload = Some(app::steering::Upload { filename, content_type, bytes });
+            }
+            _ => {}
+        }
+    }
+    let errs = match app::review::add_file(&state.store, &s.caller(), id, &section, upload).await {
+        Ok(f) => return Ok(see_other(&format!("/reviews/{id}#s-{}", f.section))),
+        Err(app::Error::Validation(errs)) => errs,
+        Err(e) => return Err(e.into()),
+    };
+    let loaded = for_errors(&state, &s, id).await?;
+    let errors = Errors::new(s.user.language, &errs);
+    render_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &review_page(&state, &s, loaded, errors, DecisionFields::default()).await?,
+    )
+}
+
+/// A file of a review.
+pub async fn download_file(
+    State(state): State<SharedState>,
+    CurrentUser(s): CurrentUser,
+    Path(file): Path<String>,
+) -> AppResult<Response> {
+    let (meta, content) = app::review::review_file(&state.store, &s.caller(), parse_id(&file)?).await?;
+    Ok(crate::render::attachment(&meta.filename, content))
 }
 
 pub async fn delete_decision(

@@ -136,6 +136,8 @@ pub struct DocumentRow {
     pub decided: String,
     pub next_review: String,
     pub overdue: bool,
+    /// To be reviewed within a year.
+    pub due: bool,
     /// The organisation's own implementation, or how many of its organisations have implemented it.
     pub implementation: String,
 }
@@ -155,6 +157,7 @@ fn documents(ctx: &Ctx, c: &ReviewContent) -> Vec<DocumentRow> {
             },
             next_review: d.next_review.map(|x| x.to_string()).unwrap_or_default(),
             overdue: d.overdue,
+            due: d.due,
             implementation: {
                 let own = d.implementation.map(|s| ctx.t(&format!("steering-impl-{}", s.code())));
                 let done = Implementation::ALL.iter().position(|x| *x == Implementation::Implemented).unwrap_or(2);
