@@ -144,6 +144,13 @@ test('journey: the förvaltning prepares and adopts its review, the kommun sees 
   let res = await clickAndWait(cp, cp.locator('button[name=go][value=follow_up]'));
   assert.equal(res.status(), 200);
   assert.equal(await cp.locator('textarea[name="comment.dpo_report"]').inputValue(), DPO, 'one button saves every section');
+  // The DPO's annual report as a file in its section.
+  const upload = cp.locator('#s-dpo_report form[action$="/files"]');
+  await upload.getByLabel(/Bifoga en fil/).setInputFiles({ name: 'dso-arsrapport-2027.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 DSO') });
+  res = await clickAndWait(cp, upload.getByRole('button', { name: 'Ladda upp filen' }));
+  assert.equal(res.status(), 200);
+  assert.equal(await cp.locator('#s-dpo_report').getByRole('link', { name: 'dso-arsrapport-2027.pdf' }).count(), 1);
+  assert.equal(await cp.locator('textarea[name="comment.dpo_report"]').inputValue(), DPO, 'the saved text stays');
   const meeting = cp.locator('form[action$="/meeting"]');
   await meeting.getByLabel('Mötesdatum').fill('2027-11-16');
   await meeting.locator('textarea[name=participants]').fill('Förvaltningschef Helena Strid\nSamordnare Erik Lind');
@@ -202,7 +209,8 @@ test('journey: the förvaltning prepares and adopts its review, the kommun sees 
   for (const part of ['Styrdokument', 'Riktlinje för', 'Enheternas rapporter', 'Uppföljning av förra året', 'Dataskyddsombudets årsrapport', 'Utveckling: prioriteringar och beslut']) at(part);
   assert.ok(at('Enheternas rapporter') < at(FOLLOW_UP) && at(FOLLOW_UP) < at(DPO) && at(DPO) < at(PRIORITY), 'seed 001 order');
   const docx = docxText(await download(chief, url, `${review}/report.docx`)).text;
-  for (const part of [FOLLOW_UP, DPO, PRIORITY, 'Prioriterade områden för 2028', 'Lokal anvisning för informationssäkerhet i socialförvaltningen']) {
+  assert.ok(pdf.includes('dso-arsrapport-2027.pdf'), 'the report names the attached file');
+  for (const part of [FOLLOW_UP, DPO, PRIORITY, 'Prioriterade områden för 2028', 'Lokal anvisning för informationssäkerhet i socialförvaltningen', 'dso-arsrapport-2027.pdf']) {
     assert.ok(docx.includes(part), `the DOCX lacks ${part}`);
   }
 

@@ -252,7 +252,7 @@ pub async fn load(store: &Store, ids: &[(&str, Uuid)]) -> Result<(), StoreError>
                 // This year the förvaltning's own statuses are still a draft; its units have reported.
                 let submit = year == 2025 || unit != org;
                 store.save_unit_report(&coordinator, unit, year, items, submit).await?;
-                if year == 2025 {
+                if submit {
                     store.approve_unit_report(&owner, unit, year).await?;
                 }
             }
