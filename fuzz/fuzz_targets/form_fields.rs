@@ -1,7 +1,7 @@
 //! A form body as a browser posts it (`application/x-www-form-urlencoded`,
 //! keys possibly repeated), decoded and handed to every form parser of the
-//! domain: a round, an action, a decision, a meeting, an activity, an
-//! organisation and a user's fields.
+//! domain: a round, an action, a decision, a meeting, an activity, a
+//! steering document and its version, an organisation and a user's fields.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -30,8 +30,28 @@ fuzz_target!(|data: &[u8]| {
         text: get("text"),
         responsible: get("responsible"),
         deadline: get("deadline"),
+        document_id: get("document_id"),
     };
     let _ = decision.parse();
+    let document = domain::steering::DocumentFields {
+        title: get("title"),
+        kind: get("kind"),
+        status: get("status"),
+        owner: get("owner"),
+        decided_by: get("decided_by"),
+        decided_on: get("decided_on"),
+        valid_from: get("valid_from"),
+        review_interval_months: get("review_interval_months"),
+        next_review: get("next_review"),
+        parent_id: get("parent_id"),
+        summary: get("summary"),
+    };
+    let _ = document.parse();
+    let version =
+        domain::steering::VersionFields { label: get("label"), decided_on: get("decided_on"), note: get("note") };
+    let _ = version.parse();
+    let _ = get("status").parse::<domain::steering::Implementation>();
+    let _ = domain::steering::parse_implementation_note(&get("note"));
     let meeting =
         domain::review::MeetingFields { meeting_date: get("meeting_date"), participants: get("participants") };
     let _ = domain::review::parse_meeting(&meeting);

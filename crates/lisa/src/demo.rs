@@ -215,7 +215,6 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
     let builtin = crate::builtin::ensure(store).await?;
     crate::demo_assessments::load(store, builtin.id, &crate::builtin::model(), &ids).await?;
     crate::demo_plans::load(store, &ids).await?;
-    crate::demo_reviews::load(store, &ids).await?;
     let mut users = Vec::new();
     for u in USERS {
         let org_id =

@@ -558,6 +558,11 @@ pub async fn load(store: &Store, ids: &[(&str, Uuid)]) -> Result<(), StoreError>
             }
         }
     }
+    // The förvaltningar that hold their own reviews held theirs before the
+    // kommun's (their 2025 reviews in November, the kommun's in March), and
+    // the steering documents were decided before: the kommun's adopted review
+    // rolls them up.
+    crate::demo_reviews::load(store, ids).await?;
     // Two adopted reviews, then this year's in preparation.
     let reviews: [(i32, &str, &[DemoDecision]); 2] = [
         (

@@ -249,8 +249,8 @@ pub async fn load(store: &Store, ids: &[(&str, Uuid)]) -> Result<(), StoreError>
                         (p.id, st, String::new())
                     })
                     .collect();
-                // This year the förvaltning's own statuses are still a draft; its units have reported.
-                let submit = year == 2025 || unit != org;
+                // This year Socialförvaltningen's own statuses are still a draft; its units have reported.
+                let submit = year == 2025 || unit != org || f.name != "Socialförvaltningen";
                 store.save_unit_report(&coordinator, unit, year, items, submit).await?;
                 if submit {
                     store.approve_unit_report(&owner, unit, year).await?;

@@ -250,7 +250,6 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
             header: vec![
                 ctx.t("steering-title-field"),
                 ctx.t("col-kind"),
-                ctx.t("col-status"),
                 ctx.t("steering-decided"),
                 ctx.t("steering-next-review"),
                 ctx.t("steering-implementation"),
@@ -266,18 +265,12 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
                     } else {
                         d.next_review.clone()
                     };
-                    vec![
-                        d.title.clone(),
-                        d.kind.clone(),
-                        d.status.clone(),
-                        d.decided.clone(),
-                        next,
-                        d.implementation.clone(),
-                    ]
+                    let title = if d.in_force { d.title.clone() } else { format!("{} ({})", d.title, d.status) };
+                    vec![title, d.kind.clone(), d.decided.clone(), next, d.implementation.clone()]
                 })
                 .collect(),
             numeric: vec![],
-            widths: vec![4, 2, 2, 3, 2, 2],
+            widths: vec![5, 3, 3, 3, 2],
         });
     }
     b.extend(note(SectionKey::Documents));

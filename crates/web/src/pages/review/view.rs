@@ -135,6 +135,8 @@ pub struct DocumentRow {
     pub status: String,
     pub decided: String,
     pub next_review: String,
+    /// Decided (not a draft, not under revision).
+    pub in_force: bool,
     pub overdue: bool,
     /// To be reviewed within a year.
     pub due: bool,
@@ -156,6 +158,7 @@ fn documents(ctx: &Ctx, c: &ReviewContent) -> Vec<DocumentRow> {
                 (None, _) => String::new(),
             },
             next_review: d.next_review.map(|x| x.to_string()).unwrap_or_default(),
+            in_force: d.status == domain::steering::DocStatus::Decided,
             overdue: d.overdue,
             due: d.due,
             implementation: {
@@ -184,6 +187,8 @@ pub struct RollupRow {
     pub status: String,
     /// Adopted: shown as done.
     pub adopted: bool,
+    /// Started (in preparation or adopted); not started is shown as missing.
+    pub started: bool,
     /// The meeting's or adoption's date, if any.
     pub date: String,
     /// Points per status, in [`PointStatus::ALL`] order ("–" without a report).
@@ -243,6 +248,7 @@ fn rollup(ctx: &Ctx, c: &ReviewContent) -> Vec<RollupRow> {
                 org: ch.org.clone(),
                 status,
                 adopted,
+                started: ch.status.is_some(),
                 date,
                 counts,
                 decisions: ch.decisions.len(),
