@@ -44,6 +44,14 @@ pub enum Permission {
     /// Run follow-up rounds from an organisation: invite, follow the
     /// responses, see the shared results and the aggregates.
     RunRounds,
+    /// Write audits (granskning) of the organisations in scope: questions,
+    /// assessments, findings and recommendations.
+    ManageAudits,
+    /// Answer (yttrande) an audit's recommendations to an audited body and
+    /// follow them up.
+    AnswerAudits,
+    /// Close a recommendation to an audited body after its follow-up.
+    CloseRecommendations,
 }
 
 impl Permission {
@@ -63,6 +71,9 @@ impl Permission {
             ReportUnit => matches!(role, Ciso | Coordinator),
             ApproveUnitReports => role == Owner,
             RunRounds => matches!(role, Ciso | Analyst),
+            ManageAudits => role == Auditor,
+            AnswerAudits => matches!(role, Ciso | Management),
+            CloseRecommendations => matches!(role, Auditor | Ciso),
         }
     }
 }
@@ -317,6 +328,18 @@ mod tests {
         assert!(p(&[(Role::Auditor, Some(1))]).can(Permission::ViewAudit, id(3), &t));
         assert!(!p(&[(Role::Owner, Some(1))]).can(Permission::ViewAudit, id(3), &t));
         assert!(!p(&[]).can_somewhere(Permission::ViewOrgs));
+        // Audits: the auditor writes and closes; the audited body's CISO and management answer.
+        let auditor = p(&[(Role::Auditor, Some(1))]);
+        assert!(
+            auditor.can(Permission::ManageAudits, id(3), &t)
+                && auditor.can(Permission::CloseRecommendations, id(3), &t)
+        );
+        assert!(!auditor.can(Permission::AnswerAudits, id(3), &t));
+        for r in [Role::Ciso, Role::Management] {
+            assert!(p(&[(r, Some(1))]).can(Permission::AnswerAudits, id(3), &t), "{r}");
+            assert!(!p(&[(r, Some(1))]).can(Permission::ManageAudits, id(3), &t), "{r}");
+        }
+        assert!(!p(&[(Role::Coordinator, Some(1))]).can(Permission::AnswerAudits, id(3), &t));
     }
 
     #[test]

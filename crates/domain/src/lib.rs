@@ -7,6 +7,7 @@
 pub mod aggregate;
 pub mod assessment;
 pub mod audit;
+pub mod audits;
 pub mod authz;
 pub mod calendar;
 pub mod clock;

@@ -16,6 +16,7 @@ use sqlx::{PgPool, SqlitePool};
 
 mod assessment;
 mod audit;
+mod audits;
 mod auth;
 mod lease;
 mod org;
@@ -30,6 +31,7 @@ mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
 pub use audit::{AuditFilter, AuditPage};
+pub use audits::{AuditFinding, AuditQuestion, OrgAudit, Recommendation, Target, TargetEvent};
 pub use auth::SessionRow;
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
 pub use plan::{Action, Activity};

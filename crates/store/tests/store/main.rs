@@ -16,6 +16,7 @@ mod sessions;
 mod users;
 
 mod assessments;
+mod org_audits;
 mod plans;
 mod reviews;
 mod round_close_race;

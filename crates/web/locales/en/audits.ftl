@@ -1,0 +1,12 @@
+error-audit-dates = The dates must come in order: the audit starts, the report is delivered and then the answers are due.
+error-audit-areas = Give the areas by their ids, separated by commas (at most 30).
+error-audit-motivation = Write a motivation when the question is not assessed as fulfilled.
+error-audit-target = Choose among the audited organisations.
+error-audit-no-target = Choose at least one audited organisation the recommendation is addressed to.
+error-audit-too-many = The audit already has as many rows as it can hold (200).
+error-audit-closed = The recommendation is closed and cannot be changed.
+error-audit-close-role = Only the auditor or the information security coordinator can close a recommendation.
+error-audit-same-status = Choose another status than the present one.
+error-audit-close-motivation = Write why the recommendation is closed.
+error-audit-unknown = Choose an audit that exists.
+error-audit-status-changed = Someone else has changed the status since you opened the page. Reload the page and try again.

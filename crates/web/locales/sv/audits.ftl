@@ -1,0 +1,12 @@
+error-audit-dates = Datumen måste komma i ordning: granskningen startar, rapporten lämnas och sedan ska yttrandena vara inne.
+error-audit-areas = Ange områden med deras id, åtskilda med kommatecken (högst 30).
+error-audit-motivation = Skriv en motivering när frågan inte bedöms som uppfylld.
+error-audit-target = Välj bland de granskade organisationerna.
+error-audit-no-target = Välj minst en granskad organisation som rekommendationen riktas till.
+error-audit-too-many = Granskningen har redan så många rader som den kan ha (200).
+error-audit-closed = Rekommendationen är avslutad och kan inte ändras.
+error-audit-close-role = Bara revisorn eller informationssäkerhetssamordnaren kan avsluta en rekommendation.
+error-audit-same-status = Välj ett annat läge än det nuvarande.
+error-audit-close-motivation = Skriv varför rekommendationen avslutas.
+error-audit-unknown = Välj en granskning som finns.
+error-audit-status-changed = Någon annan har ändrat läget sedan du öppnade sidan. Ladda om sidan och försök igen.
