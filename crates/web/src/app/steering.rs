@@ -265,8 +265,3 @@ pub async fn version_file(
     load_document(store, caller, meta.document_id).await?;
     Ok((meta, content))
 }
-
-/// The documents under a document (its application directives …) the caller reads.
-pub async fn children(store: &store::Store, caller: &Caller, v: &VisibleDocument) -> Result<Vec<store::Document>> {
-    Ok(list_documents(store, caller).await?.into_iter().filter(|d| d.data.parent_id == Some(v.doc.id)).collect())
-}

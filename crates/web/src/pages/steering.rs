@@ -224,6 +224,11 @@ impl DocPage {
     pub fn impl_label(&self, s: &Implementation) -> String {
         self.ctx.t(&format!("steering-impl-{}", s.code()))
     }
+
+    /// The organisations shown that have implemented the document.
+    pub fn implemented(&self) -> usize {
+        self.rows.iter().filter(|r| r.status == Implementation::Implemented).count()
+    }
 }
 
 async fn doc_page(
