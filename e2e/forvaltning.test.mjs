@@ -110,7 +110,7 @@ test('pages: the förvaltning review, the roll-up, steering documents and the or
   await page.goto(url + social2026);
   const headings = await page.locator('#sections > section > h2').allInnerTexts();
   assert.match(headings[0], /^1\. Styrdokument$/);
-  assert.match(headings[1], /^2\. Enheternas rapporter$/);
+  assert.match(headings[1], /^2\. Checklistan: läget i förvaltningen och dess enheter$/);
   assert.match(await page.locator('#s-documents').innerText(), /Översyn försenad/);
 
   // The administrator sets whether a förvaltning holds its own review.
@@ -206,8 +206,8 @@ test('journey: the förvaltning prepares and adopts its review, the kommun sees 
     assert.ok(i >= 0, `the PDF lacks ${what}`);
     return i;
   };
-  for (const part of ['Styrdokument', 'Riktlinje för', 'Enheternas rapporter', 'Uppföljning av förra året', 'Dataskyddsombudets årsrapport', 'Utveckling: prioriteringar och beslut']) at(part);
-  assert.ok(at('Enheternas rapporter') < at(FOLLOW_UP) && at(FOLLOW_UP) < at(DPO) && at(DPO) < at(PRIORITY), 'seed 001 order');
+  for (const part of ['Styrdokument', 'Riktlinje för', 'Checklistan: läget', 'Uppföljning av förra året', 'Dataskyddsombudets årsrapport', 'Utveckling: prioriteringar och beslut']) at(part);
+  assert.ok(at('Checklistan: läget') < at(FOLLOW_UP) && at(FOLLOW_UP) < at(DPO) && at(DPO) < at(PRIORITY), 'seed 001 order');
   const docx = docxText(await download(chief, url, `${review}/report.docx`)).text;
   assert.ok(pdf.includes('dso-arsrapport-2027.pdf'), 'the report names the attached file');
   for (const part of [FOLLOW_UP, DPO, PRIORITY, 'Prioriterade områden för 2028', 'Lokal anvisning för informationssäkerhet i socialförvaltningen', 'dso-arsrapport-2027.pdf']) {

@@ -69,3 +69,4 @@ review-file-upload = Upload the file
 review-files = Attachments
 action-review-file = File attached to a management review
 steering-due = To be reviewed within a year
+review-section-checklist = The checklist: the status in the administration and its units

@@ -69,3 +69,4 @@ review-file-upload = Ladda upp filen
 review-files = Bilagor
 action-review-file = Fil bifogad till ledningens genomgång
 steering-due = Ses över inom ett år
+review-section-checklist = Checklistan: läget i förvaltningen och dess enheter

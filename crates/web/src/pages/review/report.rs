@@ -237,7 +237,10 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
         }
     }
     b.extend(note(SectionKey::UnitReports));
-    sections.push((SectionKey::UnitReports, Section { heading: ctx.t("review-section-unit_reports"), blocks: b }));
+    sections.push((
+        SectionKey::UnitReports,
+        Section { heading: super::view::section_heading(ctx, c, SectionKey::UnitReports), blocks: b },
+    ));
     // The steering documents that apply.
     let mut b = vec![];
     if v.documents.is_empty() {

@@ -107,12 +107,21 @@ fn t_text(lang: Language, t: &Text) -> String {
     t.get(lang).to_owned()
 }
 
+/// A section's heading; a förvaltning's own review calls its units'
+/// reports what seed 001 does: the checklist's follow-up.
+pub fn section_heading(ctx: &Ctx, c: &ReviewContent, k: SectionKey) -> String {
+    match k {
+        SectionKey::UnitReports if c.part => ctx.t("review-section-checklist"),
+        _ => ctx.t(&format!("review-section-{}", k.code())),
+    }
+}
+
 fn sections(ctx: &Ctx, c: &ReviewContent) -> Vec<SectionView> {
     c.sections()
         .into_iter()
         .map(|k| SectionView {
             key: k.code(),
-            heading: ctx.t(&format!("review-section-{}", k.code())),
+            heading: section_heading(ctx, c, k),
             comment: c.comment(k).to_owned(),
             hint: match k {
                 SectionKey::Risks
