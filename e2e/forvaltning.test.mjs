@@ -21,6 +21,7 @@ import {
   squash,
   startLisa,
   watchProblems,
+  userPage,
 } from './helpers.mjs';
 
 const CISO = 'ciso@exempla.se';
@@ -34,15 +35,6 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const REVIEW_RE = new RegExp(`^/reviews/${UUID}$`);
 const DOC_RE = new RegExp(`^/steering/${UUID}$`);
 const LONG_TIMEOUT_MS = 240_000;
-
-async function userPage(t, browser, url, email) {
-  const context = await newContext(browser);
-  t.after(() => context.close());
-  const page = await context.newPage();
-  await login(page, url, email);
-  assert.equal(pathOf(page), '/', `${email} is logged in`);
-  return page;
-}
 
 /** The path of ORG's review for YEAR, read from /reviews. */
 async function reviewPath(page, url, org, year) {

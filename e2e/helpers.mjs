@@ -468,7 +468,8 @@ export function pdfText(bytes) {
   const { file, done } = tempFile(bytes, 'pdf');
   try {
     const raw = runTool('pdftotext', ['-enc', 'UTF-8', file, '-']);
-    return { raw, text: squash(raw) };
+    // A word the layout hyphenated at a line's end reads whole again.
+    return { raw, text: squash(raw.replace(/\u00ad\s*/g, '')) };
   } finally {
     done();
   }
@@ -530,4 +531,17 @@ export function pageChecker(page, url, lang = 'sv') {
       return res;
     },
   };
+}
+
+/**
+ * A new browser context for test `t` (closed when it ends), signed in as
+ * `email` on the start page.
+ */
+export async function userPage(t, browser, url, email, options) {
+  const context = await newContext(browser, options);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const res = await login(page, url, email);
+  assert.equal(pathOf(page), '/', `${email} is logged in (${res?.status?.()} at ${page.url()})`);
+  return page;
 }

@@ -29,6 +29,7 @@ import {
   startLisa,
   submitForm,
   watchProblems,
+  userPage,
 } from './helpers.mjs';
 
 const CISO = 'ciso@exempla.se';
@@ -51,15 +52,6 @@ const NOT_FOUND_H1 = 'Sidan eller uppgiften finns inte';
 const LONG_TIMEOUT_MS = 240_000;
 
 /** A new browser context (own cookies) with `email` logged in; closed when the test ends. */
-async function userPage(t, browser, url, email, options) {
-  const context = await newContext(browser, options);
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const res = await login(page, url, email);
-  assert.equal(pathOf(page), '/', `${email} is logged in (${res.status()} at ${page.url()})`);
-  return page;
-}
-
 /** The value of one fact (a <dt>/<dd> pair) in the first fact list that has it. */
 async function fact(scope, name) {
   const dd = scope.locator('dl.facts > div', { has: scope.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('dd');
@@ -211,6 +203,7 @@ test('new pages: no console errors or CSP violations, no axe violations (sv and 
     'Enheternas rapporter',
     'Genomgångar i förvaltningar och bolag',
     'Styrdokument',
+    'Granskningar: öppna rekommendationer',
     'Risker och iakttagelser',
     'Dataskyddsombudets årsrapport',
     'Förändringar i omvärlden',
@@ -220,8 +213,8 @@ test('new pages: no console errors or CSP violations, no axe violations (sv and 
     assert.ok(headings.includes(`${i + 1}. ${name}`), `section "${i + 1}. ${name}" in ${JSON.stringify(headings)}`);
   }
   assert.equal(await page.locator('form.comment-form').count(), 1, 'one form holds every comment');
-  assert.equal(await page.locator('section.review-section textarea[form="review-comments"]').count(), 12, 'a comment box in each of the 12 sections');
-  assert.equal(await page.locator('section.review-section button[form="review-comments"]').count(), 12, 'and a button to save them');
+  assert.equal(await page.locator('section.review-section textarea[form="review-comments"]').count(), 13, 'a comment box in each of the 13 sections');
+  assert.equal(await page.locator('section.review-section button[form="review-comments"]').count(), 13, 'and a button to save them');
   assert.equal(await page.locator('.chart-pair figure svg').count(), 2, 'the level chart and the area chart');
   await page.goto(url + review2025);
   assert.equal(await fact(page, 'Status'), 'Fastställd');
@@ -468,7 +461,7 @@ test('journey: a 2027 review is started, prepared, adopted, documented, refused 
   assert.equal(await page.locator('#f-participants').inputValue(), PARTICIPANTS);
   // A comment on section 6.
   const risks = page.locator('#s-risks');
-  assert.equal(await risks.getByRole('heading', { level: 2 }).innerText(), '9. Risker och iakttagelser');
+  assert.equal(await risks.getByRole('heading', { level: 2 }).innerText(), '10. Risker och iakttagelser');
   assert.equal(await risks.getByLabel('Din kommentar').getAttribute('name'), 'comment.risks');
   // Text typed in two sections, and only one section's button pressed: both are kept.
   const outside = page.locator('#s-outside_world');

@@ -28,6 +28,7 @@ import {
   startLisa,
   submitForm,
   watchProblems,
+  userPage,
 } from './helpers.mjs';
 
 /** A question's code in the built-in model (`styrdokument-3`): never shown to a reader. */
@@ -53,15 +54,6 @@ const NOT_FOUND_H1 = 'Sidan eller uppgiften finns inte';
 const LONG_TIMEOUT_MS = 240_000;
 
 /** A new browser context (own cookies) with `email` logged in; closed when the test ends. */
-async function userPage(t, browser, url, email) {
-  const context = await newContext(browser);
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const res = await login(page, url, email);
-  assert.equal(pathOf(page), '/', `${email} is logged in (${res.status()} at ${page.url()})`);
-  return page;
-}
-
 /** The value of one <dt>/<dd> pair in the first list of class `cls` that has it. */
 async function fact(scope, name, cls = 'facts') {
   const dd = scope.locator(`dl.${cls} > div`, { has: scope.locator('dt', { hasText: new RegExp(`^${name}$`) }) }).locator('dd');

@@ -1,7 +1,8 @@
 //! A form body as a browser posts it (`application/x-www-form-urlencoded`,
 //! keys possibly repeated), decoded and handed to every form parser of the
 //! domain: a round, an action, a decision, a meeting, an activity, a
-//! steering document and its version, an organisation and a user's fields.
+//! steering document and its version, an audit with its questions, findings,
+//! recommendations, answers and follow-up, an organisation and a user's fields.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -75,6 +76,40 @@ fuzz_target!(|data: &[u8]| {
     for (_, v) in pairs.iter().filter(|(k, _)| k == "kind").take(64) {
         let _ = v.parse::<domain::org::OrgKind>();
     }
+    let audit = domain::audits::AuditFields {
+        title: get("title"),
+        kind: get("kind"),
+        auditor_org: get("auditor_org"),
+        auditor_person: get("auditor_person"),
+        period: get("period"),
+        started: get("started"),
+        report_delivered: get("report_delivered"),
+        responses_due: get("responses_due"),
+        purpose: get("purpose"),
+        follows_up: get("follows_up"),
+    };
+    let _ = audit.parse();
+    let question = domain::audits::QuestionFields {
+        text: get("text"),
+        areas: get("areas"),
+        assessment: get("assessment"),
+        motivation: get("motivation"),
+    };
+    let _ = question.parse();
+    let _ = domain::audits::FindingFields { area: get("area"), text: get("text") }.parse();
+    let bodies: Vec<uuid::Uuid> =
+        pairs.iter().filter(|(k, _)| k == "targets").take(256).filter_map(|(_, v)| v.parse().ok()).collect();
+    let _ = domain::audits::parse_recommendation(&get("text"), &bodies, !get("to_all").is_empty(), &bodies[..bodies.len() / 2]);
+    let answer = domain::audits::ResponseFields {
+        stance: get("stance"),
+        measures: get("measures"),
+        responsible: get("responsible"),
+        due: get("due"),
+        decided_by: get("decided_by"),
+        decided_on: get("decided_on"),
+    };
+    let _ = answer.parse();
+    let _ = domain::audits::parse_note(&get("note"), get("status") == "closed");
     let _ = domain::plan::parse_cost(&get("cost"));
     let _ = domain::round::parse_employees(&get("employees"));
 });

@@ -12,12 +12,16 @@ crate::code_enum!(
     /// What a task asks for, most pressing kinds first.
     TaskKind, "kind" {
         OverdueActions => "actions-overdue",
+        /// A body's answer to an audit's recommendation, past the day it was due.
+        AnswerAuditOverdue => "audit-answer-overdue",
         ApproveAssessment => "assessment-approve",
         AdoptReview => "review-adopt",
         ApproveUnitReport => "unit-report-approve",
         ReportUnit => "unit-report",
         ContinueAssessment => "assessment-draft",
         PrepareReview => "review-prepare",
+        /// A body's answer to an audit's recommendation, not due yet (or undated).
+        AnswerAudit => "audit-answer",
         Upcoming => "yearwheel-upcoming",
     }
 );
@@ -123,6 +127,24 @@ pub fn invitation_task(f: InvitationFacts, today: NaiveDate) -> Option<Invitatio
             Some(InvitationTask::ReadFeedback)
         }
         _ => None,
+    }
+}
+
+/// Whether a body's copy of an audit's recommendation is a task for those who
+/// answer for the body, and how pressing: an open copy without an answer is,
+/// overdue once the audit's answers were due before `today`.
+pub fn audit_answer_task(
+    status: crate::audits::TargetStatus,
+    answered: bool,
+    responses_due: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Option<TaskKind> {
+    if answered || status == crate::audits::TargetStatus::Closed {
+        None
+    } else if crate::audits::answer_overdue(answered, responses_due, today) {
+        Some(TaskKind::AnswerAuditOverdue)
+    } else {
+        Some(TaskKind::AnswerAudit)
     }
 }
 
@@ -238,6 +260,27 @@ mod tests {
     }
 
     #[test]
+    fn an_unanswered_recommendation_is_a_task_and_pressing_once_overdue() {
+        use crate::audits::TargetStatus;
+        let (today, due) = (d(2026, 9, 1), Some(d(2026, 8, 31)));
+        assert_eq!(audit_answer_task(TargetStatus::Open, false, due, today), Some(TaskKind::AnswerAuditOverdue));
+        assert_eq!(audit_answer_task(TargetStatus::Open, false, due, d(2026, 8, 31)), Some(TaskKind::AnswerAudit));
+        assert_eq!(audit_answer_task(TargetStatus::InProgress, false, None, today), Some(TaskKind::AnswerAudit));
+        assert_eq!(audit_answer_task(TargetStatus::MeasurePlanned, true, due, today), None, "answered");
+        assert_eq!(audit_answer_task(TargetStatus::Closed, false, due, today), None, "closed");
+        // Overdue answers come right after overdue actions, the others before the year wheel's reminders.
+        let got = ordered(vec![
+            task(TaskKind::AnswerAudit, 1, Some(d(2026, 10, 1)), 2026),
+            task(TaskKind::ApproveAssessment, 2, None, 2026),
+            task(TaskKind::AnswerAuditOverdue, 3, due, 2026),
+            task(TaskKind::Upcoming, 4, Some(d(2026, 9, 5)), 2026),
+            task(TaskKind::OverdueActions, 5, None, 2026),
+        ]);
+        let targets: Vec<u128> = got.iter().map(|t| t.target.as_u128()).collect();
+        assert_eq!(targets, vec![5, 3, 2, 1, 4]);
+    }
+
+    #[test]
     fn a_unit_report_waits_until_it_is_sent_in() {
         assert!(unit_report_waits(None));
         assert!(unit_report_waits(Some(UnitReportStatus::Draft)));
@@ -249,7 +292,7 @@ mod tests {
         /// Whatever the tasks, the list is at most SHOWN long, sorted by kind,
         /// and holds only tasks it was given.
         #[test]
-        fn any_list_is_ordered_and_bounded(specs in proptest::collection::vec((0usize..8, 0u128..30, proptest::option::of(0i64..400), 2020i32..2030), 0..60)) {
+        fn any_list_is_ordered_and_bounded(specs in proptest::collection::vec((0usize..TaskKind::ALL.len(), 0u128..30, proptest::option::of(0i64..400), 2020i32..2030), 0..60)) {
             let tasks: Vec<Task> = specs
                 .iter()
                 .map(|(k, t, due, y)| task(TaskKind::ALL[*k], *t, due.map(|x| d(2026, 1, 1) + Duration::days(x)), *y))

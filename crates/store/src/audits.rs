@@ -755,4 +755,80 @@ impl Store {
         });
         rows.into_iter().map(|r| Ok((r.t.parse()?, r.text, r.audit_id))).collect()
     }
+
+    /// Every body's copy of the recommendations of the audits `ids` (at
+    /// most 1,000; more are refused), with its audit and recommendation:
+    /// `(audit, recommendation, recommendation's text, copy)`, by audit, in
+    /// the recommendations' order. One statement: the audit register reads
+    /// all its audits' copies at once.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(audits = ids.len()))]
+    pub async fn targets_of_audits(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Uuid, String, Target)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        if ids.len() > 1000 {
+            return Err(StoreError::Other(format!("{} audits at once; at most 1,000", ids.len())));
+        }
+        #[derive(FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            t: TargetRow,
+            text: String,
+            audit_id: Uuid,
+        }
+        let rows: Vec<Row> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT t.id, t.recommendation_id, t.org_id, t.status, t.stance, t.measures, t.responsible, t.due, \
+                 t.decided_by, t.decided_on, t.answered_by, t.answered_at, t.updated_at, r.text, r.audit_id \
+                 FROM org_audit_targets t JOIN org_audit_recommendations r ON r.id = t.recommendation_id \
+                 WHERE r.audit_id IN (",
+            );
+            let mut sep = q.separated(", ");
+            for id in ids {
+                sep.push_bind(*id);
+            }
+            q.push(") ORDER BY r.audit_id, r.position, t.org_id");
+            q.build_query_as::<Row>().fetch_all(p).await?
+        });
+        rows.into_iter().map(|r| Ok((r.audit_id, r.t.recommendation_id, r.text, r.t.parse()?))).collect()
+    }
+
+    /// The audits kept under organisations in `scope` or auditing one of
+    /// them (those of [`Store::list_org_audits`]), each with its title, the
+    /// date its answers are due and how many copies of its recommendations
+    /// addressed to organisations in `scope` are open without an answer. One
+    /// statement, by title: the action plan's filter, the year wheel, the
+    /// task list and the management review read their audits so.
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn audit_summaries(&self, scope: &OrgScope) -> Result<Vec<AuditSummary>> {
+        if scope.is_nothing() {
+            return Ok(Vec::new());
+        }
+        Ok(with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT a.id, a.org_id, a.title, a.responses_due, (SELECT COUNT(*) FROM org_audit_targets t \
+                 JOIN org_audit_recommendations r ON r.id = t.recommendation_id WHERE r.audit_id = a.id \
+                 AND t.status <> 'closed' AND t.stance IS NULL AND",
+            );
+            push_scope!(q, "t.org_id", scope);
+            q.push(") AS unanswered FROM org_audits a WHERE (");
+            push_scope!(q, "a.org_id", scope);
+            q.push(") OR a.id IN (SELECT audit_id FROM org_audit_bodies WHERE");
+            push_scope!(q, "org_id", scope);
+            q.push(") ORDER BY a.title, a.id");
+            q.build_query_as::<AuditSummary>().fetch_all(p).await?
+        }))
+    }
+}
+
+/// An audit as lists beside the register name it: see [`Store::audit_summaries`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
+pub struct AuditSummary {
+    pub id: Uuid,
+    /// The organisation the audit is kept under.
+    pub org_id: Uuid,
+    pub title: String,
+    pub responses_due: Option<NaiveDate>,
+    /// Copies in the scope asked that are open (not closed) and not answered.
+    pub unanswered: i64,
 }

@@ -31,7 +31,7 @@ mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
 pub use audit::{AuditFilter, AuditPage};
-pub use audits::{AuditFinding, AuditQuestion, OrgAudit, Recommendation, Target, TargetEvent};
+pub use audits::{AuditFinding, AuditQuestion, AuditSummary, OrgAudit, Recommendation, Target, TargetEvent};
 pub use auth::SessionRow;
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
 pub use plan::{Action, Activity};

@@ -123,6 +123,7 @@ fn codes<T: Copy>(all: &[T], code: impl Fn(T) -> &'static str) -> Vec<String> {
 /// `tk`/`format!` gets its row here.
 fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'static str, Vec<String>> {
     use domain::assessment::{Confidence, Status as AssessmentStatus, Transition};
+    use domain::audits::{Assessment, AuditKind, Stance, TargetStatus};
     use domain::calendar::{Concerns, Recurrence};
     use domain::org::OrgKind;
     use domain::plan::{ActionStatus, Origin};
@@ -206,6 +207,10 @@ fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'sta
         ("decision-kind", codes(DecisionKind::ALL, DecisionKind::code)),
         ("point-status", codes(PointStatus::ALL, PointStatus::code)),
         ("steering-kind", codes(DocKind::ALL, DocKind::code)),
+        ("audit-kind", codes(AuditKind::ALL, AuditKind::code)),
+        ("audit-assessment", codes(Assessment::ALL, Assessment::code)),
+        ("audit-stance", codes(Stance::ALL, Stance::code)),
+        ("audit-status", codes(TargetStatus::ALL, TargetStatus::code)),
         ("steering-status", codes(DocStatus::ALL, DocStatus::code)),
         ("steering-impl", codes(Implementation::ALL, Implementation::code)),
         ("unit-report-status", codes(UnitReportStatus::ALL, UnitReportStatus::code)),
@@ -234,6 +239,7 @@ fn partial_built_keys() -> Vec<String> {
         SectionKey::DpoReport,
         SectionKey::Rollup,
         SectionKey::Documents,
+        SectionKey::Audits,
     ]
     .iter()
     .map(|k| format!("review-section-{}-hint", k.code()))

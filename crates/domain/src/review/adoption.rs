@@ -113,6 +113,7 @@ mod tests {
             children: vec![],
             documents: vec![],
             attachments: vec![],
+            audits: vec![],
         }
     }
 

@@ -10,9 +10,10 @@ use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
 use super::{
-    ActionLine, ChildReview, DecisionInput, DecisionLine, DocumentLine, FeedbackItem, LevelPoint, PointStatus,
-    PreviousDecision, ReviewContent, ReviewStatus, UnitLine, UnitReportStatus, tally_points,
+    ActionLine, AuditLine, ChildReview, DecisionInput, DecisionLine, DocumentLine, FeedbackItem, LevelPoint,
+    PointStatus, PreviousDecision, ReviewContent, ReviewStatus, UnitLine, UnitReportStatus, tally_points,
 };
+use crate::audits::{TargetStatus, answer_overdue};
 use crate::model::Model;
 use crate::plan::{ActionInput, ActionStatus, Origin, Totals, is_overdue};
 use crate::scoring::{self, Answer};
@@ -94,6 +95,19 @@ pub struct SteeringFacts {
     pub counts: Vec<usize>,
 }
 
+/// A body's copy of an audit's recommendation, addressed to the
+/// organisation or one below it.
+pub struct AuditCopyFacts {
+    pub target: Uuid,
+    pub audit: String,
+    pub recommendation: String,
+    pub body: String,
+    pub status: TargetStatus,
+    pub answered: bool,
+    /// When the audit's answers are due.
+    pub responses_due: Option<NaiveDate>,
+}
+
 /// Everything a review is compiled from.
 pub struct ReviewFacts<'a> {
     pub org_id: Uuid,
@@ -123,6 +137,9 @@ pub struct ReviewFacts<'a> {
     pub documents: Vec<SteeringFacts>,
     /// The files attached to the review's sections.
     pub attachments: Vec<super::Attachment>,
+    /// The copies of audits' recommendations addressed to the organisation
+    /// or one below it, in the order the review lists them.
+    pub audits: Vec<AuditCopyFacts>,
     pub today: NaiveDate,
 }
 
@@ -294,6 +311,21 @@ pub fn compile(f: ReviewFacts<'_>) -> ReviewContent {
             })
             .collect(),
         attachments: f.attachments,
+        audits: f
+            .audits
+            .into_iter()
+            .filter(|a| a.status != TargetStatus::Closed)
+            .map(|a| AuditLine {
+                overdue: answer_overdue(a.answered, a.responses_due, f.today),
+                target: a.target,
+                audit: a.audit,
+                recommendation: a.recommendation,
+                body: a.body,
+                status: a.status,
+                answered: a.answered,
+                responses_due: a.responses_due,
+            })
+            .collect(),
     }
 }
 
@@ -344,6 +376,7 @@ mod tests {
             children: vec![],
             documents: vec![],
             attachments: vec![],
+            audits: vec![],
             today: date("2026-11-30"),
         }
     }
@@ -520,5 +553,51 @@ mod tests {
             vec![("Riktlinje", true, true), ("Rutin", false, true)]
         );
         assert_eq!(c.decisions[0].document.as_deref(), Some("Riktlinje"));
+    }
+
+    #[test]
+    fn open_recommendations_of_audits_are_listed_with_what_is_overdue() {
+        let copy = |id: u128, body: &str, status, answered, due: Option<&str>| AuditCopyFacts {
+            target: Uuid::from_u128(id),
+            audit: "Granskning av informationssäkerheten".into(),
+            recommendation: "Inför en rutin för incidenter.".into(),
+            body: body.into(),
+            status,
+            answered,
+            responses_due: due.map(date),
+        };
+        let mut f = facts();
+        f.audits = vec![
+            copy(1, "Kommunstyrelsen", TargetStatus::Open, false, Some("2026-08-31")),
+            copy(2, "Exempla Energi AB", TargetStatus::MeasurePlanned, true, Some("2026-08-31")),
+            copy(3, "Socialnämnden", TargetStatus::Closed, false, Some("2026-08-31")),
+            copy(4, "Kulturnämnden", TargetStatus::Open, false, Some("2026-11-30")),
+            copy(5, "Exempla Vatten AB", TargetStatus::InProgress, false, None),
+        ];
+        let c = compile(f);
+        assert_eq!(
+            c.audits.iter().map(|a| (a.target.as_u128(), a.body.as_str(), a.overdue)).collect::<Vec<_>>(),
+            vec![
+                (1, "Kommunstyrelsen", true),
+                (2, "Exempla Energi AB", false),
+                (4, "Kulturnämnden", false),
+                (5, "Exempla Vatten AB", false),
+            ],
+            "closed ones left out; overdue only unanswered and past the day (not on it), never without a date"
+        );
+        assert_eq!(c.audits[1].status, TargetStatus::MeasurePlanned);
+        assert_eq!(c.audits_overdue(), 1);
+        // The section is always there, after the steering documents (after the follow-up for a part).
+        let s = c.sections();
+        let at = |k| s.iter().position(|x| *x == k).unwrap();
+        assert_eq!(at(crate::review::SectionKey::Audits), at(crate::review::SectionKey::Documents) + 1);
+        let mut part = c.clone();
+        part.part = true;
+        let s = part.sections();
+        let at = |k| s.iter().position(|x| *x == k).unwrap();
+        assert_eq!(at(crate::review::SectionKey::Audits), at(crate::review::SectionKey::FollowUp) + 1);
+        // It survives adoption's round trip.
+        let back: ReviewContent = serde_json::from_str(&c.canonical_json()).unwrap();
+        assert_eq!(back.audits, c.audits);
     }
 }

@@ -20,8 +20,8 @@ mod compile;
 
 pub use adoption::{AdoptionCheck, action_for_decision, adoption_check};
 pub use compile::{
-    AssessedPeriod, ChecklistPoint, ChildReviewFacts, EarlierDecision, PlannedAction, PreviousReview, ReportingUnit,
-    ReviewFacts, SteeringFacts, UnitReportFacts, compile,
+    AssessedPeriod, AuditCopyFacts, ChecklistPoint, ChildReviewFacts, EarlierDecision, PlannedAction, PreviousReview,
+    ReportingUnit, ReviewFacts, SteeringFacts, UnitReportFacts, compile,
 };
 
 code_enum!(
@@ -48,6 +48,7 @@ code_enum!(
         DpoReport => "dpo_report",
         Rollup => "rollup",
         Documents => "documents",
+        Audits => "audits",
     }
 );
 
@@ -188,6 +189,7 @@ pub fn comment_field(key: SectionKey) -> &'static str {
         SectionKey::DpoReport => "comment.dpo_report",
         SectionKey::Rollup => "comment.rollup",
         SectionKey::Documents => "comment.documents",
+        SectionKey::Audits => "comment.audits",
     }
 }
 
@@ -396,6 +398,28 @@ pub struct ReviewContent {
     /// checksums make them part of what adoption freezes.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    /// The open recommendations of audits addressed to the organisation and
+    /// the organisations below it.
+    #[serde(default)]
+    pub audits: Vec<AuditLine>,
+}
+
+/// A body's open copy of an audit's recommendation, as the review lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditLine {
+    /// The copy (its page is `/audit-copies/{target}`).
+    pub target: Uuid,
+    /// The audit's title.
+    pub audit: String,
+    pub recommendation: String,
+    /// The audited body the copy is addressed to.
+    pub body: String,
+    pub status: crate::audits::TargetStatus,
+    pub answered: bool,
+    pub responses_due: Option<NaiveDate>,
+    /// Not answered, and the answers were due before the review's day.
+    pub overdue: bool,
 }
 
 /// A file attached to a section of a review.
@@ -472,6 +496,7 @@ impl ReviewContent {
                 UnitReports,
                 PreviousDecisions,
                 FollowUp,
+                Audits,
                 Risks,
                 DpoReport,
                 Assessment,
@@ -491,6 +516,7 @@ impl ReviewContent {
                 UnitReports,
                 Rollup,
                 Documents,
+                Audits,
                 Risks,
                 DpoReport,
                 OutsideWorld,
@@ -498,6 +524,11 @@ impl ReviewContent {
             ]
         };
         order.iter().copied().filter(|k| *k != Rollup || !self.children.is_empty()).collect()
+    }
+
+    /// The open recommendations whose answer is overdue.
+    pub fn audits_overdue(&self) -> usize {
+        self.audits.iter().filter(|a| a.overdue).count()
     }
 
     /// The children that have not adopted their review of the year.
@@ -708,6 +739,7 @@ mod tests {
             children: vec![],
             documents: vec![],
             attachments: vec![],
+            audits: vec![],
         }
     }
 
@@ -716,7 +748,7 @@ mod tests {
         let a = content();
         // A snapshot frozen before the roll-up existed reads as one without children.
         let mut old: serde_json::Value = serde_json::from_str(&a.canonical_json()).unwrap();
-        for k in ["part", "activities", "children", "documents", "attachments"] {
+        for k in ["part", "activities", "children", "documents", "attachments", "audits"] {
             old.as_object_mut().unwrap().remove(k);
         }
         assert_eq!(serde_json::from_value::<ReviewContent>(old).unwrap(), a);

@@ -20,6 +20,11 @@ pub struct Fixture {
     pub target_assignment: String,
     /// The kommun's guideline.
     pub document: String,
+    /// An audit kept under the kommun, of Socialnämnden and Exempla Energi AB.
+    pub audit: String,
+    pub question: String,
+    /// Socialnämnden's copy of the audit's recommendation.
+    pub copy: String,
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -34,7 +39,11 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     let point = app.store.list_points(kommun).await.unwrap()[0].id;
     let activity = app.store.list_activities(&store::OrgScope::Org(kommun)).await.unwrap()[0].id;
     let document = app.store.list_documents(&store::OrgScope::Org(kommun)).await.unwrap()[0].id;
+    let (audit, question, copy) = audit_fixture(app, kommun).await;
     Fixture {
+        audit,
+        question,
+        copy,
         document: document.to_string(),
         kommun: kommun.to_string(),
         action: action.to_string(),
@@ -48,6 +57,27 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         target_user: target.to_string(),
         target_assignment: a.to_string(),
     }
+}
+
+/// An audit of Socialnämnden and Exempla Energi AB kept under the kommun,
+/// with a question and a recommendation to Socialnämnden: (audit, question, copy).
+async fn audit_fixture(app: &TestApp, kommun: uuid::Uuid) -> (String, String, String) {
+    use domain::audits::{AuditFields, QuestionFields, parse_recommendation};
+    let actor = store::Actor::cli();
+    let nämnd = app.org_id("Socialnämnden").await;
+    let energi = app.org_id("Exempla Energi AB").await;
+    let fields = AuditFields {
+        title: "Granskning i behörighetstestet".into(),
+        kind: "elected".into(),
+        auditor_org: "Revisionsbyrån".into(),
+        ..Default::default()
+    };
+    let a = app.store.insert_org_audit(&actor, kommun, fields.parse().unwrap(), &[nämnd, energi]).await.unwrap();
+    let q = QuestionFields { text: "Finns styrdokument?".into(), assessment: "fulfilled".into(), ..Default::default() };
+    let q = app.store.add_audit_question(&actor, a.id, q.parse().unwrap()).await.unwrap();
+    let rec = parse_recommendation("Ta fram en rutin.", &[nämnd], false, &a.bodies).unwrap();
+    let rec = app.store.add_recommendation(&actor, a.id, rec).await.unwrap();
+    (a.id.to_string(), q.id.to_string(), rec.targets[0].id.to_string())
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -72,6 +102,12 @@ pub enum Need {
     AdoptReviews,
     ReportUnit,
     ApproveUnitReports,
+    /// The auditor of the organisation keeping the audit.
+    ManageAudits,
+    /// The audited body's CISO or management.
+    AnswerAudits,
+    /// The audited body (its CISO or management), or the auditor.
+    FollowUpAudits,
 }
 
 pub struct Route {
@@ -584,6 +620,149 @@ pub fn routes(f: &Fixture) -> Vec<Route> {
             Need::ManageReviews,
             true,
         ),
+        r("GET", "/audits".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/audits".into(),
+            Some(|f| {
+                Body::Form(vec![
+                    ("org_id", f.kommun.clone()),
+                    ("title", "Ny granskning".into()),
+                    ("kind", "elected".into()),
+                    ("bodies", f.social_nämnd.clone()),
+                ])
+            }),
+            Need::ManageAudits,
+            true,
+        ),
+        r("GET", format!("/audits/{}", f.audit), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/audits/{}/questions", f.audit),
+            Some(|_| Body::Form(vec![("text", "Fråga".into()), ("assessment", "fulfilled".into())])),
+            Need::ManageAudits,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/audits/{}/questions/{}", f.audit, f.question),
+            Some(|_| Body::Form(vec![("text", "Ändrad".into()), ("assessment", "fulfilled".into())])),
+            Need::ManageAudits,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/audits/{}/findings", f.audit),
+            Some(|_| Body::Form(vec![("area", "Styrning".into()), ("text", "Iakttagelse".into())])),
+            Need::ManageAudits,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/audits/{}/recommendations", f.audit),
+            Some(|_| Body::Form(vec![("text", "Gör något".into()), ("to_all", "1".into())])),
+            Need::ManageAudits,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/audits/{}/report", f.audit),
+            Some(|_| Body::Multipart { filename: "rapport.pdf", content: b"%PDF-1.4".to_vec() }),
+            Need::ManageAudits,
+            true,
+        ),
+        r("GET", format!("/audit-copies/{}", f.copy), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/audit-copies/{}/answer", f.copy),
+            Some(|_| {
+                Body::Form(vec![
+                    ("stance", "agrees".into()),
+                    ("measures", "En rutin".into()),
+                    ("responsible", "Någon".into()),
+                    ("due", "2027-06-30".into()),
+                ])
+            }),
+            Need::AnswerAudits,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/audit-copies/{}/status", f.copy),
+            Some(|_| Body::Form(vec![("status", "in_progress".into()), ("note", "Påbörjad".into())])),
+            Need::FollowUpAudits,
+            true,
+        ),
+        r("POST", format!("/audit-copies/{}/action", f.copy), Some(|_| Body::Form(vec![])), Need::ManageActions, true),
+        r("GET", "/api/v1/audits".into(), None, Need::ViewPlans, false),
+        r(
+            "POST",
+            "/api/v1/audits".into(),
+            Some(|f| {
+                Body::Json(json!({"org_id": f.kommun, "bodies": [f.social_nämnd], "title": "Ny", "kind": "elected"}))
+            }),
+            Need::ManageAudits,
+            true,
+        ),
+        r("GET", format!("/api/v1/audits/{}", f.audit), None, Need::ViewPlans, true),
+        r(
+            "POST",
+            format!("/api/v1/audits/{}/questions", f.audit),
+            Some(|_| Body::Json(json!({"text": "Fråga", "assessment": "fulfilled"}))),
+            Need::ManageAudits,
+            true,
+        ),
+        r(
+            "PUT",
+            format!("/api/v1/audits/{}/questions/{}", f.audit, f.question),
+            Some(|_| Body::Json(json!({"text": "Ändrad", "assessment": "fulfilled"}))),
+            Need::ManageAudits,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/audits/{}/findings", f.audit),
+            Some(|_| Body::Json(json!({"area": "Styrning", "text": "Iakttagelse"}))),
+            Need::ManageAudits,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/audits/{}/recommendations", f.audit),
+            Some(|_| Body::Json(json!({"text": "Gör något", "to_all": true}))),
+            Need::ManageAudits,
+            true,
+        ),
+        r(
+            "PUT",
+            format!("/api/v1/audits/{}/report", f.audit),
+            Some(|_| Body::Json(json!({"file_name": "rapport.pdf", "content_base64": "aGVq"}))),
+            Need::ManageAudits,
+            true,
+        ),
+        r("GET", format!("/api/v1/audit-copies/{}", f.copy), None, Need::ViewPlans, true),
+        r(
+            "PUT",
+            format!("/api/v1/audit-copies/{}/answer", f.copy),
+            Some(|_| {
+                Body::Json(
+                    json!({"stance": "agrees", "measures": "En rutin", "responsible": "Någon", "due": "2027-06-30"}),
+                )
+            }),
+            Need::AnswerAudits,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/audit-copies/{}/status", f.copy),
+            Some(|_| Body::Json(json!({"status": "in_progress", "note": "Påbörjad"}))),
+            Need::FollowUpAudits,
+            true,
+        ),
+        r("POST", format!("/api/v1/audit-copies/{}/action", f.copy), None, Need::ManageActions, true),
+        r("GET", format!("/audits/{}/follow-up.pdf", f.audit), None, Need::ViewPlans, true),
+        r("GET", format!("/audits/{}/follow-up.docx", f.audit), None, Need::ViewPlans, true),
+        r("GET", "/audit-register.xlsx".into(), None, Need::ViewPlans, false),
     ]
 }
 
@@ -622,6 +801,7 @@ pub async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &Tes
     let coordinator = app.login("samordnare@exempla.se").await; // sees organisations and assessments only
     let admin = app.login("admin@exempla.se").await; // manages users, reads no assessment
     let auditor = app.login("revisor@exempla.se").await; // reads plans, changes nothing
+    let dpo = app.login("dso@exempla.se").await; // reads plans, answers and follows up no audit
     let before = audit_len(app).await;
     let routes = routes(&f);
     assert!(routes.len() >= 30);
@@ -674,6 +854,9 @@ pub async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &Tes
             Need::ManageActions | Need::ReportUnit => Some(&auditor),
             Need::ManageReviews | Need::ApproveUnitReports => Some(&coordinator),
             Need::AdoptReviews => Some(&ciso),
+            Need::ManageAudits => Some(&ciso),
+            Need::AnswerAudits => Some(&auditor),
+            Need::FollowUpAudits => Some(&dpo),
             _ => None,
         };
         if let Some(c) = insider {
@@ -706,6 +889,9 @@ const CHECKED_ELSEWHERE: &[(&str, &str)] = &[
     // A file of a review: needs a real upload (`forvaltning_holds_its_own_review`).
     ("GET", "/review-files/{file}"),
     ("GET", "/api/v1/review-files/{id}"),
+    // An audit's report file: needs a real upload (`audits_are_entered_answered_and_followed_up`).
+    ("GET", "/audits/{id}/report"),
+    ("GET", "/api/v1/audits/{id}/report"),
     // The model catalogue, read by everyone who answers (`assessment_api_journey`).
     ("GET", "/api/v1/models"),
     ("GET", "/api/v1/models/{id}"),
@@ -756,6 +942,9 @@ fn stand_in_fixture() -> Fixture {
         target_user: id(10),
         target_assignment: id(11),
         document: id(14),
+        audit: id(15),
+        question: id(16),
+        copy: id(17),
     }
 }
 

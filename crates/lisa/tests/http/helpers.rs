@@ -114,6 +114,24 @@ impl TestApp {
         Ok(c)
     }
 
+    /// A new user with one role at one organisation, logged in.
+    pub async fn user_at(&self, email: &str, role: domain::user::Role, org: Uuid) -> Client {
+        self.store
+            .insert_user(
+                &store::Actor::cli(),
+                store::NewUser {
+                    email: domain::user::Email::parse(email).unwrap(),
+                    name: domain::user::PersonName::parse("Test Person").unwrap(),
+                    password_hash: Some(web::hash_password(PASSWORD)),
+                    language: domain::user::Language::Sv,
+                },
+                Some(domain::authz::Assignment { role, org_id: Some(org) }),
+            )
+            .await
+            .unwrap();
+        self.login(email).await
+    }
+
     pub async fn org_id(&self, name: &str) -> Uuid {
         self.store.find_orgs_by_name(name).await.unwrap()[0].id
     }

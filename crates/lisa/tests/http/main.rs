@@ -9,6 +9,9 @@ mod helpers;
 
 mod assessments;
 mod audit;
+mod audit_feeds;
+mod audit_reports;
+mod audits;
 mod authz;
 mod models;
 mod orgs;
@@ -26,6 +29,9 @@ use assessments::{
     delegated_areas_arrive_as_proposals,
 };
 use audit::audit_log_is_scoped_filtered_and_verifiable;
+use audit_feeds::audit_feeds_reach_the_review_plan_start_page_and_year_wheel;
+use audit_reports::audit_reports_carry_the_audit_and_only_what_the_caller_sees;
+use audits::audits_are_entered_answered_and_followed_up;
 use authz::every_route_refuses_anonymous_outsiders_and_missing_roles;
 use models::{
     answers_go_out_and_in_through_excel, evidence_files_are_kept_with_the_assessment,
@@ -78,6 +84,7 @@ both_backends!(
     review_journey_through_the_api,
     forvaltning_holds_its_own_review,
     steering_documents_are_kept_and_scoped,
+    audits_are_entered_answered_and_followed_up,
     action_plan_refuses_bad_input_and_exports,
     calendar_feed_is_private_and_revocable,
     rounds_invite_submit_withdraw_and_suppress,
@@ -88,6 +95,8 @@ both_backends!(
     next_after_login_stays_on_this_site,
     parallel_guesses_meet_the_lock,
     one_request_cannot_take_lisa_down,
+    audit_reports_carry_the_audit_and_only_what_the_caller_sees,
+    audit_feeds_reach_the_review_plan_start_page_and_year_wheel,
 );
 
 /// One report rendered at a time and none waiting, so that a flood shows the queue's limit.

@@ -110,3 +110,122 @@ async fn an_audit_its_recommendations_and_answers_are_kept_whole() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_copies_of_many_audits_are_read_at_once() {
+    run("the_copies_of_many_audits_are_read_at_once", |db| async move {
+        let (s, n) = (&*db.store, db.name);
+        let (k, f) = kommun(s).await;
+        let fields = |title: &str| AuditFields {
+            title: title.into(),
+            kind: "internal".into(),
+            auditor_org: "Internrevisionen".into(),
+            ..Default::default()
+        };
+        let a = s.insert_org_audit(&admin(), k, fields("Första").parse().unwrap(), &[k, f]).await.unwrap();
+        let b = s.insert_org_audit(&admin(), k, fields("Andra").parse().unwrap(), &[f]).await.unwrap();
+        let untouched = s.insert_org_audit(&admin(), k, fields("Tredje").parse().unwrap(), &[k]).await.unwrap();
+        let to_all = |text: &str, bodies: &[uuid::Uuid]| parse_recommendation(text, &[], true, bodies).unwrap();
+        let r1 = s.add_recommendation(&admin(), a.id, to_all("Inför en incidentrutin.", &a.bodies)).await.unwrap();
+        let r2 = s.add_recommendation(&admin(), a.id, to_all("Utbilda styrelsen.", &a.bodies)).await.unwrap();
+        let r3 = s.add_recommendation(&admin(), b.id, to_all("Klassa informationen.", &b.bodies)).await.unwrap();
+        s.add_recommendation(&admin(), untouched.id, to_all("Inte med.", &untouched.bodies)).await.unwrap();
+        let answer = ResponseInput {
+            stance: Stance::Partly,
+            measures: "En rutin tas fram.".into(),
+            responsible: "Förvaltningschefen".into(),
+            due: Some(d("2027-06-30")),
+            decided_by: "Socialnämnden".into(),
+            decided_on: Some(d("2026-09-15")),
+        };
+        let copy = r1.targets.iter().find(|t| t.org_id == f).unwrap();
+        s.answer_target(&admin(), copy.id, answer.clone()).await.unwrap();
+
+        let got = s.targets_of_audits(&[b.id, a.id]).await.unwrap();
+        let seen: Vec<(uuid::Uuid, uuid::Uuid, &str, uuid::Uuid)> =
+            got.iter().map(|(au, r, text, t)| (*au, *r, text.as_str(), t.org_id)).collect();
+        // By audit (in id order), in the recommendations' order, then by body (in id order).
+        let (lo, hi) = if k < f { (k, f) } else { (f, k) };
+        let of_a = vec![
+            (a.id, r1.id, "Inför en incidentrutin.", lo),
+            (a.id, r1.id, "Inför en incidentrutin.", hi),
+            (a.id, r2.id, "Utbilda styrelsen.", lo),
+            (a.id, r2.id, "Utbilda styrelsen.", hi),
+        ];
+        let of_b = vec![(b.id, r3.id, "Klassa informationen.", f)];
+        let want = if a.id < b.id { [of_a, of_b].concat() } else { [of_b, of_a].concat() };
+        assert_eq!(seen, want, "{n}: every copy of the two audits, none of the third");
+        let answered = got.iter().find(|(_, _, _, t)| t.id == copy.id).unwrap();
+        assert_eq!(
+            (answered.3.status, answered.3.response.clone()),
+            (TargetStatus::MeasurePlanned, Some(answer)),
+            "{n}: the answer comes along"
+        );
+        assert!(s.targets_of_audits(&[]).await.unwrap().is_empty(), "{n}");
+        assert!(s.targets_of_audits(&[uuid::Uuid::now_v7()]).await.unwrap().is_empty(), "{n}");
+        let too_many: Vec<uuid::Uuid> = (0..1001).map(|_| uuid::Uuid::now_v7()).collect();
+        assert!(s.targets_of_audits(&too_many).await.is_err(), "{n}: bounded");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn audits_are_summed_up_by_scope_in_one_read() {
+    run("audits_are_summed_up_by_scope_in_one_read", |db| async move {
+        let (s, n) = (&*db.store, db.name);
+        let (k, f) = kommun(s).await;
+        let bolag = s.insert_org(&admin(), new_org("Exempla Energi AB", OrgKind::Company, Some(k))).await.unwrap().id;
+        let other = s.insert_org(&admin(), new_org("Annan kommun", OrgKind::Municipality, None)).await.unwrap().id;
+        let fields = |title: &str, due: &str| AuditFields {
+            title: title.into(),
+            kind: "elected".into(),
+            auditor_org: "Revisionsbyrån AB".into(),
+            responses_due: due.into(),
+            ..Default::default()
+        };
+        let it = fields("Granskning av IT", "2026-08-31").parse().unwrap();
+        let a = s.insert_org_audit(&admin(), k, it, &[k, f, bolag]).await.unwrap();
+        let elsewhere = fields("Annan granskning", "").parse().unwrap();
+        let x = s.insert_org_audit(&admin(), other, elsewhere, &[other]).await.unwrap();
+        let to_all = |text: &str| parse_recommendation(text, &[], true, &a.bodies).unwrap();
+        let r1 = s.add_recommendation(&admin(), a.id, to_all("Inför en incidentrutin.")).await.unwrap();
+        s.add_recommendation(&admin(), a.id, to_all("Utbilda styrelsen.")).await.unwrap();
+        // The förvaltning answers one copy; the bolag's copy of the same is closed unanswered.
+        let answer = ResponseInput {
+            stance: Stance::Agrees,
+            measures: "En rutin tas fram.".into(),
+            responsible: "Förvaltningschefen".into(),
+            due: Some(d("2027-06-30")),
+            decided_by: "Socialnämnden".into(),
+            decided_on: Some(d("2026-09-15")),
+        };
+        let copy = |org| r1.targets.iter().find(|t| t.org_id == org).unwrap().id;
+        s.answer_target(&admin(), copy(f), answer).await.unwrap();
+        s.move_target(&admin(), copy(bolag), TargetStatus::Open, TargetStatus::Closed, "Gäller inte", None)
+            .await
+            .unwrap();
+
+        let got = s.audit_summaries(&OrgScope::Subtree(k)).await.unwrap();
+        let seen: Vec<(uuid::Uuid, uuid::Uuid, &str, Option<chrono::NaiveDate>, i64)> =
+            got.iter().map(|x| (x.id, x.org_id, x.title.as_str(), x.responses_due, x.unanswered)).collect();
+        assert_eq!(
+            seen,
+            vec![(a.id, k, "Granskning av IT", Some(d("2026-08-31")), 4)],
+            "{n}: six copies, two done with"
+        );
+        // An audited body sees the audit, with its own copies counted only.
+        let of_bolag = s.audit_summaries(&OrgScope::Org(bolag)).await.unwrap();
+        assert_eq!(of_bolag.iter().map(|x| (x.id, x.unanswered)).collect::<Vec<_>>(), vec![(a.id, 1)], "{n}");
+        let of_other = s.audit_summaries(&OrgScope::Subtree(other)).await.unwrap();
+        assert_eq!(
+            of_other.iter().map(|x| (x.id, x.responses_due, x.unanswered)).collect::<Vec<_>>(),
+            vec![(x.id, None, 0)],
+            "{n}"
+        );
+        // Everything, by title; nothing for no scope.
+        let all = s.audit_summaries(&OrgScope::All).await.unwrap();
+        assert_eq!(all.iter().map(|x| x.id).collect::<Vec<_>>(), vec![x.id, a.id], "{n}: by title");
+        assert!(s.audit_summaries(&OrgScope::Nothing).await.unwrap().is_empty(), "{n}");
+    })
+    .await;
+}

@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 
 mod assessments;
 mod audit;
+mod audits;
 mod orgs;
 mod plans;
 mod rounds;
@@ -27,7 +28,7 @@ use crate::SharedState;
     info(title = "Lisa API", version = "1", description = "Uppföljning av det systematiska informationssäkerhetsarbetet. \
         Log in with POST /api/v1/session; send the returned csrf_token in the X-CSRF-Token header on every \
         POST, PUT and DELETE. Errors are application/problem+json (RFC 9457) with a Swedish title."),
-    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"), (name = "rounds"), (name = "steering"))
+    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"), (name = "rounds"), (name = "steering"), (name = "audits"))
 )]
 struct ApiDoc;
 
@@ -69,6 +70,17 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(steering::put_implementation))
         .routes(routes!(steering::add_version))
         .routes(routes!(steering::version_file))
+        .routes(routes!(audits::list_audits, audits::create_audit))
+        .routes(routes!(audits::get_audit))
+        .routes(routes!(audits::add_question))
+        .routes(routes!(audits::update_question))
+        .routes(routes!(audits::add_finding))
+        .routes(routes!(audits::add_recommendation))
+        .routes(routes!(audits::put_report, audits::get_report))
+        .routes(routes!(audits::get_copy))
+        .routes(routes!(audits::put_answer))
+        .routes(routes!(audits::post_status))
+        .routes(routes!(audits::post_action))
         .routes(routes!(plans::list_activities))
         .routes(routes!(rounds::list_rounds, rounds::create_round))
         .routes(routes!(rounds::get_round))

@@ -38,6 +38,8 @@ pub struct ActionQuery {
     overdue: String,
     /// Part of the title, goal or activity (any case).
     q: String,
+    /// An audit's id: only the actions made from its recommendations (404 if the user does not read the audit).
+    audit: String,
 }
 
 /// The actions a user may see and their totals.
@@ -49,7 +51,7 @@ pub struct ActionList {
 
 /// The actions the user may see, with the same filters as the page.
 #[utoipa::path(get, path = "/api/v1/actions", tag = "plans", params(ActionQuery),
-    responses((status = 200, body = ActionList), (status = 403, body = Problem)))]
+    responses((status = 200, body = ActionList), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn list_actions(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
@@ -63,6 +65,7 @@ pub async fn list_actions(
         responsible: q.responsible,
         overdue: !q.overdue.is_empty(),
         text: q.q,
+        audit: q.audit.parse().ok(),
     };
     let actions = app::plan::visible_actions(&state.store, &s.caller(), &tree, &f).await?;
     let totals = app::plan::totals(&actions);

@@ -16,6 +16,7 @@ use domain::authz::Principal;
 
 pub mod assessment;
 pub mod audit;
+pub mod audits;
 pub mod error;
 pub mod kept;
 pub mod org;

@@ -22,6 +22,9 @@ pub struct ActionFilter {
     pub overdue: bool,
     /// Part of the title, goal or activity (any case).
     pub text: String,
+    /// An audit: only actions made from its recommendations' copies that
+    /// the caller sees (not found if the caller does not read the audit).
+    pub audit: Option<Uuid>,
 }
 
 /// The actions the caller may see, filtered: the whole subtree of a chosen
@@ -42,6 +45,10 @@ pub async fn visible_actions(
         Some(_) => return Err(Error::NotFound),
         None => OrgScope::of(p, Permission::ViewPlans),
     };
+    let refs = match f.audit {
+        Some(a) => Some(super::audits::action_refs_of(store, caller, a).await?),
+        None => None,
+    };
     let who = f.responsible.trim().to_lowercase();
     let text = f.text.trim().to_lowercase();
     let today = domain::clock::today();
@@ -51,6 +58,7 @@ pub async fn visible_actions(
         .into_iter()
         .filter(|a| f.status.is_none_or(|st| a.data.status == st))
         .filter(|a| f.origin.is_none_or(|o| a.data.origin == o))
+        .filter(|a| refs.as_ref().is_none_or(|r| a.data.origin == Origin::Audit && r.contains(&a.data.origin_ref)))
         .filter(|a| who.is_empty() || a.data.responsible.to_lowercase().contains(&who))
         .filter(|a| !f.overdue || is_overdue(a.data.status, a.data.end_date, today))
         .filter(|a| {
@@ -60,6 +68,39 @@ pub async fn visible_actions(
                 || a.data.activity.to_lowercase().contains(&text)
         })
         .collect())
+}
+
+/// The audits the caller reads, (id, title) by title: the plan's filter.
+pub async fn audit_options(store: &store::Store, caller: &Caller) -> Result<Vec<(Uuid, String)>> {
+    let p = &caller.principal;
+    if !p.can_somewhere(Permission::ViewPlans) {
+        return Ok(Vec::new());
+    }
+    Ok(store
+        .audit_summaries(&OrgScope::of(p, Permission::ViewPlans))
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.title))
+        .collect())
+}
+
+/// Where an action made from an audit's recommendation came from: the copy
+/// and its audit's title, if the caller may read the copy.
+pub async fn audit_source(
+    store: &store::Store,
+    caller: &Caller,
+    origin: &str,
+    origin_ref: &str,
+) -> Result<Option<(Uuid, String)>> {
+    if origin != Origin::Audit.code() {
+        return Ok(None);
+    }
+    let Ok(target) = origin_ref.trim().parse::<Uuid>() else { return Ok(None) };
+    match super::audits::load_target(store, caller, target).await {
+        Ok(t) => Ok(Some((target, t.audit.audit.data.title))),
+        Err(Error::NotFound | Error::Forbidden) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The plan's totals today.

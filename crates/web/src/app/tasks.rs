@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use domain::authz::Permission;
 use domain::org::OrgTree;
 use domain::review::UnitReportStatus;
-use domain::tasks::{Task, TaskKind, ordered, unit_report_waits, upcoming};
+use domain::tasks::{Task, TaskKind, audit_answer_task, ordered, unit_report_waits, upcoming};
 use domain::user::Role;
 use store::OrgScope;
 use uuid::Uuid;
@@ -134,6 +134,34 @@ async fn gather(store: &store::Store, caller: &Caller, tree: &OrgTree, today: Na
         });
     }
 
+    // Audits' recommendations the caller answers for (the body's CISO or
+    // management) that have no answer yet, due on the audit's answer date:
+    // the open copies, then their audits' titles and dates (two statements).
+    // One task per audit and body: a single copy leads to itself, several to
+    // the audit (a kommun's CISO answers for every nämnd and bolag).
+    let mut answers: Vec<(Task, Uuid, String, String)> = Vec::new();
+    for c in super::audits::open_copies(store, &scope_if(caller, Permission::AnswerAudits), today).await? {
+        let answered = c.target.response.is_some();
+        let Some(kind) = audit_answer_task(c.target.status, answered, c.responses_due, today) else { continue };
+        let org = c.target.org_id;
+        match answers.iter_mut().find(|(t, a, _, _)| t.kind == kind && *a == c.audit_id && t.org_id == org) {
+            Some((t, _, _, _)) => t.count += 1,
+            None => answers.push((
+                task(kind, org, c.target.id, c.responses_due.map_or(year, |d| d.year()), c.responses_due),
+                c.audit_id,
+                c.audit_title,
+                c.recommendation,
+            )),
+        }
+    }
+    for (t, audit, title, recommendation) in answers {
+        tasks.push(if t.count == 1 {
+            Task { title: audit_task_title(&title, &recommendation), ..t }
+        } else {
+            Task { target: audit, title, ..t }
+        });
+    }
+
     // The year wheel's activities of the next weeks.
     if p.can_somewhere(Permission::ViewPlans) {
         for a in store.list_activities(&super::yearwheel::wheel_orgs(p)).await? {
@@ -146,6 +174,19 @@ async fn gather(store: &store::Store, caller: &Caller, tree: &OrgTree, today: Na
         }
     }
     Ok(ordered(tasks))
+}
+
+/// An audit's task in words: the audit's title and the start of the
+/// recommendation's text, ending as a sentence does.
+fn audit_task_title(audit: &str, recommendation: &str) -> String {
+    const MAX: usize = 160;
+    let mut text: String = recommendation.trim().chars().take(MAX).collect();
+    if recommendation.trim().chars().count() > MAX {
+        text.push('…');
+    } else if !text.ends_with(['.', '!', '?', '…']) {
+        text.push('.');
+    }
+    format!("{audit}: {text}")
 }
 
 /// Where the caller holds `perm`; nothing if nowhere (no statement is run then).

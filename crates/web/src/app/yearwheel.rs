@@ -77,6 +77,25 @@ pub async fn wheel_documents(
         .collect())
 }
 
+/// The audits on the caller's wheel (the day their answers are due is shown
+/// in its month): those the caller reads, of `org`'s part of the tree or of
+/// all the caller sees; each with how many copies there wait for an answer.
+pub async fn wheel_audits(
+    store: &store::Store,
+    caller: &Caller,
+    tree: &OrgTree,
+    org: Option<Uuid>,
+) -> Result<Vec<store::AuditSummary>> {
+    let p = &caller.principal;
+    let visible = match org {
+        Some(o) if p.can(Permission::ViewPlans, o, tree) => OrgScope::Subtree(o),
+        Some(_) => return Err(Error::NotFound),
+        None if p.can_somewhere(Permission::ViewPlans) => OrgScope::of(p, Permission::ViewPlans),
+        None => return Ok(Vec::new()),
+    };
+    Ok(store.audit_summaries(&visible).await?.into_iter().filter(|a| a.responses_due.is_some()).collect())
+}
+
 /// Adds an activity to `org`'s wheel (CISO). A missing organisation is a
 /// validation error, reported before the fields' errors.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, org = ?org))]

@@ -37,17 +37,26 @@ fn task_card(ctx: &Ctx, tree: &domain::org::OrgTree, t: &domain::tasks::Task) ->
         K::ReportUnit | K::ApproveUnitReport => format!("/unit-reports/{}/{}", t.target, t.year),
         K::OverdueActions => "/plan?overdue=1".to_owned(),
         K::Upcoming => "/yearwheel".to_owned(),
+        K::AnswerAudit | K::AnswerAuditOverdue if t.count > 1 => format!("/audits/{}#recommendations", t.target),
+        K::AnswerAudit | K::AnswerAuditOverdue => format!("/audit-copies/{}", t.target),
     };
     let key = format!("task-{}", t.kind.code());
+    // Several copies of one audit for one body: their count, the audit's title.
+    let text_key = match t.kind {
+        K::AnswerAuditOverdue if t.count > 1 => "task-audit-answer-overdue-many".to_owned(),
+        K::AnswerAudit if t.count > 1 => "task-audit-answer-many".to_owned(),
+        _ => key.clone(),
+    };
     let due = match (t.kind, t.due) {
         (_, None) => String::new(),
         (K::PrepareReview | K::AdoptReview, Some(_)) => crate::i18n::t_args(ctx.lang, "task-meeting-on", &args),
+        (K::AnswerAudit | K::AnswerAuditOverdue, Some(_)) => crate::i18n::t_args(ctx.lang, "task-answer-due", &args),
         (_, Some(_)) => crate::i18n::t_args(ctx.lang, "task-due", &args),
     };
     Attention {
         href,
         title: crate::i18n::t_args(ctx.lang, &format!("{key}-title"), &args),
-        text: crate::i18n::t_args(ctx.lang, &key, &args),
+        text: crate::i18n::t_args(ctx.lang, &text_key, &args),
         due,
     }
 }

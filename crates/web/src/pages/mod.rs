@@ -16,6 +16,7 @@ use crate::session::Session;
 mod account;
 pub mod assessments;
 pub mod audit;
+pub mod audits;
 mod exports;
 mod home;
 mod login;
@@ -119,6 +120,22 @@ fn table() -> Vec<(axum::http::Method, &'static str, axum::routing::MethodRouter
         (POST, "/steering/{id}/implementation", steering::set_implementation),
         (POST, "/steering/{id}/versions", steering::add_version),
         (GET, "/steering-files/{version}", steering::download),
+        (GET, "/audits", audits::list),
+        (POST, "/audits", audits::create),
+        (GET, "/audits/{id}", audits::show::show),
+        (POST, "/audits/{id}/questions", audits::show::add_question),
+        (POST, "/audits/{id}/questions/{question}", audits::show::update_question),
+        (POST, "/audits/{id}/findings", audits::show::add_finding),
+        (POST, "/audits/{id}/recommendations", audits::show::add_recommendation),
+        (GET, "/audits/{id}/report", audits::show::report_file),
+        (POST, "/audits/{id}/report", audits::show::upload_report),
+        (GET, "/audit-copies/{id}", audits::copy::show),
+        (POST, "/audit-copies/{id}/answer", audits::copy::answer),
+        (POST, "/audit-copies/{id}/status", audits::copy::follow_up),
+        (POST, "/audit-copies/{id}/action", audits::copy::plan_action),
+        (GET, "/audits/{id}/follow-up.pdf", audits::report::follow_up_pdf),
+        (GET, "/audits/{id}/follow-up.docx", audits::report::follow_up_docx),
+        (GET, "/audit-register.xlsx", audits::report::register_xlsx),
         (GET, "/orgs/{id}/checklist", units::checklist),
         (POST, "/orgs/{id}/checklist", units::add_point),
         (POST, "/orgs/{id}/checklist/{point}", units::update_point),
@@ -198,6 +215,7 @@ impl Ctx {
                 "nav-reviews",
                 p.can_somewhere(Permission::ViewPlans) || p.can_somewhere(Permission::ReportUnit),
             );
+            add("/audits", "nav-audits", p.can_somewhere(Permission::ViewPlans));
             add(
                 "/rounds",
                 "nav-rounds",

@@ -29,10 +29,11 @@ pub struct WheelQuery {
 }
 
 pub struct Entry {
-    /// The entry's page: the activity, or the steering document to review.
+    /// The entry's page: the activity, the steering document to review, or
+    /// the audit whose answers are due.
     pub href: String,
-    /// A steering document whose review is overdue.
-    pub overdue: bool,
+    /// What is overdue (a steering document's review, an audit's answers); empty if nothing.
+    pub badge: String,
     pub title: String,
     pub day: String,
     pub org: String,
@@ -102,6 +103,7 @@ async fn wheel_page(
     let tree = state.store.org_tree_at(&s.principal, s.data_version).await?;
     let activities = app::yearwheel::wheel_activities(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
     let documents = app::yearwheel::wheel_documents(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
+    let audits = app::yearwheel::wheel_audits(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
     let ctx = Ctx::for_session(s, "/reviews");
     let year = domain::assessment::Period::parse(&q.year).map(|p| p.year()).unwrap_or_else(|_| today().year());
     let now = today();
@@ -116,7 +118,7 @@ async fn wheel_page(
                         day.unwrap_or(0),
                         Entry {
                             href: format!("/yearwheel/{}", a.id),
-                            overdue: false,
+                            badge: String::new(),
                             title: a.data.title.clone(),
                             day: day.map(|d| format!("{d}/{m}")).unwrap_or_else(|| ctx.t("yearwheel-whole-month")),
                             org: tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
@@ -134,13 +136,43 @@ async fn wheel_page(
                     next.day(),
                     Entry {
                         href: format!("/steering/{}", d.id),
-                        overdue: domain::steering::is_overdue(d.data.status, d.data.next_review, now),
+                        badge: if domain::steering::is_overdue(d.data.status, d.data.next_review, now) {
+                            ctx.t("steering-overdue")
+                        } else {
+                            String::new()
+                        },
                         title: d.data.title.clone(),
                         day: format!("{}/{m}", next.day()),
                         org: tree.get(d.org_id).map(|n| n.name.clone()).unwrap_or_default(),
                         concerns: ctx.t("steering-yearwheel"),
                         link: Some("/steering"),
                         responsible: d.data.owner.clone(),
+                    },
+                ));
+            }
+            // Audits whose answers are due this month.
+            for a in &audits {
+                let Some(due) = a.responses_due.filter(|n| n.year() == year && n.month() == m) else { continue };
+                let late = a.unanswered > 0 && domain::audits::answer_overdue(false, Some(due), now);
+                entries.push((
+                    due.day(),
+                    Entry {
+                        href: format!("/audits/{}", a.id),
+                        badge: if late {
+                            crate::i18n::t_args(
+                                ctx.lang,
+                                "yearwheel-audit-late",
+                                &[("count", a.unanswered.to_string())],
+                            )
+                        } else {
+                            String::new()
+                        },
+                        title: a.title.clone(),
+                        day: format!("{}/{m}", due.day()),
+                        org: tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
+                        concerns: ctx.t("yearwheel-audit"),
+                        link: Some("/audits"),
+                        responsible: String::new(),
                     },
                 ));
             }

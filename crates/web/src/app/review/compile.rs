@@ -11,8 +11,9 @@ use domain::model::Model;
 use domain::org::OrgTree;
 use domain::plan::Origin;
 use domain::review::{
-    AssessedPeriod, ChecklistPoint, ChildReviewFacts, EarlierDecision, PlannedAction, PreviousReview, ReportingUnit,
-    ReviewContent, ReviewFacts, ReviewStatus, UnitReportFacts, UnitReportStatus, child_review_orgs, reporting_units,
+    AssessedPeriod, AuditCopyFacts, ChecklistPoint, ChildReviewFacts, EarlierDecision, PlannedAction, PreviousReview,
+    ReportingUnit, ReviewContent, ReviewFacts, ReviewStatus, UnitReportFacts, UnitReportStatus, child_review_orgs,
+    reporting_units,
 };
 use domain::scoring::Answer;
 use store::OrgScope;
@@ -108,6 +109,7 @@ pub(super) async fn compile_with_documents(
     let documents = steering_facts(store, tree, org).await?;
     let options: Vec<(Uuid, String)> = documents.iter().map(|d| (d.id, d.title.clone())).collect();
     let files = store.review_files(r.id).await?;
+    let audits = audit_facts(store, tree, org).await?;
     let attachments = files
         .iter()
         .filter_map(|f| {
@@ -155,6 +157,7 @@ pub(super) async fn compile_with_documents(
         children,
         documents,
         attachments,
+        audits,
         today: domain::clock::today(),
     };
     Ok((domain::review::compile(facts), options, files))
@@ -210,6 +213,39 @@ async fn children(store: &store::Store, tree: &OrgTree, r: &store::Review) -> Re
         });
     }
     Ok(out)
+}
+
+/// The open copies of audits' recommendations addressed to `org` and the
+/// organisations below it, with their audits' titles and answer dates: two
+/// statements (one when there is no open copy), by audit title, then
+/// in the recommendations' order, each recommendation's bodies in tree order.
+async fn audit_facts(store: &store::Store, tree: &OrgTree, org: Uuid) -> Result<Vec<AuditCopyFacts>> {
+    let open = crate::app::audits::open_copies(store, &OrgScope::Subtree(org), domain::clock::today()).await?;
+    let place: HashMap<Uuid, usize> = tree.nodes().enumerate().map(|(i, n)| (n.id, i)).collect();
+    // The store reads by audit, the recommendations' order, then body: keep
+    // a recommendation's copies together (at its first copy's place), its
+    // bodies in tree order.
+    let mut first: HashMap<Uuid, usize> = HashMap::new();
+    let mut rows: Vec<((String, Uuid, usize, usize), AuditCopyFacts)> = Vec::with_capacity(open.len());
+    for (i, c) in open.into_iter().enumerate() {
+        let t = c.target;
+        let at = *first.entry(t.recommendation_id).or_insert(i);
+        let key = (c.audit_title.clone(), c.audit_id, at, place.get(&t.org_id).copied().unwrap_or(usize::MAX));
+        rows.push((
+            key,
+            AuditCopyFacts {
+                target: t.id,
+                audit: c.audit_title,
+                recommendation: c.recommendation,
+                body: tree.get(t.org_id).map(|n| n.name.clone()).unwrap_or_default(),
+                status: t.status,
+                answered: t.response.is_some(),
+                responses_due: c.responses_due,
+            },
+        ));
+    }
+    rows.sort_by(|(a, _), (b, _)| a.cmp(b));
+    Ok(rows.into_iter().map(|(_, f)| f).collect())
 }
 
 /// The steering documents that apply to `org` (decided by it or an

@@ -60,6 +60,8 @@ pub struct Filter {
     pub overdue: String,
     /// Words of the title, goal or activity.
     pub q: String,
+    /// An audit: the actions made from its recommendations.
+    pub audit: String,
     /// The list's page (from 1); the exports take every matching action.
     pub page: String,
 }
@@ -75,6 +77,7 @@ impl Filter {
             ("responsible", &self.responsible),
             ("origin", &self.origin),
             ("overdue", &self.overdue),
+            ("audit", &self.audit),
         ] {
             if !v.is_empty() {
                 parts.push(format!("{k}={}", urlencode(v)));
@@ -92,6 +95,7 @@ impl Filter {
             responsible: self.responsible.clone(),
             overdue: !self.overdue.is_empty(),
             text: self.q.clone(),
+            audit: self.audit.parse().ok(),
         }
     }
 
@@ -216,6 +220,8 @@ struct ListPage {
     orgs: Vec<OrgOption>,
     statuses: Vec<CodeOption>,
     origins: Vec<CodeOption>,
+    /// The audits the user reads, (id, title), for the filter.
+    audits: Vec<(Uuid, String)>,
     can_add: bool,
     query: String,
     pager: super::Pager,
@@ -239,6 +245,7 @@ pub async fn list(
         orgs: org_options(&s, &tree, Permission::ViewPlans),
         statuses: status_options(&ctx),
         origins: origin_options(&ctx),
+        audits: app::plan::audit_options(&state.store, &s.caller()).await?,
         can_add: s.principal.can_somewhere(Permission::ManageActions),
         query: f.query(),
         f,
@@ -277,8 +284,15 @@ pub struct SourceView {
     pub text: String,
 }
 
-/// The feedback item behind `f`'s origin, if there is one the user may see.
+/// The feedback item or the audit's recommendation behind `f`'s origin, if
+/// there is one the user may see.
 async fn source_view(state: &SharedState, s: &Session, f: &ActionFields) -> AppResult<Option<SourceView>> {
+    if let Some((copy, title)) = app::plan::audit_source(&state.store, &s.caller(), &f.origin, &f.origin_ref).await? {
+        return Ok(Some(SourceView {
+            href: format!("/audit-copies/{copy}"),
+            text: crate::i18n::t_args(s.user.language, "action-source-audit", &[("title", title)]),
+        }));
+    }
     let src = app::plan::feedback_source(&state.store, &state.models, &s.caller(), &f.origin, &f.origin_ref).await?;
     Ok(src.map(|src| {
         let lang = s.user.language;

@@ -278,6 +278,33 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
     }
     b.extend(note(SectionKey::Documents));
     sections.push((SectionKey::Documents, Section { heading: ctx.t("review-section-documents"), blocks: b }));
+    // The open recommendations of audits.
+    let mut b = vec![Block::Paragraph(ctx.t("review-section-audits-hint"))];
+    if v.audits.is_empty() {
+        b.push(Block::Paragraph(ctx.t("review-audits-none")));
+    } else {
+        b.push(Block::Paragraph(v.audits_summary.clone()));
+        b.push(Block::Table {
+            header: vec![
+                ctx.t("review-audits-audit"),
+                ctx.t("review-audits-recommendation"),
+                ctx.t("col-org"),
+                ctx.t("col-status"),
+                ctx.t("review-audits-answer"),
+            ],
+            rows: v
+                .audits
+                .iter()
+                .map(|a| {
+                    vec![a.audit.clone(), a.recommendation.clone(), a.body.clone(), a.status.clone(), a.answer.clone()]
+                })
+                .collect(),
+            numeric: vec![],
+            widths: vec![3, 5, 3, 2, 2],
+        });
+    }
+    b.extend(note(SectionKey::Audits));
+    sections.push((SectionKey::Audits, Section { heading: ctx.t("review-section-audits"), blocks: b }));
     // The roll-up of the reviews below.
     if !v.rollup.is_empty() {
         let mut b = vec![Block::Paragraph(if v.rollup_missing == 0 {

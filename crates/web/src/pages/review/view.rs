@@ -101,6 +101,46 @@ pub struct ReviewView {
     pub documents: Vec<DocumentRow>,
     /// Documents in force past their review date.
     pub documents_overdue: usize,
+    /// The open recommendations of audits.
+    pub audits: Vec<AuditRow>,
+    /// "Open recommendations: n. Answer overdue: m."
+    pub audits_summary: String,
+}
+
+/// An open recommendation of an audit, for one body.
+pub struct AuditRow {
+    pub href: String,
+    pub audit: String,
+    pub recommendation: String,
+    pub body: String,
+    pub status: String,
+    /// "Answered", "Not answered (due …)" or "Answer overdue (due …)".
+    pub answer: String,
+    pub overdue: bool,
+}
+
+fn audits(ctx: &Ctx, c: &ReviewContent) -> Vec<AuditRow> {
+    c.audits
+        .iter()
+        .map(|a| {
+            let due = a.responses_due.map(|d| d.to_string()).unwrap_or_default();
+            let key = match (a.answered, a.overdue, due.is_empty()) {
+                (true, _, _) => "review-audits-answered",
+                (false, true, _) => "review-audits-answer-overdue",
+                (false, false, false) => "review-audits-answer-due",
+                (false, false, true) => "review-audits-not-answered",
+            };
+            AuditRow {
+                href: format!("/audit-copies/{}", a.target),
+                audit: a.audit.clone(),
+                recommendation: a.recommendation.clone(),
+                body: a.body.clone(),
+                status: ctx.t(&format!("audit-status-{}", a.status.code())),
+                answer: crate::i18n::t_args(ctx.lang, key, &[("date", due)]),
+                overdue: a.overdue,
+            }
+        })
+        .collect()
 }
 
 fn t_text(lang: Language, t: &Text) -> String {
@@ -130,7 +170,8 @@ fn sections(ctx: &Ctx, c: &ReviewContent) -> Vec<SectionView> {
                 | SectionKey::FollowUp
                 | SectionKey::DpoReport
                 | SectionKey::Rollup
-                | SectionKey::Documents => ctx.t(&format!("review-section-{}-hint", k.code())),
+                | SectionKey::Documents
+                | SectionKey::Audits => ctx.t(&format!("review-section-{}-hint", k.code())),
                 _ => String::new(),
             },
         })
@@ -433,6 +474,12 @@ pub fn view(ctx: &Ctx, c: &ReviewContent) -> ReviewView {
         priorities: c.priorities().map(|d| format!("{} ({}, {})", d.text, d.responsible, d.deadline)).collect(),
         documents: documents(ctx, c),
         documents_overdue: c.documents.iter().filter(|d| d.overdue).count(),
+        audits: audits(ctx, c),
+        audits_summary: crate::i18n::t_args(
+            ctx.lang,
+            "review-audits-summary",
+            &[("count", c.audits.len().to_string()), ("overdue", c.audits_overdue().to_string())],
+        ),
         assessment: match &c.assessment {
             Some((period, status)) => format!(
                 "{} {} ({})",
