@@ -13,6 +13,7 @@ mod audit_feeds;
 mod audit_reports;
 mod audits;
 mod authz;
+mod demo_audits;
 mod models;
 mod orgs;
 mod plans;
@@ -33,6 +34,7 @@ use audit_feeds::audit_feeds_reach_the_review_plan_start_page_and_year_wheel;
 use audit_reports::audit_reports_carry_the_audit_and_only_what_the_caller_sees;
 use audits::audits_are_entered_answered_and_followed_up;
 use authz::every_route_refuses_anonymous_outsiders_and_missing_roles;
+use demo_audits::demo_holds_an_elected_and_an_internal_audit;
 use models::{
     answers_go_out_and_in_through_excel, evidence_files_are_kept_with_the_assessment,
     models_are_loaded_whole_or_not_at_all,
@@ -84,6 +86,7 @@ both_backends!(
     review_journey_through_the_api,
     forvaltning_holds_its_own_review,
     steering_documents_are_kept_and_scoped,
+    demo_holds_an_elected_and_an_internal_audit,
     audits_are_entered_answered_and_followed_up,
     action_plan_refuses_bad_input_and_exports,
     calendar_feed_is_private_and_revocable,
