@@ -71,7 +71,9 @@ pub fn ordered(mut tasks: Vec<Task>) -> Vec<Task> {
             b.target,
         ))
     });
-    tasks.dedup_by(|a, b| a.kind == b.kind && a.target == b.target && a.due == b.due);
+    // The same task reached twice (through two roles) is shown once; one
+    // audit's answers for two bodies are two tasks with the same target.
+    tasks.dedup_by(|a, b| a.kind == b.kind && a.target == b.target && a.due == b.due && a.org_id == b.org_id);
     tasks.truncate(SHOWN);
     tasks
 }
@@ -278,6 +280,10 @@ mod tests {
         ]);
         let targets: Vec<u128> = got.iter().map(|t| t.target.as_u128()).collect();
         assert_eq!(targets, vec![5, 3, 2, 1, 4]);
+        // One audit's answers for two bodies lead to the same audit: both are kept.
+        let body =
+            |org: u128| Task { org_id: Uuid::from_u128(org), ..task(TaskKind::AnswerAuditOverdue, 7, due, 2026) };
+        assert_eq!(ordered(vec![body(100), body(200), body(100)]).len(), 2);
     }
 
     #[test]
