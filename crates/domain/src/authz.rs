@@ -52,6 +52,21 @@ pub enum Permission {
     AnswerAudits,
     /// Close a recommendation to an audited body after its follow-up.
     CloseRecommendations,
+    /// See the incident register of the organisations in scope. A DPO sees
+    /// only incidents that involve personal data (enforced by the use cases).
+    ViewIncidents,
+    /// Register incidents, write their timeline, record notifications to
+    /// authorities and close them (a DPO: personal-data incidents only).
+    ManageIncidents,
+    /// Set an organisation's reporting duties (whether it is an essential
+    /// or important entity under the cybersecurity act).
+    SetReportingDuties,
+    /// See training courses, completion and coverage.
+    ViewTraining,
+    /// Record a unit's training completion and import completion rows.
+    ReportTraining,
+    /// Define training courses, their target groups, validity and targets.
+    ManageCourses,
 }
 
 impl Permission {
@@ -74,6 +89,12 @@ impl Permission {
             ManageAudits => role == Auditor,
             AnswerAudits => matches!(role, Ciso | Management),
             CloseRecommendations => matches!(role, Auditor | Ciso),
+            ViewIncidents => matches!(role, Ciso | Coordinator | Dpo | Management),
+            ManageIncidents => matches!(role, Ciso | Coordinator | Dpo),
+            SetReportingDuties => role == Ciso,
+            ViewTraining => matches!(role, Ciso | Coordinator | Owner | Dpo | Management | Auditor),
+            ReportTraining => matches!(role, Ciso | Coordinator),
+            ManageCourses => role == Ciso,
         }
     }
 }

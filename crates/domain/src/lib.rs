@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod clock;
 pub mod disclosure;
 pub mod error;
+pub mod incident;
 pub mod model;
 pub mod org;
 pub mod plan;
@@ -23,6 +24,7 @@ pub mod slug;
 pub mod steering;
 pub mod tasks;
 pub mod throttle;
+pub mod training;
 pub mod user;
 
 pub use error::{FieldError, ValidationErrors};

@@ -11,6 +11,10 @@ use crate::review::UnitReportStatus;
 crate::code_enum!(
     /// What a task asks for, most pressing kinds first.
     TaskKind, "kind" {
+        /// An incident's statutory notification whose deadline has passed unmet.
+        IncidentDeadlineMissed => "incident-deadline-missed",
+        /// An incident's statutory notification not yet made, its clock running.
+        IncidentDeadline => "incident-deadline",
         OverdueActions => "actions-overdue",
         /// A body's answer to an audit's recommendation, past the day it was due.
         AnswerAuditOverdue => "audit-answer-overdue",
@@ -48,6 +52,11 @@ pub struct Task {
     pub count: i64,
     /// A name of its own (a year-wheel activity's title); empty otherwise.
     pub title: String,
+    /// The exact time it is due, for a statutory clock counted in hours
+    /// (an incident's notification); `due` is its date in Sweden.
+    pub at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The notification an incident's task is about.
+    pub step: Option<crate::incident::duties::Step>,
 }
 
 /// How many tasks the start page shows at most; the rest are reached from
@@ -62,10 +71,11 @@ pub const UPCOMING_DAYS: i64 = 30;
 /// [`SHOWN`].
 pub fn ordered(mut tasks: Vec<Task>) -> Vec<Task> {
     tasks.sort_by(|a, b| {
-        (a.kind.rank(), a.due.is_none(), a.due, std::cmp::Reverse(a.year), a.org_id, a.target).cmp(&(
+        (a.kind.rank(), a.due.is_none(), a.due, a.at, std::cmp::Reverse(a.year), a.org_id, a.target).cmp(&(
             b.kind.rank(),
             b.due.is_none(),
             b.due,
+            b.at,
             std::cmp::Reverse(b.year),
             b.org_id,
             b.target,
@@ -73,7 +83,9 @@ pub fn ordered(mut tasks: Vec<Task>) -> Vec<Task> {
     });
     // The same task reached twice (through two roles) is shown once; one
     // audit's answers for two bodies are two tasks with the same target.
-    tasks.dedup_by(|a, b| a.kind == b.kind && a.target == b.target && a.due == b.due && a.org_id == b.org_id);
+    tasks.dedup_by(|a, b| {
+        a.kind == b.kind && a.target == b.target && a.due == b.due && a.org_id == b.org_id && a.step == b.step
+    });
     tasks.truncate(SHOWN);
     tasks
 }
@@ -209,6 +221,8 @@ mod tests {
             due,
             count: 1,
             title: String::new(),
+            at: None,
+            step: None,
         }
     }
 

@@ -18,6 +18,9 @@ mod assessment;
 mod audit;
 mod audits;
 mod auth;
+mod contacts;
+mod incident;
+mod incident_history;
 mod lease;
 mod org;
 mod plan;
@@ -27,12 +30,19 @@ mod scope;
 mod search;
 mod steering;
 mod tasks;
+mod training;
 mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
 pub use audit::{AuditFilter, AuditPage};
 pub use audits::{AuditFinding, AuditQuestion, AuditSummary, OrgAudit, Recommendation, Target, TargetEvent};
 pub use auth::SessionRow;
+pub use contacts::MAX_CONTACT_ORGS;
+pub use incident::{
+    Incident, IncidentAlert, IncidentEntry, IncidentFilter, IncidentReport, IncidentScope, IncidentWithReports,
+    MAX_ENTRIES, MAX_INCIDENTS,
+};
+pub use incident_history::IncidentHistory;
 pub use org::{Dependents, NewOrg, Org, OrgUpdate};
 pub use plan::{Action, Activity};
 pub use review::{Decision, Point, Review, ReviewFile, UnitReport};
@@ -42,6 +52,7 @@ pub use round::{
 pub use scope::OrgScope;
 pub use steering::{DocImplementation, DocVersion, Document, VersionFile};
 pub use tasks::{DraftReview, OpenAssessment, SubmittedUnitReport, TASK_ROWS};
+pub use training::{Course, Imported, PersonTally, TrainingCount};
 pub use user::{AssignmentRow, NewUser, User, UserUpdate};
 
 /// Runs `$body` with `$pool` bound to whichever pool is live.

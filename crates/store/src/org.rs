@@ -426,9 +426,22 @@ impl Store {
             if assignments > 0 {
                 return Err(StoreError::conflict("id", "error-org-has-assignments"));
             }
-            for table in
-                ["assessments", "actions", "reviews", "activities", "review_points", "rounds", "round_invitations"]
-            {
+            for table in [
+                "assessments",
+                "actions",
+                "reviews",
+                "activities",
+                "review_points",
+                "rounds",
+                "round_invitations",
+                "org_audits",
+                "org_audit_bodies",
+                "org_audit_targets",
+                "incidents",
+                "training_courses",
+                "training_counts",
+                "training_records",
+            ] {
                 let (n,): (i64,) =
                     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE org_id = $1")))
                         .bind(id)
@@ -445,6 +458,8 @@ impl Store {
             if reports > 0 {
                 return Err(StoreError::conflict("id", "error-org-has-records"));
             }
+            // A setting is no record: it goes with the organisation.
+            sqlx::query("DELETE FROM training_settings WHERE org_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM org_closure WHERE org_id = $1 OR ancestor_id = $1")
                 .bind(id)
                 .execute(&mut *tx)

@@ -17,6 +17,7 @@ mod assets;
 mod auth;
 pub mod client;
 mod error;
+pub mod escalation;
 pub mod i18n;
 pub mod metrics;
 mod pages;

@@ -338,6 +338,104 @@ async fn check(db: &Db, smtp: Option<(String, PathBuf)>) {
     s.close().await;
 }
 
+async fn user(s: &Store, email: &str, role: Role, org: Uuid) {
+    let new = NewUser {
+        email: Email::parse(email).unwrap(),
+        name: PersonName::parse("Test Person").unwrap(),
+        password_hash: None,
+        language: Language::Sv,
+    };
+    s.insert_user(&admin(), new, Some(Assignment { role, org_id: Some(org) })).await.unwrap();
+}
+
+/// An incident's deadline near its end is escalated once, whatever the
+/// number of runs or processes: claimed in the database, then e-mailed to
+/// the CISO and (for personal data) the DPO, never to others.
+async fn check_incident_alerts(db: &Db, smtp: Option<(String, PathBuf)>) {
+    use domain::incident::duties::{Alert, Step};
+    use domain::incident::{Aspect, Category, IncidentInput, Severity, Status};
+    use web::escalation::{EscalationRun, escalate};
+    let n = db.name();
+    let s = Store::connect(db.url()).await.unwrap_or_else(|e| panic!("{n}: connect: {e}"));
+    let kommun = org(&s, "Avik kommun", OrgKind::Municipality).await;
+    let tag = random_suffix();
+    let (ciso_mail, dpo_mail, owner_mail) =
+        (format!("ciso-{tag}@avik.se"), format!("dpo-{tag}@avik.se"), format!("agare-{tag}@avik.se"));
+    user(&s, &ciso_mail, Role::Ciso, kommun).await;
+    user(&s, &dpo_mail, Role::Dpo, kommun).await;
+    user(&s, &owner_mail, Role::Owner, kommun).await;
+    let now = domain::now();
+    let discovered = now - chrono::Duration::hours(60);
+    let title = format!("Felskickat beslut {tag}");
+    let id = s
+        .insert_incident_history(
+            &admin(),
+            &store::IncidentHistory {
+                data: IncidentInput {
+                    title: title.clone(),
+                    description: String::new(),
+                    occurred_at: None,
+                    discovered_at: discovered,
+                    category: Category::HandlingError,
+                    aspects: vec![Aspect::Confidentiality],
+                    personal_data: true,
+                    severity: Severity::Low,
+                    responsible: String::new(),
+                    lessons: String::new(),
+                    org_id: kommun,
+                },
+                status: Status::Investigating,
+                registered_at: discovered,
+                closed_at: None,
+                entries: vec![],
+                reports: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    let mailer = smtp.as_ref().map(|(url, _)| Mailer::new(url, "Lisa <lisa@localhost>").unwrap());
+    // Two processes at once: one claims the alert, the other finds it taken.
+    let (a, b) =
+        tokio::join!(escalate(&s, mailer.as_ref(), PUBLIC_URL, now), escalate(&s, mailer.as_ref(), PUBLIC_URL, now));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.alerted + b.alerted, 1, "{n}: the 72-hour clock with 12 hours left is alerted once: {a:?} {b:?}");
+    let again = escalate(&s, mailer.as_ref(), PUBLIC_URL, now).await.unwrap();
+    assert_eq!(again, EscalationRun::default(), "{n}: not again");
+    let alerts = s.incident_alerts(id).await.unwrap();
+    assert_eq!(alerts.iter().map(|x| (x.step, x.alert)).collect::<Vec<_>>(), vec![(Step::GdprNotify, Alert::Near)]);
+    if let Some((_, maildir)) = &smtp {
+        let got = delivered_to(maildir, &[&ciso_mail, &dpo_mail, &owner_mail], 2).await;
+        assert_eq!(got.len(), 2, "{n}: the CISO and the DPO: {got:?}");
+        assert!(got.iter().all(|m| !m.rcpt_to.contains(&owner_mail)), "{n}: not the owner: {got:?}");
+        assert!(got.iter().all(|m| m.subject.contains(&title) && m.subject.starts_with("Påminnelse")), "{n}: {got:?}");
+        assert_eq!(alerts[0].emailed, 2, "{n}: the count of addresses is kept");
+    } else {
+        assert_eq!(alerts[0].emailed, 0, "{n}");
+    }
+    // Past the deadline, the missed alert follows, once.
+    let later = discovered + chrono::Duration::hours(73);
+    let run = escalate(&s, None, PUBLIC_URL, later).await.unwrap();
+    assert_eq!(run.alerted, 1, "{n}: missed");
+    assert_eq!(escalate(&s, None, PUBLIC_URL, later).await.unwrap().alerted, 0, "{n}");
+    s.close().await;
+}
+
+#[tokio::test]
+async fn incident_alerts_are_claimed_once_and_emailed_to_the_ciso_and_dpo() {
+    let smtp = match (env(SMTP_URL_VAR), env(MAILDIR_VAR)) {
+        (Some(url), Some(dir)) => Some((url, PathBuf::from(dir))),
+        _ => {
+            loud(&format!("SKIPPED: {SMTP_URL_VAR} not set: incident alert e-mail was NOT tested (only the claims)"));
+            None
+        }
+    };
+    for backend in testdb::backends("incident_alerts") {
+        if let Some(db) = testdb::TestDb::create("incident_alerts", backend).await.map(Db) {
+            check_incident_alerts(&db, smtp.clone()).await;
+        }
+    }
+}
+
 #[tokio::test]
 async fn reminders_are_recorded_once_and_emailed_to_the_cisos() {
     let smtp = match (env(SMTP_URL_VAR), env(MAILDIR_VAR)) {

@@ -125,6 +125,9 @@ fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'sta
     use domain::assessment::{Confidence, Status as AssessmentStatus, Transition};
     use domain::audits::{Assessment, AuditKind, Stance, TargetStatus};
     use domain::calendar::{Concerns, Recurrence};
+    use domain::incident::compile::DeadlineStateKind;
+    use domain::incident::duties::{NisClass, Step as IncidentStep};
+    use domain::incident::{Aspect, Category, Severity as IncidentSeverity, Status as IncidentStatus};
     use domain::org::OrgKind;
     use domain::plan::{ActionStatus, Origin};
     use domain::review::{DecisionKind, PointStatus, ReviewStatus, SectionKey, UnitReportStatus};
@@ -211,7 +214,17 @@ fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'sta
         ("audit-assessment", codes(Assessment::ALL, Assessment::code)),
         ("audit-stance", codes(Stance::ALL, Stance::code)),
         ("audit-status", codes(TargetStatus::ALL, TargetStatus::code)),
+        ("training-group", codes(domain::training::TargetGroup::ALL, domain::training::TargetGroup::code)),
+        ("training-topic", codes(domain::training::Topic::ALL, domain::training::Topic::code)),
+        ("training-field", ["person", "course", "completed_on", "file"].map(String::from).to_vec()),
         ("steering-status", codes(DocStatus::ALL, DocStatus::code)),
+        ("incident-category", codes(Category::ALL, Category::code)),
+        ("incident-aspect", codes(Aspect::ALL, Aspect::code)),
+        ("incident-severity", codes(IncidentSeverity::ALL, IncidentSeverity::code)),
+        ("incident-status", codes(IncidentStatus::ALL, IncidentStatus::code)),
+        ("incident-step", codes(IncidentStep::ALL, IncidentStep::code)),
+        ("incident-state", codes(DeadlineStateKind::ALL, DeadlineStateKind::code)),
+        ("incident-nis-class", codes(NisClass::ALL, NisClass::code)),
         ("steering-impl", codes(Implementation::ALL, Implementation::code)),
         ("unit-report-status", codes(UnitReportStatus::ALL, UnitReportStatus::code)),
         ("invitee-status", codes(InviteeStatus::ALL, InviteeStatus::code)),
@@ -240,6 +253,8 @@ fn partial_built_keys() -> Vec<String> {
         SectionKey::Rollup,
         SectionKey::Documents,
         SectionKey::Audits,
+        SectionKey::Incidents,
+        SectionKey::Training,
     ]
     .iter()
     .map(|k| format!("review-section-{}-hint", k.code()))

@@ -114,6 +114,9 @@ mod tests {
             documents: vec![],
             attachments: vec![],
             audits: vec![],
+            incidents: None,
+            training: vec![],
+            computed: vec![],
         }
     }
 

@@ -11,11 +11,12 @@ use uuid::Uuid;
 
 use super::{
     ActionLine, AuditLine, ChildReview, DecisionInput, DecisionLine, DocumentLine, FeedbackItem, LevelPoint,
-    PointStatus, PreviousDecision, ReviewContent, ReviewStatus, UnitLine, UnitReportStatus, tally_points,
+    PointStatus, PreviousDecision, ReviewContent, ReviewStatus, UnitLine, UnitReportStatus, registers, tally_points,
 };
 use crate::audits::{TargetStatus, answer_overdue};
 use crate::model::Model;
 use crate::plan::{ActionInput, ActionStatus, Origin, Totals, is_overdue};
+use crate::review::registers::ComputedLine;
 use crate::scoring::{self, Answer};
 
 /// One period's assessment of the organisation itself (the newest revision).
@@ -140,6 +141,13 @@ pub struct ReviewFacts<'a> {
     /// The copies of audits' recommendations addressed to the organisation
     /// or one below it, in the order the review lists them.
     pub audits: Vec<AuditCopyFacts>,
+    /// The year's incidents in the subtree, compiled by the incident register.
+    pub incidents: Option<super::registers::IncidentSection>,
+    /// The courses that apply, with their coverage.
+    pub training: Vec<super::registers::TrainingLine>,
+    /// What the registers say about each reporting unit, for the checklist
+    /// points they answer.
+    pub registers: Vec<(Uuid, super::registers::UnitRegisters)>,
     pub today: NaiveDate,
 }
 
@@ -166,8 +174,31 @@ fn decision_line(d: DecisionInput, documents: &[SteeringFacts]) -> DecisionLine 
     }
 }
 
+/// The statuses the registers give each reporting unit for the checklist
+/// points they answer, beside what the unit reported (a draft report counts
+/// as not reported), in checklist order and then unit order.
+fn computed_lines(f: &ReviewFacts<'_>, name: &dyn Fn(Uuid) -> String) -> Vec<ComputedLine> {
+    let mut out = Vec::new();
+    for p in &f.points {
+        let Some(source) = registers::point_source(&p.text) else { continue };
+        for u in &f.units {
+            let Some((_, r)) = f.registers.iter().find(|(id, _)| *id == u.id) else { continue };
+            let Some(computed) = registers::computed(source, r) else { continue };
+            let reported = f
+                .reports
+                .iter()
+                .find(|x| x.unit_id == u.id && x.status != UnitReportStatus::Draft)
+                .and_then(|x| x.items.iter().find(|(id, _)| *id == p.id).map(|(_, st)| *st));
+            out.push(ComputedLine { point: p.text.clone(), unit: name(u.id), computed, reported });
+        }
+    }
+    out
+}
+
 /// Compiles a review's content from its facts.
 pub fn compile(f: ReviewFacts<'_>) -> ReviewContent {
+    let computed =
+        computed_lines(&f, &|id| f.units.iter().find(|u| u.id == id).map(|u| u.name.clone()).unwrap_or_default());
     let mut levels = Vec::new();
     let mut open_feedback = Vec::new();
     let mut assessment = None;
@@ -271,6 +302,9 @@ pub fn compile(f: ReviewFacts<'_>) -> ReviewContent {
         .map(|r| (name(r.unit_id), r.items.clone()))
         .collect();
     ReviewContent {
+        computed,
+        incidents: f.incidents,
+        training: f.training,
         org_name: f.org_name,
         year: f.year,
         revision: f.revision,
@@ -377,8 +411,64 @@ mod tests {
             documents: vec![],
             attachments: vec![],
             audits: vec![],
+            incidents: None,
+            training: vec![],
+            registers: vec![],
             today: date("2026-11-30"),
         }
+    }
+
+    #[test]
+    fn registers_give_computed_statuses_beside_the_reported_ones() {
+        use crate::review::registers::{Basis, Coverage, IncidentHandling, UnitRegisters};
+        let (u1, u2) = (Uuid::from_u128(11), Uuid::from_u128(12));
+        let (p_train, p_inc, p_own) = (Uuid::from_u128(21), Uuid::from_u128(22), Uuid::from_u128(23));
+        let mut f = facts();
+        f.units =
+            vec![ReportingUnit { id: u1, name: "Enhet 1".into() }, ReportingUnit { id: u2, name: "Enhet 2".into() }];
+        f.points = vec![
+            ChecklistPoint { id: p_train, text: "E-utbildning i informationssäkerhet för alla medarbetare".into() },
+            ChecklistPoint { id: p_inc, text: "Incidenthantering".into() },
+            ChecklistPoint { id: p_own, text: "Vår egen punkt".into() },
+        ];
+        f.reports = vec![
+            UnitReportFacts {
+                unit_id: u1,
+                status: UnitReportStatus::Submitted,
+                items: vec![(p_train, PointStatus::Done), (p_inc, PointStatus::Done), (p_own, PointStatus::Done)],
+            },
+            UnitReportFacts { unit_id: u2, status: UnitReportStatus::Draft, items: vec![(p_train, PointStatus::Done)] },
+        ];
+        let covered = |completed| Some(Coverage { completed, headcount: 100, target_pct: 90 });
+        f.registers = vec![
+            (u1, UnitRegisters { security: covered(60), ..Default::default() }),
+            (
+                u2,
+                UnitRegisters {
+                    security: covered(95),
+                    incidents: IncidentHandling { total: 3, open_long: 0, closed_without_lessons: 0 },
+                    ..Default::default()
+                },
+            ),
+        ];
+        let c = compile(f);
+        let got: Vec<_> = c
+            .computed
+            .iter()
+            .map(|l| (l.point.as_str(), l.unit.as_str(), l.computed.status, l.reported, l.disagrees()))
+            .collect();
+        let train = "E-utbildning i informationssäkerhet för alla medarbetare";
+        assert_eq!(
+            got,
+            vec![
+                (train, "Enhet 1", PointStatus::Partial, Some(PointStatus::Done), true),
+                (train, "Enhet 2", PointStatus::Done, None, false),
+                ("Incidenthantering", "Enhet 1", PointStatus::NotStarted, Some(PointStatus::Done), true),
+                ("Incidenthantering", "Enhet 2", PointStatus::Done, None, false),
+            ],
+            "a draft report is not yet reported; a point of the organisation's own reads from no register"
+        );
+        assert_eq!(c.computed[2].computed.basis, Basis::NoIncidents);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::{code_enum, parse_date, parse_line, parse_text};
 
 mod adoption;
 mod compile;
+pub mod registers;
 
 pub use adoption::{AdoptionCheck, action_for_decision, adoption_check};
 pub use compile::{
@@ -49,6 +50,8 @@ code_enum!(
         Rollup => "rollup",
         Documents => "documents",
         Audits => "audits",
+        Incidents => "incidents",
+        Training => "training",
     }
 );
 
@@ -190,6 +193,8 @@ pub fn comment_field(key: SectionKey) -> &'static str {
         SectionKey::Rollup => "comment.rollup",
         SectionKey::Documents => "comment.documents",
         SectionKey::Audits => "comment.audits",
+        SectionKey::Incidents => "comment.incidents",
+        SectionKey::Training => "comment.training",
     }
 }
 
@@ -402,6 +407,16 @@ pub struct ReviewContent {
     /// the organisations below it.
     #[serde(default)]
     pub audits: Vec<AuditLine>,
+    /// The year's incidents in the organisation's subtree (the incident register).
+    #[serde(default)]
+    pub incidents: Option<registers::IncidentSection>,
+    /// Coverage of the training courses that apply to the organisation.
+    #[serde(default)]
+    pub training: Vec<registers::TrainingLine>,
+    /// Statuses computed from the registers for the checklist points they
+    /// answer, per reporting unit, beside what the unit reported.
+    #[serde(default)]
+    pub computed: Vec<registers::ComputedLine>,
 }
 
 /// A body's open copy of an audit's recommendation, as the review lists it.
@@ -497,6 +512,8 @@ impl ReviewContent {
                 PreviousDecisions,
                 FollowUp,
                 Audits,
+                Incidents,
+                Training,
                 Risks,
                 DpoReport,
                 Assessment,
@@ -517,6 +534,8 @@ impl ReviewContent {
                 Rollup,
                 Documents,
                 Audits,
+                Incidents,
+                Training,
                 Risks,
                 DpoReport,
                 OutsideWorld,
@@ -740,6 +759,9 @@ mod tests {
             documents: vec![],
             attachments: vec![],
             audits: vec![],
+            incidents: None,
+            training: vec![],
+            computed: vec![],
         }
     }
 

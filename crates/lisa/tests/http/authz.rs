@@ -25,6 +25,10 @@ pub struct Fixture {
     pub question: String,
     /// Socialnämnden's copy of the audit's recommendation.
     pub copy: String,
+    /// An incident of Socialförvaltningen without personal data.
+    pub incident: String,
+    /// A training course owned by the kommun.
+    pub course: String,
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -40,10 +44,14 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     let activity = app.store.list_activities(&store::OrgScope::Org(kommun)).await.unwrap()[0].id;
     let document = app.store.list_documents(&store::OrgScope::Org(kommun)).await.unwrap()[0].id;
     let (audit, question, copy) = audit_fixture(app, kommun).await;
+    let incident = incident_fixture(app, social).await;
+    let course = crate::training::course_fixture(app, kommun).await;
     Fixture {
+        course,
         audit,
         question,
         copy,
+        incident,
         document: document.to_string(),
         kommun: kommun.to_string(),
         action: action.to_string(),
@@ -80,6 +88,25 @@ async fn audit_fixture(app: &TestApp, kommun: uuid::Uuid) -> (String, String, St
     (a.id.to_string(), q.id.to_string(), rec.targets[0].id.to_string())
 }
 
+/// A serious incident of Socialförvaltningen without personal data, discovered an hour ago.
+async fn incident_fixture(app: &TestApp, social: uuid::Uuid) -> String {
+    use domain::incident::{Aspect, Category, IncidentInput, Severity};
+    let data = IncidentInput {
+        title: "Incident i behörighetstestet".into(),
+        description: String::new(),
+        occurred_at: None,
+        discovered_at: domain::now() - chrono::Duration::hours(1),
+        category: Category::Attack,
+        aspects: vec![Aspect::Availability],
+        personal_data: false,
+        severity: Severity::Serious,
+        responsible: String::new(),
+        lessons: String::new(),
+        org_id: social,
+    };
+    app.store.insert_incident(&store::Actor::cli(), data).await.unwrap().id.to_string()
+}
+
 #[derive(Clone, Copy, PartialEq)]
 pub enum Need {
     /// Any signed-in user.
@@ -108,6 +135,13 @@ pub enum Need {
     AnswerAudits,
     /// The audited body (its CISO or management), or the auditor.
     FollowUpAudits,
+    ViewIncidents,
+    ManageIncidents,
+    /// An organisation's NIS class (the CISO).
+    SetReportingDuties,
+    ViewTraining,
+    ReportTraining,
+    ManageCourses,
 }
 
 pub struct Route {
@@ -763,7 +797,231 @@ pub fn routes(f: &Fixture) -> Vec<Route> {
         r("GET", format!("/audits/{}/follow-up.pdf", f.audit), None, Need::ViewPlans, true),
         r("GET", format!("/audits/{}/follow-up.docx", f.audit), None, Need::ViewPlans, true),
         r("GET", "/audit-register.xlsx".into(), None, Need::ViewPlans, false),
+        r("GET", "/incidents".into(), None, Need::ViewIncidents, false),
+        r("GET", "/incidents/new".into(), None, Need::ManageIncidents, false),
+        r("POST", "/incidents".into(), Some(|f| Body::Form(incident_form(f))), Need::ManageIncidents, true),
+        r("GET", format!("/incidents/{}", f.incident), None, Need::ViewIncidents, true),
+        r(
+            "POST",
+            format!("/incidents/{}", f.incident),
+            Some(|f| Body::Form(incident_form(f))),
+            Need::ManageIncidents,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/incidents/{}/entries", f.incident),
+            Some(|_| Body::Form(vec![("text", "Anteckning".into())])),
+            Need::ManageIncidents,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/incidents/{}/reports/nis_early_warning", f.incident),
+            Some(|_| Body::Form(vec![("at", "2026-01-02T10:00".into())])),
+            Need::ManageIncidents,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/incidents/{}/status", f.incident),
+            Some(|_| Body::Form(vec![("status", "closed".into())])),
+            Need::ManageIncidents,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/incidents/{}/action", f.incident),
+            Some(|_| Body::Form(vec![])),
+            Need::ManageIncidents,
+            true,
+        ),
+        r("GET", "/incidents/compilation".into(), None, Need::ViewIncidents, false),
+        r("GET", format!("/incidents/compilation?org={}", f.kommun), None, Need::ViewIncidents, true),
+        r("GET", format!("/incidents/compilation.xlsx?org={}", f.kommun), None, Need::ViewIncidents, true),
+        r("GET", format!("/incidents/compilation.csv?org={}", f.kommun), None, Need::ViewIncidents, true),
+        r("GET", format!("/orgs/{}/reporting-duties", f.kommun), None, Need::SetReportingDuties, true),
+        r(
+            "POST",
+            format!("/orgs/{}/reporting-duties", f.kommun),
+            Some(|_| Body::Form(vec![("nis_class", "essential".into())])),
+            Need::SetReportingDuties,
+            true,
+        ),
+        r("GET", "/api/v1/incidents".into(), None, Need::ViewIncidents, false),
+        r("POST", "/api/v1/incidents".into(), Some(|f| Body::Json(incident_json(f))), Need::ManageIncidents, true),
+        r("GET", format!("/api/v1/incidents/{}", f.incident), None, Need::ViewIncidents, true),
+        r(
+            "PUT",
+            format!("/api/v1/incidents/{}", f.incident),
+            Some(|f| Body::Json(incident_json(f))),
+            Need::ManageIncidents,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/incidents/{}/entries", f.incident),
+            Some(|_| Body::Json(json!({"text": "Anteckning"}))),
+            Need::ManageIncidents,
+            true,
+        ),
+        r(
+            "PUT",
+            format!("/api/v1/incidents/{}/reports/nis_early_warning", f.incident),
+            Some(|_| Body::Json(json!({"at": "2026-01-02T10:00"}))),
+            Need::ManageIncidents,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/incidents/{}/status", f.incident),
+            Some(|_| Body::Json(json!({"status": "closed"}))),
+            Need::ManageIncidents,
+            true,
+        ),
+        r("POST", format!("/api/v1/incidents/{}/action", f.incident), None, Need::ManageIncidents, true),
+        r("GET", format!("/api/v1/incidents/compilation?org={}", f.kommun), None, Need::ViewIncidents, true),
+        r("GET", format!("/api/v1/orgs/{}/reporting-duties", f.kommun), None, Need::SetReportingDuties, true),
+        r(
+            "PUT",
+            format!("/api/v1/orgs/{}/reporting-duties", f.kommun),
+            Some(|_| Body::Json(json!({"nis_class": "important"}))),
+            Need::SetReportingDuties,
+            true,
+        ),
+        r("GET", format!("/training?org={}", f.kommun), None, Need::ViewTraining, true),
+        r("GET", format!("/training/coverage.csv?org={}", f.kommun), None, Need::ViewTraining, true),
+        r("GET", format!("/training/courses/{}", f.course), None, Need::ViewTraining, true),
+        r(
+            "POST",
+            "/training/courses".into(),
+            Some(|f| {
+                Body::Form(vec![
+                    ("org_id", f.kommun.clone()),
+                    ("name", "Ny kurs".into()),
+                    ("target_group", "all_staff".into()),
+                    ("validity_years", "2".into()),
+                    ("target_pct", "90".into()),
+                ])
+            }),
+            Need::ManageCourses,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/training/courses/{}", f.course),
+            Some(|_| {
+                Body::Form(vec![
+                    ("name", "Omdöpt kurs".into()),
+                    ("target_group", "all_staff".into()),
+                    ("validity_years", "2".into()),
+                    ("target_pct", "90".into()),
+                ])
+            }),
+            Need::ManageCourses,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/training/courses/{}/counts", f.course),
+            Some(|f| {
+                Body::Form(vec![
+                    ("org_id", f.kommun_org.clone()),
+                    ("as_of", "2026-01-31".into()),
+                    ("headcount", "10".into()),
+                    ("completed", "5".into()),
+                ])
+            }),
+            Need::ReportTraining,
+            true,
+        ),
+        r(
+            "POST",
+            "/training/settings".into(),
+            Some(|f| Body::Form(vec![("org_id", f.kommun.clone()), ("retention_months", "12".into())])),
+            Need::ManageCourses,
+            true,
+        ),
+        r("GET", format!("/training/import?org={}", f.kommun_org), None, Need::ReportTraining, true),
+        r(
+            "POST",
+            "/training/import".into(),
+            Some(|f| Body::MultipartWith {
+                fields: vec![("org_id", f.kommun_org.clone())],
+                filename: "utbildning.csv",
+                content: b"Person;Kurs;Datum\r\nanna;Kurs i beh\xc3\xb6righetstestet;2026-01-15\r\n".to_vec(),
+            }),
+            Need::ReportTraining,
+            true,
+        ),
+        r("GET", format!("/api/v1/training/courses?org={}", f.kommun), None, Need::ViewTraining, true),
+        r(
+            "POST",
+            "/api/v1/training/courses".into(),
+            Some(|f| {
+                Body::Json(json!({"org_id": f.kommun, "name": "Ny kurs", "target_group": "all_staff",
+                    "validity_years": "2", "target_pct": "90"}))
+            }),
+            Need::ManageCourses,
+            true,
+        ),
+        r("GET", format!("/api/v1/training/courses/{}", f.course), None, Need::ViewTraining, true),
+        r(
+            "PUT",
+            format!("/api/v1/training/courses/{}", f.course),
+            Some(|_| {
+                Body::Json(json!({"name": "Omdöpt", "target_group": "all_staff", "validity_years": "2",
+                    "target_pct": "90"}))
+            }),
+            Need::ManageCourses,
+            true,
+        ),
+        r(
+            "POST",
+            format!("/api/v1/training/courses/{}/counts", f.course),
+            Some(|f| {
+                Body::Json(json!({"org_id": f.kommun_org, "as_of": "2026-01-31", "headcount": "10", "completed": "5"}))
+            }),
+            Need::ReportTraining,
+            true,
+        ),
+        r("GET", format!("/api/v1/training/coverage?org={}", f.kommun), None, Need::ViewTraining, true),
+        r(
+            "POST",
+            "/api/v1/training/import".into(),
+            Some(|f| {
+                Body::Json(json!({"org_id": f.kommun_org, "file_name": "u.csv",
+                    "content_base64": "UGVyc29uO0t1cnM7RGF0dW0KYW5uYTtYOzIwMjYtMDEtMTUK"}))
+            }),
+            Need::ReportTraining,
+            true,
+        ),
+        r(
+            "PUT",
+            format!("/api/v1/training/settings/{}", f.kommun),
+            Some(|_| Body::Json(json!({"retention_months": 12}))),
+            Need::ManageCourses,
+            true,
+        ),
     ]
+}
+
+/// An incident of Socialförvaltningen as a form.
+fn incident_form(f: &Fixture) -> Vec<(&'static str, String)> {
+    vec![
+        ("org_id", f.kommun_org.clone()),
+        ("title", "Behörighetstest".into()),
+        ("discovered_at", "2026-01-02T09:00".into()),
+        ("category", "attack".into()),
+        ("aspects", "integrity".into()),
+        ("severity", "low".into()),
+    ]
+}
+
+/// An incident of Socialförvaltningen as JSON.
+fn incident_json(f: &Fixture) -> serde_json::Value {
+    json!({"org_id": f.kommun_org, "title": "Behörighetstest", "discovered_at": "2026-01-02T09:00",
+        "category": "attack", "aspects": ["integrity"], "severity": "low"})
 }
 
 pub async fn call(c: &Client, f: &Fixture, r: &Route) -> Res {
@@ -836,6 +1094,8 @@ pub async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &Tes
                 | Need::ViewPlans
                 | Need::ManageActions
                 | Need::ManageReviews
+                | Need::ViewIncidents
+                | Need::ManageIncidents
         );
         if r.specific || !outsider_may {
             assert!(refused(&res), "outsider {what}: {} {}", res.status, res.text);
@@ -857,6 +1117,12 @@ pub async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &Tes
             Need::ManageAudits => Some(&ciso),
             Need::AnswerAudits => Some(&auditor),
             Need::FollowUpAudits => Some(&dpo),
+            // The auditor sees no incidents; the coordinator sets no NIS class.
+            Need::ViewIncidents | Need::ManageIncidents => Some(&auditor),
+            Need::SetReportingDuties => Some(&coordinator),
+            Need::ViewTraining => Some(&admin),
+            Need::ReportTraining => Some(&auditor),
+            Need::ManageCourses => Some(&coordinator),
             _ => None,
         };
         if let Some(c) = insider {
@@ -945,6 +1211,8 @@ fn stand_in_fixture() -> Fixture {
         audit: id(15),
         question: id(16),
         copy: id(17),
+        incident: id(18),
+        course: id(61),
     }
 }
 

@@ -14,6 +14,7 @@ mod audit_reports;
 mod audits;
 mod authz;
 mod demo_audits;
+mod incidents;
 mod models;
 mod orgs;
 mod plans;
@@ -22,6 +23,7 @@ mod scale;
 mod service;
 mod sessions;
 mod steering;
+mod training;
 mod trust;
 mod users;
 
@@ -35,6 +37,7 @@ use audit_reports::audit_reports_carry_the_audit_and_only_what_the_caller_sees;
 use audits::audits_are_entered_answered_and_followed_up;
 use authz::every_route_refuses_anonymous_outsiders_and_missing_roles;
 use demo_audits::demo_holds_an_elected_and_an_internal_audit;
+use incidents::{incidents_are_hidden_from_those_who_may_not_see_them, incidents_are_registered_reported_and_closed};
 use models::{
     answers_go_out_and_in_through_excel, evidence_files_are_kept_with_the_assessment,
     models_are_loaded_whole_or_not_at_all,
@@ -56,6 +59,7 @@ use sessions::{
     sessions_logout_and_password_change,
 };
 use steering::steering_documents_are_kept_and_scoped;
+use training::{training_is_counted_imported_and_rolled_up, training_refuses_hostile_users_on_every_route};
 use trust::{
     a_flood_of_reports_is_queued_not_fatal, local_admin_cannot_reach_beyond_its_scope,
     next_after_login_stays_on_this_site, one_request_cannot_take_lisa_down, parallel_guesses_meet_the_lock,
@@ -100,6 +104,10 @@ both_backends!(
     one_request_cannot_take_lisa_down,
     audit_reports_carry_the_audit_and_only_what_the_caller_sees,
     audit_feeds_reach_the_review_plan_start_page_and_year_wheel,
+    incidents_are_registered_reported_and_closed,
+    incidents_are_hidden_from_those_who_may_not_see_them,
+    training_is_counted_imported_and_rolled_up,
+    training_refuses_hostile_users_on_every_route,
 );
 
 /// One report rendered at a time and none waiting, so that a flood shows the queue's limit.

@@ -127,7 +127,9 @@ async fn a_ciso_s_pages_cost_the_same_in_a_small_and_a_large_installation() {
                     let (s, r) = cost(ciso, &path).await;
                     if path == review {
                         eprintln!("{n} {label} {path} compiled: {s} statements, {r} rows");
-                        assert!(s <= 28 && r <= 400, "{n} {path} compiled: {s} statements, {r} rows");
+                        // 26 for the review itself, 10 for the registers (incidents with
+                        // their reports, NIS classes, courses, counts, one tally per trend year).
+                        assert!(s <= 38 && r <= 520, "{n} {path} compiled: {s} statements, {r} rows");
                     }
                     if path == round {
                         eprintln!("{n} {label} {path} read first: {s} statements, {r} rows");

@@ -16,6 +16,7 @@ mod sessions;
 mod users;
 
 mod assessments;
+mod incidents;
 mod org_audits;
 mod plans;
 mod reviews;
@@ -23,3 +24,4 @@ mod round_close_race;
 mod rounds;
 mod scope;
 mod steering;
+mod training;

@@ -14,11 +14,13 @@ use utoipa_axum::routes;
 mod assessments;
 mod audit;
 mod audits;
+mod incidents;
 mod orgs;
 mod plans;
 mod rounds;
 mod session;
 mod steering;
+mod training;
 mod users;
 
 use crate::SharedState;
@@ -28,7 +30,7 @@ use crate::SharedState;
     info(title = "Lisa API", version = "1", description = "Uppföljning av det systematiska informationssäkerhetsarbetet. \
         Log in with POST /api/v1/session; send the returned csrf_token in the X-CSRF-Token header on every \
         POST, PUT and DELETE. Errors are application/problem+json (RFC 9457) with a Swedish title."),
-    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"), (name = "rounds"), (name = "steering"), (name = "audits"))
+    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"), (name = "rounds"), (name = "steering"), (name = "audits"), (name = "incidents"))
 )]
 struct ApiDoc;
 
@@ -81,6 +83,20 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audits::put_answer))
         .routes(routes!(audits::post_status))
         .routes(routes!(audits::post_action))
+        .routes(routes!(training::list_courses, training::create_course))
+        .routes(routes!(training::get_course, training::update_course))
+        .routes(routes!(training::record_count))
+        .routes(routes!(training::coverage))
+        .routes(routes!(training::import))
+        .routes(routes!(training::put_settings))
+        .routes(routes!(incidents::list_incidents, incidents::create_incident))
+        .routes(routes!(incidents::compilation))
+        .routes(routes!(incidents::get_incident, incidents::update_incident))
+        .routes(routes!(incidents::add_entry))
+        .routes(routes!(incidents::put_report))
+        .routes(routes!(incidents::post_status))
+        .routes(routes!(incidents::post_action))
+        .routes(routes!(incidents::get_reporting_duties, incidents::put_reporting_duties))
         .routes(routes!(plans::list_activities))
         .routes(routes!(rounds::list_rounds, rounds::create_round))
         .routes(routes!(rounds::get_round))

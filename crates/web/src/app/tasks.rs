@@ -65,8 +65,17 @@ pub async fn my_tasks(
 async fn gather(store: &store::Store, caller: &Caller, tree: &OrgTree, today: NaiveDate) -> Result<Vec<Task>> {
     let p = &caller.principal;
     let mut tasks = Vec::new();
-    let task =
-        |kind, org_id, target, year, due| Task { kind, org_id, target, year, due, count: 1, title: String::new() };
+    let task = |kind, org_id, target, year, due| Task {
+        kind,
+        org_id,
+        target,
+        year,
+        due,
+        count: 1,
+        title: String::new(),
+        at: None,
+        step: None,
+    };
 
     // Self-assessments: drafts to finish (CISO), submitted ones to approve (management).
     let manage = scope_if(caller, Permission::ManageAssessments);
@@ -160,6 +169,40 @@ async fn gather(store: &store::Store, caller: &Caller, tree: &OrgTree, today: Na
         } else {
             Task { target: audit, title, ..t }
         });
+    }
+
+    // Incidents' statutory notifications not yet made, for those who keep
+    // the register: missed ones first, then the running clocks by due time.
+    if p.can_somewhere(Permission::ManageIncidents) {
+        let now = domain::now();
+        let scope = store::IncidentScope::of(p, Permission::ManageIncidents);
+        let since = now - chrono::Duration::days(crate::escalation::LOOK_BACK_DAYS);
+        let mut open = Vec::new();
+        for root in p.visible_roots(Permission::ManageIncidents, tree) {
+            let found = store.incident_facts(&scope, root, since, now + chrono::Duration::days(1)).await?;
+            open.extend(found.into_iter().filter(|x| x.incident.status != domain::incident::Status::Closed));
+        }
+        if !open.is_empty() {
+            let entities = super::incident::Entities::load(store).await?;
+            for x in &open {
+                let i = &x.incident;
+                for d in entities.duties(tree, i, &x.reports, now) {
+                    use domain::incident::duties::DeadlineState;
+                    let kind = match d.state {
+                        DeadlineState::Running { .. } => TaskKind::IncidentDeadline,
+                        DeadlineState::Missed => TaskKind::IncidentDeadlineMissed,
+                        _ => continue,
+                    };
+                    let day = domain::clock::date_at(&d.due);
+                    tasks.push(Task {
+                        title: i.data.title.clone(),
+                        at: Some(d.due),
+                        step: Some(d.step),
+                        ..task(kind, i.data.org_id, i.id, day.year(), Some(day))
+                    });
+                }
+            }
+        }
     }
 
     // The year wheel's activities of the next weeks.

@@ -23,8 +23,13 @@ pub struct Attention {
 fn task_card(ctx: &Ctx, tree: &domain::org::OrgTree, t: &domain::tasks::Task) -> Attention {
     use domain::tasks::TaskKind as K;
     let org = tree.get(t.org_id).map(|n| n.name.clone()).unwrap_or_default();
-    let date = t.due.map(|d| d.to_string()).unwrap_or_default();
+    let date = match t.at {
+        Some(at) => domain::clock::format_local(&at),
+        None => t.due.map(|d| d.to_string()).unwrap_or_default(),
+    };
+    let step = t.step.map(|s| crate::i18n::t(ctx.lang, &format!("incident-step-{}", s.code()))).unwrap_or_default();
     let args = [
+        ("step", step),
         ("org", org),
         ("year", t.year.to_string()),
         ("count", t.count.to_string()),
@@ -39,8 +44,14 @@ fn task_card(ctx: &Ctx, tree: &domain::org::OrgTree, t: &domain::tasks::Task) ->
         K::Upcoming => "/yearwheel".to_owned(),
         K::AnswerAudit | K::AnswerAuditOverdue if t.count > 1 => format!("/audits/{}#recommendations", t.target),
         K::AnswerAudit | K::AnswerAuditOverdue => format!("/audit-copies/{}", t.target),
+        K::IncidentDeadline | K::IncidentDeadlineMissed => format!("/incidents/{}#deadlines", t.target),
     };
-    let key = format!("task-{}", t.kind.code());
+    // The list is kept for the day; a clock that ran out since is shown as missed.
+    let kind = match (t.kind, t.at) {
+        (K::IncidentDeadline, Some(at)) if at < domain::now() => K::IncidentDeadlineMissed,
+        (k, _) => k,
+    };
+    let key = format!("task-{}", kind.code());
     // Several copies of one audit for one body: their count, the audit's title.
     let text_key = match t.kind {
         K::AnswerAuditOverdue if t.count > 1 => "task-audit-answer-overdue-many".to_owned(),
@@ -51,6 +62,9 @@ fn task_card(ctx: &Ctx, tree: &domain::org::OrgTree, t: &domain::tasks::Task) ->
         (_, None) => String::new(),
         (K::PrepareReview | K::AdoptReview, Some(_)) => crate::i18n::t_args(ctx.lang, "task-meeting-on", &args),
         (K::AnswerAudit | K::AnswerAuditOverdue, Some(_)) => crate::i18n::t_args(ctx.lang, "task-answer-due", &args),
+        (K::IncidentDeadline | K::IncidentDeadlineMissed, Some(_)) => {
+            crate::i18n::t_args(ctx.lang, "task-incident-due", &args)
+        }
         (_, Some(_)) => crate::i18n::t_args(ctx.lang, "task-due", &args),
     };
     Attention {

@@ -19,6 +19,7 @@ pub mod audit;
 pub mod audits;
 mod exports;
 mod home;
+pub mod incidents;
 mod login;
 mod models;
 pub mod orgs;
@@ -26,6 +27,7 @@ pub mod plan;
 pub mod review;
 pub mod rounds;
 pub mod steering;
+pub mod training;
 pub mod units;
 pub mod users;
 mod yearwheel;
@@ -136,6 +138,29 @@ fn table() -> Vec<(axum::http::Method, &'static str, axum::routing::MethodRouter
         (GET, "/audits/{id}/follow-up.pdf", audits::report::follow_up_pdf),
         (GET, "/audits/{id}/follow-up.docx", audits::report::follow_up_docx),
         (GET, "/audit-register.xlsx", audits::report::register_xlsx),
+        (GET, "/incidents", incidents::list),
+        (POST, "/incidents", incidents::create),
+        (GET, "/incidents/new", incidents::new_form),
+        (GET, "/incidents/compilation", incidents::compilation::page),
+        (GET, "/incidents/compilation.xlsx", incidents::compilation::xlsx),
+        (GET, "/incidents/compilation.csv", incidents::compilation::csv),
+        (GET, "/incidents/{id}", incidents::show::show),
+        (POST, "/incidents/{id}", incidents::show::update),
+        (POST, "/incidents/{id}/entries", incidents::show::add_entry),
+        (POST, "/incidents/{id}/reports/{step}", incidents::show::record_report),
+        (POST, "/incidents/{id}/status", incidents::show::set_status),
+        (POST, "/incidents/{id}/action", incidents::show::plan_action),
+        (GET, "/orgs/{id}/reporting-duties", incidents::duties::show),
+        (POST, "/orgs/{id}/reporting-duties", incidents::duties::save),
+        (GET, "/training", training::show),
+        (POST, "/training/courses", training::create_course),
+        (POST, "/training/settings", training::set_retention),
+        (GET, "/training/coverage.csv", training::export_csv),
+        (GET, "/training/courses/{id}", training::course::show),
+        (POST, "/training/courses/{id}", training::course::update),
+        (POST, "/training/courses/{id}/counts", training::course::record_count),
+        (GET, "/training/import", training::import::show),
+        (POST, "/training/import", training::import::upload),
         (GET, "/orgs/{id}/checklist", units::checklist),
         (POST, "/orgs/{id}/checklist", units::add_point),
         (POST, "/orgs/{id}/checklist/{point}", units::update_point),
@@ -216,6 +241,8 @@ impl Ctx {
                 p.can_somewhere(Permission::ViewPlans) || p.can_somewhere(Permission::ReportUnit),
             );
             add("/audits", "nav-audits", p.can_somewhere(Permission::ViewPlans));
+            add("/training", "nav-training", p.can_somewhere(Permission::ViewTraining));
+            add("/incidents", "nav-incidents", p.can_somewhere(Permission::ViewIncidents));
             add(
                 "/rounds",
                 "nav-rounds",

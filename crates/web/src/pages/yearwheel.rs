@@ -50,7 +50,8 @@ pub fn concerns_link(c: Concerns) -> Option<&'static str> {
         Concerns::UnitReports => Some("/unit-reports"),
         Concerns::Review => Some("/reviews"),
         Concerns::ActionPlan => Some("/plan"),
-        Concerns::Training | Concerns::Classification | Concerns::RiskAnalysis | Concerns::Other => None,
+        Concerns::Training => Some("/training"),
+        Concerns::Classification | Concerns::RiskAnalysis | Concerns::Other => None,
     }
 }
 

@@ -121,7 +121,11 @@ pub(super) async fn compile_with_documents(
             })
         })
         .collect();
+    let registers = super::registers::register_facts(store, tree, org, r.year, &units, domain::now()).await?;
     let facts = ReviewFacts {
+        incidents: registers.incidents,
+        training: registers.training,
+        registers: registers.units,
         org_id: org,
         org_name: name(org),
         year: r.year,

@@ -14,6 +14,7 @@ use store::OrgScope;
 use uuid::Uuid;
 
 mod compile;
+pub mod registers;
 
 use compile::compile_with_documents;
 pub use compile::{compile, documents_for, steering_facts};

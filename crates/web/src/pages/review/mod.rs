@@ -4,8 +4,11 @@
 //! The use cases are in `crate::app::review`.
 
 mod list;
+mod registers;
 mod report;
 mod show;
+#[cfg(test)]
+mod tests;
 mod view;
 
 pub use list::{create, list};

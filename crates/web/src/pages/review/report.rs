@@ -6,6 +6,7 @@ use axum::response::Response;
 use domain::review::{ReviewContent, SectionKey};
 
 use super::super::{Ctx, docx_download, parse_id, pdf_download};
+use super::registers;
 use super::view::view;
 use crate::SharedState;
 use crate::app;
@@ -229,13 +230,21 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
                 header: std::iter::once(ctx.t("col-point")).chain(units.iter().cloned()).collect(),
                 rows: rows
                     .iter()
-                    .map(|p| std::iter::once(p.text.clone()).chain(p.cells.iter().cloned()).collect())
+                    .map(|p| {
+                        // The reported status, and beside it the registers' (in words).
+                        let cells = p.cells.iter().enumerate().map(|(i, cell)| match p.mark(&i) {
+                            Some(m) => format!("{cell} ({})", m.text),
+                            None => cell.clone(),
+                        });
+                        std::iter::once(p.text.clone()).chain(cells).collect()
+                    })
                     .collect(),
                 numeric: vec![],
                 widths: std::iter::once(3).chain(units.iter().map(|_| 1)).collect(),
             });
         }
     }
+    b.extend(registers::computed_blocks(ctx, &v.computed));
     b.extend(note(SectionKey::UnitReports));
     sections.push((
         SectionKey::UnitReports,
@@ -305,6 +314,13 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
     }
     b.extend(note(SectionKey::Audits));
     sections.push((SectionKey::Audits, Section { heading: ctx.t("review-section-audits"), blocks: b }));
+    // What the incident and training registers say.
+    let mut b = registers::incident_blocks(ctx, &v.incidents);
+    b.extend(note(SectionKey::Incidents));
+    sections.push((SectionKey::Incidents, Section { heading: ctx.t("review-section-incidents"), blocks: b }));
+    let mut b = registers::training_blocks(ctx, &v.training);
+    b.extend(note(SectionKey::Training));
+    sections.push((SectionKey::Training, Section { heading: ctx.t("review-section-training"), blocks: b }));
     // The roll-up of the reviews below.
     if !v.rollup.is_empty() {
         let mut b = vec![Block::Paragraph(if v.rollup_missing == 0 {

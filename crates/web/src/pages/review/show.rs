@@ -333,3 +333,32 @@ pub async fn revise(
     let new = app::review::revise_review(&state.store, &s.caller(), parse_id(&id)?).await?;
     Ok(see_other(&format!("/reviews/{}", new.id)))
 }
+
+/// A review's page as HTML, for the tests of its rendering (read-only: no
+/// editing, no adoption).
+#[cfg(test)]
+pub(super) fn render_page(ctx: Ctx, r: store::Review, d: app::review::ReviewDetail) -> String {
+    let c = SharedContent(std::sync::Arc::new(d));
+    let v = view(&ctx, &c);
+    ReviewPage {
+        hash: r.content_hash.clone().unwrap_or_default(),
+        can_edit: false,
+        can_adopt: false,
+        can_revise: false,
+        kinds: vec![],
+        decisions: vec![],
+        revisions: vec![],
+        adopt_missing: vec![],
+        adopt_warnings: vec![],
+        documents: vec![],
+        files: vec![],
+        errors: Errors::default(),
+        df: DecisionFields::default(),
+        r,
+        c,
+        v,
+        ctx,
+    }
+    .render()
+    .expect("the review page renders")
+}

@@ -6,6 +6,7 @@ use domain::review::{DecisionKind, LevelPoint, PointStatus, ReviewContent, Secti
 use domain::user::Language;
 
 use super::super::Ctx;
+use super::registers::{self, CellMark, ComputedView, IncidentsView, TrainingView};
 use crate::pages::plan::TotalsView;
 
 pub struct SectionView {
@@ -60,6 +61,15 @@ pub struct UnitStatusRow {
 pub struct PointRow {
     pub text: String,
     pub cells: Vec<String>,
+    /// Per cell, the status computed from the registers (units' statuses only).
+    pub marks: Vec<Option<CellMark>>,
+}
+
+impl PointRow {
+    /// The computed status beside cell `i`, if any.
+    pub fn mark(&self, i: &usize) -> Option<&CellMark> {
+        self.marks.get(*i).and_then(Option::as_ref)
+    }
 }
 
 /// Each point's status per reporting unit.
@@ -105,6 +115,10 @@ pub struct ReviewView {
     pub audits: Vec<AuditRow>,
     /// "Open recommendations: n. Answer overdue: m."
     pub audits_summary: String,
+    pub incidents: IncidentsView,
+    pub training: TrainingView,
+    /// The statuses computed from the registers, beside the reported ones.
+    pub computed: ComputedView,
 }
 
 /// An open recommendation of an audit, for one body.
@@ -171,7 +185,9 @@ fn sections(ctx: &Ctx, c: &ReviewContent) -> Vec<SectionView> {
                 | SectionKey::DpoReport
                 | SectionKey::Rollup
                 | SectionKey::Documents
-                | SectionKey::Audits => ctx.t(&format!("review-section-{}-hint", k.code())),
+                | SectionKey::Audits
+                | SectionKey::Incidents
+                | SectionKey::Training => ctx.t(&format!("review-section-{}-hint", k.code())),
                 _ => String::new(),
             },
         })
@@ -274,6 +290,7 @@ fn rollup_matrix(ctx: &Ctx, c: &ReviewContent) -> PointMatrix {
                         .unwrap_or_else(|| "–".into())
                 })
                 .collect(),
+            marks: vec![],
             text: t,
         })
         .collect();
@@ -343,7 +360,8 @@ fn matrix(ctx: &Ctx, c: &ReviewContent) -> PointMatrix {
                         .unwrap_or_else(|| "–".into())
                 })
                 .collect();
-            PointRow { text: p.text.clone(), cells }
+            let marks = units.iter().map(|u| registers::cell_mark(ctx, c, &p.text, u)).collect();
+            PointRow { text: p.text.clone(), cells, marks }
         })
         .collect();
     PointMatrix { units, rows }
@@ -455,7 +473,11 @@ pub fn view(ctx: &Ctx, c: &ReviewContent) -> ReviewView {
         points: c
             .points
             .iter()
-            .map(|p| PointRow { text: p.text.clone(), cells: p.counts.iter().map(|n| n.to_string()).collect() })
+            .map(|p| PointRow {
+                text: p.text.clone(),
+                cells: p.counts.iter().map(|n| n.to_string()).collect(),
+                marks: vec![],
+            })
             .collect(),
         matrix: matrix(ctx, c),
         activities: c
@@ -475,6 +497,9 @@ pub fn view(ctx: &Ctx, c: &ReviewContent) -> ReviewView {
         documents: documents(ctx, c),
         documents_overdue: c.documents.iter().filter(|d| d.overdue).count(),
         audits: audits(ctx, c),
+        incidents: registers::incidents(ctx, c),
+        training: registers::training(ctx, c),
+        computed: registers::computed(ctx, c),
         audits_summary: crate::i18n::t_args(
             ctx.lang,
             "review-audits-summary",

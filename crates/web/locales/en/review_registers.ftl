@@ -1,0 +1,71 @@
+# The incident and training registers in the management review: the
+# Incidents and Training sections, and the checklist points' status according
+# to the registers. Categories and severities (incident-category-…,
+# incident-severity-…) are in incidents.ftl.
+
+review-section-incidents = Incidents
+review-section-incidents-hint = Incidents discovered during the year in the organisation and its parts. The figures come from the incident register.
+review-section-training = Training
+review-section-training-hint = How many of the staff have completed the courses that apply to the organisation, compared with the target. The figures come from the training register.
+
+review-incidents-none = No incidents registered in { $year }.
+review-incidents-total = Incidents
+review-incidents-personal-data = Of which personal data breaches
+review-incidents-open = Not closed
+review-incidents-median = Median time from discovery to closing
+review-incidents-median-none = No incident has been closed
+review-incidents-hours = { $n } hours
+review-incidents-days = { $n } days
+review-incidents-by-category = Incidents by category
+review-incidents-by-severity = Incidents by severity
+review-incidents-col-count = Number
+review-incidents-col-outcome = Notification
+review-incidents-deadlines = Notifications to IMY, CERT-SE and MSB
+review-incidents-deadlines-none = No incident had to be notified.
+review-incidents-deadlines-summary = { $total } notifications were due. { $met } were made in time, { $late } were late and { $missed } were not made.
+review-incidents-deadline-met = In time
+review-incidents-deadline-late = Late
+review-incidents-deadline-missed = Not made
+review-incidents-deadline-running = Time has not run out
+review-incidents-deadline-not-required = Not required
+review-incidents-notable = Serious incidents and lessons learned
+review-incidents-notable-hint = Serious and critical incidents and every personal data breach, with the lessons learned that are written down.
+review-incidents-notable-none = No serious incidents or personal data breaches during the year.
+review-incidents-col-incident = Incident
+review-incidents-col-lessons = Lessons learned
+review-incidents-no-lessons = No lessons learned are written down.
+review-incidents-personal-data-mark = Personal data
+review-incidents-missed-deadlines = Notifications late or not made: { $count }
+review-incidents-trend = Incidents per year
+chart-incidents-category-alt = Bar chart of the year's incidents by category. The figures are in the table.
+chart-incidents-trend-alt = Line chart of the number of incidents per year. The figures are in the table.
+
+review-training-none = No courses are registered for the organisation. Add the courses in the training register.
+review-training-col-course = Course
+review-training-col-coverage = Share completed
+review-training-col-target = Target
+review-training-col-completed = Completed / staff
+review-training-below-target = Below the target
+review-training-at-target = Target reached
+review-training-no-headcount = Number of staff missing
+review-training-trend = Share completed per year
+chart-training-caption = Share completed compared with the target
+chart-training-alt = Bar chart of the share that completed each course beside the target. The figures are in the table.
+chart-training-trend-alt = Line chart of the share that completed each course per year. The figures are in the table.
+
+review-computed-heading = Status according to the registers
+review-computed-hint = For some points Lisa works out the status from the incident register and the training register. It is shown beside the status the unit reported itself. Where they do not match, it says “Differs”.
+review-computed-summary = Points where the unit's status differs from the registers: { $count }.
+review-computed-col-reported = Unit's status
+review-computed-col-computed = According to the registers
+review-computed-col-verdict = Comparison
+review-computed-col-basis = Basis
+review-computed-not-reported = Not reported
+review-computed-disagrees = Differs
+review-computed-agrees = Matches
+review-computed-cell = according to the registers: { $status }
+review-computed-cell-differs = differs, according to the registers: { $status }
+review-basis-coverage = { $completed } of { $headcount } have completed the course ({ $pct } %). The target is { $target } %.
+review-basis-no-incidents = No incidents are registered for the year.
+review-basis-incidents = Incidents registered: { $total }. Open for more than 30 days: { $open }. Closed without lessons learned: { $nolessons }.
+review-basis-deadlines = Notifications in time: { $met }. Late: { $late }. Not made: { $missed }.

@@ -1,0 +1,71 @@
+# Incident- och utbildningsregistren i ledningens genomgång: avsnitten
+# Incidenter och Utbildning, och läget enligt registren för checklistans
+# punkter. Kategorier och allvarlighet (incident-category-…,
+# incident-severity-…) finns i incidents.ftl.
+
+review-section-incidents = Incidenter
+review-section-incidents-hint = Incidenter som upptäcktes under året i organisationen och i dess delar. Siffrorna kommer från incidentregistret.
+review-section-training = Utbildning
+review-section-training-hint = Hur många av medarbetarna som har gått de kurser som gäller för organisationen, jämfört med målet. Siffrorna kommer från utbildningsregistret.
+
+review-incidents-none = Inga incidenter registrerade { $year }.
+review-incidents-total = Incidenter
+review-incidents-personal-data = Varav personuppgiftsincidenter
+review-incidents-open = Inte avslutade
+review-incidents-median = Mediantid från upptäckt till avslut
+review-incidents-median-none = Ingen incident är avslutad
+review-incidents-hours = { $n } timmar
+review-incidents-days = { $n } dagar
+review-incidents-by-category = Incidenter per kategori
+review-incidents-by-severity = Incidenter per allvarlighet
+review-incidents-col-count = Antal
+review-incidents-col-outcome = Anmälan
+review-incidents-deadlines = Anmälningar till IMY, CERT-SE och MSB
+review-incidents-deadlines-none = Ingen incident behövde anmälas.
+review-incidents-deadlines-summary = { $total } anmälningar skulle göras. { $met } gjordes i tid, { $late } gjordes för sent och { $missed } gjordes inte.
+review-incidents-deadline-met = I tid
+review-incidents-deadline-late = För sent
+review-incidents-deadline-missed = Inte gjord
+review-incidents-deadline-running = Tiden har inte gått ut
+review-incidents-deadline-not-required = Behövdes inte
+review-incidents-notable = Allvarliga incidenter och lärdomar
+review-incidents-notable-hint = Allvarliga och kritiska incidenter och alla personuppgiftsincidenter, med de lärdomar som är nedskrivna.
+review-incidents-notable-none = Inga allvarliga incidenter eller personuppgiftsincidenter under året.
+review-incidents-col-incident = Incident
+review-incidents-col-lessons = Lärdomar
+review-incidents-no-lessons = Inga lärdomar är nedskrivna.
+review-incidents-personal-data-mark = Personuppgifter
+review-incidents-missed-deadlines = Anmälningar för sent eller inte gjorda: { $count }
+review-incidents-trend = Incidenter per år
+chart-incidents-category-alt = Stapeldiagram över årets incidenter per kategori. Siffrorna finns i tabellen.
+chart-incidents-trend-alt = Linjediagram över antalet incidenter per år. Siffrorna finns i tabellen.
+
+review-training-none = Inga kurser är registrerade för organisationen. Lägg in kurserna i utbildningsregistret.
+review-training-col-course = Kurs
+review-training-col-coverage = Andel som gått kursen
+review-training-col-target = Mål
+review-training-col-completed = Gått kursen / medarbetare
+review-training-below-target = Under målet
+review-training-at-target = Målet är nått
+review-training-no-headcount = Antal medarbetare saknas
+review-training-trend = Andel som gått kursen per år
+chart-training-caption = Andel som gått kursen jämfört med målet
+chart-training-alt = Stapeldiagram med andelen som gått varje kurs bredvid målet. Siffrorna finns i tabellen.
+chart-training-trend-alt = Linjediagram över andelen som gått varje kurs per år. Siffrorna finns i tabellen.
+
+review-computed-heading = Läget enligt registren
+review-computed-hint = För några punkter räknar Lisa fram läget ur incidentregistret och utbildningsregistret. Det står bredvid det läge som enheten själv har rapporterat. Om de inte stämmer överens står det ”Skiljer sig”.
+review-computed-summary = Punkter där enhetens läge skiljer sig från registren: { $count }.
+review-computed-col-reported = Enhetens läge
+review-computed-col-computed = Enligt registren
+review-computed-col-verdict = Jämförelse
+review-computed-col-basis = Underlag
+review-computed-not-reported = Inte rapporterat
+review-computed-disagrees = Skiljer sig
+review-computed-agrees = Stämmer
+review-computed-cell = enligt registren: { $status }
+review-computed-cell-differs = skiljer sig, enligt registren: { $status }
+review-basis-coverage = { $completed } av { $headcount } har gått kursen ({ $pct } %). Målet är { $target } %.
+review-basis-no-incidents = Inga incidenter är registrerade under året.
+review-basis-incidents = Registrerade incidenter: { $total }. Öppna i mer än 30 dagar: { $open }. Avslutade utan lärdomar: { $nolessons }.
+review-basis-deadlines = Anmälningar i tid: { $met }. För sent: { $late }. Inte gjorda: { $missed }.
