@@ -2,7 +2,9 @@
 //! keys possibly repeated), decoded and handed to every form parser of the
 //! domain: a round, an action, a decision, a meeting, an activity, a
 //! steering document and its version, an audit with its questions, findings,
-//! recommendations, answers and follow-up, an organisation and a user's fields.
+//! recommendations, answers and follow-up, an incident with its timeline and
+//! notifications, a training course and a count, an organisation and a
+//! user's fields.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -111,5 +113,36 @@ fuzz_target!(|data: &[u8]| {
     let _ = answer.parse();
     let _ = domain::audits::parse_note(&get("note"), get("status") == "closed");
     let _ = domain::plan::parse_cost(&get("cost"));
+    // The incident register's forms (Swedish local times, checkbox aspects).
+    let now = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+    let _ = domain::incident::IncidentFields::from_pairs(&pairs).parse(now);
+    let _ = domain::incident::EntryFields { text: get("text") }.parse();
+    let report = domain::incident::ReportFields {
+        at: get("at"),
+        not_required: domain::incident::is_on(&get("not_required")),
+        reference: get("reference"),
+        note: get("note"),
+    };
+    let _ = report.parse(now);
+    let _ = get("status").parse::<domain::incident::Status>();
+    let _ = get("step").parse::<domain::incident::duties::Step>();
+    let _ = get("nis_class").parse::<domain::incident::duties::NisClass>();
+    // The training register's forms.
+    let course = domain::training::CourseFields {
+        name: get("name"),
+        target_group: get("target_group"),
+        target_description: get("target_description"),
+        validity_years: get("validity_years"),
+        target_pct: get("target_pct"),
+        topic: get("topic"),
+    };
+    let _ = course.parse();
+    let count = domain::training::CountFields {
+        as_of: get("as_of"),
+        headcount: get("headcount"),
+        completed: get("completed"),
+    };
+    let _ = count.parse(now.date_naive());
+    let _ = domain::training::parse_retention(&get("retention_months"));
     let _ = domain::round::parse_employees(&get("employees"));
 });

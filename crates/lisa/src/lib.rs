@@ -21,6 +21,7 @@ pub mod demo;
 mod demo_assessments;
 mod demo_audits;
 mod demo_plans;
+mod demo_registers;
 mod demo_reviews;
 pub mod demo_rounds;
 
@@ -591,6 +592,8 @@ async fn serve(db: &DbArgs, args: ServeArgs) -> Result<(), Failure> {
         );
     }
     let public_url = args.public_url.clone().unwrap_or_else(|| format!("http://{local}"));
+    tokio::spawn(escalate_incidents(store.clone(), mailer.clone(), public_url.clone()));
+    tokio::spawn(purge_training_records(store.clone()));
     tokio::spawn(send_reminders(store.clone(), mailer, public_url));
     let app = web::app_shared(store, config);
     let database = tr(if db.database_url.is_some() { "cli-database-external" } else { "cli-database-embedded" });
@@ -625,6 +628,46 @@ async fn send_reminders(store: std::sync::Arc<Store>, mailer: Option<web::remind
         let today = web::reminders::today();
         if let Err(e) = web::reminders::send_due_reminders(&store, mailer.as_ref(), &public_url, today).await {
             tracing::warn!(error = %e, "could not send reminders; trying again in an hour");
+        }
+    }
+}
+
+/// Escalates incidents' reporting deadlines that are near or missed, every
+/// five minutes. With several processes, the one holding the job's lease
+/// runs it (four minutes, renewed each run); each alert is in any case
+/// claimed in the database before it is sent, so none is sent twice.
+async fn escalate_incidents(store: std::sync::Arc<Store>, mailer: Option<web::reminders::Mailer>, public_url: String) {
+    let instance = uuid::Uuid::new_v4().to_string();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let now = domain::now();
+        match store.take_lease("incident-alerts", &instance, now, now + chrono::Duration::minutes(4)).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not take the incident-alert lease; trying again in five minutes");
+                continue;
+            }
+        }
+        if let Err(e) = web::escalation::escalate(&store, mailer.as_ref(), &public_url, now).await {
+            tracing::warn!(error = %e, "could not escalate incidents' deadlines; trying again in five minutes");
+        }
+    }
+}
+
+/// Deletes person-level training rows past their retention period, at
+/// start and then every six hours (idempotent: any process may run it).
+async fn purge_training_records(store: std::sync::Arc<Store>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match web::app::training::purge_expired(&store, domain::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "training rows past their retention period deleted"),
+            Err(e) => tracing::warn!(error = %e, "could not delete training rows past their retention period"),
         }
     }
 }
