@@ -204,6 +204,8 @@ test('new pages: no console errors or CSP violations, no axe violations (sv and 
     'Genomgångar i förvaltningar och bolag',
     'Styrdokument',
     'Granskningar: öppna rekommendationer',
+    'Incidenter',
+    'Utbildning',
     'Risker och iakttagelser',
     'Dataskyddsombudets årsrapport',
     'Förändringar i omvärlden',
@@ -213,9 +215,11 @@ test('new pages: no console errors or CSP violations, no axe violations (sv and 
     assert.ok(headings.includes(`${i + 1}. ${name}`), `section "${i + 1}. ${name}" in ${JSON.stringify(headings)}`);
   }
   assert.equal(await page.locator('form.comment-form').count(), 1, 'one form holds every comment');
-  assert.equal(await page.locator('section.review-section textarea[form="review-comments"]').count(), 13, 'a comment box in each of the 13 sections');
-  assert.equal(await page.locator('section.review-section button[form="review-comments"]').count(), 13, 'and a button to save them');
-  assert.equal(await page.locator('.chart-pair figure svg').count(), 2, 'the level chart and the area chart');
+  assert.equal(await page.locator('section.review-section textarea[form="review-comments"]').count(), 15, 'a comment box in each of the 15 sections');
+  assert.equal(await page.locator('section.review-section button[form="review-comments"]').count(), 15, 'and a button to save them');
+  assert.equal(await page.locator('#s-assessment .chart-pair figure svg').count(), 2, 'the level chart and the area chart');
+  assert.equal(await page.locator('#s-incidents .chart-pair figure svg').count(), 2, 'incidents by category and per year');
+  assert.equal(await page.locator('#s-training .chart-pair figure svg').count(), 2, 'coverage against the target and its trend');
   await page.goto(url + review2025);
   assert.equal(await fact(page, 'Status'), 'Fastställd');
   assert.match(await page.locator('code.hash').innerText(), HASH_RE);
@@ -461,7 +465,7 @@ test('journey: a 2027 review is started, prepared, adopted, documented, refused 
   assert.equal(await page.locator('#f-participants').inputValue(), PARTICIPANTS);
   // A comment on section 6.
   const risks = page.locator('#s-risks');
-  assert.equal(await risks.getByRole('heading', { level: 2 }).innerText(), '10. Risker och iakttagelser');
+  assert.equal(await risks.getByRole('heading', { level: 2 }).innerText(), '12. Risker och iakttagelser');
   assert.equal(await risks.getByLabel('Din kommentar').getAttribute('name'), 'comment.risks');
   // Text typed in two sections, and only one section's button pressed: both are kept.
   const outside = page.locator('#s-outside_world');
