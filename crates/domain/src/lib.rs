@@ -34,7 +34,14 @@ pub use error::{FieldError, ValidationErrors};
 /// serde as the code.
 #[macro_export]
 macro_rules! code_enum {
+    // `Name as "SchemaName"`: the name in the API document, where two enums share a Rust name.
+    ($(#[$m:meta])* $name:ident as $schema:literal, $field:literal { $($(#[$vm:meta])* $v:ident => $code:literal),+ $(,)? }) => {
+        $crate::code_enum!(@with $schema; $(#[$m])* $name, $field { $($(#[$vm])* $v => $code),+ });
+    };
     ($(#[$m:meta])* $name:ident, $field:literal { $($(#[$vm:meta])* $v:ident => $code:literal),+ $(,)? }) => {
+        $crate::code_enum!(@with stringify!($name); $(#[$m])* $name, $field { $($(#[$vm])* $v => $code),+ });
+    };
+    (@with $schema:expr; $(#[$m:meta])* $name:ident, $field:literal { $($(#[$vm:meta])* $v:ident => $code:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($(#[$vm])* $v),+ }
@@ -72,7 +79,11 @@ macro_rules! code_enum {
             }
         }
         #[cfg(feature = "openapi")]
-        impl utoipa::ToSchema for $name {}
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed($schema)
+            }
+        }
     };
 }
 

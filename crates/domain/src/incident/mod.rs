@@ -60,7 +60,7 @@ impl Severity {
 
 code_enum!(
     /// Where an incident stands.
-    Status, "status" {
+    Status as "IncidentStatus", "status" {
         Registered => "registered",
         Investigating => "investigating",
         Remedied => "remedied",

@@ -212,21 +212,21 @@ pub async fn put_report(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct StatusIn {
+pub struct IncidentStatusIn {
     /// registered, investigating, remedied or closed.
     status: String,
 }
 
 /// Move the incident to another status (closing sets `closed_at`, reopening clears it).
 #[utoipa::path(post, path = "/api/v1/incidents/{id}/status", tag = "incidents", params(("id" = String, Path)),
-    request_body = StatusIn,
+    request_body = IncidentStatusIn,
     responses((status = 200, body = store::Incident), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn post_status(
     State(state): State<SharedState>,
     CurrentUser(s): CurrentUser,
     Path(id): Path<String>,
-    Json(b): Json<StatusIn>,
+    Json(b): Json<IncidentStatusIn>,
 ) -> AppResult<Json<store::Incident>> {
     let id = path_id(&id)?;
     let to = b.status.trim().parse().map_err(|e| app::Error::Validation(vec![e]))?;

@@ -240,11 +240,15 @@ pub async fn import(
     CurrentUser(s): CurrentUser,
     Json(b): Json<ImportIn>,
 ) -> AppResult<Response> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(b.content_base64.trim())
-        .map_err(|_| app::Error::Validation(vec![domain::FieldError::new("content_base64", "error-malformed")]))?;
     let name: String = b.file_name.chars().take(200).collect();
-    let out = app::training::import(&state.store, &s.caller(), Some(b.org_id), &name, &bytes).await?;
+    // A file that is not base64 is refused like a file that cannot be read: the same 422 body.
+    let out = match base64::engine::general_purpose::STANDARD.decode(b.content_base64.trim()) {
+        Ok(bytes) => app::training::import(&state.store, &s.caller(), Some(b.org_id), &name, &bytes).await?,
+        Err(_) => ImportOutcome::Refused {
+            errors: vec![RowError { row: 0, field: "file", code: "error-training-import-format" }],
+            total: 1,
+        },
+    };
     Ok(match out {
         ImportOutcome::Stored(i) => {
             (StatusCode::OK, Json(ImportOut { stored: true, imported: Some(i), errors: Vec::new(), error_count: 0 }))
