@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::OrgScope;
 use crate::plan::{audit, code};
 use crate::scope::push_scope;
-use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
+use crate::{Actor, Result, Store, StoreError, check_org, with_pool, write_tx};
 
 /// The most incidents one list returns (the newest first).
 pub const MAX_INCIDENTS: usize = 5000;
@@ -256,16 +256,6 @@ macro_rules! fetch_incident {
             .map(IncidentRow::parse)
             .transpose()?
     };
-}
-
-macro_rules! check_org {
-    ($tx:expr, $org:expr) => {{
-        let found: Option<(Uuid,)> =
-            sqlx::query_as("SELECT id FROM orgs WHERE id = $1").bind($org).fetch_optional(&mut *$tx).await?;
-        if found.is_none() {
-            return Err(StoreError::conflict("org_id", "error-org-unknown"));
-        }
-    }};
 }
 
 impl Store {

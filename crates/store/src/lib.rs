@@ -93,7 +93,19 @@ macro_rules! write_tx {
     };
 }
 
-pub(crate) use {with_pool, write_tx};
+/// Inside a write transaction: `Conflict` on `org_id` unless the
+/// organisation exists (a register's row must name a real organisation).
+macro_rules! check_org {
+    ($tx:expr, $org:expr) => {{
+        let found: Option<(uuid::Uuid,)> =
+            sqlx::query_as("SELECT id FROM orgs WHERE id = $1").bind($org).fetch_optional(&mut *$tx).await?;
+        if found.is_none() {
+            return Err($crate::StoreError::conflict("org_id", "error-org-unknown"));
+        }
+    }};
+}
+
+pub(crate) use {check_org, with_pool, write_tx};
 
 /// Storage errors. `NotFound` and `Conflict` are the caller's business (4xx);
 /// everything else is an internal fault, logged and never shown.

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::OrgScope;
 use crate::plan::{audit, code};
 use crate::scope::push_scope;
-use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
+use crate::{Actor, Result, Store, StoreError, check_org, with_pool, write_tx};
 
 /// A stored course. It applies to its owner organisation's subtree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -112,16 +112,6 @@ macro_rules! fetch_course {
             .map(CourseRow::parse)
             .transpose()?
     };
-}
-
-macro_rules! check_org {
-    ($tx:expr, $org:expr) => {{
-        let found: Option<(Uuid,)> =
-            sqlx::query_as("SELECT id FROM orgs WHERE id = $1").bind($org).fetch_optional(&mut *$tx).await?;
-        if found.is_none() {
-            return Err(StoreError::conflict("org_id", "error-org-unknown"));
-        }
-    }};
 }
 
 fn check_ids(ids: &[Uuid]) -> Result<()> {
