@@ -199,6 +199,28 @@ pub fn valid_until(from: NaiveDate, years: i32) -> NaiveDate {
     from.checked_add_months(chrono::Months::new(12 * years.clamp(0, 100) as u32)).unwrap_or(NaiveDate::MAX)
 }
 
+/// When counts must be renewed: each unit's latest count (of `counts`, as
+/// (unit, date)) stops being valid `years` after its date; the units grouped
+/// by that day, earliest first, each list sorted.
+pub fn renewals(
+    years: i32,
+    counts: impl IntoIterator<Item = (Uuid, NaiveDate)>,
+) -> std::collections::BTreeMap<NaiveDate, Vec<Uuid>> {
+    let mut latest: HashMap<Uuid, NaiveDate> = HashMap::new();
+    for (unit, at) in counts {
+        let e = latest.entry(unit).or_insert(at);
+        *e = (*e).max(at);
+    }
+    let mut out: std::collections::BTreeMap<NaiveDate, Vec<Uuid>> = std::collections::BTreeMap::new();
+    for (unit, at) in latest {
+        out.entry(valid_until(at, years)).or_default().push(unit);
+    }
+    for units in out.values_mut() {
+        units.sort();
+    }
+    out
+}
+
 /// Whether a completion (or a count) made on `from` is valid on `at`.
 pub fn is_valid(from: NaiveDate, years: i32, at: NaiveDate) -> bool {
     from <= at && at < valid_until(from, years)
@@ -474,6 +496,16 @@ mod tests {
         s.parse().unwrap()
     }
 
+    #[test]
+    fn renewals_follow_each_units_latest_count() {
+        let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
+        let r = renewals(2, [(a, d("2024-03-01")), (a, d("2025-03-01")), (b, d("2025-03-01")), (c, d("2024-02-29"))]);
+        let got: Vec<(NaiveDate, Vec<Uuid>)> = r.into_iter().collect();
+        // 29 February plus two years is 28 February; a's older count is superseded.
+        assert_eq!(got, vec![(d("2026-02-28"), vec![c]), (d("2027-03-01"), vec![a, b])]);
+        assert!(renewals(1, []).is_empty());
+    }
+
     fn node(id: u128, parent: Option<u128>) -> OrgNode {
         OrgNode {
             id: Uuid::from_u128(id),
@@ -643,6 +675,28 @@ mod tests {
                 proptest::prop_assert!(r.total.pct().is_none_or(|p| p <= 100.0));
                 let sum = t.subtree(r.org_id).iter().filter_map(|(_, n)| own.get(&n.id)).fold(Figure::default(), |a, b| a.add(*b));
                 proptest::prop_assert_eq!(r.total, sum);
+            }
+        }
+
+        /// Every unit renews once, on the day its latest count runs out,
+        /// and a count is valid the whole day before it.
+        #[test]
+        fn every_unit_renews_once_when_its_latest_count_runs_out(
+            counts in proptest::collection::vec((0u8..10, 0u32..4000), 0..40), years in 1i32..=10,
+        ) {
+            let counts: Vec<(Uuid, NaiveDate)> = counts.iter()
+                .map(|(u, age)| (Uuid::from_u128(u128::from(*u)), d("2016-01-01") + chrono::Days::new(u64::from(*age))))
+                .collect();
+            let r = renewals(years, counts.clone());
+            let units: Vec<Uuid> = r.values().flatten().copied().collect();
+            let distinct: HashSet<Uuid> = counts.iter().map(|(u, _)| *u).collect();
+            proptest::prop_assert_eq!(units.len(), distinct.len());
+            for (due, us) in &r {
+                for u in us {
+                    let latest = counts.iter().filter(|(x, _)| x == u).map(|(_, a)| *a).max().unwrap();
+                    proptest::prop_assert!(is_valid(latest, years, due.pred_opt().unwrap()));
+                    proptest::prop_assert!(!is_valid(latest, years, *due));
+                }
             }
         }
 

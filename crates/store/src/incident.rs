@@ -571,6 +571,29 @@ impl Store {
         rows.into_iter().map(|(id, c)| Ok((id, code::<NisClass>(&c)?))).collect()
     }
 
+    /// The NIS classes of the organisations `ids` that have one: what the
+    /// legal entities of the incidents at hand need, never the whole
+    /// installation's (one statement per 500 ids).
+    pub async fn nis_classes_of(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, NisClass)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let rows: Vec<(Uuid, String)> = with_pool!(self, |p| {
+                let mut q =
+                    sqlx::QueryBuilder::new("SELECT id, nis_class FROM orgs WHERE nis_class IS NOT NULL AND id IN (");
+                let mut sep = q.separated(", ");
+                for id in chunk {
+                    sep.push_bind(*id);
+                }
+                q.push(") ORDER BY id");
+                q.build_query_as::<(Uuid, String)>().fetch_all(p).await?
+            });
+            for (id, c) in rows {
+                out.push((id, code::<NisClass>(&c)?));
+            }
+        }
+        Ok(out)
+    }
+
     /// The incidents in `scope` of `within`'s subtree discovered in
     /// `[from, to)`, with their notifications: what the compilation counts.
     #[tracing::instrument(skip_all, err(level = "debug"), fields(within = %within))]

@@ -303,6 +303,33 @@ impl Store {
         }))
     }
 
+    /// The date of each unit's latest count of the courses `courses` (at most
+    /// 1,000) by units in `scope`: (course, unit, date), one row per pair.
+    #[tracing::instrument(skip_all, err(level = "debug"), fields(courses = courses.len()))]
+    pub async fn latest_training_counts(
+        &self,
+        courses: &[Uuid],
+        scope: &OrgScope,
+    ) -> Result<Vec<(Uuid, Uuid, NaiveDate)>> {
+        check_ids(courses)?;
+        if courses.is_empty() || scope.is_nothing() {
+            return Ok(Vec::new());
+        }
+        Ok(with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(
+                "SELECT course_id, org_id, MAX(as_of) AS as_of FROM training_counts WHERE course_id IN (",
+            );
+            let mut sep = q.separated(", ");
+            for c in courses {
+                sep.push_bind(*c);
+            }
+            q.push(") AND");
+            push_scope!(q, "org_id", scope);
+            q.push(" GROUP BY course_id, org_id ORDER BY course_id, org_id");
+            q.build_query_as::<(Uuid, Uuid, NaiveDate)>().fetch_all(p).await?
+        }))
+    }
+
     /// The person rows of the courses `courses` (at most 1,000) by units in
     /// `scope`, tallied per course and unit on `at`: distinct persons with a
     /// completion within the course's validity (as

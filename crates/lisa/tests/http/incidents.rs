@@ -116,6 +116,19 @@ pub async fn incidents_are_registered_reported_and_closed(app: &TestApp) {
     let left = gdpr["left_seconds"].as_i64().unwrap();
     assert!((61 * 3600..=62 * 3600).contains(&left), "62 hours left, not {left} s");
 
+    // The year wheel shows the running deadline in its month to those who see the
+    // incident, and nothing of it to an owner who does not.
+    let due = chrono::DateTime::parse_from_rfc3339(gdpr["due"].as_str().unwrap()).unwrap().with_timezone(&chrono::Utc);
+    let wheel_year = chrono::Datelike::year(&domain::clock::stockholm(&due));
+    let wheel = ciso.get(&format!("/yearwheel?year={wheel_year}")).await;
+    assert_eq!(wheel.status, StatusCode::OK);
+    assert!(wheel.text.contains(&format!("/incidents/{id}#step-gdpr_notify")), "{}", wheel.text);
+    assert!(wheel.text.contains("Tidsfrist för incidentrapportering"));
+    let owner = app.login("agare@exempla.se").await;
+    let wheel = owner.get(&format!("/yearwheel?year={wheel_year}")).await;
+    assert_eq!(wheel.status, StatusCode::OK);
+    assert!(!wheel.text.contains(&id) && !wheel.text.contains("journaluppgifter"), "the owner sees no incident");
+
     // Recording the notification: a reason is needed when it is not required; then met.
     let res = ciso
         .post_form(&format!("{page}/reports/gdpr_notify"), vec![("not_required", "on".into()), ("note", String::new())])

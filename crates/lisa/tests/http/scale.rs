@@ -90,7 +90,7 @@ fn pages(result: &str, review: &str, round: &str) -> Vec<(String, u64, u64)> {
         (review.into(), 3, 30),
         ("/rounds".into(), 6, 50),
         (round.into(), 5, 60),
-        ("/yearwheel".into(), 5, 50),
+        ("/yearwheel".into(), 10, 80),
         ("/users".into(), 5, 60),
         ("/api/v1/users".into(), 5, 60),
     ]

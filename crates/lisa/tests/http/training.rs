@@ -143,6 +143,14 @@ pub async fn training_is_counted_imported_and_rolled_up(app: &TestApp) {
     let res = coordinator.get(&format!("/api/v1/training/coverage?org={kommun}")).await;
     assert_eq!(res.status, StatusCode::NOT_FOUND, "not above their scope");
 
+    // The year wheel shows when the counts run out: two years after 31 January 2026.
+    let wheel = ciso.get("/yearwheel?year=2028").await;
+    assert_eq!(wheel.status, StatusCode::OK);
+    assert!(wheel.text.contains(&format!("/training/courses/{id}")), "{}", wheel.text);
+    assert!(wheel.text.contains("Utbildningen ska förnyas"));
+    let theirs = coordinator.get(&format!("/yearwheel?year=2028&org={social}")).await.text;
+    assert!(theirs.contains(&format!("/training/courses/{id}")), "the coordinator's unit renews too");
+
     // The page: coverage, target, charts; the CSV export.
     let res = ciso.get(&format!("/training?org={kommun}")).await;
     assert_eq!(res.status, StatusCode::OK);
@@ -240,6 +248,24 @@ pub async fn training_is_counted_imported_and_rolled_up(app: &TestApp) {
             .unwrap();
     let rc = review.courses.iter().find(|c| c.name == "Informationssäkerhet för alla").unwrap();
     assert_eq!((rc.completed, rc.headcount, rc.target_pct, rc.meets()), (235, 400, 80, false));
+
+    // The unit's own report shows the status the registers give its e-learning point, page and API.
+    let year = chrono::Datelike::year(&domain::clock::today());
+    let res = coordinator.get(&format!("/unit-reports/{social}/{year}")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text);
+    assert!(res.text.contains("Enligt registren:") && res.text.contains("har gått kursen"), "{}", res.text);
+    let report = coordinator.get(&format!("/api/v1/unit-reports/{social}/{year}")).await.json();
+    let point = report["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["text"] == "E-utbildning i informationssäkerhet för alla medarbetare")
+        .unwrap()["id"]
+        .clone();
+    let computed = report["computed"].as_array().unwrap();
+    let c = computed.iter().find(|c| c["point_id"] == point).expect("a computed status for the e-learning point");
+    assert_eq!(c["basis"]["kind"], "coverage", "{c}");
+    assert!(computed.iter().all(|c| c["status"].is_string()), "{report}");
 
     // Bad input answers 4xx, never 500.
     for (method, path, body) in [

@@ -16,3 +16,15 @@ task-incident-deadline-missed = The incident "{ $title }": the notification or r
 task-incident-due = Due by: { $date } (Swedish time)
 
 error-incident-closed-at = A closed incident must have the time it was closed, and an open incident must not have one.
+
+# Year wheel: reporting deadlines of open incidents and training to renew.
+yearwheel-deadline = Incident reporting deadline
+yearwheel-deadline-missed = The deadline has passed
+yearwheel-renewal = The training is to be renewed
+yearwheel-renewal-expired = Has run out
+yearwheel-renewal-units = { $count } units
+
+# Escalations sent, listed under each reporting duty on the incident's page.
+incident-alerts-sent = Reminders sent
+incident-alert-sent-near = { $at }: reminder that the deadline is near, sent in Lisa (e-mail recipients: { $count }).
+incident-alert-sent-missed = { $at }: reminder that the deadline has passed, sent in Lisa (e-mail recipients: { $count }).

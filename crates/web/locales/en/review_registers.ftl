@@ -69,3 +69,7 @@ review-basis-coverage = { $completed } of { $headcount } have completed the cour
 review-basis-no-incidents = No incidents are registered for the year.
 review-basis-incidents = Incidents registered: { $total }. Open for more than 30 days: { $open }. Closed without lessons learned: { $nolessons }.
 review-basis-deadlines = Notifications in time: { $met }. Late: { $late }. Not made: { $missed }.
+
+# The unit's own report: the status the registers give a point, beside the unit's choice.
+unit-report-computed = According to the registers: { $status }.
+unit-report-computed-differs = Differs from the status chosen. According to the registers: { $status }.

@@ -16,3 +16,15 @@ task-incident-deadline-missed = Incidenten "{ $title }": anmälan eller rapporte
 task-incident-due = Senast: { $date } (svensk tid)
 
 error-incident-closed-at = En avslutad incident ska ha en tidpunkt då den avslutades, och en öppen incident ska inte ha någon.
+
+# Year wheel: reporting deadlines of open incidents and training to renew.
+yearwheel-deadline = Tidsfrist för incidentrapportering
+yearwheel-deadline-missed = Tidsfristen har passerat
+yearwheel-renewal = Utbildningen ska förnyas
+yearwheel-renewal-expired = Har gått ut
+yearwheel-renewal-units = { $count } enheter
+
+# Escalations sent, listed under each reporting duty on the incident's page.
+incident-alerts-sent = Påminnelser som har skickats
+incident-alert-sent-near = { $at }: påminnelse om att tidsfristen närmar sig, skickad i Lisa och med e-post till { $count } mottagare.
+incident-alert-sent-missed = { $at }: påminnelse om att tidsfristen har passerat, skickad i Lisa och med e-post till { $count } mottagare.

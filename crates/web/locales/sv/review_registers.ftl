@@ -69,3 +69,7 @@ review-basis-coverage = { $completed } av { $headcount } har gått kursen ({ $pc
 review-basis-no-incidents = Inga incidenter är registrerade under året.
 review-basis-incidents = Registrerade incidenter: { $total }. Öppna i mer än 30 dagar: { $open }. Avslutade utan lärdomar: { $nolessons }.
 review-basis-deadlines = Anmälningar i tid: { $met }. För sent: { $late }. Inte gjorda: { $missed }.
+
+# The unit's own report: the status the registers give a point, beside the unit's choice.
+unit-report-computed = Enligt registren: { $status }.
+unit-report-computed-differs = Skiljer sig från valt läge. Enligt registren: { $status }.

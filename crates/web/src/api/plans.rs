@@ -296,6 +296,17 @@ pub struct UnitReportOut {
     points: Vec<store::Point>,
     /// `null` until the report is started.
     report: Option<store::UnitReport>,
+    /// The statuses the incident and training registers give the points
+    /// they speak to, for the unit in that year.
+    computed: Vec<ComputedIo>,
+}
+
+/// A point's status computed from the registers, and why.
+#[derive(Serialize, ToSchema)]
+pub struct ComputedIo {
+    point_id: Uuid,
+    status: PointStatus,
+    basis: domain::review::registers::Basis,
 }
 
 /// A unit's yearly report (`null` if not started) and the checklist points.
@@ -311,7 +322,12 @@ pub async fn get_unit_report(
     let year = app::unit::parse_year(&year)?;
     let points = state.store.list_points(u.org).await?;
     let report = state.store.unit_report(u.unit, year).await?;
-    Ok(Json(UnitReportOut { points, report }))
+    let computed = app::unit::computed_statuses(&state.store, &u, &points, year)
+        .await?
+        .into_iter()
+        .map(|(point_id, c)| ComputedIo { point_id, status: c.status, basis: c.basis })
+        .collect();
+    Ok(Json(UnitReportOut { points, report, computed }))
 }
 
 /// Save (and optionally submit) a unit's yearly report (coordinator).

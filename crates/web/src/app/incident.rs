@@ -78,8 +78,19 @@ pub(crate) struct Entities {
 }
 
 impl Entities {
-    pub(crate) async fn load(store: &store::Store) -> store::Result<Self> {
-        Ok(Entities { classes: store.nis_classes().await?.into_iter().collect() })
+    /// The NIS classes of the legal entities of `orgs` (none read when `orgs` is empty).
+    pub(crate) async fn load(
+        store: &store::Store,
+        tree: &OrgTree,
+        orgs: impl IntoIterator<Item = Uuid>,
+    ) -> store::Result<Self> {
+        let mut ids: Vec<Uuid> = orgs.into_iter().filter_map(|o| legal_entity(tree, o).map(|n| n.id)).collect();
+        ids.sort();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Entities { classes: HashMap::new() });
+        }
+        Ok(Entities { classes: store.nis_classes_of(&ids).await?.into_iter().collect() })
     }
 
     /// (legal entity, its NIS class, whether it is a state agency) of `org`.
@@ -139,7 +150,7 @@ pub async fn list_incidents(
         return Ok(Vec::new());
     }
     let tree = store.org_tree_at(&caller.principal, caller.data_version).await?;
-    let entities = Entities::load(store).await?;
+    let entities = Entities::load(store, &tree, found.iter().map(|i| i.data.org_id)).await?;
     let ids: Vec<Uuid> = found.iter().map(|i| i.id).collect();
     let mut reports: HashMap<Uuid, Vec<store::IncidentReport>> = HashMap::new();
     for r in store.reports_of_incidents(&ids).await? {
@@ -246,7 +257,7 @@ pub struct IncidentView {
 /// Loads an incident the caller may see (not found otherwise) with its clocks, timeline and notifications.
 pub async fn load_incident(store: &store::Store, caller: &Caller, id: Uuid) -> Result<IncidentView> {
     let v = visible(store, caller, id).await?;
-    let entities = Entities::load(store).await?;
+    let entities = Entities::load(store, &v.tree, [v.incident.data.org_id]).await?;
     let reports = store.incident_reports(id).await?;
     let now = domain::now();
     let org = v.incident.data.org_id;
@@ -306,7 +317,7 @@ pub async fn record_report(
 ) -> Result<store::IncidentReport> {
     let v = managed(store, caller, id).await?;
     let input = f.parse(domain::now())?;
-    let entities = Entities::load(store).await?;
+    let entities = Entities::load(store, &v.tree, [v.incident.data.org_id]).await?;
     let reports = store.incident_reports(id).await?;
     let applies = entities.duties(&v.tree, &v.incident, &reports, domain::now()).iter().any(|d| d.step == step);
     if !applies && !reports.iter().any(|r| r.step == step) {
@@ -442,7 +453,7 @@ pub async fn compilation(store: &store::Store, caller: &Caller, org: Uuid, year:
     };
     let scope = IncidentScope::of(p, Permission::ViewIncidents);
     let found = store.incident_facts(&scope, org, from, to).await?;
-    let entities = Entities::load(store).await?;
+    let entities = Entities::load(store, &tree, found.iter().map(|x| x.incident.data.org_id)).await?;
     let now = domain::now();
     let facts: Vec<IncidentFact> = found
         .iter()
@@ -499,7 +510,7 @@ pub async fn due_alerts(
         return Ok(Vec::new());
     }
     let tree = store.org_tree().await?;
-    let entities = Entities::load(store).await?;
+    let entities = Entities::load(store, &tree, open.iter().map(|x| x.incident.data.org_id)).await?;
     let mut out = Vec::new();
     for x in open {
         let i = &x.incident;

@@ -183,7 +183,8 @@ async fn gather(store: &store::Store, caller: &Caller, tree: &OrgTree, today: Na
             open.extend(found.into_iter().filter(|x| x.incident.status != domain::incident::Status::Closed));
         }
         if !open.is_empty() {
-            let entities = super::incident::Entities::load(store).await?;
+            let entities =
+                super::incident::Entities::load(store, tree, open.iter().map(|x| x.incident.data.org_id)).await?;
             for x in &open {
                 let i = &x.incident;
                 for d in entities.duties(tree, i, &x.reports, now) {

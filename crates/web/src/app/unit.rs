@@ -82,6 +82,28 @@ pub async fn checklist_points(store: &store::Store, org: Uuid) -> Result<Vec<sto
     Ok(store.ensure_points(&store::Actor::system(), org, &default_points()).await?)
 }
 
+/// The statuses the incident and training registers give the unit's
+/// checklist points for `year` (read at the end of the year, or now), for
+/// the points they speak to: what the review will show beside the unit's
+/// own statuses. The caller has access to the unit ([`unit_access`]).
+pub async fn computed_statuses(
+    store: &store::Store,
+    u: &UnitAccess,
+    points: &[store::Point],
+    year: i32,
+) -> Result<Vec<(Uuid, domain::review::registers::Computed)>> {
+    use domain::review::registers::{computed, point_source};
+    let sources: Vec<(Uuid, _)> = points.iter().filter_map(|p| Some((p.id, point_source(&p.text)?))).collect();
+    if sources.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = domain::now();
+    // The unit's own subtree is all its figures read.
+    let facts = super::review::registers::register_facts(store, &u.tree, u.unit, year, &[u.unit], now).await?;
+    let Some((_, r)) = facts.units.iter().find(|(id, _)| *id == u.unit) else { return Ok(Vec::new()) };
+    Ok(sources.into_iter().filter_map(|(id, src)| Some((id, computed(src, r)?))).collect())
+}
+
 /// One point of a report form as typed (to show again with the errors).
 pub struct GivenItem {
     pub point_id: String,

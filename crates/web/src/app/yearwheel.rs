@@ -96,6 +96,88 @@ pub async fn wheel_audits(
     Ok(store.audit_summaries(&visible).await?.into_iter().filter(|a| a.responses_due.is_some()).collect())
 }
 
+/// An open incident's reporting deadline on the wheel: one not yet met
+/// (running or missed), in the month it falls due.
+pub struct WheelDeadline {
+    pub incident: Uuid,
+    pub title: String,
+    pub org_id: Uuid,
+    pub duty: domain::incident::duties::Duty,
+}
+
+/// The reporting deadlines still open of the incidents the caller sees (of
+/// `org`'s subtree if they see its incidents, else none; of all they see
+/// without `org`); nothing for those who see no incidents.
+pub async fn wheel_deadlines(
+    store: &store::Store,
+    caller: &Caller,
+    tree: &OrgTree,
+    org: Option<Uuid>,
+) -> Result<Vec<WheelDeadline>> {
+    use domain::incident::duties::DeadlineState;
+    let p = &caller.principal;
+    if !p.can_somewhere(Permission::ViewIncidents) || org.is_some_and(|o| !p.can(Permission::ViewIncidents, o, tree)) {
+        return Ok(Vec::new());
+    }
+    let filter = store::IncidentFilter { org, open: true, ..Default::default() };
+    let listed = super::incident::list_incidents(store, caller, &filter).await?;
+    Ok(listed
+        .into_iter()
+        .flat_map(|l| {
+            let (id, title, org_id) = (l.incident.id, l.incident.data.title.clone(), l.incident.data.org_id);
+            l.duties
+                .into_iter()
+                .filter(|d| matches!(d.state, DeadlineState::Running { .. } | DeadlineState::Missed))
+                .map(move |duty| WheelDeadline { incident: id, title: title.clone(), org_id, duty })
+        })
+        .collect())
+}
+
+/// A course's completions that must be renewed on `due`: the latest counts
+/// of `units` stop being valid that day.
+pub struct WheelRenewal {
+    pub course: store::Course,
+    pub due: chrono::NaiveDate,
+    pub units: Vec<Uuid>,
+}
+
+/// When the training counts the caller sees run out (each unit's latest
+/// count of a course plus the course's validity), per course and day: of
+/// `org`'s subtree if they see its training, else none; of all they see
+/// without `org`.
+pub async fn wheel_renewals(
+    store: &store::Store,
+    caller: &Caller,
+    tree: &OrgTree,
+    org: Option<Uuid>,
+) -> Result<Vec<WheelRenewal>> {
+    let p = &caller.principal;
+    let scope = match org {
+        Some(o) if p.can(Permission::ViewTraining, o, tree) => OrgScope::Subtree(o),
+        Some(_) => return Ok(Vec::new()),
+        None if p.can_somewhere(Permission::ViewTraining) => OrgScope::of(p, Permission::ViewTraining),
+        None => return Ok(Vec::new()),
+    };
+    let courses = store.list_courses(&OrgScope::of_and_above(p, Permission::ViewTraining)).await?;
+    let ids: Vec<Uuid> = courses.iter().map(|c| c.id).collect();
+    let mut latest = Vec::new();
+    for chunk in ids.chunks(1000) {
+        latest.extend(store.latest_training_counts(chunk, &scope).await?);
+    }
+    let mut by_course: std::collections::HashMap<Uuid, Vec<(Uuid, chrono::NaiveDate)>> = Default::default();
+    for (course, unit, at) in latest {
+        by_course.entry(course).or_default().push((unit, at));
+    }
+    let mut out = Vec::new();
+    for c in courses {
+        let latest = by_course.remove(&c.id).unwrap_or_default();
+        for (due, units) in domain::training::renewals(c.data.validity_years, latest) {
+            out.push(WheelRenewal { course: c.clone(), due, units });
+        }
+    }
+    Ok(out)
+}
+
 /// Adds an activity to `org`'s wheel (CISO). A missing organisation is a
 /// validation error, reported before the fields' errors.
 #[tracing::instrument(skip_all, err(level = "debug"), fields(user = %caller.user.id, org = ?org))]

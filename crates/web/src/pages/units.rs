@@ -83,6 +83,18 @@ pub struct PointRow {
     pub text: String,
     pub status: String,
     pub comment: String,
+    /// The status the registers give the point, if they speak to it.
+    pub computed: Option<ComputedMark>,
+}
+
+/// The status computed from the incident and training registers, beside the unit's own.
+pub struct ComputedMark {
+    /// "According to the registers: Partly".
+    pub text: String,
+    /// Why, in words.
+    pub basis: String,
+    /// The status chosen in the report differs from it.
+    pub disagrees: bool,
 }
 
 #[derive(Template)]
@@ -116,6 +128,7 @@ async fn report_page(
     let ctx = Ctx::for_session(s, "/reviews");
     let points = app::unit::checklist_points(&state.store, u.org).await?;
     let report = state.store.unit_report(u.unit, year).await?;
+    let computed = app::unit::computed_statuses(&state.store, u, &points, year).await?;
     let rows = points
         .iter()
         .filter(|p| p.active)
@@ -127,7 +140,17 @@ async fn report_page(
                 (None, Some((_, st, c))) => (st.code().to_owned(), c.clone()),
                 (None, None) => (String::new(), String::new()),
             };
-            PointRow { id: p.id, text: p.text.clone(), status, comment }
+            let computed = computed.iter().find(|(id, _)| *id == p.id).map(|(_, c)| {
+                let label = ctx.t(&format!("point-status-{}", c.status.code()));
+                let disagrees = status.parse::<PointStatus>().is_ok_and(|r| r != c.status);
+                let key = if disagrees { "unit-report-computed-differs" } else { "unit-report-computed" };
+                ComputedMark {
+                    text: crate::i18n::t_args(ctx.lang, key, &[("status", label)]),
+                    basis: super::review::registers::basis(&ctx, &c.basis),
+                    disagrees,
+                }
+            });
+            PointRow { id: p.id, text: p.text.clone(), status, comment, computed }
         })
         .collect();
     let status = report.as_ref().map(|r| r.status);

@@ -29,8 +29,9 @@ pub struct WheelQuery {
 }
 
 pub struct Entry {
-    /// The entry's page: the activity, the steering document to review, or
-    /// the audit whose answers are due.
+    /// The entry's page: the activity, the steering document to review, the
+    /// audit whose answers are due, the incident whose report is due or the
+    /// course whose completions run out.
     pub href: String,
     /// What is overdue (a steering document's review, an audit's answers); empty if nothing.
     pub badge: String,
@@ -105,6 +106,8 @@ async fn wheel_page(
     let activities = app::yearwheel::wheel_activities(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
     let documents = app::yearwheel::wheel_documents(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
     let audits = app::yearwheel::wheel_audits(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
+    let deadlines = app::yearwheel::wheel_deadlines(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
+    let renewals = app::yearwheel::wheel_renewals(&state.store, &s.caller(), &tree, q.org.parse().ok()).await?;
     let ctx = Ctx::for_session(s, "/reviews");
     let year = domain::assessment::Period::parse(&q.year).map(|p| p.year()).unwrap_or_else(|_| today().year());
     let now = today();
@@ -173,6 +176,49 @@ async fn wheel_page(
                         org: tree.get(a.org_id).map(|n| n.name.clone()).unwrap_or_default(),
                         concerns: ctx.t("yearwheel-audit"),
                         link: Some("/audits"),
+                        responsible: String::new(),
+                    },
+                ));
+            }
+            // Open incidents' reporting deadlines, in Swedish time.
+            for w in &deadlines {
+                let due = domain::clock::stockholm(&w.duty.due);
+                if due.year() != year || due.month() != m {
+                    continue;
+                }
+                let missed = matches!(w.duty.state, domain::incident::duties::DeadlineState::Missed);
+                entries.push((
+                    due.day(),
+                    Entry {
+                        href: format!("/incidents/{}#step-{}", w.incident, w.duty.step.code()),
+                        badge: if missed { ctx.t("yearwheel-deadline-missed") } else { String::new() },
+                        title: format!("{}: {}", ctx.tk("incident-step", &w.duty.step.code()), w.title),
+                        day: format!("{}/{m} {}", due.day(), due.format("%H:%M")),
+                        org: tree.get(w.org_id).map(|n| n.name.clone()).unwrap_or_default(),
+                        concerns: ctx.t("yearwheel-deadline"),
+                        link: Some("/incidents"),
+                        responsible: String::new(),
+                    },
+                ));
+            }
+            // Training whose counts run out: renew the training or record a new count.
+            for r in renewals.iter().filter(|r| r.due.year() == year && r.due.month() == m) {
+                let org = match r.units.as_slice() {
+                    [one] => tree.get(*one).map(|n| n.name.clone()).unwrap_or_default(),
+                    many => {
+                        crate::i18n::t_args(ctx.lang, "yearwheel-renewal-units", &[("count", many.len().to_string())])
+                    }
+                };
+                entries.push((
+                    r.due.day(),
+                    Entry {
+                        href: format!("/training/courses/{}", r.course.id),
+                        badge: if r.due <= now { ctx.t("yearwheel-renewal-expired") } else { String::new() },
+                        title: r.course.data.name.clone(),
+                        day: format!("{}/{m}", r.due.day()),
+                        org,
+                        concerns: ctx.t("yearwheel-renewal"),
+                        link: Some("/training"),
                         responsible: String::new(),
                     },
                 ));

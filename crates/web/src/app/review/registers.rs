@@ -102,7 +102,7 @@ async fn incidents(
     let scope = IncidentScope { full: OrgScope::Subtree(org), personal_data: OrgScope::Nothing };
     let first = year - TREND_YEARS + 1;
     let found = store.incident_facts(&scope, org, year_start(first), year_start(year + 1)).await?;
-    let entities = Entities::load(store).await?;
+    let entities = Entities::load(store, tree, found.iter().map(|x| x.incident.data.org_id)).await?;
     let mut trend: Vec<(i32, u64)> = (first..=year).map(|y| (y, 0)).collect();
     let mut seen: Vec<Seen> = Vec::new();
     for x in &found {

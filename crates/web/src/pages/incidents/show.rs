@@ -40,6 +40,8 @@ pub struct DutyRow {
     pub reference: String,
     pub note: String,
     pub form: ReportForm,
+    /// The escalations sent for this step, in words.
+    pub alerts: Vec<String>,
 }
 
 pub struct EntryRow {
@@ -191,6 +193,18 @@ async fn incident_page(
                 reference: rec.map(|r| r.data.reference.clone()).unwrap_or_default(),
                 note: rec.map(|r| r.data.note.clone()).unwrap_or_default(),
                 form,
+                alerts: v
+                    .alerts
+                    .iter()
+                    .filter(|a| a.step == duty.step)
+                    .map(|a| {
+                        crate::i18n::t_args(
+                            ctx.lang,
+                            &format!("incident-alert-sent-{}", a.alert.code()),
+                            &[("at", ctx.date_time(&a.sent_at)), ("count", a.emailed.to_string())],
+                        )
+                    })
+                    .collect(),
             }
         })
         .collect();

@@ -4,7 +4,7 @@
 //! The use cases are in `crate::app::review`.
 
 mod list;
-mod registers;
+pub mod registers;
 mod report;
 mod show;
 #[cfg(test)]

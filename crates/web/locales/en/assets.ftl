@@ -1,0 +1,33 @@
+# Information assets, systems, classification, risks, consequence assessments,
+# the processing register and data-processing agreements: the rules' messages.
+error-asset-level-range = Choose one of the levels for this aspect.
+error-asset-classified-future = The classification date cannot be later than today.
+error-asset-review-before-classified = The next review must be after the classification date.
+error-asset-unit-unknown = The unit does not exist. Give the name of a unit in the organisation.
+error-classification-aspects-count = The model must have between one and eight aspects.
+error-classification-all-optional = At least one aspect must be required.
+error-classification-aspect-code = The code may only have lower-case letters a–z, digits and underscores, and must start with a letter.
+error-classification-aspect-duplicate = Two aspects have the same code.
+error-classification-levels-count = An aspect must have between two and six levels.
+error-classification-level-value = Levels must be numbered 1, 2, 3 … in order.
+error-risk-scale = Choose a value on the matrix's scale.
+error-risk-residual-pair = Fill in both likelihood and consequence after treatment, or neither.
+error-risk-residual-needs-treatment = Choose a treatment before assessing the risk after treatment.
+error-risk-residual-above = The value after treatment cannot be higher than before.
+error-risk-acceptance-pair = Fill in both who accepted the risk and when.
+error-risk-accepted-by-owner = The risk must be accepted by the risk owner.
+error-risk-accepted-future = The acceptance date cannot be later than today.
+error-risk-matrix-steps = A scale must have between three and six steps.
+error-risk-matrix-names = Every step needs a name in Swedish and English.
+error-risk-matrix-thresholds = The thresholds must increase and lie within the matrix's scores.
+error-dpia-consultation-date = Mark that IMY was consulted if you give a date.
+error-dpia-consultation-future = The consultation date cannot be later than today.
+error-processing-legitimate-authority = A public authority cannot rely on legitimate interests for its tasks (Article 6(1)(f) GDPR).
+error-agreement-signed-future = The signing date cannot be later than today.
+error-agreement-expires-before-signed = The agreement cannot expire before it was signed.
+error-system-country = Give the country as two letters (ISO 3166), for example SE.
+error-system-cloud-country = Give the country the cloud service runs in.
+error-import-empty = The file has no rows.
+error-import-too-many = The file has too many rows. At most 5,000 rows can be imported.
+error-import-duplicate = The name appears on more than one row.
+error-import-more-errors = There are more errors. Correct these and import the file again.

@@ -1,0 +1,33 @@
+# Information assets, systems, classification, risks, consequence assessments,
+# the processing register and data-processing agreements: the rules' messages.
+error-asset-level-range = Välj en av nivåerna för den här aspekten.
+error-asset-classified-future = Datumet för klassningen kan inte vara senare än i dag.
+error-asset-review-before-classified = Nästa översyn måste vara efter datumet för klassningen.
+error-asset-unit-unknown = Enheten finns inte. Skriv namnet på en enhet i organisationen.
+error-classification-aspects-count = Modellen ska ha mellan en och åtta aspekter.
+error-classification-all-optional = Minst en aspekt måste vara obligatorisk.
+error-classification-aspect-code = Koden får bara ha små bokstäver a–z, siffror och understreck och ska börja med en bokstav.
+error-classification-aspect-duplicate = Två aspekter har samma kod.
+error-classification-levels-count = En aspekt ska ha mellan två och sex nivåer.
+error-classification-level-value = Nivåerna ska numreras 1, 2, 3 … i ordning.
+error-risk-scale = Välj ett värde på matrisens skala.
+error-risk-residual-pair = Fyll i både sannolikhet och konsekvens efter åtgärd, eller ingen av dem.
+error-risk-residual-needs-treatment = Välj en hantering innan du bedömer risken efter åtgärd.
+error-risk-residual-above = Värdet efter åtgärd kan inte vara högre än före.
+error-risk-acceptance-pair = Fyll i både vem som accepterade risken och när.
+error-risk-accepted-by-owner = Risken ska accepteras av riskägaren.
+error-risk-accepted-future = Datumet för acceptansen kan inte vara senare än i dag.
+error-risk-matrix-steps = En skala ska ha mellan tre och sex steg.
+error-risk-matrix-names = Varje steg behöver ett namn på svenska och engelska.
+error-risk-matrix-thresholds = Gränserna ska öka och ligga inom matrisens poäng.
+error-dpia-consultation-date = Ange att IMY har konsulterats om du fyller i ett datum.
+error-dpia-consultation-future = Datumet för samrådet kan inte vara senare än i dag.
+error-processing-legitimate-authority = En myndighet kan inte använda intresseavvägning för sina uppgifter (artikel 6.1 f i dataskyddsförordningen).
+error-agreement-signed-future = Datumet då avtalet skrevs under kan inte vara senare än i dag.
+error-agreement-expires-before-signed = Avtalet kan inte upphöra innan det skrevs under.
+error-system-country = Skriv landet med två bokstäver enligt ISO 3166, till exempel SE.
+error-system-cloud-country = Ange i vilket land molntjänsten drivs.
+error-import-empty = Filen innehåller inga rader.
+error-import-too-many = Filen har för många rader. Högst 5 000 rader går att läsa in.
+error-import-duplicate = Namnet finns på mer än en rad.
+error-import-more-errors = Det finns fler fel. Rätta de här och läs in filen igen.
