@@ -6,6 +6,7 @@
 
 pub mod aggregate;
 pub mod assessment;
+pub mod assets;
 pub mod audit;
 pub mod audits;
 pub mod authz;
