@@ -133,9 +133,10 @@ pub struct Computed {
 }
 
 fn coverage(c: Option<Coverage>) -> Option<Computed> {
-    let c = c?;
+    // Without a headcount (no count recorded for the unit) there is nothing to compare with.
+    let c = c.filter(|c| c.headcount > 0)?;
     let basis = Basis::Coverage { completed: c.completed, headcount: c.headcount, target_pct: c.target_pct };
-    let status = if c.headcount == 0 || c.completed == 0 {
+    let status = if c.completed == 0 {
         PointStatus::NotStarted
     } else if c.completed.saturating_mul(100) >= u64::from(c.target_pct).saturating_mul(c.headcount) {
         PointStatus::Done
@@ -155,7 +156,8 @@ fn deadlines(t: DeadlineTally) -> Option<Computed> {
 }
 
 /// The status the registers give a unit for a point, if they say anything:
-/// nothing when no course on the topic applies, or no deadline of the kind
+/// nothing when no course on the topic applies or the unit has no count of
+/// one (no headcount), or no deadline of the kind
 /// has come due (a unit without breaches has not shown how it reports them).
 pub fn computed(source: PointSource, r: &UnitRegisters) -> Option<Computed> {
     match source {
@@ -299,7 +301,7 @@ mod tests {
         assert_eq!(st(90, 100, 90), Some(PointStatus::Done));
         assert_eq!(st(89, 100, 90), Some(PointStatus::Partial));
         assert_eq!(st(0, 100, 90), Some(PointStatus::NotStarted));
-        assert_eq!(st(0, 0, 90), Some(PointStatus::NotStarted));
+        assert_eq!(st(0, 0, 90), None, "no headcount: no count recorded, nothing to say");
         assert_eq!(st(1, 1, 100), Some(PointStatus::Done));
         assert_eq!(computed(PointSource::TrainingDataProtection, &cov(1, 1, 50)), None, "no data-protection course");
     }

@@ -220,6 +220,15 @@ pub async fn incidents_are_registered_reported_and_closed(app: &TestApp) {
     assert!(v["duties"].as_array().unwrap().iter().all(|d| d["step"] != "gdpr_notify"), "no personal data");
     let html = ciso.get(&format!("/incidents/{serious}")).await.text;
     assert!(html.contains("Missad") && html.contains("Tidig varning till CERT-SE"), "{html}");
+    // The escalation (without a mail server here) records the missed deadline
+    // once; the page and the API list the reminder.
+    let run = web::escalation::escalate(&app.store, None, "http://127.0.0.1", domain::now()).await.unwrap();
+    assert!(run.alerted >= 1, "{run:?}");
+    let v = ciso.get(&format!("/api/v1/incidents/{serious}")).await.json();
+    let alerts = v["alerts"].as_array().unwrap();
+    assert!(alerts.iter().any(|a| a["step"] == "nis_early_warning" && a["alert"] == "missed"), "{v}");
+    let html = ciso.get(&format!("/incidents/{serious}")).await.text;
+    assert!(html.contains("påminnelse om att tidsfristen har passerat") && html.contains("Ingen e-post skickades"));
     let list = ciso.get("/incidents").await.text;
     assert!(list.contains("Utpressningsvirus") && list.contains("Missad"), "the list shows the worst clock");
     assert!(!ciso.get("/incidents?status=registered").await.text.contains("E-post till fel mottagare"));

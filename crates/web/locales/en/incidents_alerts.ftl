@@ -26,5 +26,7 @@ yearwheel-renewal-units = { $count } units
 
 # Escalations sent, listed under each reporting duty on the incident's page.
 incident-alerts-sent = Reminders sent
-incident-alert-sent-near = { $at }: reminder that the deadline is near, sent in Lisa (e-mail recipients: { $count }).
-incident-alert-sent-missed = { $at }: reminder that the deadline has passed, sent in Lisa (e-mail recipients: { $count }).
+incident-alert-sent-near = { $at }: reminder that the deadline is near, shown in Lisa.
+incident-alert-sent-missed = { $at }: reminder that the deadline has passed, shown in Lisa.
+incident-alert-emailed = E-mailed to { $count } recipients.
+incident-alert-not-emailed = No e-mail was sent.

@@ -26,5 +26,7 @@ yearwheel-renewal-units = { $count } enheter
 
 # Escalations sent, listed under each reporting duty on the incident's page.
 incident-alerts-sent = Påminnelser som har skickats
-incident-alert-sent-near = { $at }: påminnelse om att tidsfristen närmar sig, skickad i Lisa och med e-post till { $count } mottagare.
-incident-alert-sent-missed = { $at }: påminnelse om att tidsfristen har passerat, skickad i Lisa och med e-post till { $count } mottagare.
+incident-alert-sent-near = { $at }: påminnelse om att tidsfristen närmar sig, visad i Lisa.
+incident-alert-sent-missed = { $at }: påminnelse om att tidsfristen har passerat, visad i Lisa.
+incident-alert-emailed = E-post skickades till { $count } mottagare.
+incident-alert-not-emailed = Ingen e-post skickades.

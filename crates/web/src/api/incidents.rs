@@ -141,6 +141,8 @@ pub struct IncidentDetail {
     duties: Vec<DutyOut>,
     entries: Vec<store::IncidentEntry>,
     reports: Vec<store::IncidentReport>,
+    /// The reminders sent for its deadlines (near, missed), each once.
+    alerts: Vec<store::IncidentAlert>,
     actions: Vec<store::Action>,
     /// Whether the user may change it.
     may_manage: bool,
@@ -161,6 +163,7 @@ pub async fn get_incident(
         org_name: v.org_name,
         entries: v.entries,
         reports: v.reports,
+        alerts: v.alerts,
         actions: v.actions,
         may_manage: v.may_manage,
     }))

@@ -198,11 +198,17 @@ async fn incident_page(
                     .iter()
                     .filter(|a| a.step == duty.step)
                     .map(|a| {
-                        crate::i18n::t_args(
+                        let sent = crate::i18n::t_args(
                             ctx.lang,
                             &format!("incident-alert-sent-{}", a.alert.code()),
-                            &[("at", ctx.date_time(&a.sent_at)), ("count", a.emailed.to_string())],
-                        )
+                            &[("at", ctx.date_time(&a.sent_at))],
+                        );
+                        let mail = if a.emailed > 0 {
+                            crate::i18n::t_args(ctx.lang, "incident-alert-emailed", &[("count", a.emailed.to_string())])
+                        } else {
+                            ctx.t("incident-alert-not-emailed")
+                        };
+                        format!("{sent} {mail}")
                     })
                     .collect(),
             }
