@@ -15,6 +15,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgPool, SqlitePool};
 
 mod assessment;
+mod assets;
+mod assets_classification;
+mod assets_processing;
+mod assets_risk;
 mod audit;
 mod audits;
 mod auth;
@@ -34,6 +38,10 @@ mod training;
 mod user;
 
 pub use assessment::{AnswerRow, Assessment, Delegation, EvidenceFile, ModelRow, NewAnswer, Proposal};
+pub use assets::{Asset, MAX_LINKS, MAX_REGISTER_ROWS, NameClash, System, name_key};
+pub use assets_classification::Classification;
+pub use assets_processing::{Processing, ProcessorAgreement};
+pub use assets_risk::{Dpia, Risk};
 pub use audit::{AuditFilter, AuditPage};
 pub use audits::{AuditFinding, AuditQuestion, AuditSummary, OrgAudit, Recommendation, Target, TargetEvent};
 pub use auth::SessionRow;

@@ -441,6 +441,13 @@ impl Store {
                 "training_courses",
                 "training_counts",
                 "training_records",
+                "info_assets",
+                "systems",
+                "asset_classifications",
+                "risks",
+                "processings",
+                "dpias",
+                "agreements",
             ] {
                 let (n,): (i64,) =
                     sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE org_id = $1")))
@@ -456,6 +463,14 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await?;
             if reports > 0 {
+                return Err(StoreError::conflict("id", "error-org-has-records"));
+            }
+            // An asset may name a unit below its organisation.
+            let (units,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM info_assets WHERE unit_id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if units > 0 {
                 return Err(StoreError::conflict("id", "error-org-has-records"));
             }
             // A setting is no record: it goes with the organisation.

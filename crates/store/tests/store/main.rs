@@ -16,6 +16,7 @@ mod sessions;
 mod users;
 
 mod assessments;
+mod assets;
 mod incidents;
 mod org_audits;
 mod plans;
