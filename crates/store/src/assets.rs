@@ -22,6 +22,7 @@ use crate::OrgScope;
 use crate::plan::{audit, code};
 use crate::scope::push_scope;
 use crate::{Actor, Result, Store, StoreError, check_org, with_pool, write_tx};
+use domain::audit::Change;
 
 /// The most rows one list of a register returns (the app pages or narrows
 /// the scope beyond that).
@@ -112,7 +113,7 @@ pub(crate) const ASSET_COLUMNS: &str = "SELECT a.id, a.org_id, a.name, a.descrip
      a.created_by, a.created_at, a.updated_by, a.updated_at FROM info_assets a";
 
 #[derive(FromRow)]
-struct SystemRow {
+pub(crate) struct SystemRow {
     id: Uuid,
     org_id: Uuid,
     name: String,
@@ -131,7 +132,7 @@ struct SystemRow {
 }
 
 impl SystemRow {
-    fn parse(self) -> Result<System> {
+    pub(crate) fn parse(self) -> Result<System> {
         Ok(System {
             id: self.id,
             org_id: self.org_id,
@@ -154,7 +155,7 @@ impl SystemRow {
     }
 }
 
-const SYSTEM_COLUMNS: &str = "SELECT s.id, s.org_id, s.name, s.description, s.system_owner, s.object_manager, \
+pub(crate) const SYSTEM_COLUMNS: &str = "SELECT s.id, s.org_id, s.name, s.description, s.system_owner, s.object_manager, \
      s.supplier, s.hosting, s.country, s.contract, s.processes_personal_data, s.created_by, s.created_at, \
      s.updated_by, s.updated_at FROM systems s";
 
@@ -167,6 +168,28 @@ pub(crate) fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// The audit entry of a register row made: `kind.create` with its data.
+pub(crate) fn created<T: Serialize>(actor: &Actor, kind: &str, id: Uuid, org: Uuid, after: &T) -> Change {
+    audit(actor, &format!("{kind}.create"), kind, id, org, None, Some(to_json(after)))
+}
+
+/// The audit entry of a register row changed: `kind.update` with its data before and after.
+pub(crate) fn updated<B: Serialize, A: Serialize>(
+    actor: &Actor,
+    kind: &str,
+    id: Uuid,
+    org: Uuid,
+    before: &B,
+    after: &A,
+) -> Change {
+    audit(actor, &format!("{kind}.update"), kind, id, org, Some(to_json(before)), Some(to_json(after)))
+}
+
+/// The audit entry of a register row deleted: `kind.delete` with its data before.
+pub(crate) fn deleted<T: Serialize>(actor: &Actor, kind: &str, id: Uuid, org: Uuid, before: &T) -> Change {
+    audit(actor, &format!("{kind}.delete"), kind, id, org, Some(to_json(before)), None)
+}
+
 pub(crate) fn check_links(ids: &[Uuid]) -> Result<()> {
     if ids.len() > MAX_LINKS {
         return Err(StoreError::Other(format!("{} links at once; at most {MAX_LINKS}", ids.len())));
@@ -174,7 +197,7 @@ pub(crate) fn check_links(ids: &[Uuid]) -> Result<()> {
     Ok(())
 }
 
-fn check_import(rows: usize) -> Result<()> {
+pub(crate) fn check_import(rows: usize) -> Result<()> {
     if rows > MAX_IMPORT_ROWS {
         return Err(StoreError::Other(format!("{rows} rows at once; at most {MAX_IMPORT_ROWS}")));
     }
@@ -192,6 +215,77 @@ macro_rules! fetch_by_id {
     };
 }
 pub(crate) use fetch_by_id;
+
+/// A register's row by id, outside a transaction.
+macro_rules! find_one {
+    ($self:expr, $row:ty, $columns:expr, $alias:literal, $id:expr) => {
+        Ok(with_pool!($self, |p| {
+            let mut conn = p.acquire().await?;
+            $crate::assets::fetch_by_id!(conn, $row, $columns, $alias, $id)
+        }))
+    };
+}
+pub(crate) use find_one;
+
+/// A register's rows of the organisations in `scope`, ordered by `order`
+/// (columns of `alias`), at most [`MAX_REGISTER_ROWS`].
+macro_rules! list_scoped {
+    ($self:expr, $row:ty, $columns:expr, $alias:literal, $scope:expr, $order:literal) => {{
+        if $scope.is_nothing() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<$row> = with_pool!($self, |p| {
+            let mut q = sqlx::QueryBuilder::new(format!("{} WHERE", $columns));
+            push_scope!(q, concat!($alias, ".org_id"), $scope);
+            q.push(concat!(" ORDER BY ", $order, " LIMIT "));
+            q.push_bind($crate::assets::MAX_REGISTER_ROWS);
+            q.build_query_as::<$row>().fetch_all(p).await?
+        });
+        rows.into_iter().map(<$row>::parse).collect()
+    }};
+}
+pub(crate) use list_scoped;
+
+/// Inside a write transaction: the rows of `table` named like one of
+/// `rows` (already in `org` or repeated by an earlier row), which refuse an
+/// import.
+macro_rules! import_clashes {
+    ($tx:expr, $table:literal, $org:expr, $rows:expr) => {{
+        let taken: Vec<(String,)> = sqlx::query_as(concat!("SELECT name_key FROM ", $table, " WHERE org_id = $1"))
+            .bind($org)
+            .fetch_all(&mut *$tx)
+            .await?;
+        $crate::assets::clashes(taken, $rows.iter().map(|r| r.name.as_str()))
+    }};
+}
+pub(crate) use import_clashes;
+
+/// Stores `rows` in `org` with an audit entry each, all or none: answers
+/// `Ok(Err(clashes))` (nothing stored) when a name is taken or repeated;
+/// `$check` runs inside the transaction before any row is written.
+macro_rules! import_rows {
+    ($self:expr, $actor:expr, $org:expr, $rows:expr, $table:literal, $insert:ident, $action:literal, $kind:literal,
+     |$tx:ident| $check:block) => {{
+        $crate::assets::check_import($rows.len())?;
+        let now = domain::now();
+        Ok($crate::write_tx!($self, |$tx, chain| {
+            $crate::check_org!($tx, $org);
+            let clashes = $crate::assets::import_clashes!($tx, $table, $org, $rows);
+            if !clashes.is_empty() {
+                return Ok(Err(clashes));
+            }
+            $check
+            for r in $rows {
+                let id = Uuid::now_v7();
+                $insert!($tx, id, $org, r, $actor, now);
+                let after = Some($crate::assets::to_json(r));
+                chain.push(now, $crate::plan::audit($actor, $action, $kind, id, $org, None, after));
+            }
+            Ok($rows.len())
+        }))
+    }};
+}
+pub(crate) use import_rows;
 
 /// Inside a write transaction: `Conflict` on `field` unless every one of
 /// `ids` is a row of `table` owned by `org`.
@@ -330,6 +424,7 @@ macro_rules! insert_system_row {
         .await?;
     }};
 }
+pub(crate) use insert_system_row;
 
 impl Store {
     // ---- assets ------------------------------------------------------------------
@@ -345,7 +440,7 @@ impl Store {
             check_unit!(tx, org_id, data.unit);
             check_name_free!(tx, "info_assets", org_id, name_key(&data.name), id, "error-asset-name-taken");
             insert_asset_row!(tx, id, org_id, &data, actor, now);
-            chain.push(now, audit(actor, "asset.create", "asset", id, org_id, None, Some(to_json(&data))));
+            chain.push(now, created(actor, "asset", id, org_id, &data));
         });
         self.find_asset(id).await?.ok_or(StoreError::NotFound)
     }
@@ -372,45 +467,21 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            chain.push(
-                now,
-                audit(
-                    actor,
-                    "asset.update",
-                    "asset",
-                    id,
-                    before.org_id,
-                    Some(to_json(&before.data)),
-                    Some(to_json(&data)),
-                ),
-            );
+            chain.push(now, updated(actor, "asset", id, before.org_id, &before.data, &data));
         });
         self.find_asset(id).await?.ok_or(StoreError::NotFound)
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_asset(&self, id: Uuid) -> Result<Option<Asset>> {
-        Ok(with_pool!(self, |p| {
-            let mut conn = p.acquire().await?;
-            fetch_by_id!(conn, AssetRow, ASSET_COLUMNS, "a", id)
-        }))
+        find_one!(self, AssetRow, ASSET_COLUMNS, "a", id)
     }
 
     /// The assets of organisations in `scope`, by name (at most
     /// [`MAX_REGISTER_ROWS`]).
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_assets(&self, scope: &OrgScope) -> Result<Vec<Asset>> {
-        if scope.is_nothing() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<AssetRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(format!("{ASSET_COLUMNS} WHERE"));
-            push_scope!(q, "a.org_id", scope);
-            q.push(" ORDER BY a.name_key, a.id LIMIT ");
-            q.push_bind(MAX_REGISTER_ROWS);
-            q.build_query_as::<AssetRow>().fetch_all(p).await?
-        });
-        rows.into_iter().map(AssetRow::parse).collect()
+        list_scoped!(self, AssetRow, ASSET_COLUMNS, "a", scope, "a.name_key, a.id")
     }
 
     /// Deletes an asset with its classifications and links; refused while a
@@ -431,8 +502,7 @@ impl Store {
             sqlx::query("DELETE FROM asset_classifications WHERE asset_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM asset_systems WHERE asset_id = $1").bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM info_assets WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            chain
-                .push(now, audit(actor, "asset.delete", "asset", id, before.org_id, Some(to_json(&before.data)), None));
+            chain.push(now, deleted(actor, "asset", id, before.org_id, &before.data));
         });
         Ok(())
     }
@@ -448,173 +518,14 @@ impl Store {
         org_id: Uuid,
         rows: &[AssetInput],
     ) -> Result<std::result::Result<usize, Vec<NameClash>>> {
-        check_import(rows.len())?;
-        let now = domain::now();
-        Ok(write_tx!(self, |tx, chain| {
-            check_org!(tx, org_id);
-            let taken: Vec<(String,)> = sqlx::query_as("SELECT name_key FROM info_assets WHERE org_id = $1")
-                .bind(org_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            let clashes = clashes(taken, rows.iter().map(|r| r.name.as_str()));
-            if !clashes.is_empty() {
-                return Ok(Err(clashes));
-            }
+        import_rows!(self, actor, org_id, rows, "info_assets", insert_asset_row, "asset.import", "asset", |tx| {
             let mut units: Vec<Uuid> = rows.iter().filter_map(|r| r.unit).collect();
             units.sort();
             units.dedup();
             for u in units {
                 check_unit!(tx, org_id, Some(u));
             }
-            for r in rows {
-                let id = Uuid::now_v7();
-                insert_asset_row!(tx, id, org_id, r, actor, now);
-                chain.push(now, audit(actor, "asset.import", "asset", id, org_id, None, Some(to_json(r))));
-            }
-            Ok(rows.len())
-        }))
-    }
-
-    // ---- systems -----------------------------------------------------------------
-
-    /// Adds a system to `org_id`; its name must be free in the organisation.
-    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org_id = %org_id))]
-    pub async fn insert_system(&self, actor: &Actor, org_id: Uuid, data: SystemInput) -> Result<System> {
-        let now = domain::now();
-        let id = Uuid::now_v7();
-        write_tx!(self, |tx, chain| {
-            check_org!(tx, org_id);
-            check_name_free!(tx, "systems", org_id, name_key(&data.name), id, "error-system-name-taken");
-            insert_system_row!(tx, id, org_id, &data, actor, now);
-            chain.push(now, audit(actor, "system.create", "system", id, org_id, None, Some(to_json(&data))));
-        });
-        self.find_system(id).await?.ok_or(StoreError::NotFound)
-    }
-
-    /// Changes a system (its organisation stays).
-    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
-    pub async fn update_system(&self, actor: &Actor, id: Uuid, data: SystemInput) -> Result<System> {
-        let now = domain::now();
-        write_tx!(self, |tx, chain| {
-            let before = fetch_by_id!(tx, SystemRow, SYSTEM_COLUMNS, "s", id).ok_or(StoreError::NotFound)?;
-            check_name_free!(tx, "systems", before.org_id, name_key(&data.name), id, "error-system-name-taken");
-            sqlx::query(
-                "UPDATE systems SET name = $1, name_key = $2, description = $3, system_owner = $4, \
-                 object_manager = $5, supplier = $6, hosting = $7, country = $8, contract = $9, \
-                 processes_personal_data = $10, updated_by = $11, updated_at = $12 WHERE id = $13",
-            )
-            .bind(&data.name)
-            .bind(name_key(&data.name))
-            .bind(&data.description)
-            .bind(&data.system_owner)
-            .bind(&data.object_manager)
-            .bind(&data.supplier)
-            .bind(data.hosting.map(|h| h.code()))
-            .bind(&data.country)
-            .bind(&data.contract)
-            .bind(data.processes_personal_data)
-            .bind(&actor.label)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            chain.push(
-                now,
-                audit(
-                    actor,
-                    "system.update",
-                    "system",
-                    id,
-                    before.org_id,
-                    Some(to_json(&before.data)),
-                    Some(to_json(&data)),
-                ),
-            );
-        });
-        self.find_system(id).await?.ok_or(StoreError::NotFound)
-    }
-
-    #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
-    pub async fn find_system(&self, id: Uuid) -> Result<Option<System>> {
-        Ok(with_pool!(self, |p| {
-            let mut conn = p.acquire().await?;
-            fetch_by_id!(conn, SystemRow, SYSTEM_COLUMNS, "s", id)
-        }))
-    }
-
-    /// The systems of organisations in `scope`, by name (at most
-    /// [`MAX_REGISTER_ROWS`]).
-    #[tracing::instrument(skip_all, err(level = "debug"))]
-    pub async fn list_systems(&self, scope: &OrgScope) -> Result<Vec<System>> {
-        if scope.is_nothing() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<SystemRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(format!("{SYSTEM_COLUMNS} WHERE"));
-            push_scope!(q, "s.org_id", scope);
-            q.push(" ORDER BY s.name_key, s.id LIMIT ");
-            q.push_bind(MAX_REGISTER_ROWS);
-            q.build_query_as::<SystemRow>().fetch_all(p).await?
-        });
-        rows.into_iter().map(SystemRow::parse).collect()
-    }
-
-    /// Deletes a system with its links to assets; refused while a risk
-    /// analysis, a processing or an agreement names it.
-    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, id = %id))]
-    pub async fn delete_system(&self, actor: &Actor, id: Uuid) -> Result<()> {
-        let now = domain::now();
-        write_tx!(self, |tx, chain| {
-            let before = fetch_by_id!(tx, SystemRow, SYSTEM_COLUMNS, "s", id).ok_or(StoreError::NotFound)?;
-            let (used,): (i64,) = sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM risks WHERE object_kind = 'system' AND object_id = $1) \
-                 + (SELECT COUNT(*) FROM processing_systems WHERE system_id = $1) \
-                 + (SELECT COUNT(*) FROM agreement_systems WHERE system_id = $1)",
-            )
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-            if used > 0 {
-                return Err(StoreError::conflict("id", "error-system-in-use"));
-            }
-            sqlx::query("DELETE FROM asset_systems WHERE system_id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM systems WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            chain.push(
-                now,
-                audit(actor, "system.delete", "system", id, before.org_id, Some(to_json(&before.data)), None),
-            );
-        });
-        Ok(())
-    }
-
-    /// Stores the systems `rows` in `org_id`, all or none; as
-    /// [`Store::import_assets`].
-    #[tracing::instrument(skip_all, err(level = "debug"), fields(actor_id = ?actor.id, org = %org_id, rows = rows.len()))]
-    pub async fn import_systems(
-        &self,
-        actor: &Actor,
-        org_id: Uuid,
-        rows: &[SystemInput],
-    ) -> Result<std::result::Result<usize, Vec<NameClash>>> {
-        check_import(rows.len())?;
-        let now = domain::now();
-        Ok(write_tx!(self, |tx, chain| {
-            check_org!(tx, org_id);
-            let taken: Vec<(String,)> = sqlx::query_as("SELECT name_key FROM systems WHERE org_id = $1")
-                .bind(org_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            let clashes = clashes(taken, rows.iter().map(|r| r.name.as_str()));
-            if !clashes.is_empty() {
-                return Ok(Err(clashes));
-            }
-            for r in rows {
-                let id = Uuid::now_v7();
-                insert_system_row!(tx, id, org_id, r, actor, now);
-                chain.push(now, audit(actor, "system.import", "system", id, org_id, None, Some(to_json(r))));
-            }
-            Ok(rows.len())
-        }))
+        })
     }
 
     // ---- assets ↔ systems ----------------------------------------------------------

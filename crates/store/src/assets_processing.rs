@@ -2,22 +2,18 @@
 //! uses, data-processing agreements with the systems and processings they
 //! cover, and the facts the coverage of the registers is computed from.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::assets::classification::is_current;
-use domain::assets::coverage::{UnitFacts, within_months};
-use domain::assets::processing::{Agreement, ProcessingInput, missing_fields, systems_without_agreement};
-use domain::assets::risk::{RiskMatrix, RiskObject, is_untreated_high};
-use domain::assets::system::MAX_IMPORT_ROWS;
+use domain::assets::processing::{Agreement, ProcessingInput};
 use serde::Serialize;
 use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::OrgScope;
 use crate::assets::{
-    MAX_REGISTER_ROWS, NameClash, check_links, check_name_free, check_owned, clashes, distinct, fetch_by_id,
-    json_column, name_key, replace_links, to_json,
+    MAX_REGISTER_ROWS, NameClash, check_links, check_name_free, check_owned, created, deleted, distinct, fetch_by_id,
+    find_one, import_rows, json_column, list_scoped, name_key, replace_links, to_json, updated,
 };
 use crate::plan::audit;
 use crate::scope::push_scope;
@@ -176,7 +172,7 @@ impl Store {
             check_org!(tx, org_id);
             check_name_free!(tx, "processings", org_id, name_key(&data.name), id, "error-processing-name-taken");
             insert_processing_row!(tx, id, org_id, &data, actor, now);
-            chain.push(now, audit(actor, "processing.create", "processing", id, org_id, None, Some(to_json(&data))));
+            chain.push(now, created(actor, "processing", id, org_id, &data));
         });
         self.find_processing(id).await?.ok_or(StoreError::NotFound)
     }
@@ -200,18 +196,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            chain.push(
-                now,
-                audit(
-                    actor,
-                    "processing.update",
-                    "processing",
-                    id,
-                    before.org_id,
-                    Some(to_json(&before.data)),
-                    Some(to_json(&data)),
-                ),
-            );
+            chain.push(now, updated(actor, "processing", id, before.org_id, &before.data, &data));
         });
         self.find_processing(id).await?.ok_or(StoreError::NotFound)
     }
@@ -236,37 +221,21 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("DELETE FROM processings WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            chain.push(
-                now,
-                audit(actor, "processing.delete", "processing", id, before.org_id, Some(to_json(&before.data)), None),
-            );
+            chain.push(now, deleted(actor, "processing", id, before.org_id, &before.data));
         });
         Ok(())
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_processing(&self, id: Uuid) -> Result<Option<Processing>> {
-        Ok(with_pool!(self, |p| {
-            let mut conn = p.acquire().await?;
-            fetch_by_id!(conn, ProcessingRow, PROCESSING_COLUMNS, "p", id)
-        }))
+        find_one!(self, ProcessingRow, PROCESSING_COLUMNS, "p", id)
     }
 
     /// The processing register of organisations in `scope`, by name (at
     /// most [`MAX_REGISTER_ROWS`]).
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_processings(&self, scope: &OrgScope) -> Result<Vec<Processing>> {
-        if scope.is_nothing() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<ProcessingRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(format!("{PROCESSING_COLUMNS} WHERE"));
-            push_scope!(q, "p.org_id", scope);
-            q.push(" ORDER BY p.name_key, p.id LIMIT ");
-            q.push_bind(MAX_REGISTER_ROWS);
-            q.build_query_as::<ProcessingRow>().fetch_all(p).await?
-        });
-        rows.into_iter().map(ProcessingRow::parse).collect()
+        list_scoped!(self, ProcessingRow, PROCESSING_COLUMNS, "p", scope, "p.name_key, p.id")
     }
 
     /// Stores the records `rows` in `org_id`'s processing register, all or
@@ -278,27 +247,17 @@ impl Store {
         org_id: Uuid,
         rows: &[ProcessingInput],
     ) -> Result<std::result::Result<usize, Vec<NameClash>>> {
-        if rows.len() > MAX_IMPORT_ROWS {
-            return Err(StoreError::Other(format!("{} rows at once; at most {MAX_IMPORT_ROWS}", rows.len())));
-        }
-        let now = domain::now();
-        Ok(write_tx!(self, |tx, chain| {
-            check_org!(tx, org_id);
-            let taken: Vec<(String,)> = sqlx::query_as("SELECT name_key FROM processings WHERE org_id = $1")
-                .bind(org_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            let clashes = clashes(taken, rows.iter().map(|r| r.name.as_str()));
-            if !clashes.is_empty() {
-                return Ok(Err(clashes));
-            }
-            for r in rows {
-                let id = Uuid::now_v7();
-                insert_processing_row!(tx, id, org_id, r, actor, now);
-                chain.push(now, audit(actor, "processing.import", "processing", id, org_id, None, Some(to_json(r))));
-            }
-            Ok(rows.len())
-        }))
+        import_rows!(
+            self,
+            actor,
+            org_id,
+            rows,
+            "processings",
+            insert_processing_row,
+            "processing.import",
+            "processing",
+            |tx| {}
+        )
     }
 
     /// Sets the systems a processing uses (at most [`crate::MAX_LINKS`]),
@@ -392,7 +351,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             write_agreement_links!(tx, id, org_id, &data.systems, &data.processings);
-            chain.push(now, audit(actor, "agreement.create", "agreement", id, org_id, None, Some(to_json(&data))));
+            chain.push(now, created(actor, "agreement", id, org_id, &data));
         });
         self.find_agreement(id).await?.ok_or(StoreError::NotFound)
     }
@@ -422,18 +381,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             write_agreement_links!(tx, id, org_id, &data.systems, &data.processings);
-            chain.push(
-                now,
-                audit(
-                    actor,
-                    "agreement.update",
-                    "agreement",
-                    id,
-                    org_id,
-                    Some(to_json(&before.data)),
-                    Some(to_json(&data)),
-                ),
-            );
+            chain.push(now, updated(actor, "agreement", id, org_id, &before.data, &data));
         });
         self.find_agreement(id).await?.ok_or(StoreError::NotFound)
     }
@@ -450,10 +398,7 @@ impl Store {
             if gone.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
             }
-            chain.push(
-                now,
-                audit(actor, "agreement.delete", "agreement", id, before.org_id, Some(to_json(&before.data)), None),
-            );
+            chain.push(now, deleted(actor, "agreement", id, before.org_id, &before.data));
         });
         Ok(())
     }
@@ -522,136 +467,6 @@ impl Store {
         for (a, pr) in processings {
             if let Some(&i) = at.get(&a) {
                 out[i].data.processings.push(pr);
-            }
-        }
-        Ok(out)
-    }
-
-    // ---- facts for the coverage --------------------------------------------------------------
-
-    /// Per organisation in `scope` that holds any register row, the counts
-    /// [`UnitFacts`] needs, each row counted for the organisation that owns
-    /// it (an asset for its `org_id`, not its unit). The rules are the
-    /// domain's (`is_current`, `within_months`, `is_untreated_high` on
-    /// `matrix`, `missing_fields`, `systems_without_agreement` on `today`);
-    /// a risk analysis's date is the day it was last saved (UTC). A supplier
-    /// system is covered when its contract is recorded and it processes at
-    /// least one asset, every one of them classified.
-    ///
-    /// Eleven bounded statements: assets, current classifications, systems,
-    /// asset–system links, risks, processings, DPIAs and agreements (three).
-    #[tracing::instrument(skip_all, err(level = "debug"))]
-    pub async fn asset_facts(
-        &self,
-        scope: &OrgScope,
-        today: NaiveDate,
-        risk_months: u32,
-        matrix: &RiskMatrix,
-    ) -> Result<HashMap<Uuid, UnitFacts>> {
-        let mut out: HashMap<Uuid, UnitFacts> = HashMap::new();
-        if scope.is_nothing() {
-            return Ok(out);
-        }
-        let assets = self.list_assets(scope).await?;
-        let current = self.current_classifications(scope).await?;
-        let systems = self.list_systems(scope).await?;
-        let links = self.asset_system_links(scope).await?;
-        let risks = self.list_risks(scope).await?;
-        let processings = self.list_processings(scope).await?;
-        let dpias = self.list_dpias(scope).await?;
-        let agreements = self.list_agreements(scope).await?;
-
-        let classified: HashMap<Uuid, bool> =
-            current.iter().map(|c| (c.asset_id, is_current(&c.data, today))).collect();
-        let recent: HashSet<(RiskObject, Uuid)> = risks
-            .iter()
-            .filter(|r| within_months(r.updated_at.date_naive(), today, risk_months))
-            .map(|r| (r.data.object_kind, r.data.object_id))
-            .collect();
-        for a in &assets {
-            let f = out.entry(a.org_id).or_default();
-            f.assets += 1;
-            f.objects += 1;
-            if let Some(current) = classified.get(&a.id) {
-                f.assets_classified += 1;
-                if *current {
-                    f.assets_current += 1;
-                }
-            }
-            if recent.contains(&(RiskObject::Asset, a.id)) {
-                f.objects_with_recent_risk_analysis += 1;
-            }
-        }
-        let mut assets_of: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-        for (a, s) in &links {
-            assets_of.entry(*s).or_default().push(*a);
-        }
-        let by_org_agreements: HashMap<Uuid, Vec<Agreement>> =
-            agreements.into_iter().fold(HashMap::new(), |mut m, a| {
-                m.entry(a.org_id).or_default().push(a.data);
-                m
-            });
-        let no_agreement: HashSet<Uuid> = {
-            let mut by_org: HashMap<Uuid, Vec<(Uuid, &domain::assets::system::SystemInput)>> = HashMap::new();
-            for s in &systems {
-                by_org.entry(s.org_id).or_default().push((s.id, &s.data));
-            }
-            by_org
-                .into_iter()
-                .flat_map(|(org, list)| {
-                    let agreements = by_org_agreements.get(&org).map(Vec::as_slice).unwrap_or(&[]);
-                    systems_without_agreement(list, agreements, today)
-                })
-                .collect()
-        };
-        for s in &systems {
-            let f = out.entry(s.org_id).or_default();
-            f.systems += 1;
-            f.objects += 1;
-            if s.data.has_owner_and_manager() {
-                f.systems_with_owner_and_manager += 1;
-            }
-            if recent.contains(&(RiskObject::System, s.id)) {
-                f.objects_with_recent_risk_analysis += 1;
-            }
-            if !s.data.supplier.is_empty() {
-                f.supplier_systems += 1;
-                let processed = assets_of.get(&s.id).map(Vec::as_slice).unwrap_or(&[]);
-                if !s.data.contract.is_empty()
-                    && !processed.is_empty()
-                    && processed.iter().all(|a| classified.contains_key(a))
-                {
-                    f.supplier_systems_covered += 1;
-                }
-            }
-            if domain::assets::processing::needs_agreement(&s.data) {
-                f.processor_systems += 1;
-                if no_agreement.contains(&s.id) {
-                    f.processor_systems_without_agreement += 1;
-                }
-            }
-        }
-        for r in &risks {
-            if r.data.inherent_level(matrix).is_high() {
-                let f = out.entry(r.org_id).or_default();
-                f.high_risks += 1;
-                if is_untreated_high(&r.data, matrix) {
-                    f.high_risks_untreated += 1;
-                }
-            }
-        }
-        let assessed: HashSet<Uuid> = dpias.iter().map(|d| d.processing_id).collect();
-        for p in &processings {
-            let f = out.entry(p.org_id).or_default();
-            f.processings += 1;
-            if missing_fields(&p.data).is_empty() {
-                f.processings_complete += 1;
-            }
-            if p.data.needs_dpia == Some(true) {
-                f.dpia_needed += 1;
-                if assessed.contains(&p.id) {
-                    f.dpia_done += 1;
-                }
             }
         }
         Ok(out)

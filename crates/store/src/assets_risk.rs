@@ -9,8 +9,10 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::OrgScope;
-use crate::assets::{MAX_REGISTER_ROWS, fetch_by_id, json_column, to_json};
-use crate::plan::{audit, code};
+use crate::assets::{
+    MAX_REGISTER_ROWS, created, deleted, fetch_by_id, find_one, json_column, list_scoped, to_json, updated,
+};
+use crate::plan::code;
 use crate::scope::push_scope;
 use crate::{Actor, Result, Store, StoreError, check_org, with_pool, write_tx};
 
@@ -199,7 +201,7 @@ impl Store {
                 actor,
                 now
             );
-            chain.push(now, audit(actor, "risk.create", "risk", id, org_id, None, Some(to_json(&data))));
+            chain.push(now, created(actor, "risk", id, org_id, &data));
         });
         self.find_risk(id).await?.ok_or(StoreError::NotFound)
     }
@@ -223,18 +225,7 @@ impl Store {
                 actor,
                 now
             );
-            chain.push(
-                now,
-                audit(
-                    actor,
-                    "risk.update",
-                    "risk",
-                    id,
-                    before.org_id,
-                    Some(to_json(&before.data)),
-                    Some(to_json(&data)),
-                ),
-            );
+            chain.push(now, updated(actor, "risk", id, before.org_id, &before.data, &data));
         });
         self.find_risk(id).await?.ok_or(StoreError::NotFound)
     }
@@ -246,34 +237,21 @@ impl Store {
         write_tx!(self, |tx, chain| {
             let before = fetch_by_id!(tx, RiskRow, RISK_COLUMNS, "r", id).ok_or(StoreError::NotFound)?;
             sqlx::query("DELETE FROM risks WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            chain.push(now, audit(actor, "risk.delete", "risk", id, before.org_id, Some(to_json(&before.data)), None));
+            chain.push(now, deleted(actor, "risk", id, before.org_id, &before.data));
         });
         Ok(())
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_risk(&self, id: Uuid) -> Result<Option<Risk>> {
-        Ok(with_pool!(self, |p| {
-            let mut conn = p.acquire().await?;
-            fetch_by_id!(conn, RiskRow, RISK_COLUMNS, "r", id)
-        }))
+        find_one!(self, RiskRow, RISK_COLUMNS, "r", id)
     }
 
     /// The risk analyses of organisations in `scope`, oldest first (at most
     /// [`MAX_REGISTER_ROWS`]).
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_risks(&self, scope: &OrgScope) -> Result<Vec<Risk>> {
-        if scope.is_nothing() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<RiskRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(format!("{RISK_COLUMNS} WHERE"));
-            push_scope!(q, "r.org_id", scope);
-            q.push(" ORDER BY r.id LIMIT ");
-            q.push_bind(MAX_REGISTER_ROWS);
-            q.build_query_as::<RiskRow>().fetch_all(p).await?
-        });
-        rows.into_iter().map(RiskRow::parse).collect()
+        list_scoped!(self, RiskRow, RISK_COLUMNS, "r", scope, "r.id")
     }
 
     /// The risk analyses of one organisation, system or asset, oldest first.
@@ -318,7 +296,7 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            chain.push(now, audit(actor, "dpia.create", "dpia", id, org_id, None, Some(to_json(&data))));
+            chain.push(now, created(actor, "dpia", id, org_id, &data));
         });
         self.find_dpia(id).await?.ok_or(StoreError::NotFound)
     }
@@ -339,18 +317,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            chain.push(
-                now,
-                audit(
-                    actor,
-                    "dpia.update",
-                    "dpia",
-                    id,
-                    before.org_id,
-                    Some(to_json(&before.data)),
-                    Some(to_json(&data)),
-                ),
-            );
+            chain.push(now, updated(actor, "dpia", id, before.org_id, &before.data, &data));
         });
         self.find_dpia(id).await?.ok_or(StoreError::NotFound)
     }
@@ -362,34 +329,21 @@ impl Store {
         write_tx!(self, |tx, chain| {
             let before = fetch_by_id!(tx, DpiaRow, DPIA_COLUMNS, "d", id).ok_or(StoreError::NotFound)?;
             sqlx::query("DELETE FROM dpias WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            chain.push(now, audit(actor, "dpia.delete", "dpia", id, before.org_id, Some(to_json(&before.data)), None));
+            chain.push(now, deleted(actor, "dpia", id, before.org_id, &before.data));
         });
         Ok(())
     }
 
     #[tracing::instrument(skip_all, err(level = "debug"), fields(id = %id))]
     pub async fn find_dpia(&self, id: Uuid) -> Result<Option<Dpia>> {
-        Ok(with_pool!(self, |p| {
-            let mut conn = p.acquire().await?;
-            fetch_by_id!(conn, DpiaRow, DPIA_COLUMNS, "d", id)
-        }))
+        find_one!(self, DpiaRow, DPIA_COLUMNS, "d", id)
     }
 
     /// The consequence assessments of organisations in `scope`, oldest
     /// first (at most [`MAX_REGISTER_ROWS`]).
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn list_dpias(&self, scope: &OrgScope) -> Result<Vec<Dpia>> {
-        if scope.is_nothing() {
-            return Ok(Vec::new());
-        }
-        let rows: Vec<DpiaRow> = with_pool!(self, |p| {
-            let mut q = sqlx::QueryBuilder::new(format!("{DPIA_COLUMNS} WHERE"));
-            push_scope!(q, "d.org_id", scope);
-            q.push(" ORDER BY d.id LIMIT ");
-            q.push_bind(MAX_REGISTER_ROWS);
-            q.build_query_as::<DpiaRow>().fetch_all(p).await?
-        });
-        rows.into_iter().map(DpiaRow::parse).collect()
+        list_scoped!(self, DpiaRow, DPIA_COLUMNS, "d", scope, "d.id")
     }
 
     /// The consequence assessments of one processing, oldest first.

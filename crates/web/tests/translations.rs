@@ -190,6 +190,20 @@ fn built_keys(store_sources: &[&str], action_sources: &[&str]) -> BTreeMap<&'sta
             }
         }
     }
+    // `created(actor, "asset", …)` and its kin in `store::assets` write
+    // `asset.create`, `asset.update` and `asset.delete` for the record type.
+    let register_entry = Regex::new(r#"\b(created|updated|deleted)\(\s*&?actor\s*,\s*"([a-z_]+)""#).unwrap();
+    for text in store_sources {
+        for m in register_entry.captures_iter(text) {
+            records.insert(m[2].to_owned());
+            let verb = match &m[1] {
+                "created" => "create",
+                "updated" => "update",
+                _ => "delete",
+            };
+            actions.insert(format!("{}.{verb}", &m[2]));
+        }
+    }
     // `format!("assessment.{}", step.code())`: the lifecycle steps.
     actions.extend(all_transitions.iter().map(|t| format!("assessment.{}", transition(*t))));
     assert!(actions.len() > 20 && records.len() > 3, "the store's audit codes were not found: {actions:?} {records:?}");
