@@ -67,6 +67,17 @@ pub enum Permission {
     ReportTraining,
     /// Define training courses, their target groups, validity and targets.
     ManageCourses,
+    /// See the information assets, systems, classifications, risks,
+    /// consequence assessments, the processing register and agreements of
+    /// the organisations in scope, and their coverage. Analysts see none.
+    ViewRegisters,
+    /// Keep a unit's asset and system lists and its risk analyses.
+    ManageAssets,
+    /// Classify information assets (the information owner does this).
+    ClassifyAssets,
+    /// Keep the processing register (GDPR art. 30), consequence assessments
+    /// (art. 35) and data-processing agreements (art. 28).
+    ManageProcessing,
 }
 
 impl Permission {
@@ -95,6 +106,10 @@ impl Permission {
             ViewTraining => matches!(role, Ciso | Coordinator | Owner | Dpo | Management | Auditor),
             ReportTraining => matches!(role, Ciso | Coordinator),
             ManageCourses => role == Ciso,
+            ViewRegisters => matches!(role, Ciso | Coordinator | Owner | Dpo | Management | Auditor),
+            ManageAssets => matches!(role, Ciso | Coordinator),
+            ClassifyAssets => matches!(role, Ciso | Coordinator | Owner),
+            ManageProcessing => matches!(role, Ciso | Coordinator | Dpo),
         }
     }
 }

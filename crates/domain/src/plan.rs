@@ -33,7 +33,11 @@ code_enum!(
         Review => "review",
         Audit => "audit",
         Incident => "incident",
+        /// A risk of the risk register (`origin_ref` = the risk's id).
         Risk => "risk",
+        /// A protection requirement of an asset's classification
+        /// (`origin_ref` = `asset-id/requirement-code`).
+        Classification => "classification",
         None => "none",
     }
 );

@@ -499,6 +499,7 @@ origin-review = Decision of a management review
 origin-audit = Audit or inspection
 origin-incident = Incident
 origin-risk = Risk
+origin-classification = Classification
 origin-none = Nothing in particular
 plan-title = Action plan
 plan-intro = All information security actions: what is to be done, who is responsible, when, and at what cost. You see the actions of the organisations you have access to, with their units.

@@ -510,6 +510,7 @@ origin-review = Beslut i ledningens genomgång
 origin-audit = Revision eller granskning
 origin-incident = Incident
 origin-risk = Risk
+origin-classification = Klassning
 origin-none = Inget särskilt
 plan-title = Handlingsplan
 plan-intro = Här finns alla åtgärder för informationssäkerheten: vad som ska göras, vem som ansvarar, när och vad det kostar. Du ser åtgärderna för de organisationer du har behörighet till, med underliggande enheter.
