@@ -101,7 +101,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = domain::audits::FindingFields { area: get("area"), text: get("text") }.parse();
     let bodies: Vec<uuid::Uuid> =
         pairs.iter().filter(|(k, _)| k == "targets").take(256).filter_map(|(_, v)| v.parse().ok()).collect();
-    let _ = domain::audits::parse_recommendation(&get("text"), &bodies, !get("to_all").is_empty(), &bodies[..bodies.len() / 2]);
+    let _ = domain::audits::parse_recommendation(
+        &get("text"),
+        &bodies,
+        !get("to_all").is_empty(),
+        &bodies[..bodies.len() / 2],
+    );
     let answer = domain::audits::ResponseFields {
         stance: get("stance"),
         measures: get("measures"),
@@ -137,12 +142,92 @@ fuzz_target!(|data: &[u8]| {
         topic: get("topic"),
     };
     let _ = course.parse();
-    let count = domain::training::CountFields {
-        as_of: get("as_of"),
-        headcount: get("headcount"),
-        completed: get("completed"),
-    };
+    let count =
+        domain::training::CountFields { as_of: get("as_of"), headcount: get("headcount"), completed: get("completed") };
     let _ = count.parse(now.date_naive());
     let _ = domain::training::parse_retention(&get("retention_months"));
     let _ = domain::round::parse_employees(&get("employees"));
+    // The asset, risk and processing registers' forms.
+    use domain::assets::{classification, dpia, processing, risk, system};
+    let today = now.date_naive();
+    let sys = system::SystemFields {
+        name: get("name"),
+        description: get("description"),
+        system_owner: get("system_owner"),
+        object_manager: get("object_manager"),
+        supplier: get("supplier"),
+        hosting: get("hosting"),
+        country: get("country"),
+        contract: get("contract"),
+        processes_personal_data: get("processes_personal_data"),
+    };
+    let _ = sys.parse();
+    let asset = system::AssetFields {
+        name: get("name"),
+        description: get("description"),
+        information_owner: get("information_owner"),
+        unit: get("unit"),
+    };
+    let _ = asset.parse(|u| (u == "Äldreomsorgen").then_some(uuid::Uuid::from_u128(7)));
+    let model = classification::ClassificationModel::national_default();
+    let levels = model.aspects.iter().enumerate().map(|(i, a)| (a.code.clone(), get(model.level_field(i)))).collect();
+    let class = classification::ClassificationFields {
+        levels,
+        motivation: get("motivation"),
+        classified_on: get("classified_on"),
+        classified_by: get("classified_by"),
+        next_review: get("next_review"),
+    };
+    let _ = class.parse(&model, today);
+    let risk = risk::RiskFields {
+        scenario: get("scenario"),
+        object_kind: get("object_kind"),
+        object_id: get("object_id"),
+        likelihood: get("likelihood"),
+        consequence: get("consequence"),
+        residual_likelihood: get("residual_likelihood"),
+        residual_consequence: get("residual_consequence"),
+        treatment: get("treatment"),
+        owner: get("owner"),
+        accepted_by: get("accepted_by"),
+        accepted_on: get("accepted_on"),
+        review_on: get("review_on"),
+    };
+    let _ = risk.parse(&risk::RiskMatrix::default_4x4(), today);
+    let dpia = dpia::DpiaFields {
+        description: get("description"),
+        purposes: get("purposes"),
+        legitimate_interest: get("legitimate_interest"),
+        necessity: get("necessity"),
+        risks: get("risks"),
+        measures: get("measures"),
+        dpo_advice: get("dpo_advice"),
+        residual_level: get("residual_level"),
+        prior_consultation: get("prior_consultation"),
+        prior_consultation_on: get("prior_consultation_on"),
+    };
+    let _ = dpia.parse(today);
+    let record = processing::ProcessingFields {
+        name: get("name"),
+        purpose: get("purpose"),
+        legal_basis: get("legal_basis"),
+        legal_provision: get("legal_provision"),
+        data_subjects: get("data_subjects"),
+        personal_data: get("personal_data"),
+        recipients: get("recipients"),
+        transfers: get("transfers"),
+        transfer_countries: get("transfer_countries"),
+        transfer_safeguard: get("transfer_safeguard"),
+        retention: get("retention"),
+        security_measures: get("security_measures"),
+        needs_dpia: get("needs_dpia"),
+    };
+    let _ = record.parse(true);
+    let _ = record.parse(false);
+    let agreement = processing::AgreementFields {
+        supplier: get("supplier"),
+        signed_on: get("signed_on"),
+        expires_on: get("expires_on"),
+    };
+    let _ = agreement.parse(today, Vec::new(), Vec::new());
 });
