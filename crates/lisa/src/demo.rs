@@ -217,6 +217,7 @@ pub async fn load(store: &Store, password_hash: &str) -> Result<(), StoreError> 
     crate::demo_plans::load(store, &ids).await?;
     crate::demo_audits::load(store, &ids).await?;
     crate::demo_registers::load(store, &ids).await?;
+    crate::demo_assets::load(store, &ids).await?;
     let mut users = Vec::new();
     for u in USERS {
         let org_id =

@@ -19,6 +19,7 @@ use web::app::user::{AccountFields, NewUserInput};
 pub mod builtin;
 pub mod demo;
 mod demo_assessments;
+mod demo_assets;
 mod demo_audits;
 mod demo_plans;
 mod demo_registers;
