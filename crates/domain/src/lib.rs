@@ -12,6 +12,7 @@ pub mod audits;
 pub mod authz;
 pub mod calendar;
 pub mod clock;
+pub mod collate;
 pub mod disclosure;
 pub mod error;
 pub mod incident;

@@ -117,6 +117,7 @@ mod tests {
             incidents: None,
             training: vec![],
             computed: vec![],
+            assets: None,
         }
     }
 

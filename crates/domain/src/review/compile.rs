@@ -148,6 +148,8 @@ pub struct ReviewFacts<'a> {
     /// What the registers say about each reporting unit, for the checklist
     /// points they answer.
     pub registers: Vec<(Uuid, super::registers::UnitRegisters)>,
+    /// The asset registers' section (`None`: not read).
+    pub assets: Option<super::assets::AssetSection>,
     pub today: NaiveDate,
 }
 
@@ -305,6 +307,7 @@ pub fn compile(f: ReviewFacts<'_>) -> ReviewContent {
         computed,
         incidents: f.incidents,
         training: f.training,
+        assets: f.assets,
         org_name: f.org_name,
         year: f.year,
         revision: f.revision,
@@ -414,6 +417,7 @@ mod tests {
             incidents: None,
             training: vec![],
             registers: vec![],
+            assets: None,
             today: date("2026-11-30"),
         }
     }

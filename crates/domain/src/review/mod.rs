@@ -16,6 +16,7 @@ use crate::plan::Totals;
 use crate::{code_enum, parse_date, parse_line, parse_text};
 
 mod adoption;
+pub mod assets;
 mod compile;
 pub mod registers;
 
@@ -52,6 +53,7 @@ code_enum!(
         Audits => "audits",
         Incidents => "incidents",
         Training => "training",
+        Assets => "assets",
     }
 );
 
@@ -195,6 +197,7 @@ pub fn comment_field(key: SectionKey) -> &'static str {
         SectionKey::Audits => "comment.audits",
         SectionKey::Incidents => "comment.incidents",
         SectionKey::Training => "comment.training",
+        SectionKey::Assets => "comment.assets",
     }
 }
 
@@ -417,6 +420,11 @@ pub struct ReviewContent {
     /// answer, per reporting unit, beside what the unit reported.
     #[serde(default)]
     pub computed: Vec<registers::ComputedLine>,
+    /// The asset registers of the organisation's subtree: information
+    /// assets, systems, risks, the processing register and agreements
+    /// (left out of the JSON when absent, so earlier snapshots keep their hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<assets::AssetSection>,
 }
 
 /// A body's open copy of an audit's recommendation, as the review lists it.
@@ -514,6 +522,7 @@ impl ReviewContent {
                 Audits,
                 Incidents,
                 Training,
+                Assets,
                 Risks,
                 DpoReport,
                 Assessment,
@@ -536,6 +545,7 @@ impl ReviewContent {
                 Audits,
                 Incidents,
                 Training,
+                Assets,
                 Risks,
                 DpoReport,
                 OutsideWorld,
@@ -762,6 +772,7 @@ mod tests {
             incidents: None,
             training: vec![],
             computed: vec![],
+            assets: None,
         }
     }
 

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{DEFAULT_CHECKLIST, PointStatus};
+use crate::assets::coverage::{AssetBasis, AssetPoint, UnitFacts, asset_point_source};
 use crate::code_enum;
 
 code_enum!(
@@ -36,8 +37,51 @@ code_enum!(
         GdprReporting => "gdpr_reporting",
         /// The NIS reporting duty (and MSB's for state agencies): notifications in time.
         NisReporting => "nis_reporting",
+        /// Information classification: the asset registers ([`AssetPoint::Classification`]).
+        Classification => "classification",
+        /// Risk analysis ([`AssetPoint::RiskAnalysis`]).
+        RiskAnalysis => "risk_analysis",
+        /// Consequence assessment under GDPR art. 35 ([`AssetPoint::Dpia`]).
+        Dpia => "dpia",
+        /// Access management ([`AssetPoint::AccessManagement`]).
+        AccessManagement => "access_management",
+        /// The processing register ([`AssetPoint::ProcessingRegister`]).
+        ProcessingRegister => "processing_register",
+        /// Information security in procurement ([`AssetPoint::Procurement`]).
+        Procurement => "procurement",
+        /// Data-processing agreements ([`AssetPoint::ProcessingAgreements`]).
+        ProcessingAgreements => "processing_agreements",
     }
 );
+
+impl PointSource {
+    /// The asset point a source reads, for the seven the asset registers answer.
+    pub fn asset_point(self) -> Option<AssetPoint> {
+        match self {
+            PointSource::Classification => Some(AssetPoint::Classification),
+            PointSource::RiskAnalysis => Some(AssetPoint::RiskAnalysis),
+            PointSource::Dpia => Some(AssetPoint::Dpia),
+            PointSource::AccessManagement => Some(AssetPoint::AccessManagement),
+            PointSource::ProcessingRegister => Some(AssetPoint::ProcessingRegister),
+            PointSource::Procurement => Some(AssetPoint::Procurement),
+            PointSource::ProcessingAgreements => Some(AssetPoint::ProcessingAgreements),
+            _ => None,
+        }
+    }
+
+    /// The source of an asset point.
+    pub fn of_asset_point(p: AssetPoint) -> PointSource {
+        match p {
+            AssetPoint::Classification => PointSource::Classification,
+            AssetPoint::RiskAnalysis => PointSource::RiskAnalysis,
+            AssetPoint::Dpia => PointSource::Dpia,
+            AssetPoint::AccessManagement => PointSource::AccessManagement,
+            AssetPoint::ProcessingRegister => PointSource::ProcessingRegister,
+            AssetPoint::Procurement => PointSource::Procurement,
+            AssetPoint::ProcessingAgreements => PointSource::ProcessingAgreements,
+        }
+    }
+}
 
 /// The register behind a checklist point, recognised by the default
 /// checklist's text (Swedish or English, case and spacing ignored). A point
@@ -52,7 +96,7 @@ pub fn point_source(text: &str) -> Option<PointSource> {
         10 => Some(PointSource::IncidentManagement),
         11 => Some(PointSource::GdprReporting),
         12 => Some(PointSource::NisReporting),
-        _ => None,
+        _ => asset_point_source(text).map(PointSource::of_asset_point),
     }
 }
 
@@ -106,6 +150,9 @@ pub struct UnitRegisters {
     pub gdpr: DeadlineTally,
     /// NIS2 and MSB deadlines together.
     pub nis: DeadlineTally,
+    /// The asset registers of the unit's subtree, rolled up
+    /// ([`crate::assets::coverage::rolled_up`]); `None`: not read.
+    pub assets: Option<UnitFacts>,
 }
 
 /// Why a computed status is what it is, for the page to say in words.
@@ -122,6 +169,8 @@ pub enum Basis {
     Incidents { total: u64, open_long: u64, closed_without_lessons: u64 },
     /// Notification deadlines: done when every one was met (or was not required).
     Deadlines { met: u64, late: u64, missed: u64 },
+    /// A share of the asset registers ([`crate::assets::coverage::computed`]).
+    Assets { basis: AssetBasis },
 }
 
 /// A status computed from the registers, with its reason.
@@ -179,6 +228,10 @@ pub fn computed(source: PointSource, r: &UnitRegisters) -> Option<Computed> {
         }
         PointSource::GdprReporting => deadlines(r.gdpr),
         PointSource::NisReporting => deadlines(r.nis),
+        other => {
+            let c = crate::assets::coverage::computed(other.asset_point()?, r.assets.as_ref()?)?;
+            Some(Computed { status: c.status, basis: Basis::Assets { basis: c.basis } })
+        }
     }
 }
 
@@ -286,7 +339,8 @@ mod tests {
             Some(PointSource::GdprReporting)
         );
         assert_eq!(point_source("Rapporteringsskyldighet enligt NIS-regelverket"), Some(PointSource::NisReporting));
-        assert_eq!(point_source("Riskanalys"), None);
+        assert_eq!(point_source("Riskanalys"), Some(PointSource::RiskAnalysis));
+        assert_eq!(point_source("Data processing agreements"), Some(PointSource::ProcessingAgreements));
         assert_eq!(point_source("Vår egen punkt"), None);
         assert_eq!(point_source(""), None);
     }
@@ -337,6 +391,41 @@ mod tests {
             c,
             Computed { status: PointStatus::Partial, basis: Basis::Deadlines { met: 0, late: 0, missed: 1 } }
         );
+    }
+
+    #[test]
+    fn every_default_point_but_one_reads_a_register() {
+        let found: Vec<Option<PointSource>> = DEFAULT_CHECKLIST.iter().map(|(sv, _)| point_source(sv)).collect();
+        let en: Vec<Option<PointSource>> = DEFAULT_CHECKLIST.iter().map(|(_, en)| point_source(en)).collect();
+        assert_eq!(found, en);
+        assert_eq!(found.iter().filter(|x| x.is_none()).count(), 1, "only the local directive reads no register");
+        let assets: Vec<AssetPoint> = found.iter().flatten().filter_map(|s| s.asset_point()).collect();
+        assert_eq!(assets, AssetPoint::ALL);
+        for p in AssetPoint::ALL {
+            assert_eq!(PointSource::of_asset_point(*p).asset_point(), Some(*p));
+        }
+    }
+
+    #[test]
+    fn asset_points_read_the_unit_s_rolled_up_registers() {
+        let mut r = UnitRegisters::default();
+        assert_eq!(computed(PointSource::Classification, &r), None, "asset registers not read");
+        r.assets = Some(UnitFacts::default());
+        assert_eq!(computed(PointSource::Classification, &r), None, "no asset: nothing to say");
+        r.assets = Some(UnitFacts { assets: 30, assets_classified: 20, assets_current: 18, ..Default::default() });
+        assert_eq!(
+            computed(PointSource::Classification, &r),
+            Some(Computed {
+                status: PointStatus::Partial,
+                basis: Basis::Assets { basis: AssetBasis::Classified { current: 18, classified: 20, assets: 30 } }
+            })
+        );
+        assert_eq!(computed(PointSource::Dpia, &r), None, "no processing needs a DPIA");
+        assert_eq!(computed(PointSource::IncidentManagement, &r).map(|c| c.basis), Some(Basis::NoIncidents));
+        // The basis serialises with both tags apart.
+        let json = serde_json::to_value(Basis::Assets { basis: AssetBasis::Dpia { done: 1, needed: 2 } }).unwrap();
+        assert_eq!(json["kind"], "assets");
+        assert_eq!(json["basis"]["kind"], "dpia");
     }
 
     #[test]

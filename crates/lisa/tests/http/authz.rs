@@ -29,6 +29,10 @@ pub struct Fixture {
     pub incident: String,
     /// A training course owned by the kommun.
     pub course: String,
+    /// Socialförvaltningen's registers (issue 17): an information asset, a
+    /// system, a risk on the asset, a processing, its consequence assessment
+    /// and a data-processing agreement.
+    pub registers: crate::authz_registers::Registers,
 }
 
 pub async fn fixture(app: &TestApp) -> Fixture {
@@ -46,7 +50,9 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     let (audit, question, copy) = audit_fixture(app, kommun).await;
     let incident = incident_fixture(app, social).await;
     let course = crate::training::course_fixture(app, kommun).await;
+    let registers = crate::authz_registers::fixture(app, social).await;
     Fixture {
+        registers,
         course,
         audit,
         question,
@@ -142,6 +148,14 @@ pub enum Need {
     ViewTraining,
     ReportTraining,
     ManageCourses,
+    /// Assets, systems, classifications, risks, processings and agreements.
+    ViewRegisters,
+    /// Keep assets, systems and risks (CISO, coordinator).
+    ManageAssets,
+    /// Classify assets (CISO, coordinator, information owner).
+    ClassifyAssets,
+    /// Keep the processing register, DPIAs and agreements (CISO, coordinator, DPO).
+    ManageProcessing,
 }
 
 pub struct Route {
@@ -1004,6 +1018,9 @@ pub fn routes(f: &Fixture) -> Vec<Route> {
             true,
         ),
     ]
+    .into_iter()
+    .chain(crate::authz_registers::routes(f))
+    .collect()
 }
 
 /// An incident of Socialförvaltningen as a form.
@@ -1096,6 +1113,10 @@ pub async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &Tes
                 | Need::ManageReviews
                 | Need::ViewIncidents
                 | Need::ManageIncidents
+                | Need::ViewRegisters
+                | Need::ManageAssets
+                | Need::ClassifyAssets
+                | Need::ManageProcessing
         );
         if r.specific || !outsider_may {
             assert!(refused(&res), "outsider {what}: {} {}", res.status, res.text);
@@ -1123,6 +1144,9 @@ pub async fn every_route_refuses_anonymous_outsiders_and_missing_roles(app: &Tes
             Need::ViewTraining => Some(&admin),
             Need::ReportTraining => Some(&auditor),
             Need::ManageCourses => Some(&coordinator),
+            // The administrator reads no register; the auditor reads them and keeps none.
+            Need::ViewRegisters => Some(&admin),
+            Need::ManageAssets | Need::ClassifyAssets | Need::ManageProcessing => Some(&auditor),
             _ => None,
         };
         if let Some(c) = insider {
@@ -1213,6 +1237,14 @@ fn stand_in_fixture() -> Fixture {
         copy: id(17),
         incident: id(18),
         course: id(61),
+        registers: crate::authz_registers::Registers {
+            asset: id(71),
+            system: id(72),
+            risk: id(73),
+            processing: id(74),
+            dpia: id(75),
+            agreement: id(76),
+        },
     }
 }
 

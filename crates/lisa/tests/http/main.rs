@@ -8,16 +8,21 @@
 mod helpers;
 
 mod assessments;
+mod assets;
 mod audit;
 mod audit_feeds;
 mod audit_reports;
 mod audits;
 mod authz;
+mod authz_registers;
 mod demo_audits;
 mod incidents;
 mod models;
 mod orgs;
 mod plans;
+mod processing;
+mod registers;
+mod risks;
 mod rounds;
 mod scale;
 mod service;
@@ -31,6 +36,7 @@ use assessments::{
     assessment_answers_are_checked_and_scoped, assessment_api_journey, assessment_lifecycle_feedback_and_history,
     delegated_areas_arrive_as_proposals,
 };
+use assets::{assets_are_imported_classified_and_planned, assets_refuse_hostile_users};
 use audit::audit_log_is_scoped_filtered_and_verifiable;
 use audit_feeds::audit_feeds_reach_the_review_plan_start_page_and_year_wheel;
 use audit_reports::audit_reports_carry_the_audit_and_only_what_the_caller_sees;
@@ -49,6 +55,11 @@ use plans::{
     action_plan_refuses_bad_input_and_exports, calendar_feed_is_private_and_revocable,
     forvaltning_holds_its_own_review, review_journey_through_the_api,
 };
+use processing::{processing_register_is_imported_completed_and_flagged, processing_register_refuses_hostile_users};
+use registers::{
+    registers_coverage_moves_and_feeds_the_checklist_and_review, registers_coverage_refuses_hostile_users,
+};
+use risks::{risks_are_analysed_mapped_and_planned, risks_refuse_bad_input_and_hostile_users};
 use rounds::{
     demo_national_rounds_have_figures_reports_and_feedback, rounds_invite_submit_withdraw_and_suppress,
     rounds_refuse_strangers_on_every_route, trend_over_model_versions_covers_what_maps,
@@ -108,6 +119,14 @@ both_backends!(
     incidents_are_hidden_from_those_who_may_not_see_them,
     training_is_counted_imported_and_rolled_up,
     training_refuses_hostile_users_on_every_route,
+    processing_register_is_imported_completed_and_flagged,
+    processing_register_refuses_hostile_users,
+    risks_are_analysed_mapped_and_planned,
+    risks_refuse_bad_input_and_hostile_users,
+    assets_are_imported_classified_and_planned,
+    assets_refuse_hostile_users,
+    registers_coverage_moves_and_feeds_the_checklist_and_review,
+    registers_coverage_refuses_hostile_users,
 );
 
 /// One report rendered at a time and none waiting, so that a flood shows the queue's limit.

@@ -54,7 +54,7 @@ chart-training-alt = Bar chart of the share that completed each course beside th
 chart-training-trend-alt = Line chart of the share that completed each course per year. The figures are in the table.
 
 review-computed-heading = Status according to the registers
-review-computed-hint = For some points Lisa works out the status from the incident register and the training register. It is shown beside the status the unit reported itself. Where they do not match, it says “Differs”.
+review-computed-hint = For some points Lisa works out the status from the incident and training registers and the registers of information assets, systems, risks and personal data. It is shown beside the status the unit reported itself. Where they do not match, it says “Differs”.
 review-computed-summary = Points where the unit's status differs from the registers: { $count }.
 review-computed-col-reported = Unit's status
 review-computed-col-computed = According to the registers
@@ -73,3 +73,43 @@ review-basis-deadlines = Notifications in time: { $met }. Late: { $late }. Not m
 # The unit's own report: the status the registers give a point, beside the unit's choice.
 unit-report-computed = According to the registers: { $status }.
 unit-report-computed-differs = Differs from the status chosen. According to the registers: { $status }.
+
+# The section on information assets, risks and personal data, and the
+# basis of the registers' status for the checklist's points 4–10.
+review-section-assets = Information assets, risks and personal data
+review-section-assets-hint = How far the organisation and its parts have come with classification, system owners and object managers, risk analyses, the record of processing and data-processing agreements. The figures come from the registers.
+review-assets-none = The registers hold no information assets, systems or processing for the organisation yet.
+review-assets-registers-link = Open the registers
+review-assets-share = { $covered } of { $total } ({ $pct } %)
+review-assets-classified = Information assets classified and up to date
+review-assets-risk-analysed = Information assets and systems with a risk analysis
+review-assets-risk-analysed-months = Information assets and systems with a risk analysis in the last { $months } months
+review-assets-dpia = Processing that needs an impact assessment and has one
+review-assets-responsible = Systems with a system owner and an object manager
+review-assets-records = Processing with a complete record
+review-assets-procured = Supplier systems with the contract and classified information
+review-assets-agreements = Systems at a processor with a valid agreement
+review-assets-high-untreated = High risks without treatment / all high risks
+review-assets-without-agreement = Systems lacking a data-processing agreement / systems that need one
+review-assets-col-classified = Classified
+review-assets-col-risk-analysed = Risk analysis
+review-assets-col-dpia = Impact assessment
+review-assets-col-responsible = Owner and object manager
+review-assets-col-records = Complete records
+review-assets-col-procured = Procurement
+review-assets-col-agreements = Agreements
+review-assets-col-high-untreated = High risks without treatment
+review-assets-col-without-agreement = Lacking an agreement
+review-assets-col-scenario = Risk
+review-assets-units = Per unit
+review-assets-untreated = High risks without treatment
+review-assets-untreated-none = No high risk is left without treatment.
+chart-assets-caption = Share in place
+chart-assets-alt = Bar chart of the share of classified information assets, systems with owners, risk analyses, complete records and agreements. The figures are in the list.
+review-basis-classified = { $current } of { $assets } information assets are classified and up to date ({ $pct } %). Classified at all: { $classified }.
+review-basis-risk-analysed = { $covered } of { $objects } information assets and systems have a risk analysis from the last year ({ $pct } %). High risks without treatment: { $high }.
+review-basis-dpia = { $done } of { $needed } processing activities that need an impact assessment have one ({ $pct } %).
+review-basis-responsible = { $covered } of { $systems } systems have both a system owner and an object manager ({ $pct } %).
+review-basis-records = { $complete } of { $processings } processing activities have a complete record ({ $pct } %).
+review-basis-procured = { $covered } of { $systems } supplier systems have the contract recorded and their information classified ({ $pct } %).
+review-basis-agreements = { $covered } of { $systems } systems where a supplier processes personal data have a valid data-processing agreement ({ $pct } %).

@@ -54,7 +54,7 @@ chart-training-alt = Stapeldiagram med andelen som gått varje kurs bredvid mål
 chart-training-trend-alt = Linjediagram över andelen som gått varje kurs per år. Siffrorna finns i tabellen.
 
 review-computed-heading = Läget enligt registren
-review-computed-hint = För några punkter räknar Lisa fram läget ur incidentregistret och utbildningsregistret. Det står bredvid det läge som enheten själv har rapporterat. Om de inte stämmer överens står det ”Skiljer sig”.
+review-computed-hint = För några punkter räknar Lisa fram läget ur incidentregistret, utbildningsregistret och registren över informationstillgångar, system, risker och personuppgifter. Det står bredvid det läge som enheten själv har rapporterat. Om de inte stämmer överens står det ”Skiljer sig”.
 review-computed-summary = Punkter där enhetens läge skiljer sig från registren: { $count }.
 review-computed-col-reported = Enhetens läge
 review-computed-col-computed = Enligt registren
@@ -73,3 +73,43 @@ review-basis-deadlines = Anmälningar i tid: { $met }. För sent: { $late }. Int
 # The unit's own report: the status the registers give a point, beside the unit's choice.
 unit-report-computed = Enligt registren: { $status }.
 unit-report-computed-differs = Skiljer sig från valt läge. Enligt registren: { $status }.
+
+# Avsnittet om informationstillgångar, risker och personuppgifter, och
+# underlaget för läget enligt registren för checklistans punkter 4–10.
+review-section-assets = Informationstillgångar, risker och personuppgifter
+review-section-assets-hint = Hur långt organisationen och dess delar har kommit med klassning, systemägare och objektledare, riskanalyser, registerförteckningen och biträdesavtal. Siffrorna kommer från registren.
+review-assets-none = Registren har inga informationstillgångar, system eller behandlingar för organisationen ännu.
+review-assets-registers-link = Öppna registren
+review-assets-share = { $covered } av { $total } ({ $pct } %)
+review-assets-classified = Informationstillgångar som är klassade och aktuella
+review-assets-risk-analysed = Informationstillgångar och system med riskanalys
+review-assets-risk-analysed-months = Informationstillgångar och system med riskanalys de senaste { $months } månaderna
+review-assets-dpia = Behandlingar som kräver konsekvensbedömning och har en
+review-assets-responsible = System med systemägare och objektledare
+review-assets-records = Behandlingar med fullständig registerpost
+review-assets-procured = System från leverantör med avtal och klassad information
+review-assets-agreements = System hos personuppgiftsbiträde med giltigt biträdesavtal
+review-assets-high-untreated = Höga risker utan åtgärd / alla höga risker
+review-assets-without-agreement = System som saknar biträdesavtal / system som behöver ett
+review-assets-col-classified = Klassade
+review-assets-col-risk-analysed = Riskanalys
+review-assets-col-dpia = Konsekvens­bedömning
+review-assets-col-responsible = Ägare och objektledare
+review-assets-col-records = Fullständiga behandlingar
+review-assets-col-procured = Upphandling
+review-assets-col-agreements = Biträdesavtal
+review-assets-col-high-untreated = Höga risker utan åtgärd
+review-assets-col-without-agreement = Saknar biträdesavtal
+review-assets-col-scenario = Risk
+review-assets-units = Per enhet
+review-assets-untreated = Höga risker utan åtgärd
+review-assets-untreated-none = Ingen hög risk står utan åtgärd.
+chart-assets-caption = Andel som är på plats
+chart-assets-alt = Stapeldiagram med andelen klassade informationstillgångar, system med ägare, riskanalyser, fullständiga behandlingar och biträdesavtal. Siffrorna finns i listan.
+review-basis-classified = { $current } av { $assets } informationstillgångar är klassade och aktuella ({ $pct } %). Klassade alls: { $classified }.
+review-basis-risk-analysed = { $covered } av { $objects } informationstillgångar och system har en riskanalys från det senaste året ({ $pct } %). Höga risker utan åtgärd: { $high }.
+review-basis-dpia = { $done } av { $needed } behandlingar som kräver konsekvensbedömning har en ({ $pct } %).
+review-basis-responsible = { $covered } av { $systems } system har både systemägare och objektledare ({ $pct } %).
+review-basis-records = { $complete } av { $processings } behandlingar har en fullständig registerpost ({ $pct } %).
+review-basis-procured = { $covered } av { $systems } system från leverantör har avtalet registrerat och informationen klassad ({ $pct } %).
+review-basis-agreements = { $covered } av { $systems } system där en leverantör behandlar personuppgifter har ett giltigt biträdesavtal ({ $pct } %).

@@ -12,11 +12,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 mod assessments;
+mod assets;
 mod audit;
 mod audits;
 mod incidents;
 mod orgs;
 mod plans;
+mod processing;
+mod registers;
+mod risks;
 mod rounds;
 mod session;
 mod steering;
@@ -30,7 +34,7 @@ use crate::SharedState;
     info(title = "Lisa API", version = "1", description = "Uppföljning av det systematiska informationssäkerhetsarbetet. \
         Log in with POST /api/v1/session; send the returned csrf_token in the X-CSRF-Token header on every \
         POST, PUT and DELETE. Errors are application/problem+json (RFC 9457) with a Swedish title."),
-    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"), (name = "rounds"), (name = "steering"), (name = "audits"), (name = "incidents"))
+    tags((name = "session"), (name = "orgs"), (name = "users"), (name = "audit"), (name = "assessments"), (name = "plans"), (name = "rounds"), (name = "steering"), (name = "audits"), (name = "incidents"), (name = "registers"))
 )]
 struct ApiDoc;
 
@@ -83,6 +87,24 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(audits::put_answer))
         .routes(routes!(audits::post_status))
         .routes(routes!(audits::post_action))
+        .routes(routes!(assets::list_assets, assets::create_asset))
+        .routes(routes!(assets::get_asset, assets::update_asset, assets::delete_asset))
+        .routes(routes!(assets::classify_asset))
+        .routes(routes!(assets::put_asset_systems))
+        .routes(routes!(assets::post_asset_actions))
+        .routes(routes!(assets::import_assets))
+        .routes(routes!(assets::list_systems, assets::create_system))
+        .routes(routes!(assets::get_system, assets::update_system, assets::delete_system))
+        .routes(routes!(assets::import_systems))
+        .routes(routes!(assets::get_classification_model))
+        .routes(routes!(processing::list_processings, processing::create_processing))
+        .routes(routes!(processing::get_processing, processing::update_processing, processing::delete_processing))
+        .routes(routes!(processing::put_systems))
+        .routes(routes!(processing::import_processings))
+        .routes(routes!(processing::list_dpias, processing::create_dpia))
+        .routes(routes!(processing::get_dpia, processing::update_dpia, processing::delete_dpia))
+        .routes(routes!(processing::list_agreements, processing::create_agreement))
+        .routes(routes!(processing::get_agreement, processing::update_agreement, processing::delete_agreement))
         .routes(routes!(training::list_courses, training::create_course))
         .routes(routes!(training::get_course, training::update_course))
         .routes(routes!(training::record_count))
@@ -97,6 +119,11 @@ fn build() -> (Router<SharedState>, utoipa::openapi::OpenApi) {
         .routes(routes!(incidents::post_status))
         .routes(routes!(incidents::post_action))
         .routes(routes!(incidents::get_reporting_duties, incidents::put_reporting_duties))
+        .routes(routes!(registers::coverage))
+        .routes(routes!(risks::list_risks, risks::create_risk))
+        .routes(routes!(risks::get_risk, risks::update_risk, risks::delete_risk))
+        .routes(routes!(risks::post_action))
+        .routes(routes!(risks::risk_matrix))
         .routes(routes!(plans::list_activities))
         .routes(routes!(rounds::list_rounds, rounds::create_round))
         .routes(routes!(rounds::get_round))

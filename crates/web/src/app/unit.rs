@@ -82,7 +82,7 @@ pub async fn checklist_points(store: &store::Store, org: Uuid) -> Result<Vec<sto
     Ok(store.ensure_points(&store::Actor::system(), org, &default_points()).await?)
 }
 
-/// The statuses the incident and training registers give the unit's
+/// The statuses the incident, training and asset registers give the unit's
 /// checklist points for `year` (read at the end of the year, or now), for
 /// the points they speak to: what the review will show beside the unit's
 /// own statuses. The caller has access to the unit ([`unit_access`]).

@@ -15,6 +15,7 @@ use crate::session::Session;
 
 mod account;
 pub mod assessments;
+pub mod assets;
 pub mod audit;
 pub mod audits;
 mod exports;
@@ -24,7 +25,10 @@ mod login;
 mod models;
 pub mod orgs;
 pub mod plan;
+pub mod processing;
+pub mod registers;
 pub mod review;
+pub mod risks;
 pub mod rounds;
 pub mod steering;
 pub mod training;
@@ -152,6 +156,41 @@ fn table() -> Vec<(axum::http::Method, &'static str, axum::routing::MethodRouter
         (POST, "/incidents/{id}/action", incidents::show::plan_action),
         (GET, "/orgs/{id}/reporting-duties", incidents::duties::show),
         (POST, "/orgs/{id}/reporting-duties", incidents::duties::save),
+        (GET, "/registers", registers::hub),
+        (GET, "/registers/assets", assets::asset_list),
+        (POST, "/registers/assets", assets::asset_create),
+        (GET, "/registers/assets/new", assets::asset_new),
+        (GET, "/registers/assets/import", assets::files::asset_import_form),
+        (POST, "/registers/assets/import", assets::files::asset_import),
+        (GET, "/registers/assets/template.xlsx", assets::files::asset_template),
+        (GET, "/registers/assets.xlsx", assets::files::asset_xlsx),
+        (GET, "/registers/assets.csv", assets::files::asset_csv),
+        (GET, "/registers/assets/{id}", assets::asset::asset_show),
+        (POST, "/registers/assets/{id}", assets::asset::asset_update),
+        (POST, "/registers/assets/{id}/delete", assets::asset::asset_delete),
+        (POST, "/registers/assets/{id}/classification", assets::asset::asset_classify),
+        (POST, "/registers/assets/{id}/systems", assets::asset::asset_systems),
+        (POST, "/registers/assets/{id}/actions", assets::asset::asset_actions),
+        (GET, "/registers/systems", assets::systems::system_list),
+        (POST, "/registers/systems", assets::systems::system_create),
+        (GET, "/registers/systems/new", assets::systems::system_new),
+        (GET, "/registers/systems/import", assets::files::system_import_form),
+        (POST, "/registers/systems/import", assets::files::system_import),
+        (GET, "/registers/systems/template.xlsx", assets::files::system_template),
+        (GET, "/registers/systems.xlsx", assets::files::system_xlsx),
+        (GET, "/registers/systems.csv", assets::files::system_csv),
+        (GET, "/registers/systems/{id}", assets::systems::system_show),
+        (POST, "/registers/systems/{id}", assets::systems::system_update),
+        (POST, "/registers/systems/{id}/delete", assets::systems::system_delete),
+        (GET, "/registers/risks", risks::list),
+        (POST, "/registers/risks", risks::show::create),
+        (GET, "/registers/risks/new", risks::show::new_form),
+        (GET, "/registers/risks.xlsx", risks::xlsx),
+        (GET, "/registers/risks.csv", risks::csv),
+        (GET, "/registers/risks/{id}", risks::show::show),
+        (POST, "/registers/risks/{id}", risks::show::update),
+        (POST, "/registers/risks/{id}/delete", risks::show::delete),
+        (POST, "/registers/risks/{id}/actions", risks::show::plan_action),
         (GET, "/training", training::show),
         (POST, "/training/courses", training::create_course),
         (POST, "/training/settings", training::set_retention),
@@ -161,6 +200,29 @@ fn table() -> Vec<(axum::http::Method, &'static str, axum::routing::MethodRouter
         (POST, "/training/courses/{id}/counts", training::course::record_count),
         (GET, "/training/import", training::import::show),
         (POST, "/training/import", training::import::upload),
+        (GET, "/registers/processings", processing::list),
+        (POST, "/registers/processings", processing::create),
+        (GET, "/registers/processings/new", processing::new_form),
+        (GET, "/registers/processings/import", processing::files::import_form),
+        (POST, "/registers/processings/import", processing::files::import),
+        (GET, "/registers/processings/template.xlsx", processing::files::template),
+        (GET, "/registers/processings.xlsx", processing::files::xlsx),
+        (GET, "/registers/processings.csv", processing::files::csv),
+        (GET, "/registers/processings/{id}", processing::show::show),
+        (POST, "/registers/processings/{id}", processing::show::update),
+        (POST, "/registers/processings/{id}/delete", processing::show::delete),
+        (POST, "/registers/processings/{id}/systems", processing::show::set_systems),
+        (GET, "/registers/processings/{id}/dpias/new", processing::dpia::new_form),
+        (POST, "/registers/processings/{id}/dpias", processing::dpia::create),
+        (GET, "/registers/dpias/{id}", processing::dpia::show),
+        (POST, "/registers/dpias/{id}", processing::dpia::update),
+        (POST, "/registers/dpias/{id}/delete", processing::dpia::delete),
+        (GET, "/registers/agreements", processing::agreements::list),
+        (POST, "/registers/agreements", processing::agreements::create),
+        (GET, "/registers/agreements/new", processing::agreements::new_form),
+        (GET, "/registers/agreements/{id}", processing::agreements::show),
+        (POST, "/registers/agreements/{id}", processing::agreements::update),
+        (POST, "/registers/agreements/{id}/delete", processing::agreements::delete),
         (GET, "/orgs/{id}/checklist", units::checklist),
         (POST, "/orgs/{id}/checklist", units::add_point),
         (POST, "/orgs/{id}/checklist/{point}", units::update_point),
@@ -243,6 +305,7 @@ impl Ctx {
             add("/audits", "nav-audits", p.can_somewhere(Permission::ViewPlans));
             add("/training", "nav-training", p.can_somewhere(Permission::ViewTraining));
             add("/incidents", "nav-incidents", p.can_somewhere(Permission::ViewIncidents));
+            add("/registers", "nav-registers", p.can_somewhere(Permission::ViewRegisters));
             add(
                 "/rounds",
                 "nav-rounds",

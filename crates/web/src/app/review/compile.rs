@@ -122,7 +122,12 @@ pub(super) async fn compile_with_documents(
         })
         .collect();
     let registers = super::registers::register_facts(store, tree, org, r.year, &units, domain::now()).await?;
+    let assets = match &registers.assets {
+        Some(own) => Some(super::assets::section(store, tree, org, &units, own).await?).filter(|s| !s.is_empty()),
+        None => None,
+    };
     let facts = ReviewFacts {
+        assets,
         incidents: registers.incidents,
         training: registers.training,
         registers: registers.units,

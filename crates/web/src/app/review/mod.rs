@@ -13,6 +13,7 @@ use domain::review::{
 use store::OrgScope;
 use uuid::Uuid;
 
+pub mod assets;
 mod compile;
 pub mod registers;
 

@@ -1,7 +1,8 @@
-//! What the incident and training registers bring to a review: the
+//! What the incident, training and asset registers bring to a review: the
 //! sections' figures for the organisation's subtree, and for each reporting
 //! unit what decides the statuses computed for the checklist points they
-//! answer ([`domain::review::registers`]).
+//! answer ([`domain::review::registers`]; the asset registers' part in
+//! [`super::assets`]).
 //!
 //! No authorisation here: the review's use case has authorised the caller
 //! for the organisation. What reaches the review is counts, and for notable
@@ -35,6 +36,8 @@ pub struct RegisterFacts {
     pub incidents: Option<IncidentSection>,
     pub training: Vec<TrainingLine>,
     pub units: Vec<(Uuid, UnitRegisters)>,
+    /// The asset registers' own facts of the subtree, read once.
+    pub assets: Option<super::assets::OwnFacts>,
 }
 
 /// The first instant of `year` in Sweden.
@@ -87,6 +90,17 @@ pub async fn register_facts(
     let mut out = RegisterFacts::default();
     incidents(store, tree, org, year, units, now, &mut out).await?;
     training(store, tree, org, year, units, &mut out).await?;
+    // The asset registers: every unit's own facts of the subtree in one read,
+    // each reporting unit's rolled up in memory.
+    let assets = super::assets::own_facts(store, org, domain::clock::date_at(&now)).await?;
+    for u in units {
+        let facts = Some(assets.rolled_up(tree, *u));
+        match out.units.iter_mut().find(|(id, _)| id == u) {
+            Some((_, r)) => r.assets = facts,
+            None => out.units.push((*u, UnitRegisters { assets: facts, ..Default::default() })),
+        }
+    }
+    out.assets = Some(assets);
     Ok(out)
 }
 

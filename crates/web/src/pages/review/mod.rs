@@ -3,6 +3,7 @@
 //! adoption, correction as a new revision, and the report as PDF and DOCX.
 //! The use cases are in `crate::app::review`.
 
+pub mod assets;
 mod list;
 pub mod registers;
 mod report;

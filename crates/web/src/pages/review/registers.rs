@@ -312,6 +312,7 @@ pub fn basis(ctx: &Ctx, b: &Basis) -> String {
             "review-basis-deadlines",
             &[("met", met.to_string()), ("late", late.to_string()), ("missed", missed.to_string())],
         ),
+        Basis::Assets { basis } => super::assets::basis(ctx, basis),
     }
 }
 

@@ -321,6 +321,9 @@ pub fn report(ctx: &Ctx, r: &store::Review, c: &ReviewContent) -> documents::rep
     let mut b = registers::training_blocks(ctx, &v.training);
     b.extend(note(SectionKey::Training));
     sections.push((SectionKey::Training, Section { heading: ctx.t("review-section-training"), blocks: b }));
+    let mut b = super::assets::asset_blocks(ctx, &v.assets);
+    b.extend(note(SectionKey::Assets));
+    sections.push((SectionKey::Assets, Section { heading: ctx.t("review-section-assets"), blocks: b }));
     // The roll-up of the reviews below.
     if !v.rollup.is_empty() {
         let mut b = vec![Block::Paragraph(if v.rollup_missing == 0 {

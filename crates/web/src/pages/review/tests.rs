@@ -357,3 +357,69 @@ fn the_report_and_its_pdf_carry_the_registers() {
     assert!(text.contains("No incidents registered in 2026."), "{text}");
     assert!(text.contains("No courses are registered"), "{text}");
 }
+
+#[test]
+fn the_asset_section_and_its_computed_statuses_reach_the_page_and_the_report() {
+    use domain::assets::coverage::{AssetBasis, UnitFacts};
+    use domain::review::assets::{AssetSection, AssetUnitLine, UntreatedRisk};
+    let mut c = sample();
+    let f = UnitFacts {
+        assets: 30,
+        assets_classified: 20,
+        assets_current: 18,
+        systems: 10,
+        systems_with_owner_and_manager: 7,
+        objects: 40,
+        objects_with_recent_risk_analysis: 12,
+        high_risks: 3,
+        high_risks_untreated: 1,
+        processings: 8,
+        processings_complete: 6,
+        processor_systems: 4,
+        processor_systems_without_agreement: 1,
+        ..Default::default()
+    };
+    c.assets = Some(AssetSection {
+        total: f,
+        risk_months: 12,
+        units: vec![AssetUnitLine { unit: "Skolförvaltningen".into(), facts: f }],
+        untreated: vec![UntreatedRisk {
+            scenario: "Elevregistret läcker ut".into(), org: "Skolförvaltningen".into()
+        }],
+    });
+    c.computed.push(ComputedLine {
+        point: "Informationsklassning".into(),
+        unit: "Skolförvaltningen".into(),
+        computed: Computed {
+            status: PointStatus::Partial,
+            basis: Basis::Assets { basis: AssetBasis::Classified { current: 18, classified: 20, assets: 30 } },
+        },
+        reported: Some(PointStatus::Done),
+    });
+    let html = page(Language::Sv, c.clone());
+    let s = section(&html, "assets");
+    for want in ["18 av 30 (60 %)", "7 av 10 (70 %)", "Elevregistret läcker ut", "<svg", "1 / 4", "18 / 30 (60 %)"] {
+        assert!(s.contains(want), "{want}: {s}");
+    }
+    let units = section(&html, "unit_reports");
+    assert!(units.contains("18 av 30 informationstillgångar är klassade och aktuella (60 %)"), "{units}");
+    assert!(section(&page(Language::Sv, bare()), "assets").contains("Registren har inga"));
+    let en = page(Language::En, c.clone());
+    assert!(section(&en, "assets").contains("18 of 30 (60 %)"));
+
+    let rep = super::report(&ctx(Language::Sv), &review(), &c);
+    let headings: Vec<&str> = rep.sections.iter().map(|s| s.heading.as_str()).collect();
+    let tr = headings.iter().position(|h| *h == "Utbildning").expect("training");
+    let i = headings
+        .iter()
+        .position(|h| *h == "Informationstillgångar, risker och personuppgifter")
+        .expect("the asset section");
+    assert_eq!(i, tr + 1, "{headings:?}");
+    let charts = rep.sections[i].blocks.iter().filter(|b| matches!(b, documents::report::Block::Chart { .. })).count();
+    assert_eq!(charts, 1);
+    let text = pdf_text(&documents::report::pdf(&rep).expect("the PDF renders"));
+    for want in ["18 av 30 (60 %)", "Elevregistret läcker ut", "Höga risker utan åtgärd"] {
+        assert!(text.contains(want), "PDF: {want}\n{text}");
+    }
+    assert!(documents::report::docx(&rep).expect("the Word document renders").len() > 1000);
+}

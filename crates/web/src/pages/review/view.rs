@@ -6,6 +6,7 @@ use domain::review::{DecisionKind, LevelPoint, PointStatus, ReviewContent, Secti
 use domain::user::Language;
 
 use super::super::Ctx;
+use super::assets::AssetsView;
 use super::registers::{self, CellMark, ComputedView, IncidentsView, TrainingView};
 use crate::pages::plan::TotalsView;
 
@@ -117,6 +118,7 @@ pub struct ReviewView {
     pub audits_summary: String,
     pub incidents: IncidentsView,
     pub training: TrainingView,
+    pub assets: AssetsView,
     /// The statuses computed from the registers, beside the reported ones.
     pub computed: ComputedView,
 }
@@ -187,7 +189,8 @@ fn sections(ctx: &Ctx, c: &ReviewContent) -> Vec<SectionView> {
                 | SectionKey::Documents
                 | SectionKey::Audits
                 | SectionKey::Incidents
-                | SectionKey::Training => ctx.t(&format!("review-section-{}-hint", k.code())),
+                | SectionKey::Training
+                | SectionKey::Assets => ctx.t(&format!("review-section-{}-hint", k.code())),
                 _ => String::new(),
             },
         })
@@ -499,6 +502,7 @@ pub fn view(ctx: &Ctx, c: &ReviewContent) -> ReviewView {
         audits: audits(ctx, c),
         incidents: registers::incidents(ctx, c),
         training: registers::training(ctx, c),
+        assets: super::assets::assets(ctx, c),
         computed: registers::computed(ctx, c),
         audits_summary: crate::i18n::t_args(
             ctx.lang,
