@@ -206,6 +206,7 @@ test('new pages: no console errors or CSP violations, no axe violations (sv and 
     'Granskningar: öppna rekommendationer',
     'Incidenter',
     'Utbildning',
+    'Informationstillgångar, risker och personuppgifter',
     'Risker och iakttagelser',
     'Dataskyddsombudets årsrapport',
     'Förändringar i omvärlden',
@@ -215,8 +216,8 @@ test('new pages: no console errors or CSP violations, no axe violations (sv and 
     assert.ok(headings.includes(`${i + 1}. ${name}`), `section "${i + 1}. ${name}" in ${JSON.stringify(headings)}`);
   }
   assert.equal(await page.locator('form.comment-form').count(), 1, 'one form holds every comment');
-  assert.equal(await page.locator('section.review-section textarea[form="review-comments"]').count(), 15, 'a comment box in each of the 15 sections');
-  assert.equal(await page.locator('section.review-section button[form="review-comments"]').count(), 15, 'and a button to save them');
+  assert.equal(await page.locator('section.review-section textarea[form="review-comments"]').count(), 16, 'a comment box in each of the 16 sections');
+  assert.equal(await page.locator('section.review-section button[form="review-comments"]').count(), 16, 'and a button to save them');
   assert.equal(await page.locator('#s-assessment .chart-pair figure svg').count(), 2, 'the level chart and the area chart');
   assert.equal(await page.locator('#s-incidents .chart-pair figure svg').count(), 2, 'incidents by category and per year');
   assert.equal(await page.locator('#s-training .chart-pair figure svg').count(), 2, 'coverage against the target and its trend');
