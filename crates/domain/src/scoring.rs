@@ -44,7 +44,7 @@ pub fn valid_answer(q: &Question, answer: &Answer) -> bool {
 
 /// Where one question stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = QuestionStatus))]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum Status {
     Met { points: u32 },

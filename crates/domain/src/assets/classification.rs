@@ -41,7 +41,7 @@ pub const LEVELS: std::ops::RangeInclusive<usize> = 2..=6;
 /// One level of an aspect: its number (1 is the lowest) and its name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct LevelDef {
+pub struct AspectLevel {
     /// 1 for the lowest level, then 2, 3 … in order.
     pub value: u8,
     /// The name in Swedish.
@@ -61,7 +61,7 @@ pub struct AspectDef {
     /// The name in English.
     pub name_en: String,
     /// Lowest first.
-    pub levels: Vec<LevelDef>,
+    pub levels: Vec<AspectLevel>,
     /// An optional aspect may be left unclassified.
     #[serde(default)]
     pub optional: bool,
@@ -85,7 +85,7 @@ pub struct ClassificationModel {
 /// A wrong part of a configured model: which aspect (index from 0) and
 /// which of its levels, the field and a translation key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ClassificationModelError))]
 pub struct ModelError {
     /// The aspect (index from 0), if the problem is in one.
     pub aspect: Option<usize>,
@@ -105,7 +105,11 @@ fn aspect(code: &str, sv: &str, en: &str, optional: bool, levels: &[(&str, &str)
         levels: levels
             .iter()
             .enumerate()
-            .map(|(i, (sv, en))| LevelDef { value: i as u8 + 1, name_sv: (*sv).to_owned(), name_en: (*en).to_owned() })
+            .map(|(i, (sv, en))| AspectLevel {
+                value: i as u8 + 1,
+                name_sv: (*sv).to_owned(),
+                name_en: (*en).to_owned(),
+            })
             .collect(),
         optional,
     }
