@@ -160,6 +160,27 @@ fn legend(names: &[&str], x0: f64, y0: f64, max_w: f64, swatch: impl Fn(usize, f
 /// Several labelled series over the same categories on the x axis (e.g. years),
 /// with a legend, y grid lines at `y_ticks` (values suffixed with `y_suffix`)
 /// and `title_x` under the x axis. Points a series lacks are left out.
+/// The categories of all series in one order that keeps each series' own:
+/// a category first seen in a later series goes before the next one of
+/// that series already placed (a series starting in 2022 puts 2022 before
+/// another's 2024, not after its 2026).
+fn categories(series: &[(String, Vec<(String, f64)>)]) -> Vec<&str> {
+    let mut cats: Vec<&str> = Vec::new();
+    for (_, pts) in series {
+        for (i, (c, _)) in pts.iter().enumerate() {
+            if cats.contains(&c.as_str()) {
+                continue;
+            }
+            let before = pts[i + 1..].iter().find_map(|(next, _)| cats.iter().position(|k| *k == next.as_str()));
+            match before {
+                Some(at) => cats.insert(at, c),
+                None => cats.push(c),
+            }
+        }
+    }
+    cats
+}
+
 pub fn line_chart(
     title_x: &str,
     series: &[(String, Vec<(String, f64)>)],
@@ -167,15 +188,7 @@ pub fn line_chart(
     y_ticks: &[f64],
     y_suffix: &str,
 ) -> String {
-    // The categories, in order of first appearance.
-    let mut cats: Vec<&str> = Vec::new();
-    for (_, pts) in series {
-        for (c, _) in pts {
-            if !cats.contains(&c.as_str()) {
-                cats.push(c);
-            }
-        }
-    }
+    let cats = categories(series);
     let y_max = if y_max > 0.0 && y_max.is_finite() { y_max } else { 1.0 };
     let w = 640.0;
     let tick_labels: Vec<String> = y_ticks.iter().map(|t| format!("{}{}", num(*t), y_suffix)).collect();
@@ -374,6 +387,23 @@ pub fn grouped_bar_chart(categories: &[String], series: &[(String, Vec<f64>)], m
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pts(cats: &[&str]) -> Vec<(String, f64)> {
+        cats.iter().map(|c| ((*c).to_owned(), 1.0)).collect()
+    }
+
+    #[test]
+    fn categories_keep_every_series_order() {
+        let s = vec![
+            ("a".to_owned(), pts(&["2024", "2025", "2026"])),
+            ("b".to_owned(), pts(&["2022", "2023", "2024", "2025", "2026"])),
+            ("c".to_owned(), pts(&["2023", "2027"])),
+        ];
+        assert_eq!(categories(&s), ["2022", "2023", "2024", "2025", "2026", "2027"]);
+        let labels = vec![("x".to_owned(), pts(&["Q1", "Q2"])), ("y".to_owned(), pts(&["Q2", "Q3"]))];
+        assert_eq!(categories(&labels), ["Q1", "Q2", "Q3"]);
+        assert!(categories(&[]).is_empty());
+    }
 
     fn balanced(svg: &str) {
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "));
