@@ -150,6 +150,17 @@ test('journey: an asset list is imported with an error first, an asset classifie
   const [currentAfter, totalAfter] = classifiedOf(await page.locator('main').innerText());
   assert.equal(totalAfter, totalBefore + 2, 'two assets more');
   assert.equal(currentAfter, currentBefore + 1, 'one more classified and current');
+  // The trend's last row is this year, counted today, with the same share.
+  const trendRows = page.locator('table#coverage-trend tbody tr');
+  assert.ok(await trendRows.count() >= 1, 'the hub shows coverage over time');
+  const lastRow = trendRows.last();
+  assert.equal((await lastRow.locator('th').innerText()).trim(), String(new Date().getFullYear()));
+  assert.equal(
+    (await lastRow.locator('td.num').first().innerText()).trim().replace(/\s*\(.*$/, ''),
+    `${currentAfter} / ${totalAfter}`,
+    'the trend ends on today\'s share',
+  );
+  await sv.check('registers hub with the trend', { shot: 'registers-trend' });
 
   // --- The kommun's review reads the registers. ---
   await page.goto(`${url}/reviews`);

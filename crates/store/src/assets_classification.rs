@@ -17,6 +17,9 @@ use crate::plan::audit;
 use crate::scope::push_scope;
 use crate::{Actor, Result, Store, StoreError, with_pool, write_tx};
 
+/// The most classifications [`Store::classification_history`] reads.
+pub const MAX_HISTORY_ROWS: i64 = 50_000;
+
 /// One stored classification of an asset (the latest is the current one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -130,6 +133,27 @@ impl Store {
             .await?
         });
         rows.into_iter().map(ClassificationRow::parse).collect()
+    }
+
+    /// Every classification of the assets in `scope`, each asset's in the
+    /// order they were recorded, in one statement: the newest
+    /// [`MAX_HISTORY_ROWS`] when there are more (the trend's oldest years
+    /// then miss what is cut).
+    #[tracing::instrument(skip_all, err(level = "debug"))]
+    pub async fn classification_history(&self, scope: &OrgScope) -> Result<Vec<Classification>> {
+        if scope.is_nothing() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<ClassificationRow> = with_pool!(self, |p| {
+            let mut q = sqlx::QueryBuilder::new(format!("{CLASSIFICATION_COLUMNS} WHERE"));
+            push_scope!(q, "c.org_id", scope);
+            q.push(" ORDER BY c.id DESC LIMIT ");
+            q.push_bind(MAX_HISTORY_ROWS);
+            q.build_query_as::<ClassificationRow>().fetch_all(p).await?
+        });
+        let mut out = rows.into_iter().rev().map(ClassificationRow::parse).collect::<Result<Vec<_>>>()?;
+        out.sort_by_key(|c| c.asset_id);
+        Ok(out)
     }
 
     /// The current classification of each classified asset in `scope`, in

@@ -8,9 +8,18 @@ use domain::assets::classification::is_current;
 use domain::assets::coverage::{UnitFacts, within_months};
 use domain::assets::processing::{Agreement, missing_fields, systems_without_agreement};
 use domain::assets::risk::{RiskMatrix, RiskObject, is_untreated_high};
+use domain::assets::trend::{AssetDates, History, RiskDates, SystemDates, TrendPoint};
 use uuid::Uuid;
 
 use crate::{OrgScope, Result, Store};
+
+/// What [`Store::asset_facts`] counts: each organisation's own facts on
+/// today and, when dates were asked for, the subtree's trend.
+#[derive(Debug, Clone, Default)]
+pub struct AssetFacts {
+    pub own: HashMap<Uuid, UnitFacts>,
+    pub trend: Vec<TrendPoint>,
+}
 
 impl Store {
     // ---- facts for the coverage --------------------------------------------------------------
@@ -24,19 +33,25 @@ impl Store {
     /// system is covered when its contract is recorded and it processes at
     /// least one asset, every one of them classified.
     ///
-    /// Eleven bounded statements: assets, current classifications, systems,
-    /// asset–system links, risks, processings, DPIAs and agreements (three).
+    /// With `dates`, also the whole scope's coverage on each of them
+    /// ([`History::trend`], from one more statement: the classifications'
+    /// history).
+    ///
+    /// Eleven bounded statements (twelve with a trend): assets, current
+    /// classifications, systems, asset–system links, risks, processings,
+    /// DPIAs and agreements (three).
     #[tracing::instrument(skip_all, err(level = "debug"))]
     pub async fn asset_facts(
         &self,
         scope: &OrgScope,
         today: NaiveDate,
+        dates: &[(i32, NaiveDate)],
         risk_months: u32,
         matrix: &RiskMatrix,
-    ) -> Result<HashMap<Uuid, UnitFacts>> {
+    ) -> Result<AssetFacts> {
         let mut out: HashMap<Uuid, UnitFacts> = HashMap::new();
         if scope.is_nothing() {
-            return Ok(out);
+            return Ok(AssetFacts::default());
         }
         let assets = self.list_assets(scope).await?;
         let current = self.current_classifications(scope).await?;
@@ -72,6 +87,7 @@ impl Store {
         for (a, s) in &links {
             assets_of.entry(*s).or_default().push(*a);
         }
+        let agreement_list: Vec<Agreement> = agreements.iter().map(|a| a.data.clone()).collect();
         let by_org_agreements: HashMap<Uuid, Vec<Agreement>> =
             agreements.into_iter().fold(HashMap::new(), |mut m, a| {
                 m.entry(a.org_id).or_default().push(a.data);
@@ -140,6 +156,45 @@ impl Store {
                 }
             }
         }
-        Ok(out)
+        let trend = if dates.is_empty() {
+            Vec::new()
+        } else {
+            let history = self.classification_history(scope).await?;
+            let mut of_asset: HashMap<Uuid, Vec<&domain::assets::classification::AssetClassification>> = HashMap::new();
+            for c in &history {
+                of_asset.entry(c.asset_id).or_default().push(&c.data);
+            }
+            History {
+                assets: assets
+                    .iter()
+                    .map(|a| AssetDates {
+                        id: a.id,
+                        org_id: a.org_id,
+                        created_on: a.created_at.date_naive(),
+                        classifications: of_asset.remove(&a.id).unwrap_or_default(),
+                    })
+                    .collect(),
+                systems: systems
+                    .iter()
+                    .map(|s| SystemDates {
+                        id: s.id,
+                        org_id: s.org_id,
+                        created_on: s.created_at.date_naive(),
+                        data: &s.data,
+                    })
+                    .collect(),
+                risks: risks
+                    .iter()
+                    .map(|r| RiskDates {
+                        object: (r.data.object_kind, r.data.object_id),
+                        created_on: r.created_at.date_naive(),
+                        updated_on: r.updated_at.date_naive(),
+                    })
+                    .collect(),
+                agreements: agreement_list.iter().collect(),
+            }
+            .trend(dates, risk_months)
+        };
+        Ok(AssetFacts { own: out, trend })
     }
 }

@@ -18,6 +18,7 @@ mod assessment;
 mod assets;
 mod assets_classification;
 mod assets_facts;
+pub use assets_facts::AssetFacts;
 mod assets_processing;
 mod assets_risk;
 mod assets_systems;

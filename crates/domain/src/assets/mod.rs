@@ -20,6 +20,7 @@ pub mod dpia;
 pub mod processing;
 pub mod risk;
 pub mod system;
+pub mod trend;
 
 /// The longest name (of an asset, a system, a person, a supplier), in characters.
 pub const MAX_NAME_LEN: usize = 200;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::assets::coverage::{AssetPoint, Share, UnitFacts};
+use crate::assets::trend::TrendPoint;
 
 /// The most untreated high risks a review lists.
 pub const MAX_UNTREATED: usize = 30;
@@ -39,6 +40,10 @@ pub struct AssetSection {
     pub units: Vec<AssetUnitLine>,
     /// The untreated high risks, at most [`MAX_UNTREATED`], by organisation and title.
     pub untreated: Vec<UntreatedRisk>,
+    /// The subtree's coverage at the end of each of the last years, the
+    /// review's year last (empty in reviews compiled before it was kept).
+    #[serde(default)]
+    pub trend: Vec<TrendPoint>,
 }
 
 /// The shares the section shows and charts, in this order.

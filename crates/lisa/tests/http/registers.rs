@@ -98,6 +98,26 @@ pub async fn registers_coverage_moves_and_feeds_the_checklist_and_review(app: &T
     assert_eq!(n(&after, "assets_current"), n(&mid, "assets_current") + 1, "{after}");
     assert_eq!(n(&after, "assets_classified"), n(&mid, "assets_classified") + 1);
     let (cur, all) = (n(&after, "assets_current"), n(&after, "assets"));
+    // The trend: five years, this one (on today) last, with today's figures.
+    let trend = after["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 5, "{after}");
+    let last = &trend[4];
+    assert_eq!(last["year"], year, "{last}");
+    assert_eq!(last["as_of"], after["as_of"], "{last}");
+    assert_eq!((last["classified"]["covered"].as_u64(), last["classified"]["total"].as_u64()), (Some(cur), Some(all)));
+    let objects = n(&after, "objects");
+    assert_eq!(last["risk_analysed"]["total"].as_u64(), Some(objects), "{last}");
+    assert_eq!(
+        last["risk_analysed"]["covered"].as_u64(),
+        Some(n(&after, "objects_with_recent_risk_analysis")),
+        "{last}"
+    );
+    assert_eq!(trend[3]["year"], year - 1);
+    assert_eq!(trend[3]["as_of"], format!("{}-12-31", year - 1));
+    assert!(
+        trend[3]["classified"]["total"].as_u64().unwrap() < all,
+        "the assets recorded today did not exist last year: {trend:?}"
+    );
     let page = ciso.get(&format!("/registers?org={kultur}")).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     for text in [
@@ -110,6 +130,8 @@ pub async fn registers_coverage_moves_and_feeds_the_checklist_and_review(app: &T
         "/registers/processings?org=",
         "/registers/agreements?org=",
         "Täckning per enhet",
+        "Utveckling över tid",
+        r#"id="coverage-trend""#,
     ] {
         assert!(page.text.contains(text), "the hub lacks {text}");
     }
@@ -144,6 +166,8 @@ pub async fn registers_coverage_moves_and_feeds_the_checklist_and_review(app: &T
     let id = res.json()["id"].as_str().unwrap().to_owned();
     let detail = ciso.get(&format!("/api/v1/reviews/{id}")).await.json();
     let section = &detail["content"]["assets"];
+    let trend = section["trend"].as_array().unwrap();
+    assert_eq!(trend.last().unwrap()["year"], year, "a review of next year reads the trend up to today: {section}");
     assert!(section["total"]["assets"].as_u64().unwrap() >= n(&after, "assets"), "{section}");
     assert!(
         section["untreated"]
@@ -168,6 +192,7 @@ pub async fn registers_coverage_moves_and_feeds_the_checklist_and_review(app: &T
         "Låntagarregistret läcker ut",
         "informationstillgångar är klassade och aktuella",
         r#"id="assets-units""#,
+        r#"id="assets-trend""#,
     ] {
         assert!(page.text.contains(text), "the review lacks {text}");
     }

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
+
 use domain::assets::classification::{AssetClassification, ClassificationModel};
 use domain::assets::dpia::DpiaInput;
 use domain::assets::processing::{Agreement, LegalBasis, ProcessingInput};
@@ -555,7 +557,29 @@ async fn the_facts_for_coverage_match_a_hand_count() {
         s.insert_asset(&admin(), f, asset("F1", None)).await.unwrap();
         s.insert_system(&admin(), other, system("O1")).await.unwrap();
 
-        let facts = s.asset_facts(&OrgScope::Subtree(k), today, 12, &RiskMatrix::default_4x4()).await.unwrap();
+        // The trend: a year back (nothing recorded yet but a2's old
+        // classification, then past its review, and s1's agreement not yet
+        // signed) and today.
+        let year_ago = today - chrono::Duration::days(365);
+        let dates = [(year_ago.year(), year_ago), (today.year(), today)];
+        let all = s.asset_facts(&OrgScope::Subtree(k), today, &dates, 12, &RiskMatrix::default_4x4()).await.unwrap();
+        let share = |covered, total| domain::assets::coverage::Share { covered, total };
+        assert_eq!(all.trend.len(), 2, "{n}");
+        assert_eq!(
+            all.trend[0].classified,
+            share(0, 1),
+            "{n}: only a2 existed, classified 800 days ago, due 400 days ago"
+        );
+        assert_eq!(all.trend[0].risk_analysed, share(0, 1), "{n}");
+        assert_eq!(all.trend[0].agreements, share(0, 0), "{n}");
+        assert_eq!(all.trend[1].classified, share(1, 4), "{n}: today, with the förvaltning's asset");
+        assert_eq!(all.trend[1].risk_analysed, share(2, 7), "{n}");
+        assert_eq!(all.trend[1].agreements, share(1, 2), "{n}");
+        assert_eq!(all.trend[1].as_of, today, "{n}");
+        let facts = s.asset_facts(&OrgScope::Subtree(k), today, &[], 12, &RiskMatrix::default_4x4()).await.unwrap();
+        assert!(facts.trend.is_empty(), "{n}: no dates, no trend");
+        assert_eq!(facts.own, all.own, "{n}");
+        let facts = facts.own;
         assert_eq!(facts.len(), 2, "{n}: k and f; the other kommun outside");
         let want_k = domain::assets::coverage::UnitFacts {
             assets: 3,
@@ -579,10 +603,10 @@ async fn the_facts_for_coverage_match_a_hand_count() {
         assert_eq!(facts[&k], want_k, "{n}");
         let want_f = domain::assets::coverage::UnitFacts { assets: 1, objects: 1, ..Default::default() };
         assert_eq!(facts[&f], want_f, "{n}");
-        let none = s.asset_facts(&OrgScope::Nothing, today, 12, &RiskMatrix::default_4x4()).await.unwrap();
-        assert!(none.is_empty(), "{n}");
+        let none = s.asset_facts(&OrgScope::Nothing, today, &dates, 12, &RiskMatrix::default_4x4()).await.unwrap();
+        assert!(none.own.is_empty() && none.trend.is_empty(), "{n}");
         let later = today + chrono::Months::new(13);
-        let aged = s.asset_facts(&OrgScope::Org(k), later, 12, &RiskMatrix::default_4x4()).await.unwrap();
+        let aged = s.asset_facts(&OrgScope::Org(k), later, &[], 12, &RiskMatrix::default_4x4()).await.unwrap().own;
         assert_eq!(aged[&k].objects_with_recent_risk_analysis, 0, "{n}: analyses age");
     })
     .await;

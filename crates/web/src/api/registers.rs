@@ -6,6 +6,7 @@
 use axum::Json;
 use axum::extract::{Query, State};
 use domain::assets::coverage::{AssetBasis, AssetPoint, UnitFacts};
+use domain::assets::trend::TrendPoint;
 use domain::review::PointStatus;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -58,6 +59,10 @@ pub struct RegisterCoverage {
     points: Vec<CoveragePoint>,
     /// The organisation first, then those below it that hold anything in the registers.
     units: Vec<CoverageUnit>,
+    /// The subtree's coverage at the end of each of the last five years,
+    /// this one (counted on `as_of`) last: the shares the registers' dates
+    /// tell (classification, risk analysis, data-processing agreements).
+    trend: Vec<TrendPoint>,
 }
 
 /// Coverage of the asset registers for an organisation's subtree.
@@ -92,5 +97,6 @@ pub async fn coverage(
                 rolled_up: l.rolled_up,
             })
             .collect(),
+        trend: c.trend,
     }))
 }

@@ -8,10 +8,8 @@ use domain::training::RowError;
 use uuid::Uuid;
 
 use super::{ensure_manages, ensure_somewhere, public_authority};
+use crate::app::training::MAX_IMPORT_BYTES;
 use crate::app::{Caller, Error, Result};
-
-/// The largest import file (the request body limit is 2 MiB).
-pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024 - 64 * 1024;
 
 /// The header of the template and of the register's export, in Swedish
 /// (each is a name the import recognises), in [`PROCESSING_COLUMNS`] order.

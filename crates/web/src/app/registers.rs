@@ -12,8 +12,9 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use domain::assets::coverage::{AssetComputed, AssetPoint, UnitFacts, computed};
+use domain::assets::trend::TrendPoint;
 use domain::authz::Permission;
 use domain::org::OrgTree;
 use uuid::Uuid;
@@ -40,6 +41,9 @@ pub struct Coverage {
     pub today: NaiveDate,
     /// The months a risk analysis counts as recent.
     pub risk_months: u32,
+    /// The subtree's coverage at the end of each of the last years, this one
+    /// (on today) last.
+    pub trend: Vec<TrendPoint>,
     /// The chosen organisation's subtree rolled up.
     pub total: UnitFacts,
     /// The seven asset points and the status the registers give them (none
@@ -103,7 +107,7 @@ pub async fn coverage(store: &store::Store, caller: &Caller, org: Option<Uuid>) 
             .ok_or(Error::Forbidden)?,
     };
     let today = domain::clock::today();
-    let facts = super::review::assets::own_facts(store, root, today).await?;
+    let facts = super::review::assets::own_facts(store, root, today, today.year()).await?;
     let rolled = roll_up(&tree, root, &facts.own);
     let lines: Vec<CoverageLine> = tree
         .subtree(root)
@@ -125,6 +129,7 @@ pub async fn coverage(store: &store::Store, caller: &Caller, org: Option<Uuid>) 
         root_name: tree.get(root).map(|n| n.name.clone()).unwrap_or_default(),
         today,
         risk_months: super::review::assets::RISK_MONTHS,
+        trend: facts.trend,
         total,
         points: AssetPoint::ALL.iter().map(|p| (*p, computed(*p, &total))).collect(),
         lines,

@@ -153,8 +153,7 @@ fn course_own(figures: &HashMap<(Uuid, Uuid), Figure>, course: Uuid) -> HashMap<
 
 /// The trend's years, ending with `year`, and the date each is read at.
 fn trend_dates(year: i32, today: NaiveDate) -> Vec<(i32, NaiveDate)> {
-    let last = year.min(today.year());
-    (last - TREND_YEARS + 1..=last).map(|y| (y, as_at(y, today))).collect()
+    domain::assets::trend::year_ends(year, today, TREND_YEARS)
 }
 
 /// A year a query asks for: within 2000..=this year, else this year.

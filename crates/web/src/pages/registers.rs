@@ -12,7 +12,7 @@ use domain::review::DEFAULT_CHECKLIST;
 use domain::user::Language;
 
 use super::plan::OrgOption;
-use super::review::assets::{basis, columns, facts, shares_chart, unit_cells};
+use super::review::assets::{TrendView, basis, columns, facts, shares_chart, trend, unit_cells};
 use super::training::{Choice, options};
 use super::{Ctx, render};
 use crate::SharedState;
@@ -70,6 +70,7 @@ struct HubPage {
     points: Vec<PointRow>,
     columns: Vec<String>,
     lines: Vec<LineRow>,
+    trend: TrendView,
 }
 
 fn links(ctx: &Ctx, org: &str) -> Vec<RegisterLink> {
@@ -135,6 +136,7 @@ pub async fn hub(
         choices: options(&c.tree, &c.choices),
         facts: facts(&ctx, &c.total, c.risk_months),
         chart: shares_chart(&ctx, &c.total),
+        trend: trend(&ctx, &c.trend),
         points,
         columns: columns(&ctx),
         lines,

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use domain::assets::coverage::{UnitFacts, rolled_up};
 use domain::assets::risk::{RiskMatrix, is_untreated_high};
+use domain::assets::trend::{TrendPoint, year_ends};
 use domain::org::OrgTree;
 use domain::review::assets::{AssetSection, AssetUnitLine, MAX_UNTREATED, UntreatedRisk};
 use store::OrgScope;
@@ -23,10 +24,12 @@ use super::super::Result;
 pub const RISK_MONTHS: u32 = 12;
 
 /// Each organisation's own facts in `org`'s subtree, on `today`, with the
-/// installation's risk matrix they were counted on.
+/// installation's risk matrix they were counted on, and the subtree's
+/// trend over the years up to the one asked for.
 #[derive(Debug)]
 pub struct OwnFacts {
     pub own: HashMap<Uuid, UnitFacts>,
+    pub trend: Vec<TrendPoint>,
     pub matrix: RiskMatrix,
 }
 
@@ -37,11 +40,16 @@ impl OwnFacts {
     }
 }
 
-/// Reads the own facts of every organisation in `org`'s subtree (once).
-pub async fn own_facts(store: &store::Store, org: Uuid, today: NaiveDate) -> Result<OwnFacts> {
+/// How many years the trend shows, the last one included.
+pub const TREND_YEARS: i32 = 5;
+
+/// Reads the own facts of every organisation in `org`'s subtree (once) and
+/// the subtree's trend over the [`TREND_YEARS`] years ending with `year`.
+pub async fn own_facts(store: &store::Store, org: Uuid, today: NaiveDate, year: i32) -> Result<OwnFacts> {
     let matrix = store.risk_matrix().await?;
-    let own = store.asset_facts(&OrgScope::Subtree(org), today, RISK_MONTHS, &matrix).await?;
-    Ok(OwnFacts { own, matrix })
+    let dates = year_ends(year, today, TREND_YEARS);
+    let facts = store.asset_facts(&OrgScope::Subtree(org), today, &dates, RISK_MONTHS, &matrix).await?;
+    Ok(OwnFacts { own: facts.own, trend: facts.trend, matrix })
 }
 
 /// The review's section for `org`: the subtree's coverage, each reporting
@@ -66,6 +74,7 @@ pub async fn section(
             })
             .collect(),
         untreated: Vec::new(),
+        trend: facts.trend.clone(),
     };
     if total.high_risks_untreated > 0 {
         let place: HashMap<Uuid, usize> = tree.nodes().enumerate().map(|(i, n)| (n.id, i)).collect();

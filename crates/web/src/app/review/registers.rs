@@ -92,7 +92,7 @@ pub async fn register_facts(
     training(store, tree, org, year, units, &mut out).await?;
     // The asset registers: every unit's own facts of the subtree in one read,
     // each reporting unit's rolled up in memory.
-    let assets = super::assets::own_facts(store, org, domain::clock::date_at(&now)).await?;
+    let assets = super::assets::own_facts(store, org, domain::clock::date_at(&now), year).await?;
     for u in units {
         let facts = Some(assets.rolled_up(tree, *u));
         match out.units.iter_mut().find(|(id, _)| id == u) {

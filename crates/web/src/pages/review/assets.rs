@@ -7,6 +7,7 @@
 
 use documents::report::Block;
 use domain::assets::coverage::{AssetBasis, AssetPoint, Share, UnitFacts};
+use domain::assets::trend::{TREND_SHARES, TrendPoint};
 use domain::review::ReviewContent;
 use domain::review::assets::{AssetSection, SECTION_SHARES};
 
@@ -144,20 +145,20 @@ const UNIT_SHARES: [AssetPoint; 4] = [
     AssetPoint::ProcessingRegister,
 ];
 
+/// A share in a table cell: "covered / total (percent %)", or a dash when
+/// there is nothing to count.
+fn share_cell(s: Share) -> String {
+    match s.percent() {
+        Some(pc) => format!("{} / {} ({pc} %)", s.covered, s.total),
+        None => "–".into(),
+    }
+}
+
 /// A unit's cells: the shares of the table (covered / total), then the
 /// untreated high risks and the systems without an agreement.
 pub fn unit_cells(f: &UnitFacts) -> Vec<String> {
     let f = f.clamped();
-    let mut cells: Vec<String> = UNIT_SHARES
-        .iter()
-        .map(|p| {
-            let s = f.share(*p);
-            match s.percent() {
-                Some(pc) => format!("{} / {} ({pc} %)", s.covered, s.total),
-                None => "–".into(),
-            }
-        })
-        .collect();
+    let mut cells: Vec<String> = UNIT_SHARES.iter().map(|p| share_cell(f.share(*p))).collect();
     cells.push(f.high_risks_untreated.to_string());
     cells.push(f.processor_systems_without_agreement.to_string());
     cells
@@ -183,6 +184,82 @@ pub fn shares_chart(ctx: &Ctx, f: &UnitFacts) -> String {
     documents::charts::bar_chart(&items, 100.0, " %")
 }
 
+/// Coverage over the years: a row per year (the year, the day counted on,
+/// a cell per share of [`TREND_SHARES`]) and a line chart of the shares.
+pub struct TrendView {
+    pub columns: Vec<String>,
+    pub rows: Vec<(String, String, Vec<String>)>,
+    pub chart: String,
+}
+
+impl TrendView {
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// The trend's table and chart; empty when no year had anything to count.
+pub fn trend(ctx: &Ctx, points: &[TrendPoint]) -> TrendView {
+    let points: Vec<&TrendPoint> = points.iter().skip_while(|p| p.is_empty()).collect();
+    let columns = TREND_SHARES.iter().map(|p| share_label(ctx, *p)).collect();
+    if points.is_empty() {
+        return TrendView { columns, rows: vec![], chart: String::new() };
+    }
+    let rows = points
+        .iter()
+        .map(|p| {
+            let cells = TREND_SHARES.iter().map(|s| share_cell(p.share(*s))).collect();
+            (p.year.to_string(), p.as_of.to_string(), cells)
+        })
+        .collect();
+    let series: Vec<(String, Vec<(String, f64)>)> = TREND_SHARES
+        .iter()
+        .map(|s| {
+            let pts =
+                points.iter().filter_map(|p| p.share(*s).percent().map(|pc| (p.year.to_string(), pc as f64))).collect();
+            (share_column(ctx, *s), pts)
+        })
+        .filter(|(_, pts): &(String, Vec<(String, f64)>)| !pts.is_empty())
+        .collect();
+    let chart = if series.is_empty() {
+        String::new()
+    } else {
+        documents::charts::line_chart(&ctx.t("col-year"), &series, 100.0, &[0.0, 25.0, 50.0, 75.0, 100.0], " %")
+    };
+    TrendView { columns, rows, chart }
+}
+
+/// The trend in the report: a subheading, a note on what it counts, the
+/// chart and the table (nothing when there is no trend).
+pub fn trend_blocks(ctx: &Ctx, t: &TrendView) -> Vec<Block> {
+    if t.is_empty() {
+        return vec![];
+    }
+    let mut b =
+        vec![Block::Subheading(ctx.t("review-assets-trend")), Block::Paragraph(ctx.t("review-assets-trend-hint"))];
+    if !t.chart.is_empty() {
+        b.push(Block::Chart {
+            svg: t.chart.clone(),
+            alt: ctx.t("chart-assets-trend-alt"),
+            caption: ctx.t("chart-assets-trend-caption"),
+        });
+    }
+    let header: Vec<String> =
+        [ctx.t("col-year"), ctx.t("review-assets-col-as-of")].into_iter().chain(t.columns.iter().cloned()).collect();
+    let n = header.len();
+    b.push(Block::Table {
+        header,
+        rows: t
+            .rows
+            .iter()
+            .map(|(y, d, cells)| [y.clone(), d.clone()].into_iter().chain(cells.iter().cloned()).collect())
+            .collect(),
+        numeric: [false, false].into_iter().chain((2..n).map(|_| true)).collect(),
+        widths: [1, 2].into_iter().chain((2..n).map(|_| 3)).collect(),
+    });
+    b
+}
+
 /// The section on the asset registers.
 pub struct AssetsView {
     /// The plain empty state, when the registers hold nothing.
@@ -195,6 +272,7 @@ pub struct AssetsView {
     pub untreated: Vec<(String, String)>,
     /// The reader may open the registers' hub.
     pub link: bool,
+    pub trend: TrendView,
 }
 
 pub fn assets(ctx: &Ctx, c: &ReviewContent) -> AssetsView {
@@ -208,6 +286,7 @@ pub fn assets(ctx: &Ctx, c: &ReviewContent) -> AssetsView {
         units: s.units.iter().map(|u| AssetUnitRow { unit: u.unit.clone(), cells: unit_cells(&u.facts) }).collect(),
         untreated: s.untreated.iter().map(|r| (r.scenario.clone(), r.org.clone())).collect(),
         link: ctx.nav.iter().any(|n| n.href == "/registers"),
+        trend: trend(ctx, &s.trend),
     }
 }
 
@@ -241,6 +320,7 @@ pub fn asset_blocks(ctx: &Ctx, v: &AssetsView) -> Vec<Block> {
             widths: std::iter::once(3).chain((1..n).map(|_| 2)).collect(),
         });
     }
+    b.extend(trend_blocks(ctx, &v.trend));
     b.push(Block::Subheading(ctx.t("review-assets-untreated")));
     if v.untreated.is_empty() {
         b.push(Block::Paragraph(ctx.t("review-assets-untreated-none")));

@@ -360,8 +360,11 @@ fn the_report_and_its_pdf_carry_the_registers() {
 
 #[test]
 fn the_asset_section_and_its_computed_statuses_reach_the_page_and_the_report() {
+    use domain::assets::coverage::Share;
     use domain::assets::coverage::{AssetBasis, UnitFacts};
+    use domain::assets::trend::TrendPoint;
     use domain::review::assets::{AssetSection, AssetUnitLine, UntreatedRisk};
+    let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("a date");
     let mut c = sample();
     let f = UnitFacts {
         assets: 30,
@@ -386,6 +389,23 @@ fn the_asset_section_and_its_computed_statuses_reach_the_page_and_the_report() {
         untreated: vec![UntreatedRisk {
             scenario: "Elevregistret läcker ut".into(), org: "Skolförvaltningen".into()
         }],
+        trend: vec![
+            TrendPoint { year: 2021, as_of: d(2021, 12, 31), ..Default::default() },
+            TrendPoint {
+                year: 2025,
+                as_of: d(2025, 12, 31),
+                classified: Share { covered: 9, total: 27 },
+                risk_analysed: Share { covered: 4, total: 35 },
+                agreements: Share { covered: 2, total: 4 },
+            },
+            TrendPoint {
+                year: 2026,
+                as_of: d(2026, 11, 30),
+                classified: Share { covered: 18, total: 30 },
+                risk_analysed: Share { covered: 12, total: 40 },
+                agreements: Share { covered: 3, total: 4 },
+            },
+        ],
     });
     c.computed.push(ComputedLine {
         point: "Informationsklassning".into(),
@@ -401,6 +421,9 @@ fn the_asset_section_and_its_computed_statuses_reach_the_page_and_the_report() {
     for want in ["18 av 30 (60 %)", "7 av 10 (70 %)", "Elevregistret läcker ut", "<svg", "1 / 4", "18 / 30 (60 %)"] {
         assert!(s.contains(want), "{want}: {s}");
     }
+    // The trend starts at the first year with anything in the registers.
+    assert!(s.contains("Utveckling över tid") && s.contains("9 / 27 (33 %)") && s.contains("2025-12-31"), "{s}");
+    assert!(!s.contains("2021-12-31"), "{s}");
     let units = section(&html, "unit_reports");
     assert!(units.contains("18 av 30 informationstillgångar är klassade och aktuella (60 %)"), "{units}");
     assert!(section(&page(Language::Sv, bare()), "assets").contains("Registren har inga"));
@@ -416,9 +439,15 @@ fn the_asset_section_and_its_computed_statuses_reach_the_page_and_the_report() {
         .expect("the asset section");
     assert_eq!(i, tr + 1, "{headings:?}");
     let charts = rep.sections[i].blocks.iter().filter(|b| matches!(b, documents::report::Block::Chart { .. })).count();
-    assert_eq!(charts, 1);
+    assert_eq!(charts, 2, "the coverage and its trend");
     let text = pdf_text(&documents::report::pdf(&rep).expect("the PDF renders"));
-    for want in ["18 av 30 (60 %)", "Elevregistret läcker ut", "Höga risker utan åtgärd"] {
+    for want in [
+        "18 av 30 (60 %)",
+        "Elevregistret läcker ut",
+        "Höga risker utan åtgärd",
+        "Utveckling över tid",
+        "9 / 27 (33 %)",
+    ] {
         assert!(text.contains(want), "PDF: {want}\n{text}");
     }
     assert!(documents::report::docx(&rep).expect("the Word document renders").len() > 1000);
