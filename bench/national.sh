@@ -58,7 +58,8 @@ measure() { # $1 label, $2 output file
   round=$(curl -s -H "cookie: $cookie" "$base/api/v1/rounds" | python3 -c 'import json,sys; d=json.load(sys.stdin); r=(d.get("invitations") or d.get("coordinated") or [{}])[0]; print((r.get("round") or r).get("id",""))')
   echo "idle_rss $(rss)" >>"$2"
   local peak=0
-  for page in /api/v1/me / /orgs /assessments "/assessments/$assessment" /plan /reviews "/reviews/$review" /rounds "/rounds/$round" /users /yearwheel /incidents /training; do
+  for page in /api/v1/me / /orgs /assessments "/assessments/$assessment" /plan /reviews "/reviews/$review" /rounds "/rounds/$round" /users /yearwheel /incidents /training \
+      /registers /registers/assets /registers/systems /registers/risks /registers/processings; do
     test "$(curl -s -o /dev/null -w '%{http_code}' -H "cookie: $cookie" "$base$page")" = 200 ||
       { echo "$page does not answer 200 for the CISO"; exit 1; }
     wrk -t2 -c"$CONNECTIONS" -d1s -H "cookie: $cookie" "$base$page" >/dev/null # warm-up

@@ -464,9 +464,9 @@ test('journey: a 2027 review is started, prepared, adopted, documented, refused 
   assert.equal(pathOf(page), review);
   assert.equal(await page.locator('#f-meeting_date').inputValue(), `${YEAR}-03-15`);
   assert.equal(await page.locator('#f-participants').inputValue(), PARTICIPANTS);
-  // A comment on section 6.
+  // A comment on the section of risks and observations.
   const risks = page.locator('#s-risks');
-  assert.equal(await risks.getByRole('heading', { level: 2 }).innerText(), '12. Risker och iakttagelser');
+  assert.equal(await risks.getByRole('heading', { level: 2 }).innerText(), '13. Risker och iakttagelser');
   assert.equal(await risks.getByLabel('Din kommentar').getAttribute('name'), 'comment.risks');
   // Text typed in two sections, and only one section's button pressed: both are kept.
   const outside = page.locator('#s-outside_world');
